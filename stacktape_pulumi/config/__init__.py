@@ -1,0 +1,1 @@
+"""Config loading: YAML with positions, pydantic models, located validation."""

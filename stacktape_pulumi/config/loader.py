@@ -1,0 +1,199 @@
+"""YAML loading that keeps the line and column of every mapping key and value.
+
+PyYAML's composer gives every node a start mark; a `SafeLoader` subclass builds plain
+Python data and, alongside it, a `SourceMap` from key paths to positions. Anchors and
+aliases are expanded with a size budget so an alias bomb is a located error, not a hang.
+"""
+
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from stacktape_pulumi.errors import ConfigError, ConfigIssue
+
+PathElem = str | int
+KeyPath = tuple[PathElem, ...]
+
+# Expanded aliases count toward this many nodes; a real config has a few thousand.
+MAX_NODES = 200_000
+MAX_DEPTH = 200
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    col: int
+
+
+@dataclass
+class SourceMap:
+    """Positions of keys and values by key path (1-based line and column)."""
+
+    file: str
+    keys: dict[KeyPath, Position] = field(default_factory=dict)
+    values: dict[KeyPath, Position] = field(default_factory=dict)
+
+    def value_position(self, path: KeyPath) -> Position:
+        """Where the value at `path` starts, or the nearest enclosing node that exists."""
+        for prefix in _prefixes(path):
+            if prefix in self.values:
+                return self.values[prefix]
+        return Position(1, 1)
+
+    def key_position(self, path: KeyPath) -> Position:
+        """Where the key of `path` is written (falls back to the value, then the parent)."""
+        for prefix in _prefixes(path):
+            if prefix in self.keys:
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return Position(1, 1)
+
+    def issue(self, path: KeyPath, message: str, hint: str | None = None, *, at_key: bool = False) -> ConfigIssue:
+        pos = self.key_position(path) if at_key else self.value_position(path)
+        return ConfigIssue(self.file, pos.line, pos.col, format_path(path), message, hint)
+
+
+def _prefixes(path: KeyPath) -> Iterator[KeyPath]:
+    for end in range(len(path), -1, -1):
+        yield path[:end]
+
+
+def format_path(path: KeyPath) -> str:
+    """`('resources', 'api', 'containers', 0, 'name')` → `resources.api.containers[0].name`."""
+    text = ""
+    for elem in path:
+        if isinstance(elem, int):
+            text += f"[{elem}]"
+        else:
+            text += f".{elem}" if text else elem
+    return text
+
+
+@dataclass
+class LoadedYaml:
+    data: Any
+    source: SourceMap
+
+
+class _PositionLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and keeps nodes for positions."""
+
+
+def _mark(node: Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, loader: _PositionLoader, source: SourceMap) -> None:
+        self.loader = loader
+        self.source = source
+        self.count = 0
+        self.issues: list[ConfigIssue] = []
+
+    def build(self, node: Node, path: KeyPath, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge(node)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node)
+        self.source.values.setdefault(path, _mark(node))
+        if isinstance(node, MappingNode):
+            self.loader.flatten_mapping(node)
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key, Hashable) or isinstance(key, (list, dict)):
+                    pos = _mark(key_node)
+                    self.issues.append(
+                        ConfigIssue(self.source.file, pos.line, pos.col, format_path(path),
+                                    "mapping keys must be plain scalars")
+                    )
+                    continue
+                if isinstance(key, bool | int | float) or key is None:
+                    key = key_node.value if isinstance(key_node, ScalarNode) else str(key)
+                child = (*path, key)
+                if key in result:
+                    pos = _mark(key_node)
+                    first = self.source.keys.get(child)
+                    where = f" (first defined on line {first.line})" if first else ""
+                    self.issues.append(
+                        ConfigIssue(self.source.file, pos.line, pos.col, format_path(child),
+                                    f"duplicate key '{key}'{where}", "remove one of the two entries")
+                    )
+                    continue
+                self.source.keys[child] = _mark(key_node)
+                result[key] = self.build(value_node, child, depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+
+class _TooLarge(Exception):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+class _TooDeep(Exception):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+def load_yaml_text(text: str, file: str) -> LoadedYaml:
+    """Parse YAML text; raise `ConfigError` with located issues for anything malformed."""
+    source = SourceMap(file)
+    loader = _PositionLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise ConfigError([ConfigIssue(file, line, col, "", f"YAML syntax error: {problem}",
+                                           "check indentation, quotes and the ':' after each key")]) from None
+        except yaml.YAMLError as exc:
+            raise ConfigError([ConfigIssue(file, 1, 1, "", f"YAML syntax error: {exc}")]) from None
+        if root is None:
+            return LoadedYaml({}, source)
+        builder = _Builder(loader, source)
+        try:
+            data = builder.build(root, ())
+        except _TooLarge as exc:
+            pos = _mark(exc.node)
+            raise ConfigError([ConfigIssue(file, pos.line, pos.col, "",
+                                           f"the document expands to more than {MAX_NODES} nodes",
+                                           "YAML aliases multiply content; expand fewer of them")]) from None
+        except _TooDeep as exc:
+            pos = _mark(exc.node)
+            raise ConfigError([ConfigIssue(file, pos.line, pos.col, "",
+                                           f"the document nests deeper than {MAX_DEPTH} levels")]) from None
+        except yaml.constructor.ConstructorError as exc:
+            mark = exc.problem_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            raise ConfigError([ConfigIssue(file, line, col, "", f"YAML error: {exc.problem}",
+                                           "only plain YAML types (maps, lists, strings, numbers, booleans)")]) from None
+        if builder.issues:
+            raise ConfigError(builder.issues)
+        return LoadedYaml(data, source)
+    finally:
+        loader.dispose()
+
+
+def load_yaml_file(path: str | Path) -> LoadedYaml:
+    """Read and parse a YAML file; unreadable files are located errors too."""
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError([ConfigIssue(file, 1, 1, "", f"cannot read the config file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([ConfigIssue(file, 1, 1, "", f"the config file is not UTF-8 ({exc.reason})")]) from None
+    return load_yaml_text(text, file)

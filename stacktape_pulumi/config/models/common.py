@@ -1,0 +1,44 @@
+"""Shared building blocks of the config models.
+
+Field names are the reference's camelCase names exactly. Every model forbids unknown
+keys. Checks that span several fields raise `located_error`, which carries the sub-path
+of the offending field so the error points at that YAML node, not at the parent.
+"""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+STACKTAPE_ERROR = "stacktape"
+
+
+class StrictModel(BaseModel):
+    """Base of every config model: unknown keys are errors, values are not coerced loosely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, populate_by_name=False)
+
+
+def located_error(message: str, *, subpath: tuple[str | int, ...] = (), hint: str | None = None,
+                  at_key: bool = False) -> PydanticCustomError:
+    """An error for a model validator, located at `subpath` below the model being validated.
+
+    `validate.py` appends `subpath` to pydantic's location, so a check on the `resources`
+    object can point at `resources.memory`.
+    """
+    ctx: dict[str, Any] = {"subpath": list(subpath), "hint": hint or "", "at_key": at_key}
+    # Braces in user text would be read as template fields by pydantic-core.
+    return PydanticCustomError(STACKTAPE_ERROR, message.replace("{", "{{").replace("}", "}}"), ctx)
+
+
+RetentionDays = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]
+HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]
+Port = Annotated[int, Field(ge=1, le=65535)]
+EnvValue = str | int | float | bool
+
+
+class EnvironmentVar(StrictModel):
+    """`{name, value}`; values are stringified; directives resolve to Outputs at build time."""
+
+    name: Annotated[str, Field(min_length=1)]
+    value: EnvValue

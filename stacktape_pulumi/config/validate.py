@@ -1,0 +1,175 @@
+"""Turn pydantic validation errors into located `ConfigIssue`s.
+
+Pydantic reports locations as tuples that may contain union tags (`multi-container-workload`,
+`function-after[...]`) which are not keys of the YAML. Walking the data along the location
+and skipping elements that are not present recovers the real key path.
+"""
+
+from difflib import get_close_matches
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from stacktape_pulumi.config.loader import KeyPath, SourceMap
+from stacktape_pulumi.config.models.common import STACKTAPE_ERROR
+from stacktape_pulumi.errors import ConfigIssue
+
+
+def data_path(data: Any, loc: tuple[int | str, ...]) -> KeyPath:
+    """The key path of `loc` inside `data`, dropping union tags pydantic inserts."""
+    path: list[str | int] = []
+    node = data
+    for index, elem in enumerate(loc):
+        if isinstance(node, dict) and elem in node:
+            path.append(elem)
+            node = node[elem]
+        elif isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node):
+            path.append(elem)
+            node = node[elem]
+        elif isinstance(node, dict) and isinstance(elem, str) and index < len(loc) - 1:
+            continue  # a union tag such as 'multi-container-workload' or 'function-after[...]'
+        elif isinstance(node, list) and isinstance(elem, str):
+            continue
+        else:
+            # A key that is not in the data (missing field, or unknown field); keep it as the leaf.
+            path.append(elem)
+            node = None
+    return tuple(path)
+
+
+def issues_from_validation(exc: ValidationError, data: Any, source: SourceMap,
+                           prefix: KeyPath = (), root: Any = None) -> list[ConfigIssue]:
+    """Located issues for every pydantic error (deduplicated, stable order)."""
+    issues: dict[tuple[str, str], ConfigIssue] = {}
+    for err in exc.errors(include_url=False):
+        issue = _issue(err, data, source, prefix, root)
+        issues.setdefault((issue.path, issue.message), issue)
+    return sorted(issues.values(), key=ConfigIssue.sort_key)
+
+
+def _allowed_from_literal(err: ErrorDetails) -> str | None:
+    ctx = err.get("ctx") or {}
+    expected = ctx.get("expected")
+    return str(expected) if expected else None
+
+
+def _issue(err: ErrorDetails, data: Any, source: SourceMap, prefix: KeyPath, root: Any) -> ConfigIssue:
+    loc = tuple(err["loc"])
+    path = data_path(data, loc)
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    full: KeyPath = (*prefix, *path)
+    if kind == STACKTAPE_ERROR:
+        sub = tuple(ctx.get("subpath") or ())
+        full = (*full, *sub)
+        return source.issue(full, err["msg"], ctx.get("hint") or None, at_key=bool(ctx.get("at_key")))
+    if kind == "extra_forbidden":
+        key = path[-1] if path else "?"
+        allowed = _allowed_keys(err, root)
+        hint = None
+        if allowed:
+            close = get_close_matches(str(key), allowed, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(allowed))}"
+        return source.issue(full, f"unknown key '{key}'", hint, at_key=True)
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        tags = [t.strip().strip("'") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        discriminator = str(ctx.get("discriminator", "type")).strip("'")
+        tag = ctx.get("tag")
+        if kind == "union_tag_not_found" or tag is None:
+            return source.issue(full, f"missing required key '{discriminator}'",
+                                f"allowed values: {', '.join(tags)}", at_key=True)
+        close = get_close_matches(str(tag), tags, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else None
+        return source.issue((*full, discriminator),
+                            f"unsupported {discriminator} '{tag}'; supported: {', '.join(tags)}", hint)
+    if kind == "missing":
+        key = path[-1] if path else "?"
+        return source.issue(full[:-1], f"missing required key '{key}'", None, at_key=True)
+    if kind in {"literal_error", "enum"}:
+        value = _resolve(data, path)
+        allowed = _allowed_from_literal(err)
+        hint = None
+        if allowed:
+            options = [o.strip().strip("'") for o in allowed.replace(" or ", ",").split(",")]
+            close = get_close_matches(str(value), [o for o in options if o], n=1)
+            hint = f"did you mean '{close[0]}'?" if close else None
+        return source.issue(full, f"invalid value {value!r}; allowed values: {allowed}", hint)
+    value = _resolve(data, path)
+    message = err["msg"]
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        message = f"{value!r} is out of range: {message[0].lower()}{message[1:]}"
+    elif kind.endswith("_type") or kind.endswith("_parsing"):
+        message = f"wrong type ({_type_name(value)}): {message[0].lower()}{message[1:]}"
+    return source.issue(full, message)
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number", type(None): "empty"}.get(type(value), type(value).__name__)
+
+
+def _resolve(data: Any, path: KeyPath) -> Any:
+    node = data
+    for elem in path:
+        try:
+            node = node[elem]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def model_at(root: Any, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `loc` (which may contain union tags)."""
+    current: Any = root
+    for elem in loc:
+        current = _step(current, elem)
+        if current is None:
+            return None
+    return _as_model(current)
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The alternatives of an annotation, with Annotated/Optional/Union peeled off."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        out: list[Any] = []
+        for arg in get_args(annotation):
+            out.extend(_unwrap(arg))
+        return out
+    return [annotation]
+
+
+def _as_model(annotation: Any) -> type[BaseModel] | None:
+    models = [a for a in _unwrap(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+    return models[0] if len(models) == 1 else None
+
+
+def _step(current: Any, elem: int | str) -> Any:
+    options = _unwrap(current)
+    for option in options:
+        if isinstance(option, type) and issubclass(option, BaseModel) and elem in option.model_fields:
+            return option.model_fields[str(elem)].annotation
+        origin = get_origin(option)
+        if origin is list and isinstance(elem, int):
+            return get_args(option)[0]
+        if origin is dict and isinstance(elem, str):
+            return get_args(option)[1]
+    # A union tag: pick the variant whose `type` literal (or class name) is the tag.
+    for option in options:
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            tag_field = option.model_fields.get("type")
+            tags = get_args(tag_field.annotation) if tag_field else ()
+            if elem in tags or elem == option.__name__:
+                return option
+    if len(options) > 1 or (options and get_origin(options[0]) in (list, dict)):
+        return None
+    return current
+
+
+def _allowed_keys(err: ErrorDetails, root: Any) -> list[str]:
+    model = model_at(root, tuple(err["loc"])[:-1])
+    return sorted(model.model_fields) if model else []

@@ -1,0 +1,225 @@
+"""Run a Pulumi program in-process against a recording mock monitor.
+
+Every resource registration is recorded as the engine would see it: type, name, URN,
+parent, inputs (engine property names, secrets masked), dependencies and component
+outputs. Invokes are answered by `CannedWorld`. Each run gets a fresh context (the SDK
+keeps its settings in contextvars) and a fresh event loop, so many runs can share one
+process without leaking resources into each other.
+"""
+
+import asyncio
+import contextvars
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from stacktape_pulumi.engine import sdk
+from stacktape_pulumi.engine.canned import CannedWorld
+
+SECRET_MASK = "[secret]"
+UNKNOWN_MASK = "[unknown]"
+
+
+@dataclass
+class RecordedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    inputs: dict[str, Any]
+    secret_inputs: list[str]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    outputs: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent,
+            "custom": self.custom, "inputs": self.inputs, "secretInputs": self.secret_inputs,
+            "dependencies": self.dependencies,
+        }
+        if self.outputs is not None:
+            doc["outputs"] = self.outputs
+        return doc
+
+
+@dataclass
+class Recording:
+    """Everything one offline run registered, in registration order."""
+
+    resources: list[RecordedResource] = field(default_factory=list)
+    stack_outputs: dict[str, Any] = field(default_factory=dict)
+    logs: list[str] = field(default_factory=list)
+
+    def by_type(self, type_: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> RecordedResource:
+        found = [r for r in self.by_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            names = [r.name for r in self.by_type(type_)]
+            raise LookupError(f"expected one {type_}{f' named {name}' if name else ''}, found {names}")
+        return found[0]
+
+    def named(self, name: str) -> RecordedResource:
+        found = [r for r in self.resources if r.name == name]
+        if len(found) != 1:
+            raise LookupError(f"expected one resource named {name}, found {len(found)}")
+        return found[0]
+
+    def children(self, parent: RecordedResource) -> list[RecordedResource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `preview --json` document (DESIGN.md contract), resources sorted by URN."""
+        resources = sorted((r for r in self.resources if r.type != "pulumi:pulumi:Stack"), key=lambda r: r.urn)
+        return {"resources": [r.to_json() for r in resources], "outputs": self.stack_outputs}
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def mask(value: Any, path: str, secrets: list[str]) -> Any:
+    """Engine values → JSON: secrets become "[secret]" (path recorded), unknowns "[unknown]"."""
+    if isinstance(value, dict):
+        sig = value.get(sdk.SPECIAL_SIG_KEY)
+        if sig == sdk.SECRET_SIG:
+            secrets.append(path)
+            return SECRET_MASK
+        if sig == sdk.RESOURCE_SIG:
+            return str(value.get("urn", ""))
+        return {str(k): mask(v, f"{path}.{k}" if path else str(k), secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask(v, f"{path}[{i}]", secrets) for i, v in enumerate(value)]
+    if value == sdk.UNKNOWN:
+        return UNKNOWN_MASK
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # the engine carries every number as a double
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    urn = getattr(value, "urn", None)
+    if urn is not None:
+        return f"[resource {type(value).__name__}]"
+    return str(value)
+
+
+class _CannedMocks(sdk.Mocks):
+    def __init__(self, world: CannedWorld) -> None:
+        self.world = world
+        self.monitor: RecordingMonitor | None = None
+
+    def new_resource(self, args: sdk.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        urn = self.monitor.last_urn if self.monitor else args.name
+        inputs = _unwrap_secrets(args.inputs)
+        return self.world.new_resource(args.typ, args.name, inputs, urn)
+
+    def call(self, args: sdk.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
+        return self.world.invoke(args.token, _unwrap_secrets(args.args)), []
+
+
+def _unwrap_secrets(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get(sdk.SPECIAL_SIG_KEY) == sdk.SECRET_SIG:
+            return _unwrap_secrets(value.get("value"))
+        return {k: _unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_secrets(v) for v in value]
+    return value
+
+
+class RecordingMonitor(sdk.MockMonitor):
+    """The SDK's mock monitor, recording each registration as the engine would receive it."""
+
+    def __init__(self, mocks: _CannedMocks) -> None:
+        super().__init__(mocks)
+        self.recording = Recording()
+        self.by_urn: dict[str, RecordedResource] = {}
+        self.last_urn = ""
+        self.stack_urn = ""
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # Like the engine: the root stack's type is not part of its children's qualified types.
+        project, stack = sdk.get_project_stack()
+        qualified = type_
+        if parent and parent != self.stack_urn:
+            qualified = parent.split("::")[2] + "$" + type_
+        return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = urn
+        secrets: list[str] = []
+        inputs = sdk.deserialize_properties(request.object, keep_unknowns=True)
+        masked = mask(inputs, "", secrets) if inputs else {}
+        record = RecordedResource(
+            urn=urn, type=request.type, name=request.name,
+            parent=request.parent or None, custom=bool(request.custom),
+            inputs=masked, secret_inputs=sorted(secrets),
+            dependencies=sorted(set(request.dependencies)),
+            property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
+        )
+        self.recording.resources.append(record)
+        self.by_urn[urn] = record
+        self.last_urn = urn
+        return super().RegisterResource(request)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        outputs = sdk.deserialize_properties(request.outputs, keep_unknowns=True)
+        secrets: list[str] = []
+        masked = mask(outputs, "", secrets) if outputs else {}
+        record = self.by_urn.get(request.urn)
+        if record is not None:
+            if record.type == "pulumi:pulumi:Stack":
+                self.recording.stack_outputs = masked
+            else:
+                record.outputs = masked
+        return super().RegisterResourceOutputs(request)
+
+
+@dataclass
+class OfflineOptions:
+    project: str = "stacktape"
+    stack: str = "dev"
+    config: dict[str, str] = field(default_factory=dict)
+    world: CannedWorld = field(default_factory=CannedWorld)
+
+
+def run_offline(program: Callable[[], None], *, project: str = "stacktape", stack: str = "dev",
+                config: dict[str, str] | None = None, world: CannedWorld | None = None) -> Recording:
+    """Run `program` as a Pulumi preview against the recording monitor; return what it registered.
+
+    Exceptions raised by the program (for example a `ConfigError`) propagate unchanged.
+    """
+    world = world or CannedWorld()
+    all_config = {"aws:region": world.region, **(config or {})}
+    if all_config["aws:region"] != world.region:
+        world.region = all_config["aws:region"]
+    context = contextvars.copy_context()
+    return context.run(_run, program, project, stack, all_config, world)
+
+
+def _run(program: Callable[[], None], project: str, stack: str, config: dict[str, str],
+         world: CannedWorld) -> Recording:
+    mocks = _CannedMocks(world)
+    monitor = RecordingMonitor(mocks)
+    mocks.monitor = monitor
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    sdk.configure(sdk.MockSettings(
+        monitor=monitor, monitor_features=features, engine=sdk.MockEngine(None), project=project,
+        stack=stack, dry_run=True, organization="organization", callbacks=None, root_directory=None,
+        parallel=None,
+    ))
+    sdk.ROOT.set(None)
+    sdk.CONFIG_VAR.set(dict(config))
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(sdk.run_in_stack(program))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        asyncio.set_event_loop(None)
+        loop.close()
+    return monitor.recording

@@ -1,0 +1,42 @@
+"""Every private Pulumi SDK name the offline engine needs, in one place.
+
+The SDK has no public API for running a program against an in-process monitor and
+waiting for it to finish; these are the internals `pulumi.runtime.test` and the
+Automation API use. `tests/test_engine.py::test_private_sdk_names_exist` fails loudly
+when an SDK upgrade moves one of them.
+"""
+
+from pulumi.runtime import rpc
+from pulumi.runtime.config import CONFIG as CONFIG_VAR
+from pulumi.runtime.mocks import MockCallArgs, MockEngine, MockMonitor, MockResourceArgs, Mocks, MockSettings
+from pulumi.runtime.settings import ROOT, configure, get_project, get_stack
+from pulumi.runtime.stack import run_in_stack
+
+UNKNOWN = rpc.UNKNOWN
+SPECIAL_SIG_KEY = rpc._special_sig_key
+SECRET_SIG = rpc._special_secret_sig
+RESOURCE_SIG = rpc._special_resource_sig
+deserialize_properties = rpc.deserialize_properties
+
+
+def get_project_stack() -> tuple[str, str]:
+    return get_project(), get_stack()
+
+__all__ = [
+    "CONFIG_VAR",
+    "RESOURCE_SIG",
+    "ROOT",
+    "SECRET_SIG",
+    "SPECIAL_SIG_KEY",
+    "UNKNOWN",
+    "MockCallArgs",
+    "MockEngine",
+    "MockMonitor",
+    "MockResourceArgs",
+    "MockSettings",
+    "Mocks",
+    "configure",
+    "deserialize_properties",
+    "get_project_stack",
+    "run_in_stack",
+]
