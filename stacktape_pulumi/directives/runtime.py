@@ -1,0 +1,204 @@
+"""Runtime resolution of directives into Pulumi values.
+
+After `resolve_local`, the only directive strings left in a config are runtime ones.
+`RuntimeResolver.resolve` turns them into values a component can use:
+
+* exactly `$Secret('name')` / `$Secret('name.key')` → `SecretRef` and exactly
+  `$SsmParam('name')` → `SsmParamRef`, so a container can reference them with ECS
+  `valueFrom` instead of carrying the value;
+* every other runtime directive → a `pulumi.Output`: `$ResourceParam` and
+  `$StackOutput`/`$CfStackOutput` come from callbacks (a trailing path is applied to the
+  value), `$CfFormat`/`$Format` format `{}` placeholders once their values are known, and
+  a format that includes a secret or SSM parameter is a secret Output.
+
+Resolution never looks up anything itself: the component supplies the callbacks.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, Literal, Node, parse, walk
+from stacktape_pulumi.directives.registry import FORMATTING, contains_runtime, heading, validate
+from stacktape_pulumi.directives.values import follow_path, format_template, path_error_message
+from stacktape_pulumi.errors import StacktapeError
+
+# Directives whose value is confidential: a format that includes one is a secret Output.
+CONFIDENTIAL = frozenset({"Secret", "SsmParam"})
+
+
+class DirectiveResolutionError(StacktapeError):
+    """A directive that cannot be resolved at runtime."""
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """`$Secret('name')` or `$Secret('name.key')`: a Secrets Manager secret, optionally one JSON key."""
+
+    name: str
+    key: str | None = None
+
+    @classmethod
+    def parse(cls, reference: str) -> "SecretRef":
+        """Split on the first '.': secret names cannot contain a dot, JSON keys can."""
+        name, dot, key = reference.partition(".")
+        if not name or (dot and not key):
+            raise DirectiveResolutionError(
+                f"$Secret needs 'secret-name' or 'secret-name.jsonKey', got {reference!r}")
+        return cls(name, key if dot else None)
+
+
+@dataclass(frozen=True)
+class SsmParamRef:
+    """`$SsmParam('name')`: an SSM Parameter Store parameter."""
+
+    name: str
+
+
+ResourceParamCallback = Callable[[str, str], pulumi.Output[Any]]
+SecretValueCallback = Callable[[SecretRef], pulumi.Output[str]]
+SsmValueCallback = Callable[[SsmParamRef], pulumi.Output[str]]
+StackOutputCallback = Callable[[str, str], pulumi.Output[Any]]
+
+
+def _directive_strings(value: Any) -> Iterator[Directive]:
+    """Every well-formed directive in strings inside `value` (dict values and list items)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _directive_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _directive_strings(item)
+    elif isinstance(value, str):
+        try:
+            directive = parse(value)
+        except DirectiveSyntaxError:
+            return
+        if directive is not None:
+            yield directive
+
+
+def find_runtime(value: Any) -> list[Directive]:
+    """The runtime directive strings inside `value`, parsed, in document order."""
+    return [directive for directive in _directive_strings(value) if contains_runtime(directive)]
+
+
+def resource_references(value: Any) -> set[str]:
+    """Names of the resources that `$ResourceParam` anywhere inside `value` refers to."""
+    names: set[str] = set()
+    for directive in _directive_strings(value):
+        for node in walk(directive):
+            if node.name == "ResourceParam" and node.args and isinstance(first := node.args[0], Literal):
+                names.add(str(first.value))
+    return names
+
+
+def _apply_path(output: pulumi.Output[Any], directive: Directive) -> pulumi.Output[Any]:
+    if not directive.path:
+        return output
+
+    def follow(value: Any) -> Any:
+        outcome = follow_path(value, directive.path)
+        if not outcome.found:
+            message = path_error_message(heading(directive), directive.path, outcome.reached)
+            raise DirectiveResolutionError(message)
+        return outcome.value
+
+    return output.apply(follow)
+
+
+class RuntimeResolver:
+    """Turns runtime directive strings into `pulumi.Output`s, `SecretRef`s and `SsmParamRef`s."""
+
+    def __init__(self, resource_param: ResourceParamCallback, secret_value: SecretValueCallback,
+                 ssm_value: SsmValueCallback, stack_output: StackOutputCallback) -> None:
+        self.resource_param = resource_param
+        self.secret_value = secret_value
+        self.ssm_value = ssm_value
+        self.stack_output = stack_output
+
+    def resolve(self, value: Any) -> Any:
+        """A copy of `value` with every runtime directive string resolved; other values unchanged."""
+        if isinstance(value, dict):
+            return {key: self.resolve(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if isinstance(value, str):
+            return self.resolve_text(value)
+        return value
+
+    def resolve_text(self, text: str) -> Any:
+        try:
+            directive = parse(text)
+        except DirectiveSyntaxError as exc:
+            raise DirectiveResolutionError(f"Malformed directive {text!r}: {exc.message} "
+                                           f"(at character {exc.offset + 1}).") from None
+        if directive is None:
+            return text
+        problems = validate(directive)
+        if problems:
+            raise DirectiveResolutionError(f"{text}: " + " ".join(problem.message for problem in problems))
+        if not contains_runtime(directive):
+            raise DirectiveResolutionError(
+                f"{text} is a local directive; resolve_local must resolve it before runtime resolution.")
+        if directive.name == "Secret":
+            return SecretRef.parse(self.literal(directive, 0))
+        if directive.name == "SsmParam":
+            return SsmParamRef(self.literal(directive, 0))
+        return self.output(directive)
+
+    def output(self, directive: Directive) -> pulumi.Output[Any]:
+        """The value of a runtime directive as an Output."""
+        name = directive.name
+        result: pulumi.Output[Any]
+        if name == "ResourceParam":
+            result = self.resource_param(self.literal(directive, 0), self.literal(directive, 1))
+        elif name in ("StackOutput", "CfStackOutput"):
+            result = self.stack_output(self.literal(directive, 0), self.literal(directive, 1))
+        elif name == "Secret":
+            result = self.secret_value(SecretRef.parse(self.literal(directive, 0)))
+        elif name == "SsmParam":
+            result = self.ssm_value(SsmParamRef(self.literal(directive, 0)))
+        elif name in FORMATTING:
+            result = self.format(directive)
+        else:
+            raise DirectiveResolutionError(
+                f"{heading(directive)} is a local directive; resolve_local must resolve it before runtime "
+                "resolution.")
+        return _apply_path(result, directive)
+
+    def format(self, directive: Directive) -> pulumi.Output[Any]:
+        template = self.literal(directive, 0)
+        parts = [self.argument(arg) for arg in directive.args[1:]]
+        shown = heading(directive)
+
+        def render(values: list[Any]) -> str:
+            try:
+                return format_template(template, values)
+            except (TypeError, ValueError) as exc:
+                raise DirectiveResolutionError(f"{shown}: {exc}") from None
+
+        formatted: pulumi.Output[Any] = pulumi.Output.all(*parts).apply(render)
+        if any(node.name in CONFIDENTIAL for node in walk(directive)):
+            # The callbacks should already return secret Outputs; this makes it certain.
+            formatted = pulumi.Output.secret(formatted)
+        return formatted
+
+    def argument(self, node: Node) -> pulumi.Output[Any]:
+        if isinstance(node, Literal):
+            return pulumi.Output.from_input(node.value)
+        return self.output(node)
+
+    def literal(self, directive: Directive, index: int) -> str:
+        """Argument `index`, which must be a literal string once local directives are resolved."""
+        arg = directive.args[index]
+        if isinstance(arg, Literal) and isinstance(arg.value, str):
+            return arg.value
+        raise DirectiveResolutionError(
+            f"Argument {index + 1} of {heading(directive)} must be a string known before deployment.")
+
+    def references(self, value: Any) -> set[str]:
+        """Names of the resources that `$ResourceParam` anywhere inside `value` refers to."""
+        return resource_references(value)
