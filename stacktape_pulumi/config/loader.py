@@ -176,8 +176,8 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise ConfigError([ConfigIssue(file, line, col, "", f"YAML error: {exc.problem}",
-                                           "only plain YAML types (maps, lists, strings, numbers, booleans)")]) from None
+            hint = "only plain YAML types (maps, lists, strings, numbers, booleans)"
+            raise ConfigError([ConfigIssue(file, line, col, "", f"YAML error: {exc.problem}", hint)]) from None
         if builder.issues:
             raise ConfigError(builder.issues)
         return LoadedYaml(data, source)

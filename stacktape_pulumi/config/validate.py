@@ -28,6 +28,8 @@ def data_path(data: Any, loc: tuple[int | str, ...]) -> KeyPath:
         elif isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node):
             path.append(elem)
             node = node[elem]
+        elif elem == "[key]":
+            continue  # pydantic's marker for an error in a mapping key; the key is already the leaf
         elif isinstance(node, dict) and isinstance(elem, str) and index < len(loc) - 1:
             continue  # a union tag such as 'multi-container-workload' or 'function-after[...]'
         elif isinstance(node, list) and isinstance(elem, str):
@@ -89,13 +91,13 @@ def _issue(err: ErrorDetails, data: Any, source: SourceMap, prefix: KeyPath, roo
         return source.issue(full[:-1], f"missing required key '{key}'", None, at_key=True)
     if kind in {"literal_error", "enum"}:
         value = _resolve(data, path)
-        allowed = _allowed_from_literal(err)
+        expected = _allowed_from_literal(err)
         hint = None
-        if allowed:
-            options = [o.strip().strip("'") for o in allowed.replace(" or ", ",").split(",")]
+        if expected:
+            options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",")]
             close = get_close_matches(str(value), [o for o in options if o], n=1)
             hint = f"did you mean '{close[0]}'?" if close else None
-        return source.issue(full, f"invalid value {value!r}; allowed values: {allowed}", hint)
+        return source.issue(full, f"invalid value {value!r}; allowed values: {expected}", hint)
     value = _resolve(data, path)
     message = err["msg"]
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:

@@ -7,7 +7,8 @@ of the offending field so the error points at that YAML node, not at the parent.
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import pulumi
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 STACKTAPE_ERROR = "stacktape"
@@ -34,7 +35,9 @@ def located_error(message: str, *, subpath: tuple[str | int, ...] = (), hint: st
 RetentionDays = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]
 Port = Annotated[int, Field(ge=1, le=65535)]
-EnvValue = str | int | float | bool
+# Python users may pass a pulumi.Output where the YAML has a directive string.
+OutputValue = Annotated[InstanceOf[pulumi.Output], WithJsonSchema({"type": "string"})]  # type: ignore[type-arg]
+EnvValue = str | int | float | bool | OutputValue
 
 
 class EnvironmentVar(StrictModel):

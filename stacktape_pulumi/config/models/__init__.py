@@ -1,0 +1,74 @@
+"""Pydantic models of the config file, one module per resource type."""
+
+from stacktape_pulumi.config.models.application_load_balancer import (
+    ApplicationLoadBalancer,
+    ApplicationLoadBalancerListener,
+    ApplicationLoadBalancerProps,
+)
+from stacktape_pulumi.config.models.function import (
+    CustomArtifactPackaging,
+    Function,
+    FunctionAlbEvent,
+    FunctionHttpApiEvent,
+    FunctionProps,
+    StacktapeLambdaBuildpackPackaging,
+)
+from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway, HttpApiGatewayProps
+from stacktape_pulumi.config.models.root import (
+    SUPPORTED_RESOURCE_TYPES,
+    Resource,
+    StackConfig,
+    StacktapeConfig,
+)
+from stacktape_pulumi.config.models.shared import (
+    ApplicationLoadBalancerIntegrationProps,
+    HttpApiIntegrationProps,
+    IamRoleStatement,
+)
+from stacktape_pulumi.config.models.workload import (
+    FARGATE_MEMORY_BY_CPU,
+    Container,
+    ContainerAlbEvent,
+    ContainerHttpApiEvent,
+    ContainerNlbEvent,
+    ContainerWorkloadDeployment,
+    ContainerWorkloadResources,
+    ContainerWorkloadScaling,
+    MultiContainerWorkload,
+    MultiContainerWorkloadProps,
+    ServiceConnectEvent,
+    WorkloadInternalEvent,
+)
+
+__all__ = [
+    "FARGATE_MEMORY_BY_CPU",
+    "SUPPORTED_RESOURCE_TYPES",
+    "ApplicationLoadBalancer",
+    "ApplicationLoadBalancerIntegrationProps",
+    "ApplicationLoadBalancerListener",
+    "ApplicationLoadBalancerProps",
+    "Container",
+    "ContainerAlbEvent",
+    "ContainerHttpApiEvent",
+    "ContainerNlbEvent",
+    "ContainerWorkloadDeployment",
+    "ContainerWorkloadResources",
+    "ContainerWorkloadScaling",
+    "CustomArtifactPackaging",
+    "Function",
+    "FunctionAlbEvent",
+    "FunctionHttpApiEvent",
+    "FunctionProps",
+    "HttpApiGateway",
+    "HttpApiGatewayProps",
+    "HttpApiIntegrationProps",
+    "IamRoleStatement",
+    "MultiContainerWorkload",
+    "MultiContainerWorkloadProps",
+    "Resource",
+    "ServiceConnectEvent",
+    "StackConfig",
+    "StacktapeConfig",
+    "StacktapeLambdaBuildpackPackaging",
+    "WorkloadInternalEvent",
+]
