@@ -96,7 +96,7 @@ class CannedWorld:
         if value is None:
             value = f"ami-{short_hash(name, length=17)}" if "/ami" in name else f"offline-ssm-{name}"
         return {"name": name, "value": value, "insecureValue": value, "type": "String", "version": 1,
-                "arn": f"arn:aws:ssm:{self.region}:{self.account_id}:parameter{name if name.startswith('/') else '/' + name}",
+                "arn": f"arn:aws:ssm:{self.region}:{self.account_id}:parameter/{name.lstrip('/')}",
                 "id": name}
 
     def _instance_type(self, args: dict[str, Any]) -> dict[str, Any]:

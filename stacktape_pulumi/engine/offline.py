@@ -147,7 +147,7 @@ class RecordingMonitor(sdk.MockMonitor):
             qualified = parent.split("::")[2] + "$" + type_
         return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
             self.stack_urn = urn
@@ -164,9 +164,9 @@ class RecordingMonitor(sdk.MockMonitor):
         self.recording.resources.append(record)
         self.by_urn[urn] = record
         self.last_urn = urn
-        return super().RegisterResource(request)
+        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = sdk.deserialize_properties(request.outputs, keep_unknowns=True)
         secrets: list[str] = []
         masked = mask(outputs, "", secrets) if outputs else {}
@@ -176,7 +176,7 @@ class RecordingMonitor(sdk.MockMonitor):
                 self.recording.stack_outputs = masked
             else:
                 record.outputs = masked
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 @dataclass
@@ -206,8 +206,8 @@ def _run(program: Callable[[], None], project: str, stack: str, config: dict[str
     mocks = _CannedMocks(world)
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
-    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
-    sdk.configure(sdk.MockSettings(
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)  # type: ignore[no-untyped-call]
+    sdk.configure(sdk.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor, monitor_features=features, engine=sdk.MockEngine(None), project=project,
         stack=stack, dry_run=True, organization="organization", callbacks=None, root_directory=None,
         parallel=None,

@@ -1,0 +1,97 @@
+"""The offline engine: recording, secrets masking, canned invokes, isolation between runs."""
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from stacktape_pulumi.engine import run_offline, sdk
+from stacktape_pulumi.engine.canned import CannedInvokeError, CannedWorld
+
+
+class Box(pulumi.ComponentResource):
+    def __init__(self, name: str) -> None:
+        super().__init__("test:index:Box", name, None, None)
+        role = aws.iam.Role(f"{name}-role", assume_role_policy="{}", opts=pulumi.ResourceOptions(parent=self))
+        group = aws.cloudwatch.LogGroup(
+            f"{name}-logs", name="/plain/name", retention_in_days=7,
+            kms_key_id=pulumi.Output.secret("sentinel-8f1e"), tags={"owner": role.arn},
+            opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({"groupArn": group.arn})
+
+
+def test_private_sdk_names_exist() -> None:
+    for name in ("MockMonitor", "MockSettings", "MockEngine", "Mocks", "ROOT", "CONFIG_VAR", "configure",
+                 "run_in_stack", "deserialize_properties"):
+        assert getattr(sdk, name) is not None
+    assert len(sdk.SPECIAL_SIG_KEY) == 32 and len(sdk.SECRET_SIG) == 32
+
+
+def test_records_parent_dependencies_and_component_outputs() -> None:
+    rec = run_offline(lambda: Box("box"))
+    box = rec.one("test:index:Box")
+    role = rec.one("aws:iam/role:Role")
+    group = rec.one("aws:cloudwatch/logGroup:LogGroup")
+    assert box.urn == "urn:pulumi:dev::stacktape::test:index:Box::box"
+    assert role.urn == "urn:pulumi:dev::stacktape::test:index:Box$aws:iam/role:Role::box-role"
+    assert role.parent == box.urn and group.parent == box.urn
+    assert group.dependencies == [role.urn]
+    assert group.property_dependencies["tags"] == [role.urn]
+    assert group.property_dependencies["name"] == []
+    assert group.property_dependencies["kmsKeyId"] == []
+    assert box.outputs == {"groupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/plain/name"}
+    assert box.custom is False and role.custom is True
+
+
+def test_secret_inputs_are_masked_and_listed() -> None:
+    rec = run_offline(lambda: Box("box"))
+    group = rec.one("aws:cloudwatch/logGroup:LogGroup")
+    role_name = rec.one("aws:iam/role:Role").name
+    assert role_name == "box-role"
+    owner = group.inputs["tags"]["owner"]
+    assert owner.startswith("arn:aws:iam::123456789012:role/box-role-")
+    assert group.inputs == {"name": "/plain/name", "retentionInDays": 7, "kmsKeyId": "[secret]",
+                            "tags": {"owner": owner}}
+    assert group.secret_inputs == ["kmsKeyId"]
+    assert "sentinel-8f1e" not in rec.dumps()
+
+
+def test_canned_invokes_are_deterministic() -> None:
+    seen: dict[str, object] = {}
+
+    def program() -> None:
+        aws.get_region_output().region.apply(lambda v: seen.__setitem__("region", v))
+        aws.get_caller_identity_output().account_id.apply(lambda v: seen.__setitem__("account", v))
+        aws.get_availability_zones_output().names.apply(lambda v: seen.__setitem__("azs", v))
+        aws.secretsmanager.get_secret_output(name="db").arn.apply(lambda v: seen.__setitem__("secret", v))
+
+    run_offline(program, world=CannedWorld(region="eu-west-1"))
+    assert seen == {
+        "region": "eu-west-1",
+        "account": "123456789012",
+        "azs": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        "secret": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-7bdc25",
+    }
+
+
+def test_unknown_invoke_is_an_error_naming_the_token() -> None:
+    with pytest.raises(CannedInvokeError, match="no canned answer for invoke aws:foo/getBar:getBar"):
+        CannedWorld().invoke("aws:foo/getBar:getBar", {})
+
+
+def test_runs_are_isolated_and_byte_identical() -> None:
+    first = run_offline(lambda: Box("one"))
+    second = run_offline(lambda: Box("two"))
+    third = run_offline(lambda: Box("one"))
+    assert {r.name for r in second.resources} == {"two", "two-role", "two-logs", "stacktape-dev"}
+    assert first.dumps() == third.dumps()
+    assert json.loads(first.dumps())["resources"][0]["urn"] < json.loads(first.dumps())["resources"][1]["urn"]
+
+
+def test_program_exceptions_propagate() -> None:
+    def program() -> None:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        run_offline(program)
