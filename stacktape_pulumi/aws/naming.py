@@ -1,0 +1,43 @@
+"""Physical AWS names: `<stack>-<resource>-<suffix>`, shortened with a stable hash when too long."""
+
+import hashlib
+import re
+
+# Limits per AWS resource kind (characters).
+LIMITS = {
+    "ecs-cluster": 255,
+    "task-family": 255,
+    "iam-role": 64,
+    "iam-policy": 128,
+    "security-group": 255,
+    "log-group": 512,
+    "namespace": 63,
+    "target-group": 32,
+    "load-balancer": 32,
+    "lambda": 64,
+    "asg": 255,
+    "scaling-policy": 255,
+    "service": 255,
+}
+
+
+def fit(name: str, limit: int) -> str:
+    """`name` if it fits, else its first `limit - 7` characters + `-` + 6 hex chars of its hash.
+
+    The hash keeps distinct long names distinct and the same long name stable across runs.
+    """
+    if len(name) <= limit:
+        return name
+    digest = hashlib.shake_256(name.encode()).hexdigest(3)
+    return f"{name[: limit - 7]}-{digest}"
+
+
+def physical(kind: str, *parts: str) -> str:
+    """A physical name for an AWS resource of `kind` joined from `parts` with `-`."""
+    return fit("-".join(p for p in parts if p), LIMITS[kind])
+
+
+def lower_kebab(text: str) -> str:
+    """`apiServer` → `api-server`; used where AWS wants lower-case names."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", text)
+    return re.sub(r"[^a-zA-Z0-9-]+", "-", text).strip("-").lower()

@@ -1,0 +1,134 @@
+"""The stack's network: its own VPC (public subnets, optional private subnets behind NAT) or a reused one.
+
+AWS: EC2 VPC, subnets, internet gateway, route tables, NAT gateways, Elastic IPs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.errors import StacktapeError
+
+VPC_CIDR = "172.16.0.0/16"
+PUBLIC_CIDRS = ("172.16.0.0/20", "172.16.16.0/20", "172.16.32.0/20")
+PRIVATE_CIDRS = ("172.16.48.0/20", "172.16.64.0/20", "172.16.80.0/20")
+
+
+def nat_index(subnet_index: int, nat_count: int) -> int:
+    """Private subnet i routes through NAT gateway min(i, n-1) (the reference's spread)."""
+    return min(subnet_index, nat_count - 1)
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """How the stack gets its VPC: `reuse_vpc_id` wins; `nat_zones` NAT gateways when private subnets exist."""
+
+    reuse_vpc_id: str | None = None
+    nat_zones: int = 2
+    private_subnets: bool = False
+
+
+def _pick(index: int) -> Callable[[list[str]], str]:
+    """The index-th subnet of a looked-up list, wrapping around when the VPC has fewer than three."""
+
+    def pick(ids: list[str]) -> str:
+        if not ids:
+            raise StacktapeError("the reused VPC has no subnets of the kind a workload needs")
+        return ids[index % len(ids)]
+
+    return pick
+
+
+class StackNetwork(pulumi.ComponentResource):
+    """The VPC every workload of a stack runs in."""
+
+    vpc_id: pulumi.Output[str]
+    cidr_block: pulumi.Output[str]
+    public_subnet_ids: list[pulumi.Output[str]]
+    private_subnet_ids: list[pulumi.Output[str]]
+    # Resources that must exist before tasks can reach the internet (routes, NAT).
+    ready: list[pulumi.Resource]
+
+    def __init__(self, name: str, settings: NetworkSettings, tags: dict[str, str],
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("stacktape:index:StackNetwork", name, None, opts)
+        self.ready = []
+        if settings.reuse_vpc_id:
+            self._reuse(settings.reuse_vpc_id)
+        else:
+            self._create(name, settings, tags)
+        self.register_outputs({
+            "vpcId": self.vpc_id,
+            "publicSubnetIds": self.public_subnet_ids,
+            "privateSubnetIds": self.private_subnet_ids,
+        })
+
+    def _reuse(self, vpc_id: str) -> None:
+        invoke_opts = pulumi.InvokeOptions(parent=self)
+        vpc = aws.ec2.get_vpc_output(id=vpc_id, opts=invoke_opts)
+        self.vpc_id = vpc.id
+        self.cidr_block = vpc.cidr_block
+
+        def lookup(public: bool) -> list[pulumi.Output[str]]:
+            found = aws.ec2.get_subnets_output(filters=[
+                aws.ec2.GetSubnetsFilterArgs(name="vpc-id", values=[vpc_id]),
+                aws.ec2.GetSubnetsFilterArgs(name="map-public-ip-on-launch", values=["true" if public else "false"]),
+            ], opts=invoke_opts)
+            return [found.ids.apply(_pick(i)) for i in range(3)]
+
+        self.public_subnet_ids = lookup(True)
+        self.private_subnet_ids = lookup(False)
+
+    def _create(self, name: str, settings: NetworkSettings, tags: dict[str, str]) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        azs = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOptions(parent=self))
+        vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=VPC_CIDR, enable_dns_hostnames=True,
+                          enable_dns_support=True, tags={**tags, "Name": name}, opts=child)
+        igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags=tags, opts=child)
+        self.vpc_id = vpc.id
+        self.cidr_block = vpc.cidr_block
+        self.public_subnet_ids = []
+        public_subnets: list[aws.ec2.Subnet] = []
+        for i, cidr in enumerate(PUBLIC_CIDRS):
+            subnet = aws.ec2.Subnet(
+                f"{name}-public-subnet-{i}", vpc_id=vpc.id, cidr_block=cidr,
+                availability_zone=azs.names[i], map_public_ip_on_launch=True,
+                tags={**tags, "Name": f"{name}-public-{i}"}, opts=child)
+            table = aws.ec2.RouteTable(f"{name}-public-rt-{i}", vpc_id=vpc.id, tags=tags, opts=child)
+            route = aws.ec2.Route(f"{name}-public-route-{i}", route_table_id=table.id,
+                                  destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=child)
+            assoc = aws.ec2.RouteTableAssociation(f"{name}-public-rta-{i}", subnet_id=subnet.id,
+                                                  route_table_id=table.id, opts=child)
+            public_subnets.append(subnet)
+            self.public_subnet_ids.append(subnet.id)
+            self.ready += [route, assoc]
+        self.private_subnet_ids = []
+        if not settings.private_subnets:
+            return
+        nats: list[aws.ec2.NatGateway] = []
+        for n in range(settings.nat_zones):
+            eip = aws.ec2.Eip(f"{name}-nat-eip-{n}", domain="vpc", tags=tags, opts=child)
+            nats.append(aws.ec2.NatGateway(f"{name}-nat-{n}", allocation_id=eip.id,
+                                           subnet_id=public_subnets[n].id, tags=tags,
+                                           opts=pulumi.ResourceOptions(parent=self, depends_on=[igw])))
+        for i, cidr in enumerate(PRIVATE_CIDRS):
+            subnet = aws.ec2.Subnet(
+                f"{name}-private-subnet-{i}", vpc_id=vpc.id, cidr_block=cidr,
+                availability_zone=azs.names[i], map_public_ip_on_launch=False,
+                tags={**tags, "Name": f"{name}-private-{i}"}, opts=child)
+            table = aws.ec2.RouteTable(f"{name}-private-rt-{i}", vpc_id=vpc.id, tags=tags, opts=child)
+            route = aws.ec2.Route(f"{name}-private-route-{i}", route_table_id=table.id,
+                                  destination_cidr_block="0.0.0.0/0",
+                                  nat_gateway_id=nats[nat_index(i, len(nats))].id, opts=child)
+            assoc = aws.ec2.RouteTableAssociation(f"{name}-private-rta-{i}", subnet_id=subnet.id,
+                                                  route_table_id=table.id, opts=child)
+            self.private_subnet_ids.append(subnet.id)
+            self.ready += [route, assoc]
+
+    def subnets(self, private: bool) -> list[pulumi.Output[str]]:
+        """Subnets for tasks: private (behind NAT) or public."""
+        return self.private_subnet_ids if private else self.public_subnet_ids
+
+

@@ -1,0 +1,130 @@
+"""`stacktape-pulumi`: validate and preview Stacktape-style configs offline (no AWS, no Pulumi CLI).
+
+Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 usage errors.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from stacktape_pulumi.errors import ConfigError, StacktapeError
+
+EXIT_OK = 0
+EXIT_CONFIG = 1
+EXIT_USAGE = 2
+
+
+def _cli_args(extra: Sequence[str]) -> dict[str, str]:
+    """`--name value --flag` (after the bare `--`) → {"name": "value", "flag": "true"} for $CliArgs()."""
+    result: dict[str, str] = {}
+    items = list(extra)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if not item.startswith("--"):
+            raise SystemExit(f"stacktape-pulumi: error: unexpected argument {item!r} (use -- --name value)")
+        key, eq, value = item[2:].partition("=")
+        if not eq:
+            if i + 1 < len(items) and not items[i + 1].startswith("--"):
+                value = items[i + 1]
+                i += 1
+            else:
+                value = "true"
+        result[key] = value
+        i += 1
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stacktape-pulumi",
+        description="Validate and preview Stacktape-style YAML configs as Pulumi AWS stacks, offline.",
+        epilog="Values for $CliArgs() go after a bare --: stacktape-pulumi preview stacktape.yml -- --name value. "
+               "Exit codes: 0 ok, 1 config errors, 2 usage errors.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("config", metavar="CONFIG", help="path to the stacktape.yml config")
+        p.add_argument("--stage", default="dev", help="stage = Pulumi stack name, for $Stage() (default: dev)")
+        p.add_argument("--region", default="us-east-1", help="AWS region, for $Region() (default: us-east-1)")
+
+    validate = sub.add_parser(
+        "validate", help="check a config (syntax, types, limits, references, cycles) without building anything",
+        description="Run every check that needs no resource graph. Prints nothing else and exits 0 when the "
+                    "config is valid; otherwise prints FILE:LINE:COL: path: message lines and exits 1.")
+    common(validate)
+    preview = sub.add_parser(
+        "preview", help="build the stack offline and print its resources (tree, or --json)",
+        description="Run the components under the offline engine (real Pulumi SDK, recording mock monitor, "
+                    "canned AWS answers) and print the resources that would be created. With --json, one "
+                    "JSON document: resources sorted by URN with inputs (secrets as \"[secret]\"), "
+                    "dependencies and stack outputs; identical input gives identical bytes.")
+    common(preview)
+    preview.add_argument("--json", action="store_true", help="print one JSON document instead of a tree")
+    preview.add_argument("--project", default=None,
+                         help="Pulumi project name (default: serviceName from the config, else 'stacktape')")
+    return parser
+
+
+def render_tree(doc: dict[str, Any]) -> str:
+    """An indented tree of `type name` lines, children under their parent, sorted by URN."""
+    resources = doc["resources"]
+    by_parent: dict[str | None, list[dict[str, Any]]] = {}
+    urns = {r["urn"] for r in resources}
+    for r in resources:
+        parent = r["parent"] if r["parent"] in urns else None
+        by_parent.setdefault(parent, []).append(r)
+    lines: list[str] = []
+
+    def emit(parent: str | None, depth: int) -> None:
+        for r in by_parent.get(parent, []):
+            lines.append(f"{'  ' * depth}{'+' if r['custom'] else '◆'} {r['type']}  {r['name']}")
+            emit(r["urn"], depth + 1)
+
+    emit(None, 0)
+    lines.append(f"{len(resources)} resources")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = list(sys.argv[1:] if argv is None else argv)
+    # Everything after a bare `--` is for $CliArgs(), not for this command.
+    extra: list[str] = []
+    if "--" in args:
+        split = args.index("--")
+        args, extra = args[:split], args[split + 1:]
+    try:
+        ns = parser.parse_args(args)
+    except SystemExit as exc:
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    try:
+        cli_args = _cli_args(extra)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    # Imported here so `--help` stays fast.
+    from stacktape_pulumi.offline import preview_config
+    from stacktape_pulumi.project import load_config
+
+    try:
+        loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
+        if ns.command == "validate":
+            return EXIT_OK
+        recording = preview_config(loaded, project=ns.project)
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_CONFIG
+    except StacktapeError as exc:
+        print(f"{ns.config}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if ns.json:
+        sys.stdout.write(recording.dumps())
+    else:
+        sys.stdout.write(render_tree(recording.to_json()))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,327 @@
+"""`multi-container-workload`: containers run together as one ECS service on Fargate.
+
+AWS: ECS (cluster, task definition, service), IAM (task role, execution-role policy),
+EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
+"""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws import ecs as ecs_plan
+from stacktape_pulumi.aws import iam
+from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.components.packaging import image_uri
+from stacktape_pulumi.components.wiring import EVENT_HANDLERS, EventSite, ServiceWiring
+from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
+from stacktape_pulumi.context import StackContext, current_context
+from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
+from stacktape_pulumi.errors import StacktapeError
+
+TrackingArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
+MetricArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
+
+SSM_MESSAGES_ACTIONS = [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+]
+DEFAULT_LOG_RETENTION_DAYS = 90
+DEFAULT_STOP_TIMEOUT = 2
+DEFAULT_SCALING_TARGET = 80
+
+
+class MultiContainerWorkload(pulumi.ComponentResource):
+    """One or more containers running together as an ECS service on Fargate, scaled as a unit."""
+
+    cluster: aws.ecs.Cluster
+    service: aws.ecs.Service
+    task_definition: aws.ecs.TaskDefinition
+    security_group: aws.ec2.SecurityGroup
+    task_role: aws.iam.Role
+    log_groups: dict[str, aws.cloudwatch.LogGroup]
+    params: dict[str, pulumi.Output[Any]]
+
+    def __init__(self, name: str, args: Mapping[str, Any] | MultiContainerWorkloadProps,
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        super().__init__("stacktape:index:MultiContainerWorkload", name, None, opts)
+        props = validate_args("MultiContainerWorkload", name, args, MultiContainerWorkloadProps)
+        self._name = name
+        self._props = props
+        self._ctx = context or current_context()
+        self._fargate = not props.resources.instanceTypes
+        if not self._fargate:
+            raise StacktapeError(
+                f"MultiContainerWorkload '{name}': resources.instanceTypes (EC2) is not supported yet; "
+                "use cpu and memory (Fargate)")
+
+        private = bool(props.usePrivateSubnetsWithNAT)
+        self._network = self._ctx.network(private_subnets=private)
+        self.cluster = self._create_cluster()
+        self.security_group = self._create_security_group()
+        self.task_role = self._create_task_role()
+        self.log_groups = self._create_log_groups()
+        environments, secrets = self._resolve_environment()
+        exec_policy = self._create_execution_secrets_policy(secrets)
+        self.task_definition = self._create_task_definition(environments, secrets)
+        wiring = self._wire_events()
+        self._create_ingress(wiring)
+        self.service = self._create_service(wiring, private, exec_policy)
+        self._create_scaling()
+        self.params = {
+            "clusterArn": self.cluster.arn,
+            "serviceArn": self.service.id,
+            "serviceName": self.service.name,
+            "securityGroupId": self.security_group.id,
+            "taskRoleArn": self.task_role.arn,
+        }
+        self.register_outputs(dict(self.params))
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    @property
+    def _tags(self) -> dict[str, str]:
+        return self._ctx.tags
+
+    # ---- recipe steps --------------------------------------------------------------------
+    def _create_cluster(self) -> aws.ecs.Cluster:
+        return aws.ecs.Cluster(f"{self._name}-cluster", name=self._ctx.name("ecs-cluster", self._name, "cluster"),
+                               tags=self._tags, opts=self._child())
+
+    def _create_security_group(self) -> aws.ec2.SecurityGroup:
+        # No inline ingress: event wiring adds rules from source groups only.
+        return aws.ec2.SecurityGroup(
+            f"{self._name}-sg",
+            name=self._ctx.name("security-group", self._name, "sg"),
+            description=f"Security group associated with {self._name} in stack {self._ctx.stack_name}",
+            vpc_id=self._network.vpc_id,
+            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
+                                                    cidr_blocks=["0.0.0.0/0"], description="all outbound")],
+            tags=self._tags, opts=self._child())
+
+    def _create_task_role(self) -> aws.iam.Role:
+        role = aws.iam.Role(f"{self._name}-task-role", name=self._ctx.iam_name(self._name),
+                            assume_role_policy=iam.assume_role_policy("ecs-tasks.amazonaws.com"),
+                            tags=self._tags, opts=self._child())
+        statements = [
+            iam.statement(s.Action or ["*"], s.Resource, effect=s.Effect or "Allow", sid=s.Sid, condition=s.Condition)
+            for s in self._props.iamRoleStatements or []
+        ]
+        if statements:
+            aws.iam.RolePolicy(f"{self._name}-custom-iam-role-statements", role=role.id,
+                               name="custom-iam-role-statements", policy=iam.policy_document(statements),
+                               opts=self._child())
+        if self._props.enableRemoteSessions:
+            # ECS Exec needs these on "*": the SSM channels have no resource ARN to scope to.
+            aws.iam.RolePolicy(f"{self._name}-ssm-messages", role=role.id, name="ssm-messages",
+                               policy=iam.policy_document([iam.statement(SSM_MESSAGES_ACTIONS, ["*"])]),
+                               opts=self._child())
+        return role
+
+    def _create_log_groups(self) -> dict[str, aws.cloudwatch.LogGroup]:
+        groups: dict[str, aws.cloudwatch.LogGroup] = {}
+        for container in self._props.containers:
+            logging = container.logging
+            if logging is not None and logging.disabled:
+                continue
+            retention = (logging.retentionDays if logging and logging.retentionDays else DEFAULT_LOG_RETENTION_DAYS)
+            groups[container.name] = aws.cloudwatch.LogGroup(
+                f"{self._name}-{container.name}-logs",
+                name=f"/stp/{self._ctx.stack_name}/ecs/{self._name}/{container.name}/process-logs",
+                retention_in_days=retention, tags=self._tags, opts=self._child())
+        return groups
+
+    def _resolve_environment(self) -> tuple[dict[str, list[Any]], dict[str, list[tuple[str, SecretRef | SsmParamRef]]]]:
+        """Split each container's env into plain values and `valueFrom` secrets (never mixed)."""
+        resolver = self._ctx.resolver
+        environments: dict[str, list[Any]] = {}
+        secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]] = {}
+        for container in self._props.containers:
+            plain: list[Any] = []
+            hidden: list[tuple[str, SecretRef | SsmParamRef]] = []
+            for var in container.environment or []:
+                value = resolver.resolve(var.value) if isinstance(var.value, str) else var.value
+                if isinstance(value, SecretRef | SsmParamRef):
+                    hidden.append((var.name, value))
+                elif isinstance(value, pulumi.Output):
+                    plain.append({"name": var.name, "value": value.apply(ecs_plan.stringify)})
+                else:
+                    plain.append({"name": var.name, "value": ecs_plan.stringify(value)})
+            environments[container.name] = plain
+            secrets[container.name] = hidden
+        return environments, secrets
+
+    def _value_from(self, ref: SecretRef | SsmParamRef) -> pulumi.Output[str]:
+        if isinstance(ref, SecretRef):
+            return self._ctx.secret_arn(ref.name).apply(lambda arn: ecs_plan.secret_value_from(arn, ref.key))
+        return self._ctx.ssm_parameter_arn(ref.name)
+
+    def _secret_resource_arns(self, secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
+                              ) -> tuple[list[pulumi.Output[str]], list[pulumi.Output[str]]]:
+        secret_names = sorted({ref.name for refs in secrets.values() for _, ref in refs if isinstance(ref, SecretRef)})
+        for container in self._props.containers:
+            cred = getattr(container.packaging.properties, "repositoryCredentialsSecretArn", None)
+            if cred and cred not in secret_names:
+                secret_names.append(cred)
+        ssm_names = sorted({ref.name for refs in secrets.values() for _, ref in refs if isinstance(ref, SsmParamRef)})
+        return ([self._ctx.secret_arn(n) for n in secret_names], [self._ctx.ssm_parameter_arn(n) for n in ssm_names])
+
+    def _create_execution_secrets_policy(self, secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
+                                         ) -> aws.iam.RolePolicy | None:
+        """Let the shared execution role read exactly this workload's secrets and parameters."""
+        secret_arns, ssm_arns = self._secret_resource_arns(secrets)
+        statements = []
+        if secret_arns:
+            statements.append(iam.statement(["secretsmanager:GetSecretValue"], secret_arns))
+        if ssm_arns:
+            statements.append(iam.statement(["ssm:GetParameters"], ssm_arns))
+        if not statements:
+            return None
+        role = self._ctx.execution_role()
+        return aws.iam.RolePolicy(f"{self._name}-execution-secrets", role=role.id,
+                                  name=f"{self._name}-secrets", policy=iam.policy_document(statements),
+                                  opts=self._child())
+
+    def _container_definition(self, container: Any, environment: list[Any],
+                              secrets: list[tuple[str, SecretRef | SsmParamRef]]) -> dict[str, Any]:
+        packaging = container.packaging
+        image = image_uri(self._ctx, self._name, container)
+        definition: dict[str, Any] = {
+            "name": container.name,
+            "image": image,
+            "essential": container.essential if container.essential is not None else True,
+            "environment": environment,
+            "portMappings": ecs_plan.port_mappings(list(container.events or []), fargate=self._fargate),
+            "stopTimeout": container.stopTimeout if container.stopTimeout is not None else DEFAULT_STOP_TIMEOUT,
+        }
+        if secrets:
+            definition["secrets"] = [{"name": n, "valueFrom": self._value_from(ref)} for n, ref in secrets]
+        for field in ("command", "entryPoint"):
+            value = getattr(packaging.properties, field, None)
+            if value:
+                definition[field] = list(value)
+        cred = getattr(packaging.properties, "repositoryCredentialsSecretArn", None)
+        if cred:
+            definition["repositoryCredentials"] = {"credentialsParameter": self._ctx.secret_arn(cred)}
+        if container.dependsOn:
+            definition["dependsOn"] = [{"containerName": d.containerName, "condition": d.condition}
+                                       for d in container.dependsOn]
+        check = ecs_plan.health_check(container.internalHealthCheck)
+        if check:
+            definition["healthCheck"] = check
+        group = self.log_groups.get(container.name)
+        if group is not None:
+            definition["logConfiguration"] = {
+                "logDriver": "awslogs",
+                "options": {"awslogs-region": self._ctx.region, "awslogs-group": group.name,
+                            "awslogs-stream-prefix": ecs_plan.CONTAINER_LOG_PREFIX},
+            }
+        return definition
+
+    def _create_task_definition(self, environments: dict[str, list[Any]],
+                                secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
+                                ) -> aws.ecs.TaskDefinition:
+        resources = self._props.resources
+        definitions = [self._container_definition(c, environments[c.name], secrets[c.name])
+                       for c in self._props.containers]
+        architecture = "ARM64" if resources.architecture == "arm64" else "X86_64"
+        return aws.ecs.TaskDefinition(
+            f"{self._name}-task-definition",
+            family=self._ctx.name("task-family", self._name, "task-definition"),
+            network_mode="awsvpc",
+            requires_compatibilities=["FARGATE"],
+            cpu=ecs_plan.task_cpu(float(resources.cpu or 0)),
+            memory=str(int(resources.memory or 0)),
+            execution_role_arn=self._ctx.execution_role().arn,
+            task_role_arn=self.task_role.arn,
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture=architecture),
+            container_definitions=pulumi.Output.from_input(definitions).apply(
+                lambda defs: json.dumps(defs, separators=(",", ":"))),
+            tags=self._tags, opts=self._child())
+
+    def _wire_events(self) -> ServiceWiring:
+        wiring = ServiceWiring()
+        for container in self._props.containers:
+            for event in container.events or []:
+                handler = EVENT_HANDLERS.get(event.type)
+                if handler is None:
+                    raise StacktapeError(
+                        f"MultiContainerWorkload '{self._name}': container '{container.name}': "
+                        f"event type '{event.type}' is not supported yet; supported: "
+                        f"{', '.join(sorted(EVENT_HANDLERS))}")
+                handler(EventSite(self, container, event, self._fargate), wiring)
+        return wiring
+
+    def _create_ingress(self, wiring: ServiceWiring) -> None:
+        for rule in wiring.ingress:
+            aws.vpc.SecurityGroupIngressRule(
+                f"{self._name}-ingress-{rule.key}", security_group_id=self.security_group.id,
+                referenced_security_group_id=rule.source_security_group_id, ip_protocol="tcp",
+                from_port=rule.from_port, to_port=rule.to_port, description=rule.description,
+                tags=self._tags, opts=self._child())
+
+    def _create_service(self, wiring: ServiceWiring, private: bool,
+                        exec_policy: aws.iam.RolePolicy | None) -> aws.ecs.Service:
+        scaling = self._props.scaling
+        min_instances = scaling.minInstances if scaling and scaling.minInstances else 1
+        depends: list[pulumi.Resource] = [*self._network.ready, *wiring.depends_on]
+        if exec_policy is not None:
+            depends.append(exec_policy)
+        return aws.ecs.Service(
+            f"{self._name}-service",
+            cluster=self.cluster.arn,
+            task_definition=self.task_definition.arn,
+            desired_count=min_instances,
+            launch_type="FARGATE",
+            platform_version="LATEST",
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
+            deployment_maximum_percent=200,
+            deployment_minimum_healthy_percent=100,
+            enable_ecs_managed_tags=True,
+            propagate_tags="SERVICE",
+            enable_execute_command=bool(self._props.enableRemoteSessions),
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                assign_public_ip=not private,
+                subnets=self._network.subnets(private),
+                security_groups=[self.security_group.id]),
+            load_balancers=wiring.load_balancers or None,
+            service_registries=wiring.service_registries[0] if wiring.service_registries else None,
+            service_connect_configuration=wiring.service_connect,
+            tags=self._tags,
+            # Autoscaling owns the desired count after creation.
+            opts=self._child(depends_on=depends, ignore_changes=["desiredCount"]))
+
+    def _create_scaling(self) -> None:
+        scaling = self._props.scaling
+        policy = scaling.scalingPolicy if scaling else None
+        min_instances = scaling.minInstances if scaling and scaling.minInstances else 1
+        max_instances = scaling.maxInstances if scaling and scaling.maxInstances else 1
+        target = aws.appautoscaling.Target(
+            f"{self._name}-scaling-target", min_capacity=min_instances, max_capacity=max_instances,
+            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
+            scalable_dimension="ecs:service:DesiredCount", service_namespace="ecs", tags=self._tags,
+            opts=self._child())
+        cpu_target = (policy.keepAvgCpuUtilizationUnder if policy else None) or DEFAULT_SCALING_TARGET
+        memory_target = (policy.keepAvgMemoryUtilizationUnder if policy else None) or DEFAULT_SCALING_TARGET
+        metrics = (
+            ("cpu", "ECSServiceAverageCPUUtilization", cpu_target),
+            ("memory", "ECSServiceAverageMemoryUtilization", memory_target),
+        )
+        for key, metric, value in metrics:
+            aws.appautoscaling.Policy(
+                f"{self._name}-scaling-{key}",
+                name=self._ctx.name("scaling-policy", self._name, metric),
+                policy_type="TargetTrackingScaling",
+                resource_id=target.resource_id, scalable_dimension=target.scalable_dimension,
+                service_namespace=target.service_namespace,
+                target_tracking_scaling_policy_configuration=TrackingArgs(
+                    target_value=float(value),
+                    predefined_metric_specification=MetricArgs(predefined_metric_type=metric)),
+                opts=self._child())

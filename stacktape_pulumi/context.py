@@ -1,0 +1,199 @@
+"""What the resources of one stack share: names, tags, the network, shared roles, referenceable params.
+
+The YAML path creates one `StackContext` from `stackConfig`; Python users get a default one
+per Pulumi program (kept in a contextvar, so offline runs in one process never share it).
+"""
+
+import contextvars
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws import iam
+from stacktape_pulumi.aws.naming import physical
+from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork
+from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
+from stacktape_pulumi.errors import StacktapeError
+
+ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+
+
+@dataclass
+class StackSettings:
+    """Stack-wide settings (from `stackConfig` on the YAML path)."""
+
+    tags: dict[str, str] = field(default_factory=dict)
+    reuse_vpc_id: str | None = None
+    nat_zones: int = 2
+    private_subnets: bool = False
+
+
+class StackContext:
+    """Shared, lazily created per-stack resources and the registry of referenceable params."""
+
+    def __init__(self, settings: StackSettings | None = None, *, project: str | None = None,
+                 stage: str | None = None) -> None:
+        self.settings = settings or StackSettings()
+        self.project = project or pulumi.get_project()
+        self.stage = stage or pulumi.get_stack()
+        self.stack_name = f"{self.project}-{self.stage}"
+        self._network: StackNetwork | None = None
+        self._execution_role: aws.iam.Role | None = None
+        self._secret_arns: dict[str, pulumi.Output[str]] = {}
+        self._ssm_arns: dict[str, pulumi.Output[str]] = {}
+        self.params: dict[str, dict[str, pulumi.Output[Any]]] = {}
+        self._region: pulumi.Output[str] | None = None
+        self._resolver: RuntimeResolver | None = None
+        self._stack_refs: dict[str, pulumi.StackReference] = {}
+
+    # ---- names and tags -----------------------------------------------------------------
+    @property
+    def tags(self) -> dict[str, str]:
+        """Stack tags plus the project/stage tags every taggable resource carries."""
+        return {
+            **self.settings.tags,
+            "stp:project-name": self.project,
+            "stp:stage": self.stage,
+            "stp:stack-name": self.stack_name,
+        }
+
+    def name(self, kind: str, *parts: str) -> str:
+        return physical(kind, self.stack_name, *parts)
+
+    def iam_name(self, *parts: str) -> str:
+        """IAM names are global: the region keeps one stack in two regions from colliding."""
+        region = pulumi.Config("aws").get("region") or ""
+        return physical("iam-role", self.stack_name, *parts, region)
+
+    @property
+    def region(self) -> pulumi.Output[str]:
+        if self._region is None:
+            self._region = aws.get_region_output().region
+        return self._region
+
+    # ---- shared infrastructure ----------------------------------------------------------
+    def network(self, *, private_subnets: bool = False) -> StackNetwork:
+        """The stack VPC, created on first use."""
+        if self._network is None:
+            settings = NetworkSettings(
+                reuse_vpc_id=self.settings.reuse_vpc_id,
+                nat_zones=self.settings.nat_zones,
+                private_subnets=private_subnets or self.settings.private_subnets,
+            )
+            self._network = StackNetwork(f"{self.stack_name}-network", settings, self.tags)
+        elif private_subnets and not self._network.private_subnet_ids and not self.settings.reuse_vpc_id:
+            raise StacktapeError(
+                "the stack network was created without private subnets; create the StackContext with "
+                "StackSettings(private_subnets=True) before the first workload")
+        return self._network
+
+    def execution_role(self) -> aws.iam.Role:
+        """The ECS task execution role shared by every workload (pull images, write logs)."""
+        if self._execution_role is None:
+            role = aws.iam.Role(
+                f"{self.stack_name}-ecs-execution-role",
+                name=self.iam_name("ecs-exec"),
+                assume_role_policy=iam.assume_role_policy("ecs-tasks.amazonaws.com"),
+                tags=self.tags,
+            )
+            aws.iam.RolePolicyAttachment(
+                f"{self.stack_name}-ecs-execution-role-managed",
+                role=role.name, policy_arn=ECS_TASK_EXECUTION_POLICY,
+                opts=pulumi.ResourceOptions(parent=role))
+            self._execution_role = role
+        return self._execution_role
+
+    def secret_arn(self, name: str) -> pulumi.Output[str]:
+        """The ARN of a Secrets Manager secret given by name or ARN (looked up once per stack)."""
+        if name not in self._secret_arns:
+            if name.startswith("arn:"):
+                self._secret_arns[name] = pulumi.Output.from_input(name)
+            else:
+                self._secret_arns[name] = aws.secretsmanager.get_secret_output(name=name).arn
+        return self._secret_arns[name]
+
+    def ssm_parameter_arn(self, name: str) -> pulumi.Output[str]:
+        """The ARN of an SSM parameter (name with or without the leading slash)."""
+        if name not in self._ssm_arns:
+            self._ssm_arns[name] = aws.ssm.get_parameter_output(name=name, with_decryption=False).arn
+        return self._ssm_arns[name]
+
+    def secret_value(self, name: str, key: str | None) -> pulumi.Output[str]:
+        """A secret's value (or one JSON key of it) as a secret Output, for places without `valueFrom`."""
+        version = aws.secretsmanager.get_secret_version_output(secret_id=name)
+
+        def pick(text: str) -> str:
+            if key is None:
+                return text
+            try:
+                value = json.loads(text)[key]
+            except (ValueError, KeyError, TypeError):
+                raise StacktapeError(f"secret '{name}' has no JSON key '{key}'") from None
+            return value if isinstance(value, str) else json.dumps(value)
+
+        return pulumi.Output.secret(version.secret_string.apply(pick))
+
+    @property
+    def resolver(self) -> RuntimeResolver:
+        """Turns runtime directive strings into Outputs (or secret references) for this stack."""
+        if self._resolver is None:
+            self._resolver = RuntimeResolver(
+                resource_param=self.resource_param,
+                secret_value=lambda ref: self.secret_value(ref.name, ref.key),
+                ssm_value=self.ssm_value,
+                stack_output=self.stack_output,
+            )
+        return self._resolver
+
+    def output_value(self, value: Any) -> Any:
+        """A config value as a plain value or Output; secret references become secret Outputs."""
+        resolved = self.resolver.resolve(value) if isinstance(value, str) else value
+        if isinstance(resolved, SecretRef):
+            return self.secret_value(resolved.name, resolved.key)
+        if isinstance(resolved, SsmParamRef):
+            return self.ssm_value(resolved)
+        return resolved
+
+    def ssm_value(self, ref: SsmParamRef) -> pulumi.Output[str]:
+        return pulumi.Output.secret(aws.ssm.get_parameter_output(name=ref.name, with_decryption=True).value)
+
+    def stack_output(self, stack: str, output: str) -> pulumi.Output[Any]:
+        if stack not in self._stack_refs:
+            self._stack_refs[stack] = pulumi.StackReference(f"stack-ref-{stack}", stack_name=stack)
+        return self._stack_refs[stack].get_output(output)
+
+    # ---- referenceable params -----------------------------------------------------------
+    def register_params(self, resource: str, params: dict[str, pulumi.Output[Any]]) -> None:
+        self.params[resource] = params
+
+    def resource_param(self, resource: str, param: str) -> pulumi.Output[Any]:
+        known = self.params.get(resource)
+        if known is None:
+            raise StacktapeError(f"resource '{resource}' has not been built yet (referenced by $ResourceParam)")
+        if param not in known:
+            raise StacktapeError(
+                f"resource '{resource}' has no referenceable parameter '{param}'; "
+                f"available: {', '.join(sorted(known)) or 'none'}")
+        return known[param]
+
+
+_CURRENT: contextvars.ContextVar[StackContext | None] = contextvars.ContextVar("stacktape_context", default=None)
+
+
+def current_context() -> StackContext:
+    """The stack context of this Pulumi program (a default one when none was set)."""
+    ctx = _CURRENT.get()
+    if ctx is None:
+        ctx = StackContext()
+        _CURRENT.set(ctx)
+    return ctx
+
+
+def use_context(ctx: StackContext) -> Callable[[], None]:
+    """Make `ctx` the current context; returns a function restoring the previous one."""
+    token = _CURRENT.set(ctx)
+    return lambda: _CURRENT.reset(token)

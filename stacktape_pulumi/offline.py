@@ -1,0 +1,22 @@
+"""Offline preview of a loaded config: the same components, under the recording engine."""
+
+from stacktape_pulumi.engine import Recording, run_offline
+from stacktape_pulumi.engine.canned import CannedWorld
+from stacktape_pulumi.project import LoadedConfig
+from stacktape_pulumi.stack import build_stack
+
+DEFAULT_PROJECT = "stacktape"
+
+
+def preview_config(loaded: LoadedConfig, *, project: str | None = None,
+                   world: CannedWorld | None = None) -> Recording:
+    """Build every resource of `loaded` offline and return what the engine recorded."""
+    project_name = project or loaded.config.serviceName or DEFAULT_PROJECT
+    world = world or CannedWorld(region=loaded.region)
+    world.region = loaded.region
+
+    def program() -> None:
+        build_stack(loaded.config, loaded.order)
+
+    return run_offline(program, project=project_name, stack=loaded.stage,
+                       config={"aws:region": loaded.region}, world=world)

@@ -1,0 +1,38 @@
+"""Entry points for real Pulumi programs (`pulumi up`, Automation API inline programs)."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pulumi
+
+from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.errors import ConfigError, StacktapeError
+from stacktape_pulumi.project import DEFAULT_REGION, load_config
+from stacktape_pulumi.stack import build_stack
+
+
+def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -> StackContext:
+    """Build the stack described by a config file inside the running Pulumi program.
+
+    The stage is the Pulumi stack name and the region the `aws:region` config value, so
+    `$Stage()` and `$Region()` agree with where Pulumi deploys. Config errors stop the
+    program with their located messages and no Python traceback.
+    """
+    region = pulumi.Config("aws").get("region") or DEFAULT_REGION
+    try:
+        loaded = load_config(config_path, stage=pulumi.get_stack(), region=region, cli_args=cli_args)
+        return build_stack(loaded.config, loaded.order, project=pulumi.get_project(), stage=pulumi.get_stack())
+    except ConfigError as exc:
+        raise pulumi.RunError(exc.render()) from None
+    except StacktapeError as exc:
+        raise pulumi.RunError(str(exc)) from None
+
+
+def inline_program(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -> Callable[[], None]:
+    """A Pulumi Automation API inline program that deploys `config_path`."""
+    path = Path(config_path).resolve()
+
+    def program() -> None:
+        deploy(path, cli_args=cli_args)
+
+    return program
