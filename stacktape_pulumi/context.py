@@ -8,7 +8,7 @@ import contextvars
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
@@ -18,6 +18,8 @@ from stacktape_pulumi.aws.naming import physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
+
+T = TypeVar("T")
 
 ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 
@@ -46,6 +48,7 @@ class StackContext:
         self._secret_arns: dict[str, pulumi.Output[str]] = {}
         self._ssm_arns: dict[str, pulumi.Output[str]] = {}
         self.params: dict[str, dict[str, pulumi.Output[Any]]] = {}
+        self.components: dict[str, Any] = {}
         self._region: pulumi.Output[str] | None = None
         self._resolver: RuntimeResolver | None = None
         self._stack_refs: dict[str, pulumi.StackReference] = {}
@@ -166,9 +169,22 @@ class StackContext:
             self._stack_refs[stack] = pulumi.StackReference(f"stack-ref-{stack}", stack_name=stack)
         return self._stack_refs[stack].get_output(output)
 
-    # ---- referenceable params -----------------------------------------------------------
-    def register_params(self, resource: str, params: dict[str, pulumi.Output[Any]]) -> None:
+    # ---- components and referenceable params -------------------------------------------
+    def register_component(self, resource: str, component: Any, params: dict[str, pulumi.Output[Any]]) -> None:
+        """Called by every component: lets events find their targets and `$ResourceParam` its params."""
+        if resource in self.components:
+            raise StacktapeError(f"two resources of this stack are named '{resource}'")
+        self.components[resource] = component
         self.params[resource] = params
+
+    def component(self, resource: str, kind: type[T]) -> T:
+        """The already-built component `resource`, which must be a `kind`."""
+        found = self.components.get(resource)
+        if found is None:
+            raise StacktapeError(f"resource '{resource}' must be created before the resources that use it")
+        if not isinstance(found, kind):
+            raise StacktapeError(f"resource '{resource}' is a {type(found).__name__}, not a {kind.__name__}")
+        return found
 
     def resource_param(self, resource: str, param: str) -> pulumi.Output[Any]:
         known = self.params.get(resource)

@@ -167,8 +167,8 @@ def build_stack(config: Any, order: list[str], *, project: str | None = None,
     try:
         for name in order:
             resource = config.resources[name]
-            component = COMPONENT_BUILDERS[resource.type](name, resource, ctx)
-            ctx.register_params(name, component.params)
+            # Components register themselves (and their params) with the context.
+            COMPONENT_BUILDERS[resource.type](name, resource, ctx)
         for name in order:
             if ctx.params.get(name):
                 pulumi.export(name, ctx.params[name])

@@ -79,6 +79,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
             "securityGroupId": self.security_group.id,
             "taskRoleArn": self.task_role.arn,
         }
+        self._ctx.register_component(name, self, self.params)
         self.register_outputs(dict(self.params))
 
     # ---- helpers -------------------------------------------------------------------------
