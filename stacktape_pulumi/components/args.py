@@ -53,5 +53,5 @@ def validate_args(kind: str, name: str, args: Mapping[str, Any] | BaseModel, mod
     except ValidationError as exc:
         issues = issues_from_validation(exc, data, SourceMap(f"<{kind} {name}>"), root=model)
         lines = [f"{kind} '{name}': {issue.path}: {issue.message}" + (f" (hint: {issue.hint})" if issue.hint else "")
-                 for issue in issues]
+                 for issue in sorted(issues, key=lambda i: i.path)]
         raise ArgsError("\n".join(lines)) from None

@@ -108,12 +108,10 @@ def mask(value: Any, path: str, secrets: list[str]) -> Any:
 class _CannedMocks(sdk.Mocks):
     def __init__(self, world: CannedWorld) -> None:
         self.world = world
-        self.monitor: RecordingMonitor | None = None
 
     def new_resource(self, args: sdk.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
-        urn = self.monitor.last_urn if self.monitor else args.name
-        inputs = _unwrap_secrets(args.inputs)
-        return self.world.new_resource(args.typ, args.name, inputs, urn)
+        # Only reached by ReadResource; registrations are answered by RecordingMonitor itself.
+        return self.world.new_resource(args.typ, args.name, _unwrap_secrets(args.inputs), args.name)
 
     def call(self, args: sdk.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         return self.world.invoke(args.token, _unwrap_secrets(args.args)), []
@@ -135,8 +133,8 @@ class RecordingMonitor(sdk.MockMonitor):
     def __init__(self, mocks: _CannedMocks) -> None:
         super().__init__(mocks)
         self.recording = Recording()
+        self.world = mocks.world
         self.by_urn: dict[str, RecordedResource] = {}
-        self.last_urn = ""
         self.stack_urn = ""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -163,8 +161,13 @@ class RecordingMonitor(sdk.MockMonitor):
         )
         self.recording.resources.append(record)
         self.by_urn[urn] = record
-        self.last_urn = urn
-        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        # Registrations arrive on several threads: the outputs are computed from this call's URN only.
+        resource_id, state = self.world.new_resource(request.type, request.name, _unwrap_secrets(inputs or {}), urn)
+        if not request.custom:
+            resource_id, state = "", {}
+        self.resources[urn] = sdk.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        state_proto = sdk.sync_await(sdk.serialize_properties(state, {}))
+        return sdk.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = sdk.deserialize_properties(request.outputs, keep_unknowns=True)
@@ -201,11 +204,17 @@ def run_offline(program: Callable[[], None], *, project: str = "stacktape", stac
     return context.run(_run, program, project, stack, all_config, world)
 
 
+def _current_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return None
+
+
 def _run(program: Callable[[], None], project: str, stack: str, config: dict[str, str],
          world: CannedWorld) -> Recording:
     mocks = _CannedMocks(world)
     monitor = RecordingMonitor(mocks)
-    mocks.monitor = monitor
     features = set(monitor.GetDeploymentInfo(None).supportedFeatures)  # type: ignore[no-untyped-call]
     sdk.configure(sdk.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor, monitor_features=features, engine=sdk.MockEngine(None), project=project,
@@ -214,12 +223,14 @@ def _run(program: Callable[[], None], project: str, stack: str, config: dict[str
     ))
     sdk.ROOT.set(None)
     sdk.CONFIG_VAR.set(dict(config))
+    previous = _current_loop()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(sdk.run_in_stack(program))
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
-        asyncio.set_event_loop(None)
+        # Give the caller its loop back: code that asks for "the" event loop afterwards keeps working.
+        asyncio.set_event_loop(previous)
         loop.close()
     return monitor.recording

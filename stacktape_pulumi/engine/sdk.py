@@ -9,14 +9,19 @@ when an SDK upgrade moves one of them.
 from pulumi.runtime import rpc
 from pulumi.runtime.config import CONFIG as CONFIG_VAR
 from pulumi.runtime.mocks import MockCallArgs, MockEngine, MockMonitor, MockResourceArgs, Mocks, MockSettings
+from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import ROOT, configure, get_project, get_stack
 from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
 
 UNKNOWN = rpc.UNKNOWN
 SPECIAL_SIG_KEY = rpc._special_sig_key
 SECRET_SIG = rpc._special_secret_sig
 RESOURCE_SIG = rpc._special_resource_sig
 deserialize_properties = rpc.deserialize_properties
+serialize_properties = rpc.serialize_properties
+RegisterResourceResponse = resource_pb2.RegisterResourceResponse
+sync_await = _sync_await
 
 
 def get_project_stack() -> tuple[str, str]:
@@ -35,8 +40,11 @@ __all__ = [
     "MockResourceArgs",
     "MockSettings",
     "Mocks",
+    "RegisterResourceResponse",
     "configure",
     "deserialize_properties",
     "get_project_stack",
     "run_in_stack",
+    "serialize_properties",
+    "sync_await",
 ]

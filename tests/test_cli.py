@@ -1,0 +1,120 @@
+"""`stacktape-pulumi validate | preview`: exit codes, located errors, the preview --json contract."""
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from stacktape_pulumi.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "programs" / "examples"
+
+VALID = """
+resources:
+  api:
+    type: multi-container-workload
+    properties:
+      resources: {cpu: 0.25, memory: 512}
+      containers:
+        - name: web
+          packaging: {type: prebuilt-image, properties: {image: 'nginx:1.27'}}
+          environment:
+            - {name: WHO, value: "$CliArgs('who', 'nobody')"}
+            - {name: PASSWORD, value: "$Secret('db.password')"}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_ok_prints_nothing(capsys: pytest.CaptureFixture[str], write_config: Callable[[str], Path]) -> None:
+    assert run(capsys, "validate", str(write_config(VALID))) == (0, "", "")
+
+
+def test_validate_reports_every_located_error(capsys: pytest.CaptureFixture[str],
+                                              write_config: Callable[[str], Path]) -> None:
+    path = write_config(VALID.replace("cpu: 0.25", "cpu: 3").replace("name: web", "name: web\n          stopTimout: 3"))
+    code, out, err = run(capsys, "validate", str(path))
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        f"{path}:5:24: resources.api.properties.resources.cpu: invalid value 3; "
+        "allowed values: 0.25, 0.5, 1, 2, 4, 8 or 16",
+        f"{path}:8:11: resources.api.properties.containers[0].stopTimout: unknown key 'stopTimout' "
+        "(hint: did you mean 'stopTimeout'?)",
+    ]
+
+
+def test_yaml_syntax_error_is_located(capsys: pytest.CaptureFixture[str], write_config: Callable[[str], Path]) -> None:
+    path = write_config("resources:\n  api: [unclosed\n")
+    code, _, err = run(capsys, "validate", str(path))
+    assert code == 1
+    assert err == (f"{path}:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>' "
+                   "(hint: check indentation, quotes and the ':' after each key)\n")
+
+
+def test_missing_file_is_a_config_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "validate", str(tmp_path / "nope.yml"))
+    assert (code, err) == (1, f"{tmp_path / 'nope.yml'}:1:1: cannot read the config file: No such file or directory\n")
+
+
+@pytest.mark.parametrize("argv", [[], ["frobnicate", "x.yml"], ["preview"], ["validate", "x.yml", "--bogus"]])
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    assert main(argv) == 2
+
+
+def test_bad_cli_args_after_double_dash_exit_2(capsys: pytest.CaptureFixture[str],
+                                               write_config: Callable[[str], Path]) -> None:
+    code, _, err = run(capsys, "validate", str(write_config(VALID)), "--", "positional")
+    assert code == 2 and "unexpected argument 'positional'" in err
+
+
+@pytest.mark.parametrize("command", ["validate", "preview"])
+def test_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and "CONFIG" in out and "--stage" in out and "--region" in out
+    assert ("--json" in out) == (command == "preview")
+
+
+def test_preview_tree(capsys: pytest.CaptureFixture[str], write_config: Callable[[str], Path]) -> None:
+    code, out, err = run(capsys, "preview", str(write_config(VALID)))
+    lines = out.splitlines()
+    assert (code, err) == (0, "")
+    assert "◆ stacktape:index:MultiContainerWorkload  api" in lines
+    assert "  + aws:ecs/service:Service  api-service" in lines
+    assert lines[-1] == f"{len(lines) - 1} resources"
+
+
+def test_preview_json_contract_and_cli_args(capsys: pytest.CaptureFixture[str],
+                                            write_config: Callable[[str], Path]) -> None:
+    path = str(write_config(VALID))
+    code, out, _ = run(capsys, "preview", path, "--json", "--stage", "prod", "--region", "eu-west-1",
+                       "--", "--who", "alice")
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) == {"resources", "outputs"}
+    urns = [r["urn"] for r in doc["resources"]]
+    assert urns == sorted(urns) and len(urns) == len(set(urns))
+    for resource in doc["resources"]:
+        assert set(resource) - {"outputs"} == {"urn", "type", "name", "parent", "custom", "inputs", "secretInputs",
+                                               "dependencies"}
+        assert resource["parent"] is None or resource["parent"].startswith("urn:pulumi:prod::stacktape::")
+    task = next(r for r in doc["resources"] if r["type"] == "aws:ecs/taskDefinition:TaskDefinition")
+    container = json.loads(task["inputs"]["containerDefinitions"])[0]
+    assert container["environment"] == [{"name": "WHO", "value": "alice"}]
+    assert container["secrets"][0]["valueFrom"].startswith("arn:aws:secretsmanager:eu-west-1:")
+    cluster_arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/stacktape-prod-api-cluster"
+    assert doc["outputs"]["api"]["clusterArn"] == cluster_arn
+
+
+def test_preview_json_is_byte_identical_across_processes() -> None:
+    example = str(EXAMPLES / "multi-container.yml")
+    command = [sys.executable, "-m", "stacktape_pulumi.cli", "preview", example, "--json"]
+    first = subprocess.run(command, capture_output=True, check=True, timeout=120).stdout
+    second = subprocess.run(command, capture_output=True, check=True, timeout=120).stdout
+    assert first == second and first.startswith(b'{\n  "outputs"')
