@@ -1,0 +1,180 @@
+"""Workloads on EC2 (`resources.instanceTypes`): sizing, launch template, group, capacity provider, refresh."""
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from stacktape_pulumi.engine import Recording
+
+TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
+
+
+def ec2_config(resources: str, extra: str = "", events: str = "[{type: workload-internal, "
+               "properties: {containerPort: 80}}]") -> str:
+    return f"""
+resources:{extra}
+  api:
+    type: multi-container-workload
+    properties:
+      resources: {resources}
+      scaling: {{minInstances: 1, maxInstances: 3}}
+      containers:
+        - name: web
+          packaging: {{type: prebuilt-image, properties: {{image: 'nginx:1.27'}}}}
+          events: {events}
+"""
+
+
+def task(rec: Recording) -> dict[str, Any]:
+    inputs: dict[str, Any] = rec.one("aws:ecs/taskDefinition:TaskDefinition").inputs
+    return inputs
+
+
+def test_one_type_without_cpu_or_memory(preview: Callable[[str], Recording]) -> None:
+    rec = preview(ec2_config("{instanceTypes: [c5.large]}"))
+    definition = task(rec)
+    assert (definition["networkMode"], definition["requiresCompatibilities"], definition["memory"]) == (
+        "bridge", ["EC2"], "3481")
+    assert "cpu" not in definition  # no cpu: the instance's CPU is shared
+    assert definition["runtimePlatform"] == {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"}
+    container = json.loads(definition["containerDefinitions"])[0]
+    assert container["portMappings"] == [{"containerPort": 80, "hostPort": 0, "protocol": "tcp", "name": "port-80"}]
+    template = rec.one("aws:ec2/launchTemplate:LaunchTemplate", "api-launch-template")
+    assert "networkConfiguration" not in rec.one("aws:ecs/service:Service").inputs  # bridge: SGs on instances
+    assert {k: v for k, v in template.inputs.items() if k not in ("userData", "iamInstanceProfile",
+                                                                  "vpcSecurityGroupIds")} == {
+        "name": "stacktape-dev-api-lt",
+        "imageId": "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+        "instanceType": "c5.large",
+        "metadataOptions": {"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 2},
+        "blockDeviceMappings": [{"deviceName": "/dev/xvda", "ebs": {
+            "encrypted": "true", "volumeType": "gp3", "volumeSize": 30, "deleteOnTermination": "true"}}],
+        "tagSpecifications": [{"resourceType": kind, "tags": {**TAGS, "stp:workload": "api"}}
+                              for kind in ("instance", "volume", "network-interface")],
+        "tags": TAGS,
+    }
+    assert base64.b64decode(template.inputs["userData"]).decode() == (
+        "#!/bin/bash\n"
+        "echo ECS_CLUSTER=stacktape-dev-api-cluster >> /etc/ecs/ecs.config\n"
+        "echo ECS_WARM_POOLS_CHECK=true >> /etc/ecs/ecs.config\n"
+        "echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n")
+    assert template.inputs["iamInstanceProfile"] == {
+        "arn": "arn:aws:iam::123456789012:instance-profile/stacktape-dev-ecs-instance-us-east-1"}
+    (sg,) = template.inputs["vpcSecurityGroupIds"]
+    workload_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "api-sg")
+    assert sg.startswith("sg-") and workload_sg.urn in template.dependencies
+    group = rec.one("aws:autoscaling/group:Group", "api-asg").inputs
+    assert {k: v for k, v in group.items() if k not in ("vpcZoneIdentifiers", "tags", "launchTemplate")} == {
+        "name": "stacktape-dev-api-asg", "minSize": 0, "maxSize": 12, "protectFromScaleIn": True,
+        "forceDelete": True, "instanceMaintenancePolicy": {"minHealthyPercentage": 100, "maxHealthyPercentage": 200},
+    }
+    assert group["launchTemplate"]["version"] == "1" and group["launchTemplate"]["id"].startswith("lt-")
+    assert {"key": "AmazonECSManaged", "value": "true", "propagateAtLaunch": False} in group["tags"]
+    provider = rec.one("aws:ecs/capacityProvider:CapacityProvider").inputs
+    assert provider["autoScalingGroupProvider"] == {
+        "autoScalingGroupArn": provider["autoScalingGroupProvider"]["autoScalingGroupArn"],
+        "managedTerminationProtection": "ENABLED", "managedDraining": "ENABLED",
+        "managedScaling": {"status": "ENABLED", "targetCapacity": 100, "maximumScalingStepSize": 3}}
+    assert rec.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs == {
+        "clusterName": "stacktape-dev-api-cluster", "capacityProviders": ["stacktape-dev-api-cp"],
+        "defaultCapacityProviderStrategies": [{"capacityProvider": "stacktape-dev-api-cp", "weight": 1}]}
+    service = rec.one("aws:ecs/service:Service")
+    assert service.inputs["capacityProviderStrategies"] == [{"capacityProvider": "stacktape-dev-api-cp", "weight": 1}]
+    assert service.inputs["orderedPlacementStrategies"] == [{"type": "binpack", "field": "memory"}]
+    assert "launchType" not in service.inputs
+    association = rec.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")
+    assert association.urn in service.dependencies
+
+
+def test_several_types_with_explicit_cpu_and_memory(preview: Callable[[str], Recording]) -> None:
+    rec = preview(ec2_config("{instanceTypes: [m5.large, c5.xlarge], cpu: 1, memory: 6000}"))
+    definition = task(rec)
+    assert (definition["cpu"], definition["memory"]) == ("1024", "6000")
+    template = rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs
+    assert "instanceType" not in template
+    group = rec.one("aws:autoscaling/group:Group").inputs
+    assert "launchTemplate" not in group
+    policy = group["mixedInstancesPolicy"]
+    assert policy["instancesDistribution"] == {"onDemandAllocationStrategy": "prioritized"}
+    assert policy["launchTemplate"]["overrides"] == [{"instanceType": "m5.large"}, {"instanceType": "c5.xlarge"}]
+
+
+def test_graviton_uses_the_arm64_ami_and_platform(preview: Callable[[str], Recording]) -> None:
+    rec = preview(ec2_config("{instanceTypes: [c7g.large]}"))
+    assert task(rec)["runtimePlatform"]["cpuArchitecture"] == "ARM64"
+    assert rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs["imageId"] == (
+        "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id")
+
+
+def test_memory_too_large_is_a_located_error(config_errors: Callable[[str], list[str]]) -> None:
+    assert config_errors(ec2_config("{instanceTypes: [c5.large], memory: 4000}")) == [
+        "stacktape.yml:5:54: resources.api.properties.resources.memory: Chosen instance c5.large does not have "
+        "enough memory to run workload with 4000 MB of memory. Available memory for this instance is 3481 "
+        "(accounting for OS and background processes). (hint: lower memory to at most 3481 or list a larger "
+        "instance type)"]
+
+
+def test_malformed_instance_type_is_a_located_error(config_errors: Callable[[str], list[str]]) -> None:
+    assert config_errors(ec2_config("{instanceTypes: [large]}")) == [
+        "stacktape.yml:5:35: resources.api.properties.resources.instanceTypes[0]: 'large' is not an EC2 instance "
+        "type name (hint: instance types look like family.size, e.g. c5.large or m7g.xlarge)"]
+
+
+def test_warm_pool(preview: Callable[[str], Recording]) -> None:
+    rec = preview(ec2_config("{instanceTypes: [t3.medium], enableWarmPool: true}"))
+    group = rec.one("aws:autoscaling/group:Group").inputs
+    assert group["warmPool"] == {"minSize": 0, "maxGroupPreparedCapacity": 3, "poolState": "Stopped"}
+    assert task(rec)["memory"] == "3481"
+
+
+def test_weekly_refresh_schedule_and_its_exact_permission(preview: Callable[[str], Recording]) -> None:
+    rec = preview(ec2_config("{instanceTypes: [c5.large]}"))
+    group_arn = rec.one("aws:ecs/capacityProvider:CapacityProvider").inputs["autoScalingGroupProvider"][
+        "autoScalingGroupArn"]
+    schedule = rec.one("aws:scheduler/schedule:Schedule", "api-weekly-refresh").inputs
+    assert schedule == {
+        "name": "stacktape-dev-api-refresh", "scheduleExpression": "cron(0 3 ? * SUN *)",
+        "scheduleExpressionTimezone": "UTC", "state": "ENABLED", "flexibleTimeWindow": {"mode": "OFF"},
+        "target": {"arn": "arn:aws:scheduler:::aws-sdk:autoscaling:startInstanceRefresh",
+                   "roleArn": "arn:aws:iam::123456789012:role/stacktape-dev-api-refresh-us-east-1",
+                   "input": json.dumps({"AutoScalingGroupName": "stacktape-dev-api-asg", "Preferences": {
+                       "MinHealthyPercentage": 100, "MaxHealthyPercentage": 200,
+                       "ScaleInProtectedInstances": "Refresh", "SkipMatching": False}})}}
+    policy = json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "api-refresh-policy").inputs["policy"])
+    assert policy["Statement"] == [{"Effect": "Allow", "Action": ["autoscaling:StartInstanceRefresh"],
+                                    "Resource": [group_arn]}]
+    trust = json.loads(rec.one("aws:iam/role:Role", "api-refresh-role").inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
+
+
+def test_destroy_without_manual_steps(preview: Callable[[str], Recording]) -> None:
+    """The settings `pulumi destroy` relies on: force-deleted group, service deleted before the capacity."""
+    rec = preview(ec2_config("{instanceTypes: [c5.large]}"))
+    assert rec.one("aws:autoscaling/group:Group").inputs["forceDelete"] is True
+    service = rec.one("aws:ecs/service:Service")
+    association = rec.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")
+    provider = rec.one("aws:ecs/capacityProvider:CapacityProvider")
+    assert association.urn in service.dependencies and provider.urn in association.dependencies
+
+
+def test_ec2_behind_an_alb_uses_instance_targets_and_ephemeral_ports(preview: Callable[[str], Recording]) -> None:
+    rec = preview(ec2_config(
+        "{instanceTypes: [c5.large]}", extra="\n  lb:\n    type: application-load-balancer",
+        events="[{type: application-load-balancer, properties: {loadBalancerName: lb, containerPort: 80, "
+               "priority: 1, paths: ['/*']}}]"))
+    group = rec.one("aws:lb/targetGroup:TargetGroup").inputs
+    assert group["targetType"] == "instance" and group["port"] == 80
+    rules = rec.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    task_rules = [r.inputs for r in rules if r.parent and r.parent.endswith("MultiContainerWorkload::api")]
+    assert [(r["fromPort"], r["toPort"], r["ipProtocol"]) for r in task_rules] == [(32768, 65535, "tcp")]
+    assert "cidrIpv4" not in task_rules[0] and task_rules[0]["referencedSecurityGroupId"].startswith("sg-")
+
+
+def test_ec2_with_service_connect(preview: Callable[[str], Recording]) -> None:
+    rec = preview(ec2_config("{instanceTypes: [c5.large]}",
+                             events="[{type: service-connect, properties: {containerPort: 80}}]"))
+    service = rec.one("aws:ecs/service:Service").inputs
+    assert service["serviceConnectConfiguration"]["enabled"] is True
+    template_sgs = rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs["vpcSecurityGroupIds"]
+    assert len(template_sgs) == 2  # the workload's own group and the stack's service-connect clients group
