@@ -1,0 +1,280 @@
+"""`application-load-balancer`: an internet-facing or internal ALB with its listeners, certificates and DNS.
+
+AWS: Elastic Load Balancing v2 (load balancer, listeners, listener certificates), EC2 (the load
+balancer's security group), ACM, Route 53.
+"""
+
+import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws.domains import CustomDomain, certificate_problems
+from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.components.http_api_gateway import cdn_and_alarm_problems
+from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
+from stacktape_pulumi.context import StackContext, current_context
+from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+
+KIND = "ApplicationLoadBalancer"
+SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+WORLD_IPV4 = "0.0.0.0/0"
+DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443}
+
+
+# ---- pure decisions ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListenerPlan:
+    """One listener: port, protocol, who may connect, its own certificates and its default action."""
+
+    port: int
+    protocol: str
+    whitelist: tuple[str, ...] = ()  # CIDRs; empty: everyone the interface allows
+    certificate_arns: tuple[str, ...] = ()  # empty on HTTPS: the custom domains' certificates
+    redirect: LbRedirectProps | None = None  # None: a fixed 404 for requests no rule matches
+
+
+def plan_listeners(props: ApplicationLoadBalancerProps) -> list[ListenerPlan]:
+    """Custom `listeners`, else HTTPS 443 + HTTP 80 redirecting to it with custom domains, else HTTP 80 alone.
+
+    Without a custom domain there is no certificate for HTTPS (the reference's Stacktape default
+    domain does not exist outside Stacktape), so the default is plain HTTP.
+    """
+    if props.listeners:
+        return [ListenerPlan(listener.port, listener.protocol,
+                             tuple(cidr(ip) for ip in listener.whitelistIps or []),
+                             tuple(listener.customCertificateArns or []),
+                             listener.defaultAction.properties if listener.defaultAction else None)
+                for listener in props.listeners]
+    if props.customDomains:
+        return [ListenerPlan(443, "HTTPS"),
+                ListenerPlan(80, "HTTP", redirect=LbRedirectProps(statusCode="HTTP_301", protocol="HTTPS", port=443))]
+    return [ListenerPlan(80, "HTTP")]
+
+
+def test_listener_plans(plans: list[ListenerPlan], ports: tuple[int, ...]) -> list[ListenerPlan]:
+    """Listeners for the test traffic of gradual deployments: as the main listener, answering 404 by default."""
+    main = main_listener(plans)
+    existing = {plan.port for plan in plans}
+    return [ListenerPlan(port, main.protocol, main.whitelist, main.certificate_arns)
+            for port in ports if port not in existing]
+
+
+def default_listener_port(props: ApplicationLoadBalancerProps) -> int:
+    """The listener of events without `listenerPort` (default listeners only): 443 with custom domains, else 80."""
+    return 443 if props.customDomains else 80
+
+
+def cidr(ip: str) -> str:
+    """A whitelist entry as a CIDR: a bare address becomes a /32 (IPv4) or /128 (IPv6) network."""
+    return str(ipaddress.ip_network(ip.strip(), strict=False))
+
+
+def main_listener(plans: list[ListenerPlan]) -> ListenerPlan:
+    """The listener the `url` param points at: the first HTTPS one, else the first."""
+    return next((plan for plan in plans if plan.protocol == "HTTPS"), plans[0])
+
+
+def url(protocol: str, host: str, port: int) -> str:
+    """`<scheme>://<host>`, with `:<port>` unless it is the scheme's default."""
+    suffix = "" if DEFAULT_PORTS.get(protocol) == port else f":{port}"
+    return f"{protocol.lower()}://{host}{suffix}"
+
+
+@resource_check("application-load-balancer")
+def load_balancer_problems(name: str, props: ApplicationLoadBalancerProps | None) -> list[BuildProblem]:
+    """What a load balancer's config asks for that this version (or AWS) cannot build."""
+    if props is None:
+        return []
+    problems = cdn_and_alarm_problems(props.cdn, props.alarms, "load balancer")
+    domain_certificates = not props.listeners
+    for index, listener in enumerate(props.listeners or []):
+        path = ("listeners", index)
+        if listener.protocol == "HTTPS" and not listener.customCertificateArns:
+            domain_certificates = True
+            if not props.customDomains:
+                problems.append(BuildProblem(
+                    (*path, "protocol"),
+                    f"HTTPS listener {listener.port} of load balancer {name} has no certificate",
+                    hint="set customCertificateArns on the listener, or customDomains on the load balancer"))
+        redirect = listener.defaultAction.properties if listener.defaultAction else None
+        if listener.protocol == "HTTPS" and redirect is not None and redirect.protocol == "HTTP":
+            problems.append(BuildProblem(
+                (*path, "defaultAction", "properties", "protocol"),
+                f"listener {listener.port} cannot redirect HTTPS to HTTP", hint="use protocol HTTPS"))
+        for ip_index, ip in enumerate(listener.whitelistIps or []):
+            try:
+                cidr(ip)
+            except ValueError:
+                problems.append(BuildProblem(
+                    (*path, "whitelistIps", ip_index), f"'{ip}' is not an IP address or CIDR block",
+                    hint="for example 203.0.113.7 or 203.0.113.0/24"))
+    if domain_certificates:
+        problems += certificate_problems(props.customDomains or [], ("customDomains",))
+    return problems
+
+
+# ---- the component ----------------------------------------------------------------------
+
+class ApplicationLoadBalancer(pulumi.ComponentResource):
+    """An application load balancer; `application-load-balancer` events add target groups and rules to it."""
+
+    load_balancer: aws.lb.LoadBalancer
+    security_group: aws.ec2.SecurityGroup
+    listeners: dict[int, aws.lb.Listener]
+    domains: list[CustomDomain]
+    default_listener_port: int
+    params: dict[str, pulumi.Output[Any]]
+
+    def __init__(self, name: str, args: Mapping[str, Any] | ApplicationLoadBalancerProps | None = None,
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        super().__init__("stacktape:index:ApplicationLoadBalancer", name, None, opts)
+        props = validate_args(KIND, name, args if args is not None else {}, ApplicationLoadBalancerProps)
+        raise_build_problems(KIND, name, load_balancer_problems(name, props))
+        self._name = name
+        self._props = props
+        self._ctx = context or current_context()
+        self._network = self._ctx.network()
+        self._internet = props.interface == "internet"
+        self.default_listener_port = default_listener_port(props)
+
+        plans = plan_listeners(props)
+        plans += test_listener_plans(plans, self._ctx.settings.test_listener_ports.get(name, ()))
+        self.domains = [CustomDomain(name, domain, self._tags, self) for domain in props.customDomains or []]
+        self.security_group = self._create_security_group(plans)
+        self.load_balancer = self._create_load_balancer()
+        self.listeners = {plan.port: self._create_listener(plan) for plan in plans}
+        for domain in self.domains:
+            domain.alias(self.load_balancer.dns_name, self.load_balancer.zone_id)
+        self.params = self._params(plans)
+        self._ctx.register_component(name, self, self.params)
+        self.register_outputs(dict(self.params))
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    @property
+    def _tags(self) -> dict[str, str]:
+        return self._ctx.tags
+
+    def listener(self, port: int | None = None) -> aws.lb.Listener:
+        """The listener on `port` (default: the listener events without `listenerPort` use)."""
+        wanted = port if port is not None else self.default_listener_port
+        found = self.listeners.get(wanted)
+        if found is None:
+            raise StacktapeError(
+                f"{KIND} '{self._name}' has no listener on port {wanted}; listener ports: "
+                f"{', '.join(str(p) for p in self.listeners)}")
+        return found
+
+    # ---- recipe steps --------------------------------------------------------------------
+    def _create_security_group(self, plans: list[ListenerPlan]) -> aws.ec2.SecurityGroup:
+        ingress = []
+        for plan in plans:
+            if plan.whitelist:
+                for block in plan.whitelist:
+                    v6 = ipaddress.ip_network(block).version == 6
+                    ingress.append(aws.ec2.SecurityGroupIngressArgs(
+                        protocol="tcp", from_port=plan.port, to_port=plan.port,
+                        cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
+                        description=f"listener {plan.port} from {block}"))
+            elif self._internet:
+                ingress.append(aws.ec2.SecurityGroupIngressArgs(
+                    protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
+                    description=f"listener {plan.port} from anywhere"))
+            else:
+                ingress.append(aws.ec2.SecurityGroupIngressArgs(
+                    protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
+                    description=f"listener {plan.port} from the stack VPC"))
+        return aws.ec2.SecurityGroup(
+            f"{self._name}-security-group",
+            name=self._ctx.name("security-group", self._name, "lb-sg"),
+            description=f"Load balancer {self._name} in stack {self._ctx.stack_name}",
+            vpc_id=self._network.vpc_id,
+            ingress=ingress,
+            # Targets and their health checks are in the stack VPC; nothing else is reached.
+            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
+                                                    cidr_blocks=[self._network.cidr_block],
+                                                    description="to targets in the stack VPC")],
+            tags=self._tags, opts=self._child())
+
+    def _create_load_balancer(self) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
+            f"{self._name}-load-balancer",
+            name=self._ctx.name("load-balancer", self._name),
+            load_balancer_type="application",
+            internal=not self._internet,
+            ip_address_type="ipv4",
+            # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
+            subnets=self._network.public_subnet_ids,
+            security_groups=[self.security_group.id],
+            tags=self._tags, opts=self._child(depends_on=self._network.ready))
+
+    def _certificates(self, plan: ListenerPlan) -> list[pulumi.Input[str]]:
+        if plan.protocol != "HTTPS":
+            return []
+        if plan.certificate_arns:
+            return list(dict.fromkeys(plan.certificate_arns))
+        arns: list[pulumi.Input[str]] = []
+        for domain in self.domains:
+            arn = domain.certificate_arn()
+            if not (isinstance(arn, str) and arn in arns):
+                arns.append(arn)
+        return arns
+
+    def _create_listener(self, plan: ListenerPlan) -> aws.lb.Listener:
+        certificates = self._certificates(plan)
+        listener = aws.lb.Listener(
+            f"{self._name}-listener-{plan.port}",
+            load_balancer_arn=self.load_balancer.arn,
+            port=plan.port,
+            protocol=plan.protocol,
+            ssl_policy=SSL_POLICY if plan.protocol == "HTTPS" else None,
+            certificate_arn=certificates[0] if certificates else None,
+            default_actions=[_default_action(plan.redirect)],
+            tags=self._tags, opts=self._child())
+        for index, arn in enumerate(certificates[1:], start=1):
+            aws.lb.ListenerCertificate(
+                f"{self._name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
+                certificate_arn=arn, opts=self._child())
+        return listener
+
+    def _params(self, plans: list[ListenerPlan]) -> dict[str, pulumi.Output[Any]]:
+        dns_name = self.load_balancer.dns_name
+        main = main_listener(plans)
+        params: dict[str, pulumi.Output[Any]] = {
+            "arn": self.load_balancer.arn,
+            "canonicalDomain": dns_name,
+        }
+        names = [domain.name for domain in self.domains]
+        if names:
+            params["domain"] = pulumi.Output.from_input(names[0])
+            params["url"] = pulumi.Output.from_input(url(main.protocol, names[0], main.port))
+            params["customDomains"] = pulumi.Output.from_input(",".join(names))
+        else:
+            # No Stacktape default domain outside Stacktape: the load balancer's own DNS name is the address.
+            params["domain"] = dns_name
+            params["url"] = dns_name.apply(lambda host: url(main.protocol, host, main.port))
+        for port, listener in self.listeners.items():
+            params[f"port{port}"] = listener.arn
+        return params
+
+
+def _default_action(redirect: LbRedirectProps | None) -> aws.lb.ListenerDefaultActionArgs:
+    """A redirect, else a fixed 404 for requests no rule matches (the reference answers 500)."""
+    if redirect is None:
+        return aws.lb.ListenerDefaultActionArgs(
+            type="fixed-response",
+            fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
+                content_type="text/plain", message_body="Not found", status_code="404"))
+    return aws.lb.ListenerDefaultActionArgs(
+        type="redirect",
+        redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+            status_code=redirect.statusCode, protocol=redirect.protocol, host=redirect.host, path=redirect.path,
+            port=str(redirect.port) if redirect.port is not None else None, query=redirect.query))

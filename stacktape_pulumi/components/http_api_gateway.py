@@ -1,0 +1,377 @@
+"""`http-api-gateway`: an API Gateway HTTP API with its `$default` stage, access logs, CORS and custom domains.
+
+AWS: API Gateway v2 (API, stage, domain names, API mappings, VPC links, integrations, routes,
+authorizers), CloudWatch Logs, ACM, Route 53, EC2 (the VPC link's security group), Lambda
+(authorizer invoke permissions).
+"""
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws.domains import CustomDomain, certificate_problems
+from stacktape_pulumi.aws.naming import fit
+from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
+from stacktape_pulumi.config.models.shared import Authorizer, CdnConfiguration, CognitoAuthorizer, CorsConfig
+from stacktape_pulumi.context import StackContext, current_context
+from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+
+KIND = "HttpApiGateway"
+DEFAULT_LOG_RETENTION_DAYS = 30
+DEFAULT_PAYLOAD_FORMAT = "1.0"
+# Headers browsers may send when `cors.allowedHeaders` is not set (the reference's list).
+DEFAULT_CORS_HEADERS = ("Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token",
+                        "X-Amz-User-Agent")
+DEFAULT_JWT_IDENTITY_SOURCES = ("$request.header.Authorization",)
+# Fields of every access log line, whatever the format.
+ACCESS_LOG_FIELDS = (
+    ("requestId", "$context.requestId"),
+    ("ip", "$context.identity.sourceIp"),
+    ("requestTime", "$context.requestTime"),
+    ("httpMethod", "$context.httpMethod"),
+    ("routeKey", "$context.routeKey"),
+    ("status", "$context.status"),
+    ("protocol", "$context.protocol"),
+    ("responseLength", "$context.responseLength"),
+)
+NAME_LIMIT = 128  # API, VPC link and authorizer names
+
+
+# ---- pure decisions ---------------------------------------------------------------------
+
+def access_log_format(fmt: str) -> str:
+    """The `$context` template of an access log line in `fmt` (CLF, JSON, XML or CSV)."""
+    values = dict(ACCESS_LOG_FIELDS)
+    if fmt == "JSON":
+        return json.dumps(values, separators=(",", ":"))
+    if fmt == "CSV":
+        return ",".join(values.values())
+    if fmt == "XML":
+        inner = "".join(f"<{key}>{value}</{key}>" for key, value in ACCESS_LOG_FIELDS if key != "requestId")
+        return f'<request id="{values["requestId"]}">{inner}</request>'
+    if fmt == "CLF":
+        return (f'{values["ip"]} - - [{values["requestTime"]}] "{values["httpMethod"]} {values["routeKey"]} '
+                f'{values["protocol"]}" {values["status"]} {values["responseLength"]} {values["requestId"]}')
+    raise StacktapeError(f"unknown access log format '{fmt}'; allowed: CLF, JSON, XML, CSV")
+
+
+def route_key(method: str, path: str) -> str:
+    """`$default` for path `*`/`$default`, else `<METHOD> <path>` with `*` as `ANY`."""
+    if path in ("*", "$default"):
+        return "$default"
+    return f"{'ANY' if method == '*' else method} {path}"
+
+
+def route_slug(key: str) -> str:
+    """A route key as a logical-name part: `GET /x/{proxy+}` → `get-x-proxy`."""
+    return re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "root"
+
+
+def cors_methods(allowed: Sequence[str] | None, route_methods: Sequence[str] | None) -> list[str]:
+    """`allowedMethods`, else the routes' methods plus OPTIONS (`*` when a route takes any or none are known)."""
+    if allowed:
+        return list(allowed)
+    if not route_methods or "*" in route_methods:
+        return ["*"]
+    return sorted({*route_methods, "OPTIONS"})
+
+
+def lambda_invoke_uri(region: str, function_arn: str) -> str:
+    """The URI API Gateway calls a Lambda function (or alias) through."""
+    return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+
+
+def cdn_and_alarm_problems(cdn: CdnConfiguration | None, alarms: Sequence[Any] | None,
+                           target: str) -> list[BuildProblem]:
+    """`cdn` (enabled) and `alarms` of a gateway or load balancer: not built yet."""
+    problems: list[BuildProblem] = []
+    if cdn is not None and cdn.enabled:
+        problems.append(BuildProblem(("cdn",), "cdn is not supported yet", at_key=True,
+                                     hint=f"put CloudFront in front of the {target} with pulumi_aws.cloudfront"))
+    if alarms:
+        problems.append(BuildProblem(("alarms",), "alarms are not supported yet", at_key=True,
+                                     hint="create CloudWatch alarms with pulumi_aws.cloudwatch.MetricAlarm"))
+    return problems
+
+
+@resource_check("http-api-gateway")
+def gateway_problems(name: str, props: HttpApiGatewayProps | None) -> list[BuildProblem]:
+    """What a gateway's config asks for that this version cannot build."""
+    if props is None:
+        return []
+    problems = cdn_and_alarm_problems(props.cdn, props.alarms, "API")
+    if props.logging is not None and props.logging.logForwarding is not None:
+        problems.append(BuildProblem(("logging", "logForwarding"), "log forwarding is not supported yet",
+                                     at_key=True))
+    cors = props.cors
+    if cors is not None and cors.enabled and cors.allowCredentials and "*" in (cors.allowedOrigins or ["*"]):
+        problems.append(BuildProblem(
+            ("cors", "allowCredentials"),
+            "allowCredentials cannot be used with the origin '*' (API Gateway rejects it)",
+            hint="list the allowed origins in cors.allowedOrigins"))
+    problems += certificate_problems(props.customDomains or [], ("customDomains",))
+    return problems
+
+
+# ---- the component ----------------------------------------------------------------------
+
+class HttpApiGateway(pulumi.ComponentResource):
+    """An HTTP API with a `$default` auto-deployed stage; events of workloads and functions add routes to it."""
+
+    api: aws.apigatewayv2.Api
+    stage: aws.apigatewayv2.Stage
+    log_group: aws.cloudwatch.LogGroup | None
+    domains: list[CustomDomain]
+    payload_format: str
+    params: dict[str, pulumi.Output[Any]]
+
+    def __init__(self, name: str, args: Mapping[str, Any] | HttpApiGatewayProps | None = None,
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        super().__init__("stacktape:index:HttpApiGateway", name, None, opts)
+        props = validate_args(KIND, name, args if args is not None else {}, HttpApiGatewayProps)
+        raise_build_problems(KIND, name, gateway_problems(name, props))
+        self._name = name
+        self._props = props
+        self._ctx = context or current_context()
+        self._vpc_link: tuple[aws.apigatewayv2.VpcLink, aws.ec2.SecurityGroup] | None = None
+        self._domain_targets: list[pulumi.Output[str]] = []
+        self._integrations: dict[str, aws.apigatewayv2.Integration] = {}
+        self._route_names: set[str] = set()
+        self.payload_format = props.payloadFormat or DEFAULT_PAYLOAD_FORMAT
+
+        self.api = self._create_api()
+        self.log_group = self._create_log_group()
+        self.stage = self._create_stage()
+        self.domains = self._create_custom_domains()
+        self.params = self._params()
+        self._ctx.register_component(name, self, self.params)
+        self.register_outputs(dict(self.params))
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    @property
+    def _tags(self) -> dict[str, str]:
+        return self._ctx.tags
+
+    # ---- recipe steps --------------------------------------------------------------------
+    def _create_api(self) -> aws.apigatewayv2.Api:
+        return aws.apigatewayv2.Api(
+            f"{self._name}-api",
+            # One name per gateway (the reference names every API of a stack `<stack>-http-api`).
+            name=fit(f"{self._ctx.stack_name}-{self._name}", NAME_LIMIT),
+            protocol_type="HTTP",
+            cors_configuration=self._cors(self._props.cors),
+            tags=self._tags,
+            opts=self._child())
+
+    def _cors(self, cors: CorsConfig | None) -> aws.apigatewayv2.ApiCorsConfigurationArgs | None:
+        if cors is None or not cors.enabled:
+            return None
+        return aws.apigatewayv2.ApiCorsConfigurationArgs(
+            allow_origins=cors.allowedOrigins or ["*"],
+            allow_methods=cors_methods(cors.allowedMethods, self._ctx.settings.http_api_methods.get(self._name)),
+            # Honoured, unlike the reference, which sends allowedMethods here.
+            allow_headers=cors.allowedHeaders or list(DEFAULT_CORS_HEADERS),
+            allow_credentials=cors.allowCredentials,
+            expose_headers=cors.exposedResponseHeaders,
+            max_age=cors.maxAge)
+
+    def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
+        logging = self._props.logging
+        if logging is not None and logging.disabled:
+            return None
+        retention = logging.retentionDays if logging is not None and logging.retentionDays else None
+        return aws.cloudwatch.LogGroup(
+            f"{self._name}-access-logs",
+            name=f"/aws/vendedlogs/{self._ctx.stack_name}/api-gateway/{self._name}/access-logs",
+            retention_in_days=retention or DEFAULT_LOG_RETENTION_DAYS,
+            tags=self._tags, opts=self._child())
+
+    def _create_stage(self) -> aws.apigatewayv2.Stage:
+        access_logs = None
+        if self.log_group is not None:
+            fmt = self._props.logging.format if self._props.logging is not None else "JSON"
+            access_logs = aws.apigatewayv2.StageAccessLogSettingsArgs(
+                destination_arn=self.log_group.arn, format=access_log_format(fmt))
+        return aws.apigatewayv2.Stage(
+            f"{self._name}-stage", api_id=self.api.id, name="$default", auto_deploy=True,
+            access_log_settings=access_logs, tags=self._tags, opts=self._child())
+
+    def _create_custom_domains(self) -> list[CustomDomain]:
+        domains = []
+        for config in self._props.customDomains or []:
+            domain = CustomDomain(self._name, config, self._tags, self)
+            domain_name = aws.apigatewayv2.DomainName(
+                f"{domain.prefix}-domain",
+                domain_name=domain.name,
+                domain_name_configuration=aws.apigatewayv2.DomainNameDomainNameConfigurationArgs(
+                    certificate_arn=domain.certificate_arn(), endpoint_type="REGIONAL", security_policy="TLS_1_2"),
+                tags=self._tags, opts=self._child())
+            aws.apigatewayv2.ApiMapping(
+                f"{domain.prefix}-api-mapping", api_id=self.api.id, domain_name=domain_name.id,
+                stage=self.stage.id, opts=self._child())
+            target = domain_name.domain_name_configuration
+            self._domain_targets.append(target.target_domain_name)
+            domain.alias(target.target_domain_name, target.hosted_zone_id)
+            domains.append(domain)
+        return domains
+
+    def _params(self) -> dict[str, pulumi.Output[Any]]:
+        params: dict[str, pulumi.Output[Any]] = {
+            "arn": self.api.arn,
+            "id": self.api.id,
+        }
+        names = [domain.name for domain in self.domains]
+        if names:
+            urls = [f"https://{name}" for name in names]
+            params.update({
+                "url": pulumi.Output.from_input(urls[0]),
+                "domain": pulumi.Output.from_input(names[0]),
+                "customDomains": pulumi.Output.from_input(", ".join(names)),
+                "customDomainUrl": pulumi.Output.from_input(urls[0]),
+                "customDomainUrls": pulumi.Output.from_input(", ".join(urls)),
+                "canonicalDomain": pulumi.Output.all(*self._domain_targets).apply(
+                    lambda targets: ",".join(str(t) for t in targets)),
+            })
+        else:
+            # No Stacktape default domain outside Stacktape: the API's own endpoint is the address.
+            params["url"] = self.api.api_endpoint
+            params["domain"] = self.api.api_endpoint.apply(lambda endpoint: endpoint.removeprefix("https://"))
+        return params
+
+    # ---- used by the events that route to this gateway -----------------------------------
+    def vpc_link(self) -> aws.apigatewayv2.VpcLink:
+        """The gateway's VPC link to containers in the stack VPC (created on first use)."""
+        return self._vpc_link_resources()[0]
+
+    def vpc_link_security_group(self) -> aws.ec2.SecurityGroup:
+        """The VPC link's own security group: tasks admit the gateway's traffic by it."""
+        return self._vpc_link_resources()[1]
+
+    def _vpc_link_resources(self) -> tuple[aws.apigatewayv2.VpcLink, aws.ec2.SecurityGroup]:
+        if self._vpc_link is None:
+            network = self._ctx.network()
+            group = aws.ec2.SecurityGroup(
+                f"{self._name}-vpc-link-security-group",
+                name=self._ctx.name("security-group", self._name, "vpc-link-sg"),
+                description=f"VPC link of HTTP API {self._name} in stack {self._ctx.stack_name}",
+                vpc_id=network.vpc_id,
+                # API Gateway reaches the link's network interfaces without ingress rules; the link
+                # only needs to reach the tasks, which admit it by this group.
+                egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
+                                                        cidr_blocks=[network.cidr_block],
+                                                        description="to tasks in the stack VPC")],
+                tags=self._tags, opts=self._child())
+            link = aws.apigatewayv2.VpcLink(
+                f"{self._name}-vpc-link",
+                name=fit(f"{self._ctx.stack_name}-{self._name}-vpc-link", NAME_LIMIT),
+                subnet_ids=network.public_subnet_ids,
+                security_group_ids=[group.id],
+                tags=self._tags, opts=self._child())
+            self._vpc_link = (link, group)
+        return self._vpc_link
+
+    def cloud_map_integration(self, owner: pulumi.Resource, owner_name: str,
+                              discovery_service_arn: pulumi.Input[str]) -> aws.apigatewayv2.Integration:
+        """One `HTTP_PROXY` integration per owner: through the VPC link to its Cloud Map service."""
+        if owner_name not in self._integrations:
+            self._integrations[owner_name] = aws.apigatewayv2.Integration(
+                f"{owner_name}-{self._name}-integration",
+                api_id=self.api.id,
+                integration_type="HTTP_PROXY",
+                integration_method="ANY",
+                integration_uri=discovery_service_arn,
+                connection_type="VPC_LINK",
+                connection_id=self.vpc_link().id,
+                payload_format_version="1.0",
+                opts=pulumi.ResourceOptions(parent=owner))
+        return self._integrations[owner_name]
+
+    def add_route(self, owner: pulumi.Resource, owner_name: str, method: str, path: str,
+                  integration: aws.apigatewayv2.Integration,
+                  authorizer: Authorizer | None = None) -> aws.apigatewayv2.Route:
+        """A route (with its authorizer, if any) to an integration, as a child of the resource whose event it is."""
+        key = route_key(method, path)
+        base = f"{owner_name}-{self._name}-{route_slug(key)}"
+        name = base
+        suffix = 2
+        while name in self._route_names:  # `/a-b` and `/a/b` share a slug
+            name = f"{base}-{suffix}"
+            suffix += 1
+        self._route_names.add(name)
+        authorization_type: str | None = None
+        authorizer_id: pulumi.Input[str] | None = None
+        if authorizer is not None:
+            created = self._create_authorizer(owner, name, key, authorizer)
+            authorization_type = "JWT" if isinstance(authorizer, CognitoAuthorizer) else "CUSTOM"
+            authorizer_id = created.id
+        return aws.apigatewayv2.Route(
+            f"{name}-route",
+            api_id=self.api.id,
+            route_key=key,
+            target=pulumi.Output.concat("integrations/", integration.id),
+            authorization_type=authorization_type,
+            authorizer_id=authorizer_id,
+            opts=pulumi.ResourceOptions(parent=owner))
+
+    def _create_authorizer(self, owner: pulumi.Resource, name: str, key: str,
+                           authorizer: Authorizer) -> aws.apigatewayv2.Authorizer:
+        opts = pulumi.ResourceOptions(parent=owner)
+        physical = fit(f"{self._ctx.stack_name}-{name}", NAME_LIMIT)
+        if isinstance(authorizer, CognitoAuthorizer):
+            pool = authorizer.properties.userPoolName
+            pool_id, client_id = self._user_pool(pool, key)
+            return aws.apigatewayv2.Authorizer(
+                f"{name}-authorizer",
+                api_id=self.api.id,
+                name=physical,
+                authorizer_type="JWT",
+                identity_sources=list(authorizer.properties.identitySources or DEFAULT_JWT_IDENTITY_SOURCES),
+                jwt_configuration=aws.apigatewayv2.AuthorizerJwtConfigurationArgs(
+                    audiences=[client_id],
+                    issuer=pulumi.Output.concat("https://cognito-idp.", self._ctx.region, ".amazonaws.com/", pool_id)),
+                opts=opts)
+        props = authorizer.properties
+        if "arn" not in self._ctx.params.get(props.functionName, {}):
+            raise StacktapeError(
+                f"{KIND} '{self._name}': route '{key}': the lambda authorizer needs function '{props.functionName}' "
+                "built first (a component registered with an 'arn' param)")
+        function_arn = self._ctx.params[props.functionName]["arn"]
+        created = aws.apigatewayv2.Authorizer(
+            f"{name}-authorizer",
+            api_id=self.api.id,
+            name=physical,
+            authorizer_type="REQUEST",
+            authorizer_uri=pulumi.Output.all(self._ctx.region, function_arn).apply(
+                lambda values: lambda_invoke_uri(str(values[0]), str(values[1]))),
+            authorizer_payload_format_version="2.0",
+            identity_sources=list(props.identitySources or []),
+            enable_simple_responses=not props.iamResponse,
+            authorizer_result_ttl_in_seconds=props.cacheResultSeconds or 0,
+            opts=opts)
+        aws.lambda_.Permission(
+            f"{name}-authorizer-permission",
+            action="lambda:InvokeFunction",
+            function=function_arn,
+            principal="apigateway.amazonaws.com",
+            # Only this authorizer of this API may invoke the function.
+            source_arn=pulumi.Output.concat(self.api.execution_arn, "/authorizers/", created.id),
+            opts=opts)
+        return created
+
+    def _user_pool(self, pool: str, key: str) -> tuple[pulumi.Output[Any], pulumi.Output[Any]]:
+        params = self._ctx.params.get(pool) or {}
+        if "id" not in params or "clientId" not in params:
+            raise StacktapeError(
+                f"{KIND} '{self._name}': route '{key}': the cognito authorizer needs user pool '{pool}' with the "
+                "params 'id' and 'clientId'; user-auth-pool resources are not supported yet, register your pool "
+                "with StackContext.register_component")
+        return params["id"], params["clientId"]

@@ -1,0 +1,285 @@
+"""Container events that bring traffic to a workload: HTTP API gateway, application load balancer, Service Connect.
+
+AWS: Cloud Map (private DNS namespace, services), API Gateway v2 (integrations, routes),
+Elastic Load Balancing v2 (target groups, listener rules), ECS (service registries, load
+balancers, Service Connect), EC2 (security-group ingress from source groups only).
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws import ecs as ecs_plan
+from stacktape_pulumi.aws.naming import lower_kebab
+from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.wiring import (
+    GRADUAL_RULE_IGNORE_CHANGES,
+    EventSite,
+    Ingress,
+    ServiceWiring,
+    TrafficRule,
+    event_handler,
+    forward_actions,
+    workload_handler,
+)
+from stacktape_pulumi.config.loader import KeyPath
+from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
+from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
+from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.stack import BuildProblem, ordering_rule, resource_check
+
+WORKLOAD_TYPE = "multi-container-workload"
+CLOUD_MAP_TTL = 60
+# Target group defaults (the reference's): fast health checks and draining for small services.
+HEALTH_CHECK_PATH = "/"
+HEALTH_CHECK_INTERVAL = 5
+HEALTH_CHECK_TIMEOUT = 4
+HEALTHY_THRESHOLD = 2
+DEREGISTRATION_DELAY = 5
+# On EC2 (bridge networking) tasks get dynamic host ports from this range.
+EPHEMERAL_PORTS = (32768, 65535)
+SERVERS_KEY = "service-connect-servers"
+
+
+def _ports(site: EventSite, port: int) -> tuple[int, int]:
+    return (port, port) if site.fargate else EPHEMERAL_PORTS
+
+
+def _ctx(workload: Any) -> StackContext:
+    ctx: StackContext = workload._ctx
+    return ctx
+
+
+# ---- http-api-gateway -------------------------------------------------------------------
+
+@event_handler("http-api-gateway")
+def http_api_gateway_event(site: EventSite, wiring: ServiceWiring) -> None:
+    """A route of an HTTP API to the container: VPC link → Cloud Map SRV records of the workload's tasks."""
+    workload, props = site.workload, site.event.properties
+    ctx = _ctx(workload)
+    gateway = ctx.component(props.httpApiGatewayName, HttpApiGateway)
+    port = props.containerPort
+    discovery = ctx.once(f"cloud-map-service:{workload._name}",
+                         lambda: _discovery_service(site, wiring, port))
+    integration = gateway.cloud_map_integration(workload, workload._name, discovery.arn)
+    gateway.add_route(workload, workload._name, props.method, props.path, integration, props.authorizer)
+    low, high = _ports(site, port)
+    wiring.allow(Ingress(gateway.vpc_link_security_group().id, low, high,
+                         f"from http api gateway {props.httpApiGatewayName} to {port}",
+                         f"http-api-{props.httpApiGatewayName}-{port}"))
+
+
+def _discovery_service(site: EventSite, wiring: ServiceWiring, port: int) -> aws.servicediscovery.Service:
+    """The workload's Cloud Map service; ECS registers every task's address and port in it as SRV records."""
+    workload = site.workload
+    ctx = _ctx(workload)
+    service = aws.servicediscovery.Service(
+        f"{workload._name}-discovery-service",
+        name=f"{lower_kebab(workload._name)}-http-api",
+        dns_config=aws.servicediscovery.ServiceDnsConfigArgs(
+            namespace_id=ctx.private_namespace().id,
+            routing_policy="MULTIVALUE",
+            dns_records=[aws.servicediscovery.ServiceDnsConfigDnsRecordArgs(ttl=CLOUD_MAP_TTL, type="SRV")]),
+        # ECS reports task health; AWS fixes the failure threshold at 1.
+        health_check_custom_config=aws.servicediscovery.ServiceHealthCheckCustomConfigArgs(),
+        tags=ctx.tags,
+        opts=pulumi.ResourceOptions(parent=workload))
+    wiring.service_registries.append(aws.ecs.ServiceServiceRegistriesArgs(
+        registry_arn=service.arn, container_name=site.container.name, container_port=port))
+    return service
+
+
+# ---- application-load-balancer ----------------------------------------------------------
+
+@event_handler("application-load-balancer")
+def application_load_balancer_event(site: EventSite, wiring: ServiceWiring) -> None:
+    """A listener rule forwarding matching requests to the workload's target group for the container port."""
+    workload, container, props = site.workload, site.container, site.event.properties
+    ctx = _ctx(workload)
+    health = container.loadBalancerHealthCheck
+    if health is not None and health.healthCheckProtocol == "TCP":
+        raise StacktapeError(f"MultiContainerWorkload '{workload._name}': container '{container.name}': "
+                             f"{TCP_HEALTH_CHECK}")
+    lb_name = props.loadBalancerName
+    lb = ctx.component(lb_name, ApplicationLoadBalancer)
+    listener_port = props.listenerPort if props.listenerPort is not None else lb.default_listener_port
+    listener = lb.listener(listener_port)
+    port = props.containerPort
+    group = ctx.once(f"alb-target-group:{workload._name}:{lb_name}:{port}",
+                     lambda: _target_group(site, wiring, lb, port))
+    # A gradually deployed workload gets a second, identical target group: ECS shifts traffic between the two.
+    alternate = (ctx.once(f"alb-alternate-target-group:{workload._name}:{lb_name}:{port}",
+                          lambda: _target_group(site, wiring, lb, port, alternate=True))
+                 if wiring.gradual else None)
+    conditions = listener_rule_conditions(props)
+    rule = aws.lb.ListenerRule(
+        f"{workload._name}-{lb_name}-{listener_port}-{props.priority}-rule",
+        listener_arn=listener.arn,
+        priority=props.priority,
+        actions=forward_actions(group.arn, alternate.arn if alternate is not None else None),
+        conditions=conditions,
+        tags=ctx.tags,
+        opts=pulumi.ResourceOptions(parent=workload,
+                                    ignore_changes=GRADUAL_RULE_IGNORE_CHANGES if alternate is not None else None))
+    # The service registers targets only once a rule ties the target group to the load balancer.
+    wiring.depends_on.append(rule)
+    if alternate is not None:
+        wiring.traffic_rules.append(TrafficRule(lb, listener_port, props.priority, conditions, rule, group, alternate,
+                                                container.name, port))
+
+
+def _target_group(site: EventSite, wiring: ServiceWiring, lb: ApplicationLoadBalancer,
+                  port: int, *, alternate: bool = False) -> aws.lb.TargetGroup:
+    """One target group per (load balancer, container port) of a workload, whatever the number of rules.
+
+    `alternate`: the blue/green twin of a gradually deployed workload (the service reaches it through
+    the primary's advanced configuration, so it adds no load balancer entry or ingress of its own).
+    """
+    workload, container = site.workload, site.container
+    ctx = _ctx(workload)
+    lb_name = lb._name
+    check = container.loadBalancerHealthCheck
+    health_port = check.healthCheckPort if check is not None else None
+    group = aws.lb.TargetGroup(
+        f"{workload._name}-{lb_name}-{port}{'-alternate' if alternate else ''}-target-group",
+        name=ctx.name("target-group", workload._name, lb_name, str(port), "bg" if alternate else ""),
+        port=port,
+        protocol="HTTP",
+        target_type="ip" if site.fargate else "instance",
+        vpc_id=ctx.network().vpc_id,
+        deregistration_delay=DEREGISTRATION_DELAY,
+        health_check=aws.lb.TargetGroupHealthCheckArgs(
+            path=(check.healthcheckPath if check is not None else None) or HEALTH_CHECK_PATH,
+            interval=(check.healthcheckInterval if check is not None else None) or HEALTH_CHECK_INTERVAL,
+            timeout=(check.healthcheckTimeout if check is not None else None) or HEALTH_CHECK_TIMEOUT,
+            healthy_threshold=HEALTHY_THRESHOLD,
+            protocol=(check.healthCheckProtocol if check is not None else None) or "HTTP",
+            port=str(health_port) if health_port is not None else None),
+        tags=ctx.tags,
+        opts=pulumi.ResourceOptions(parent=workload))
+    if alternate:
+        return group
+    wiring.load_balancers.append(aws.ecs.ServiceLoadBalancerArgs(
+        container_name=container.name, container_port=port, target_group_arn=group.arn))
+    source = lb.security_group.id
+    low, high = _ports(site, port)
+    wiring.allow(Ingress(source, low, high, f"from load balancer {lb_name} to {port}", f"alb-{lb_name}-{port}"))
+    if health_port is not None and health_port != port and site.fargate:
+        wiring.allow(Ingress(source, health_port, health_port,
+                             f"health checks from load balancer {lb_name} to {health_port}",
+                             f"alb-{lb_name}-{health_port}"))
+    return group
+
+
+def listener_rule_conditions(props: ApplicationLoadBalancerIntegrationProps) -> list[aws.lb.ListenerRuleConditionArgs]:
+    """Every condition of an event, ANDed by the rule: paths, headers, methods, hosts, source IPs, query params."""
+    conditions: list[aws.lb.ListenerRuleConditionArgs] = []
+    if props.paths:
+        conditions.append(aws.lb.ListenerRuleConditionArgs(
+            path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(props.paths))))
+    for header in props.headers or []:
+        conditions.append(aws.lb.ListenerRuleConditionArgs(
+            http_header=aws.lb.ListenerRuleConditionHttpHeaderArgs(http_header_name=header.headerName,
+                                                                   values=list(header.values))))
+    if props.methods:
+        conditions.append(aws.lb.ListenerRuleConditionArgs(
+            http_request_method=aws.lb.ListenerRuleConditionHttpRequestMethodArgs(values=list(props.methods))))
+    if props.hosts:
+        conditions.append(aws.lb.ListenerRuleConditionArgs(
+            host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=list(props.hosts))))
+    if props.sourceIps:
+        conditions.append(aws.lb.ListenerRuleConditionArgs(
+            source_ip=aws.lb.ListenerRuleConditionSourceIpArgs(values=list(props.sourceIps))))
+    for param in props.queryParams or []:
+        conditions.append(aws.lb.ListenerRuleConditionArgs(query_strings=[
+            aws.lb.ListenerRuleConditionQueryStringArgs(key=param.paramName, value=value) for value in param.values]))
+    return conditions
+
+
+TCP_HEALTH_CHECK = ("loadBalancerHealthCheck.healthCheckProtocol TCP is for network load balancers; application "
+                    "load balancer target groups check over HTTP")
+
+
+@resource_check(WORKLOAD_TYPE)
+def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | None) -> list[BuildProblem]:
+    """Event settings AWS would reject: a TCP health check on an application load balancer target group."""
+    problems: list[BuildProblem] = []
+    for index, container in enumerate(props.containers if props is not None else []):
+        check = container.loadBalancerHealthCheck
+        uses_alb = any(event.type == "application-load-balancer" for event in container.events or [])
+        if uses_alb and check is not None and check.healthCheckProtocol == "TCP":
+            problems.append(BuildProblem(("containers", index, "loadBalancerHealthCheck", "healthCheckProtocol"),
+                                         TCP_HEALTH_CHECK, hint="remove healthCheckProtocol or set HTTP"))
+    return problems
+
+
+# ---- service-connect --------------------------------------------------------------------
+
+@event_handler("service-connect")
+def service_connect_event(site: EventSite, wiring: ServiceWiring) -> None:
+    """Expose a container port to the stack's workloads under `<alias>:<port>` (ECS Service Connect)."""
+    workload, props = site.workload, site.event.properties
+    ctx = _ctx(workload)
+    port = props.containerPort
+    services: list[aws.ecs.ServiceServiceConnectConfigurationServiceArgs] = ctx.once(
+        f"service-connect-services:{workload._name}", list)
+    ports: set[int] = ctx.once(f"service-connect-ports:{workload._name}", set)
+    if port not in ports:  # the first event of a port names it
+        ports.add(port)
+        alias = props.alias or f"{workload._name}-{site.container.name}".lower()
+        services.append(aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
+            port_name=ecs_plan.port_name(port),
+            discovery_name=alias,
+            client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
+                port=port, dns_name=alias)]))
+    wiring.service_connect = aws.ecs.ServiceServiceConnectConfigurationArgs(
+        enabled=True, namespace=ctx.private_namespace().arn, services=list(services))
+    low, high = _ports(site, port)
+    wiring.allow(Ingress(ctx.service_connect_clients_security_group().id, low, high,
+                         f"service connect port {port}", f"service-connect-{port}"))
+    servers: list[Any] = ctx.once(SERVERS_KEY, list)
+    if workload not in servers:
+        servers.append(workload)
+
+
+@workload_handler
+def service_connect_clients(workload: Any, wiring: ServiceWiring) -> None:
+    """In a stack using Service Connect every workload is a client: in the namespace, with the clients group.
+
+    A workload exposing no port gets a client-only configuration and waits for the services already
+    built (the ordering rule below builds them first): a client only resolves services that existed
+    when its tasks started.
+    """
+    ctx = _ctx(workload)
+    servers: list[Any] = ctx.once(SERVERS_KEY, list)
+    if not (ctx.settings.service_connect or servers):
+        return
+    wiring.security_groups.append(ctx.service_connect_clients_security_group().id)
+    if wiring.service_connect is None:
+        wiring.service_connect = aws.ecs.ServiceServiceConnectConfigurationArgs(
+            enabled=True, namespace=ctx.private_namespace().arn)
+        wiring.depends_on += [server.service for server in servers if server is not workload]
+
+
+@ordering_rule
+def clients_after_services(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
+    """Workloads exposing no Service Connect port are created after every workload that exposes one."""
+    servers: dict[str, KeyPath] = {}
+    workloads: list[str] = []
+    for name, resource in resources.items():
+        if not isinstance(resource, dict) or resource.get("type") != WORKLOAD_TYPE:
+            continue
+        workloads.append(name)
+        props = resource.get("properties") or {}
+        for ci, container in enumerate(props.get("containers") or []):
+            for ei, event in enumerate(container.get("events") or []):
+                if isinstance(event, dict) and event.get("type") == "service-connect":
+                    servers.setdefault(name, ("resources", name, "properties", "containers", ci, "events", ei))
+    for client in workloads:
+        if client not in servers:
+            for server, path in servers.items():
+                yield client, server, path
