@@ -1,0 +1,203 @@
+"""Container images built from source and pushed to the stack's ECR repository.
+
+AWS: Amazon ECR (the stack repository, its lifecycle policy, an authorization-token invoke
+for the push). Images are built by BuildKit through the docker-build provider
+(`docker-build:index:Image`) for the workload's platform, tagged with the content hash of
+their build inputs, and referenced in the task definition by the pushed **digest**
+(`<repository>@sha256:…`), so an unchanged container changes no input: no rebuild, no new
+task definition revision.
+"""
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_docker_build as docker_build
+
+from stacktape_pulumi.components.packaging import (
+    REQUIRED_TOOLS,
+    ExternalTool,
+    ImageTarget,
+    PackagingIssue,
+    image_builder,
+    preflight,
+)
+from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
+from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.images.dockerfiles import OTHER_LANGUAGES, SUPPORTED_LANGUAGES, entry_parts, language_of
+from stacktape_pulumi.images.hashing import combine
+from stacktape_pulumi.images.plan import BuildPlan, buildpack_plan, dockerfile_plan, image_tag, nixpacks_plan
+
+REQUIRED_TOOLS["nixpacks"] = ExternalTool(
+    "nixpacks", "install it with `curl -sSL https://nixpacks.com/install.sh | bash` or `brew install nixpacks` "
+                "(https://nixpacks.com/docs/install)")
+REQUIRED_TOOLS["external-buildpack"] = ExternalTool(
+    "pack", "install the Cloud Native Buildpacks CLI with `brew install buildpacks/tap/pack` or from "
+            "https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/")
+
+# uv installs into Python 3.8 and newer; older versions are end of life.
+UNSUPPORTED_PYTHON_VERSIONS = (2.7, 3.6, 3.7)
+
+
+def portable_path(path: Path) -> str:
+    """`path` relative to the working directory when inside it, so state does not depend on the checkout."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def push_image(ctx: StackContext, workload: str, container: str, plan: BuildPlan, target: ImageTarget,
+               build_args: Mapping[str, pulumi.Input[str]] | None = None) -> pulumi.Output[str]:
+    """Build `plan` for the target platform, push it to the stack repository; return `<repo>@<digest>`."""
+    repository = ctx.container_repository()
+    token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
+    tag = _tag(plan, build_args or {})
+    image = docker_build.Image(
+        f"{workload}-{container}-image",
+        tags=[pulumi.Output.concat(repository.repository_url, ":", tag)],
+        push=True,
+        # A preview needs no Docker daemon; the build runs on `pulumi up` when an input changed.
+        build_on_preview=False,
+        context=docker_build.BuildContextArgs(location=portable_path(plan.context)),
+        dockerfile=docker_build.DockerfileArgs(location=portable_path(plan.dockerfile)),
+        platforms=[docker_build.Platform(plan.platform)],
+        build_args=dict(build_args) if build_args else None,
+        registries=[docker_build.RegistryArgs(
+            address=repository.repository_url.apply(lambda url: url.split("/", 1)[0]),
+            username=token.user_name,
+            password=pulumi.Output.secret(token.password))],
+        opts=pulumi.ResourceOptions(parent=target.parent))
+    # The digest, not the tag: a task definition must not change under a re-pushed tag.
+    return pulumi.Output.concat(repository.repository_url, "@", image.digest)
+
+
+def _tag(plan: BuildPlan, build_args: Mapping[str, pulumi.Input[str]]) -> pulumi.Input[str]:
+    if all(isinstance(value, str) for value in build_args.values()):
+        return plan.tag_for({k: str(v) for k, v in build_args.items()})
+    # Runtime build arguments (directives) join the hash once known.
+    return pulumi.Output.all(**build_args).apply(
+        lambda values: image_tag(plan.job, combine(plan.content_hash, build_args=values)))
+
+
+def _planned(workload: str, container: Any, make: Callable[[], BuildPlan]) -> BuildPlan:
+    try:
+        return make()
+    except StacktapeError as exc:
+        raise StacktapeError(f"MultiContainerWorkload '{workload}': container '{container.name}': {exc}") from None
+
+
+# Packaging types whose plan needs only the properties: generated (buildpack) or written by a tool (nixpacks).
+PLANNERS: dict[str, Callable[[Path, str, str, Any, str], BuildPlan]] = {
+    "stacktape-image-buildpack": buildpack_plan,
+    "nixpacks": nixpacks_plan,
+}
+
+
+def _planned_image(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
+    planner = PLANNERS[container.packaging.type]
+    props = container.packaging.properties
+    plan = _planned(workload, container,
+                    lambda: planner(ctx.base_dir, workload, container.name, props, target.platform))
+    return push_image(ctx, workload, container.name, plan, target)
+
+
+for _packaging_type in PLANNERS:
+    image_builder(_packaging_type)(_planned_image)
+
+
+@image_builder("custom-dockerfile")
+def _custom_dockerfile(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
+    props = container.packaging.properties
+    plan = _planned(workload, container,
+                    lambda: dockerfile_plan(ctx.base_dir, workload, container.name, props, target.platform))
+    args: dict[str, pulumi.Input[str]] = {}
+    for arg in props.buildArgs or []:
+        value = ctx.resolver.resolve(arg.value)
+        if isinstance(value, SecretRef):
+            value = ctx.secret_value(value.name, value.key)
+        elif isinstance(value, SsmParamRef):
+            value = ctx.ssm_value(value)
+        args[arg.argName] = value
+    return push_image(ctx, workload, container.name, plan, target, args)
+
+
+# ---- validate-time checks ------------------------------------------------------------------
+
+
+def _is_directive(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("$")
+
+
+def _missing(config_dir: Path, value: Any, key: str, what: str, *, directory: bool = False) -> list[PackagingIssue]:
+    if not isinstance(value, str) or _is_directive(value):
+        return []
+    path = config_dir / value
+    if path.is_dir() if directory else path.is_file():
+        return []
+    return [PackagingIssue((key,), f"{what} '{value}' does not exist",
+                           f"paths are relative to the config file's directory ({config_dir})")]
+
+
+@preflight("stacktape-image-buildpack")
+def _check_buildpack(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
+    entry = props.get("entryfilePath")
+    if not isinstance(entry, str) or _is_directive(entry):
+        return []
+    path, _ = entry_parts(entry)
+    language = language_of(entry)
+    if language is None:
+        ext = os.path.splitext(path)[1].lower()
+        name = OTHER_LANGUAGES.get(ext, f"'{ext or path}'")
+        return [PackagingIssue(("entryfilePath",),
+                               f"{name} entry files are not supported by stacktape-image-buildpack yet; "
+                               f"supported: {SUPPORTED_LANGUAGES}",
+                               "use packaging type custom-dockerfile with your own Dockerfile")]
+    issues = _missing(config_dir, path, "entryfilePath", "entry file")
+    lsc = props.get("languageSpecificConfig") or {}
+    where = ("languageSpecificConfig",)
+    if language == "node":
+        if lsc.get("emitTsDecoratorMetadata"):
+            issues.append(PackagingIssue((*where, "emitTsDecoratorMetadata"),
+                                         "emitTsDecoratorMetadata is not supported yet (esbuild does not emit "
+                                         "decorator metadata)",
+                                         "compile with tsc in a custom-dockerfile packaging"))
+        if lsc.get("outputSourceMapsTo"):
+            issues.append(PackagingIssue((*where, "outputSourceMapsTo"),
+                                         "outputSourceMapsTo is not supported for images: the source maps stay in "
+                                         "the image, where `node --enable-source-maps` uses them"))
+        issues += [PackagingIssue((*where, *i.path), i.message, i.hint)
+                   for i in _missing(config_dir, lsc.get("tsConfigPath"), "tsConfigPath", "tsconfig")]
+    if language == "python":
+        if lsc.get("pythonVersion") in UNSUPPORTED_PYTHON_VERSIONS:
+            issues.append(PackagingIssue((*where, "pythonVersion"),
+                                         f"pythonVersion {lsc['pythonVersion']} is not supported by the image "
+                                         "buildpack; supported: 3.8 and newer"))
+        issues += [PackagingIssue((*where, *i.path), i.message, i.hint)
+                   for i in _missing(config_dir, lsc.get("packageManagerFile"), "packageManagerFile",
+                                     "package manager file")]
+    return issues
+
+
+@preflight("custom-dockerfile")
+def _check_custom_dockerfile(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
+    context = props.get("buildContextPath")
+    issues = _missing(config_dir, context, "buildContextPath", "build context directory", directory=True)
+    if issues or not isinstance(context, str) or _is_directive(context):
+        return issues
+    dockerfile = props.get("dockerfilePath") or "Dockerfile"
+    if not (config_dir / context / dockerfile).is_file():
+        key = "dockerfilePath" if props.get("dockerfilePath") else "buildContextPath"
+        issues.append(PackagingIssue((key,), f"Dockerfile '{dockerfile}' does not exist in '{context}'",
+                                     "dockerfilePath is relative to buildContextPath; default 'Dockerfile'"))
+    return issues
+
+
+@preflight("nixpacks")
+def _check_nixpacks(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
+    return _missing(config_dir, props.get("sourceDirectoryPath"), "sourceDirectoryPath", "source directory",
+                    directory=True)
