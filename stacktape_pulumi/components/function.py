@@ -1,0 +1,390 @@
+"""`function`: an AWS Lambda function with its role, log group, URL, concurrency and events.
+
+AWS: Lambda (function, published version + alias, provisioned concurrency, function URL,
+permissions, event invoke config), IAM (role and inline policies), CloudWatch Logs, EC2
+(the function's security group when it joins the stack VPC).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.args import FunctionArgs
+from stacktape_pulumi.aws import ecs as ecs_plan
+from stacktape_pulumi.aws import iam
+from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
+from stacktape_pulumi.config.models.function import FunctionProps
+from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
+from stacktape_pulumi.connect import resolve_connections, runtime_values
+from stacktape_pulumi.context import StackContext, current_context
+from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
+from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+
+KIND = "Function"
+DEFAULT_MEMORY = 1024
+# The reference's code default (its docs say 10 s): keeps configs that rely on it behaving the same.
+DEFAULT_TIMEOUT = 20
+DEFAULT_ARCHITECTURE = "x86_64"
+DEFAULT_LOG_RETENTION_DAYS = 90
+ALIAS_NAME = "stp-live"  # the reference's alias name
+LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
+# What Lambda needs to attach the function to the VPC (AWS documents exactly these, on "*").
+NETWORK_INTERFACE_ACTIONS = [
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+]
+NODE_OPTIONS = "NODE_OPTIONS"
+# What a function may do with an asynchronous-invocation destination, by the ARN's service.
+DESTINATION_ACTIONS = {
+    "sqs": "sqs:SendMessage",
+    "sns": "sns:Publish",
+    "events": "events:PutEvents",
+    "lambda": "lambda:InvokeFunction",
+}
+
+
+# ---- pure decisions ---------------------------------------------------------------------
+
+def destination_statement(arn: str) -> dict[str, Any]:
+    """The statement letting the function deliver invocation results to `arn` (SQS, SNS, EventBridge, Lambda)."""
+    parts = arn.split(":")
+    service = parts[2] if len(parts) > 2 and parts[0] == "arn" else ""
+    action = DESTINATION_ACTIONS.get(service)
+    if action is None:
+        raise StacktapeError(f"destination '{arn}' is not the ARN of an SQS queue, SNS topic, EventBridge bus or "
+                             "Lambda function")
+    return iam.statement([action], [arn])
+
+
+def url_cors(cors: Any) -> aws.lambda_.FunctionUrlCorsArgs | None:
+    """A function URL's CORS: origins and methods default to `*`; `allowedHeaders` is honoured."""
+    if cors is None or not cors.enabled:
+        return None
+    return aws.lambda_.FunctionUrlCorsArgs(
+        allow_origins=list(cors.allowedOrigins or ["*"]),
+        allow_methods=list(cors.allowedMethods or ["*"]),
+        allow_headers=list(cors.allowedHeaders or DEFAULT_CORS_HEADERS),
+        allow_credentials=cors.allowCredentials,
+        expose_headers=list(cors.exposedResponseHeaders) if cors.exposedResponseHeaders else None,
+        max_age=cors.maxAge)
+
+
+def merge_environment(packaged: Mapping[str, str], user: Mapping[str, Any]) -> dict[str, Any]:
+    """The package's variables (e.g. source maps) under the user's; a user `NODE_OPTIONS` is extended, not lost."""
+    merged: dict[str, Any] = {**packaged, **user}
+    if NODE_OPTIONS in packaged and isinstance(user.get(NODE_OPTIONS), str):
+        merged[NODE_OPTIONS] = f"{user[NODE_OPTIONS]} {packaged[NODE_OPTIONS]}".strip()
+    return merged
+
+
+@resource_check("function")
+def function_problems(name: str, props: FunctionProps | None) -> list[BuildProblem]:
+    """What a function's config asks for that this version cannot build (or AWS would refuse)."""
+    if props is None:
+        return []
+    problems: list[BuildProblem] = []
+    unsupported: list[tuple[str, bool, str]] = [
+        ("deployment", props.deployment is not None,
+         "gradual deployments of functions (CodeDeploy traffic shifting) are not supported yet"),
+        ("alarms", bool(props.alarms), "alarms are not supported yet"),
+        ("cdn", props.cdn is not None and props.cdn.enabled, "cdn is not supported yet"),
+        ("volumeMounts", bool(props.volumeMounts), "volumeMounts are not supported yet"),
+    ]
+    for key, present, message in unsupported:
+        if present:
+            problems.append(BuildProblem((key,), message, at_key=True))
+    if props.logging is not None and props.logging.logForwarding is not None:
+        problems.append(BuildProblem(("logging", "logForwarding"), "log forwarding is not supported yet",
+                                     at_key=True))
+    reserved, provisioned = props.reservedConcurrency, props.provisionedConcurrency
+    if reserved is not None and provisioned is not None and provisioned > reserved:
+        problems.append(BuildProblem(
+            ("provisionedConcurrency",),
+            f"provisionedConcurrency {provisioned} is more than reservedConcurrency {reserved}",
+            hint="Lambda cannot keep more instances warm than the function may run at once"))
+    return problems
+
+
+# ---- events -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FunctionEventSite:
+    """Where a function event sits: the function component, the event model and its index."""
+
+    function: "Function"
+    event: Any
+    index: int
+
+
+FunctionEventHandler = Callable[[FunctionEventSite], None]
+FUNCTION_EVENT_HANDLERS: dict[str, FunctionEventHandler] = {}
+
+
+def function_event_handler(event_type: str) -> Callable[[FunctionEventHandler], FunctionEventHandler]:
+    """Register the handler of one function event type."""
+
+    def register(fn: FunctionEventHandler) -> FunctionEventHandler:
+        FUNCTION_EVENT_HANDLERS[event_type] = fn
+        return fn
+
+    return register
+
+
+# ---- the component ----------------------------------------------------------------------
+
+class Function(pulumi.ComponentResource):
+    """A Lambda function packaged from source or a pre-built artifact; its events wire traffic to it."""
+
+    function: aws.lambda_.Function
+    """The Lambda function."""
+    role: aws.iam.Role
+    """The IAM role the function runs as."""
+    log_group: aws.cloudwatch.LogGroup | None
+    """`/aws/lambda/<function name>`, unless logging is disabled."""
+    security_group: aws.ec2.SecurityGroup | None
+    """The function's security group when it joins the stack VPC."""
+    alias: aws.lambda_.Alias | None
+    """The `stp-live` alias holding provisioned concurrency, if any."""
+    url: aws.lambda_.FunctionUrl | None
+    """The function URL, if enabled."""
+    packaged: PackagedFunction
+    """The deployment package (zip path, code hash, handler, runtime, files)."""
+    timeout: int
+    """Seconds the function may run (default 20)."""
+    params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: arn, name, logGroupArn, url."""
+
+    def __init__(self, name: str, args: FunctionArgs,
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        """Validate `args` (the YAML's `properties`, or a `FunctionProps`), package the code, create the function."""
+        super().__init__("stacktape:index:Function", name, None, opts)
+        props = validate_args(KIND, name, args, FunctionProps)
+        raise_build_problems(KIND, name, function_problems(name, props))
+        self._name = name
+        self._props = props
+        self._ctx = context or current_context()
+        self.timeout = props.timeout or DEFAULT_TIMEOUT
+        self._architecture = props.architecture or DEFAULT_ARCHITECTURE
+        self._physical_name = self._ctx.name("lambda", name)
+
+        self.packaged = self._package()
+        self._connections = resolve_connections(self._ctx, props.connectTo or [], owner=name)
+        self.log_group = self._create_log_group()
+        self.role = self._create_role()
+        self.security_group = self._create_security_group()
+        policies = self._create_role_policies()
+        self.function = self._create_function(policies)
+        self.alias = self._create_alias()
+        self._create_destinations()
+        self.url = self._create_url()
+        self._wire_events()
+        self.params = self._params()
+        self._ctx.register_component(name, self, self.params)
+        self.register_outputs(dict(self.params))
+
+    # ---- used by events and deployments --------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The resource name in the config."""
+        return self._name
+
+    @property
+    def target_arn(self) -> pulumi.Output[str]:
+        """What integrations invoke: the alias when there is one (it carries provisioned concurrency)."""
+        return self.alias.arn if self.alias is not None else self.function.arn
+
+    @property
+    def qualifier(self) -> pulumi.Output[str] | None:
+        """The alias name for permissions of the invoked alias, or None (the unqualified function)."""
+        return self.alias.name if self.alias is not None else None
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    @property
+    def _tags(self) -> dict[str, str]:
+        return self._ctx.tags
+
+    # ---- recipe steps --------------------------------------------------------------------
+    def _package(self) -> PackagedFunction:
+        return package_function(self._name, self._props.packaging, self._props.runtime, self._architecture,
+                                base_dir=self._ctx.base_dir)
+
+    def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
+        logging = self._props.logging
+        if logging is not None and logging.disabled:
+            return None
+        retention = logging.retentionDays if logging is not None and logging.retentionDays else None
+        return aws.cloudwatch.LogGroup(
+            f"{self._name}-log-group", name=f"/aws/lambda/{self._physical_name}",
+            retention_in_days=retention or DEFAULT_LOG_RETENTION_DAYS, tags=self._tags, opts=self._child())
+
+    def _create_role(self) -> aws.iam.Role:
+        return aws.iam.Role(f"{self._name}-role", name=self._ctx.iam_name(self._name),
+                            assume_role_policy=iam.assume_role_policy("lambda.amazonaws.com"),
+                            tags=self._tags, opts=self._child())
+
+    def _create_security_group(self) -> aws.ec2.SecurityGroup | None:
+        if not self._props.joinDefaultVpc:
+            return None
+        # No ingress: nothing connects to a function; it connects out (databases, caches, AWS APIs).
+        return aws.ec2.SecurityGroup(
+            f"{self._name}-security-group",
+            name=self._ctx.name("security-group", self._name, "sg"),
+            description=f"Security group associated with {self._name} in stack {self._ctx.stack_name}",
+            vpc_id=self._ctx.network().vpc_id,
+            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
+                                                    cidr_blocks=["0.0.0.0/0"], description="all outbound")],
+            tags=self._tags, opts=self._child())
+
+    def _policy(self, key: str, statements: list[Any]) -> aws.iam.RolePolicy:
+        return aws.iam.RolePolicy(f"{self._name}-{key}", role=self.role.id, name=key,
+                                  policy=iam.policy_document(statements), opts=self._child())
+
+    def _create_role_policies(self) -> list[aws.iam.RolePolicy]:
+        """Inline policies: logging to its own group, user statements, VPC interfaces, destinations."""
+        policies = []
+        if self.log_group is not None:
+            arn = self.log_group.arn
+            policies.append(self._policy("allow-cloudwatch-logging", [
+                iam.statement(LOG_ACTIONS, [arn, pulumi.Output.concat(arn, ":*")])]))
+        statements = [
+            iam.statement(s.Action or ["*"], runtime_values(self._ctx, s.Resource), effect=s.Effect or "Allow",
+                          sid=s.Sid, condition=runtime_values(self._ctx, s.Condition) if s.Condition else None)
+            for s in self._props.iamRoleStatements or []
+        ]
+        if statements:
+            policies.append(self._policy("custom-iam-role-statements", statements))
+        if self._connections.statements:
+            policies.append(self._policy(CONNECT_POLICY_NAME, self._connections.statements))
+        if self._props.joinDefaultVpc:
+            # Lambda's network interfaces have no ARN to scope to before they exist.
+            policies.append(self._policy("allow-vpc-network-interfaces",
+                                         [iam.statement(NETWORK_INTERFACE_ACTIONS, ["*"])]))
+        destinations = self._props.destinations
+        targets = [t for t in (destinations.onSuccess, destinations.onFailure) if t] if destinations else []
+        if targets:
+            arns = [self._ctx.output_value(t) for t in targets]
+            policies.append(self._policy("allow-destinations", [
+                pulumi.Output.from_input(arn).apply(destination_statement) for arn in arns]))
+        return policies
+
+    def _environment(self) -> aws.lambda_.FunctionEnvironmentArgs | None:
+        user: dict[str, Any] = {}
+        for var in self._props.environment or []:
+            # `$Secret` / `$SsmParam` become secret Outputs: Lambda has no `valueFrom`.
+            value = self._ctx.output_value(var.value)
+            user[var.name] = (value.apply(ecs_plan.stringify) if isinstance(value, pulumi.Output)
+                              else ecs_plan.stringify(value))
+        # connectTo's `STP_*` variables replace user variables of the same name (as the reference).
+        variables = merge_environment(self.packaged.environment, {**user, **self._connections.environment})
+        return aws.lambda_.FunctionEnvironmentArgs(variables=variables) if variables else None
+
+    def _create_function(self, policies: list[aws.iam.RolePolicy]) -> aws.lambda_.Function:
+        props = self._props
+        artifact = self.packaged.artifact
+        vpc = None
+        if self.security_group is not None:
+            vpc = aws.lambda_.FunctionVpcConfigArgs(subnet_ids=self._ctx.network().public_subnet_ids,
+                                                    security_group_ids=[self.security_group.id])
+        user_tags = {tag.name: tag.value for tag in props.tags or []}
+        depends: list[pulumi.Resource] = list(policies)
+        if self.log_group is not None:
+            depends.append(self.log_group)
+        return aws.lambda_.Function(
+            f"{self._name}-function",
+            name=self._physical_name,
+            role=self.role.arn,
+            code=artifact.archive(),
+            source_code_hash=artifact.source_code_hash,
+            handler=artifact.handler,
+            runtime=artifact.runtime,
+            architectures=[self._architecture],
+            memory_size=props.memory or DEFAULT_MEMORY,
+            timeout=self.timeout,
+            environment=self._environment(),
+            ephemeral_storage=(aws.lambda_.FunctionEphemeralStorageArgs(size=props.storage)
+                               if props.storage is not None else None),
+            layers=list(props.layers) if props.layers else None,
+            reserved_concurrent_executions=props.reservedConcurrency,
+            vpc_config=vpc,
+            logging_config=(aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=self.log_group.name)
+                            if self.log_group is not None else None),
+            # A published version backs the alias that holds provisioned concurrency.
+            publish=props.provisionedConcurrency is not None,
+            tags={**self._tags, **user_tags},
+            opts=self._child(depends_on=depends))
+
+    def _create_alias(self) -> aws.lambda_.Alias | None:
+        provisioned = self._props.provisionedConcurrency
+        if provisioned is None:
+            return None
+        alias = aws.lambda_.Alias(f"{self._name}-alias", name=ALIAS_NAME, function_name=self.function.name,
+                                  function_version=self.function.version, opts=self._child())
+        aws.lambda_.ProvisionedConcurrencyConfig(
+            f"{self._name}-provisioned-concurrency", function_name=self.function.name, qualifier=alias.name,
+            provisioned_concurrent_executions=provisioned, opts=self._child())
+        return alias
+
+    def _create_destinations(self) -> None:
+        destinations = self._props.destinations
+        if destinations is None or not (destinations.onSuccess or destinations.onFailure):
+            return
+        config = aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
+            on_success=(aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnSuccessArgs(
+                destination=self._ctx.output_value(destinations.onSuccess)) if destinations.onSuccess else None),
+            on_failure=(aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
+                destination=self._ctx.output_value(destinations.onFailure)) if destinations.onFailure else None))
+        aws.lambda_.FunctionEventInvokeConfig(
+            f"{self._name}-destinations", function_name=self.function.name, qualifier=self.qualifier,
+            destination_config=config, opts=self._child())
+
+    def _create_url(self) -> aws.lambda_.FunctionUrl | None:
+        config = self._props.url
+        if config is None or not config.enabled:
+            return None
+        url = aws.lambda_.FunctionUrl(
+            f"{self._name}-url", function_name=self.function.name, qualifier=self.qualifier,
+            authorization_type=config.authMode,
+            invoke_mode="RESPONSE_STREAM" if config.responseStreamEnabled else "BUFFERED",
+            cors=url_cors(config.cors), opts=self._child())
+        if config.authMode == "NONE":
+            # A public URL needs both: invoking the URL, and the function only through that URL.
+            aws.lambda_.Permission(
+                f"{self._name}-url-public-access", action="lambda:InvokeFunctionUrl",
+                function=self.function.name, qualifier=self.qualifier, principal="*",
+                function_url_auth_type="NONE", opts=self._child())
+            aws.lambda_.Permission(
+                f"{self._name}-url-public-invoke", action="lambda:InvokeFunction",
+                function=self.function.name, qualifier=self.qualifier, principal="*",
+                invoked_via_function_url=True, opts=self._child())
+        return url
+
+    def _wire_events(self) -> None:
+        # The handlers live with the traffic components they need; importing them registers them.
+        import stacktape_pulumi.components.function_events  # noqa: F401
+
+        for index, event in enumerate(self._props.events or []):
+            handler = FUNCTION_EVENT_HANDLERS.get(event.type)
+            if handler is None:
+                raise StacktapeError(f"{KIND} '{self._name}': event type '{event.type}' is not supported yet; "
+                                     f"supported: {', '.join(sorted(FUNCTION_EVENT_HANDLERS))}")
+            handler(FunctionEventSite(self, event, index))
+
+    def _params(self) -> dict[str, pulumi.Output[Any]]:
+        params: dict[str, pulumi.Output[Any]] = {"arn": self.function.arn, "name": self.function.name}
+        if self.log_group is not None:
+            params["logGroupArn"] = self.log_group.arn
+        if self.url is not None:
+            params["url"] = self.url.function_url
+        return params

@@ -1,0 +1,114 @@
+"""Function events that bring traffic to a Lambda function: HTTP API routes and load balancer rules.
+
+AWS: API Gateway v2 (Lambda proxy integration, routes), Elastic Load Balancing v2 (Lambda target
+group, attachment, listener rule), Lambda (invoke permissions scoped to the API or the target
+group). The other documented function event types are rejected by the config model.
+"""
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+from stacktape_pulumi.components.function import Function, FunctionEventSite, function_event_handler
+from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.traffic_events import listener_rule_conditions
+
+# API Gateway waits at most 30 s for an integration; the reference leaves a second of headroom.
+MAX_INTEGRATION_TIMEOUT_SECONDS = 29
+# Lambda answers after its own timeout; half a second more lets its error response through.
+TIMEOUT_HEADROOM_SECONDS = 0.5
+
+
+def integration_timeout_ms(function_timeout: int) -> int:
+    """`min(timeout + 0.5 s, 29 s)` in milliseconds: 20 → 20500, 60 → 29000."""
+    return round(min(function_timeout + TIMEOUT_HEADROOM_SECONDS, MAX_INTEGRATION_TIMEOUT_SECONDS) * 1000)
+
+
+def _child(function: Function) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(parent=function)
+
+
+# ---- http-api-gateway -------------------------------------------------------------------
+
+@function_event_handler("http-api-gateway")
+def http_api_gateway_event(site: FunctionEventSite) -> None:
+    """A route of an HTTP API to the function, through one Lambda proxy integration per gateway."""
+    function, props = site.function, site.event.properties
+    ctx = function._ctx
+    gateway = ctx.component(props.httpApiGatewayName, HttpApiGateway)
+    payload_format = props.payloadFormat or gateway.payload_format
+    integration = ctx.once(f"lambda-integration:{function.name}:{props.httpApiGatewayName}",
+                           lambda: _lambda_integration(function, gateway, props.httpApiGatewayName, payload_format))
+    gateway.add_route(function, function.name, props.method, props.path, integration, props.authorizer)
+
+
+def _lambda_integration(function: Function, gateway: HttpApiGateway, gateway_name: str,
+                        payload_format: str) -> aws.apigatewayv2.Integration:
+    prefix = f"{function.name}-{gateway_name}"
+    integration = aws.apigatewayv2.Integration(
+        f"{prefix}-integration",
+        api_id=gateway.api.id,
+        integration_type="AWS_PROXY",
+        integration_method="POST",  # Lambda is always invoked with POST
+        integration_uri=function.target_arn,
+        payload_format_version=payload_format,
+        timeout_milliseconds=integration_timeout_ms(function.timeout),
+        opts=_child(function))
+    aws.lambda_.Permission(
+        f"{prefix}-invoke-permission",
+        action="lambda:InvokeFunction",
+        function=function.function.name,
+        qualifier=function.qualifier,
+        principal="apigateway.amazonaws.com",
+        # Any route and stage of this API, and nothing else.
+        source_arn=pulumi.Output.concat(gateway.api.execution_arn, "/*"),
+        opts=_child(function))
+    return integration
+
+
+# ---- application-load-balancer ----------------------------------------------------------
+
+@function_event_handler("application-load-balancer")
+def application_load_balancer_event(site: FunctionEventSite) -> None:
+    """A listener rule forwarding matching requests to the function's Lambda target group on that load balancer."""
+    function, props = site.function, site.event.properties
+    ctx = function._ctx
+    lb_name = props.loadBalancerName
+    lb = ctx.component(lb_name, ApplicationLoadBalancer)
+    listener_port = props.listenerPort if props.listenerPort is not None else lb.default_listener_port
+    listener = lb.listener(listener_port)
+    group = ctx.once(f"lambda-target-group:{function.name}:{lb_name}",
+                     lambda: _lambda_target_group(function, lb_name))
+    aws.lb.ListenerRule(
+        f"{function.name}-{lb_name}-{listener_port}-{props.priority}-rule",
+        listener_arn=listener.arn,
+        priority=props.priority,
+        actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=group.arn)],
+        conditions=listener_rule_conditions(props),
+        tags=ctx.tags,
+        opts=_child(function))
+
+
+def _lambda_target_group(function: Function, lb_name: str) -> aws.lb.TargetGroup:
+    """One Lambda target group per (function, load balancer); the function is registered once invocable."""
+    ctx = function._ctx
+    prefix = f"{function.name}-{lb_name}"
+    group = aws.lb.TargetGroup(
+        f"{prefix}-target-group",
+        name=ctx.name("target-group", lb_name, function.name),
+        target_type="lambda",
+        tags=ctx.tags,
+        opts=_child(function))
+    permission = aws.lambda_.Permission(
+        f"{prefix}-invoke-permission",
+        action="lambda:InvokeFunction",
+        function=function.function.name,
+        qualifier=function.qualifier,
+        principal="elasticloadbalancing.amazonaws.com",
+        source_arn=group.arn,
+        opts=_child(function))
+    # Registering a Lambda target fails unless the load balancer may already invoke it.
+    aws.lb.TargetGroupAttachment(
+        f"{prefix}-target", target_group_arn=group.arn, target_id=function.target_arn,
+        opts=pulumi.ResourceOptions(parent=function, depends_on=[permission]))
+    return group
