@@ -10,7 +10,16 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(MAKE) esbuild
 	touch $@
+
+# esbuild (the npm package) bundles JavaScript/TypeScript functions; installed next to the project, not globally.
+ESBUILD := .stacktape/tools/node_modules/.bin/esbuild
+.PHONY: esbuild
+esbuild:
+	@if [ -x $(ESBUILD) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm install --no-save --no-audit --no-fund --prefix .stacktape/tools esbuild@0.24; \
+	else echo "npm not found: JavaScript/TypeScript function bundling (and its tests) need esbuild from npm"; fi
 
 preview: $(VENV)/.installed
 	$(BIN)/stacktape-pulumi preview $(EXAMPLE)

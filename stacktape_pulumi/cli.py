@@ -1,5 +1,7 @@
 """`stacktape-pulumi`: validate and preview Stacktape-style configs offline (no AWS, no Pulumi CLI).
 
+`schema` prints the JSON Schema of a config file, for editors.
+
 Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 usage errors.
 """
 
@@ -64,7 +66,28 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", action="store_true", help="print one JSON document instead of a tree")
     preview.add_argument("--project", default=None,
                          help="Pulumi project name (default: serviceName from the config, else 'stacktape')")
+    schema = sub.add_parser(
+        "schema", help="print the JSON Schema of a config file (for editors: yaml-language-server)",
+        description="Print the JSON Schema (draft 2020-12) of a whole stacktape.yml, generated from the config "
+                    "models: descriptions, defaults, enums and limits. Point an editor at it with a first line "
+                    "`# yaml-language-server: $schema=<path or URL>`.")
+    schema.add_argument("--output", "-o", metavar="FILE", help="write it to FILE as well")
     return parser
+
+
+def _schema(output: str | None) -> int:
+    from stacktape_pulumi.schema.config_schema import render_config_schema
+
+    text = render_config_schema()
+    sys.stdout.write(text)
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(text)
+        except OSError as exc:
+            print(f"stacktape-pulumi: error: cannot write {output}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+    return EXIT_OK
 
 
 def render_tree(doc: dict[str, Any]) -> str:
@@ -99,12 +122,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         ns = parser.parse_args(args)
     except SystemExit as exc:
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    if ns.command == "schema":
+        return _schema(ns.output)
     try:
         cli_args = _cli_args(extra)
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     # Imported here so `--help` stays fast.
+    from stacktape_pulumi.images import generated_dockerfiles_note
     from stacktape_pulumi.offline import preview_config
     from stacktape_pulumi.project import load_config
 
@@ -123,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(recording.dumps())
     else:
         sys.stdout.write(render_tree(recording.to_json()))
+        sys.stdout.write(generated_dockerfiles_note(recording.to_json()))
     return EXIT_OK
 
 

@@ -8,19 +8,27 @@ import contextvars
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
-from stacktape_pulumi.aws.naming import physical
+from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 
 T = TypeVar("T")
 
+# The stack's ECR repository keeps this many images (older ones are expired by a lifecycle rule).
+CONTAINER_REPOSITORY_KEEP_IMAGES = 100
+# Untagged images (a tag re-pushed) stay this long, so rollbacks to a recent digest still pull.
+CONTAINER_REPOSITORY_UNTAGGED_DAYS = 14
+
+# Test traffic of a gradual deployment reaches the new tasks on this listener port by default.
+DEFAULT_TEST_LISTENER_PORT = 8080
 ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 
 
@@ -32,6 +40,14 @@ class StackSettings:
     reuse_vpc_id: str | None = None
     nat_zones: int = 2
     private_subnets: bool = False
+    # Relative paths in the config (build contexts, entry files) resolve against this; default: cwd.
+    base_dir: Path | None = None
+    # Some workload exposes a Service Connect port: every workload of the stack is a client.
+    service_connect: bool = False
+    # HTTP API gateway name → the methods its routes use (default CORS allowed methods).
+    http_api_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Load balancer name → ports of the listeners for test traffic that gradual deployments add to it.
+    test_listener_ports: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class StackContext:
@@ -52,6 +68,8 @@ class StackContext:
         self._region: pulumi.Output[str] | None = None
         self._resolver: RuntimeResolver | None = None
         self._stack_refs: dict[str, pulumi.StackReference] = {}
+        self._container_repository: aws.ecr.Repository | None = None
+        self._once: dict[str, Any] = {}
 
     # ---- names and tags -----------------------------------------------------------------
     @property
@@ -109,6 +127,76 @@ class StackContext:
                 opts=pulumi.ResourceOptions(parent=role))
             self._execution_role = role
         return self._execution_role
+
+    def once(self, key: str, create: Callable[[], T]) -> T:
+        """The value `create()` made the first time `key` was asked for in this stack.
+
+        For resources shared by several components or events, e.g. one Cloud Map service per
+        workload however many HTTP API events it has.
+        """
+        if key not in self._once:
+            self._once[key] = create()
+        value: T = self._once[key]
+        return value
+
+    def private_namespace(self) -> aws.servicediscovery.PrivateDnsNamespace:
+        """The stack's Cloud Map private DNS namespace (HTTP API → containers, Service Connect)."""
+        return self.once("private-namespace", lambda: aws.servicediscovery.PrivateDnsNamespace(
+            f"{self.stack_name}-private-namespace",
+            name=self.name("namespace", "private-namespace"),
+            description=f"Service discovery of stack {self.stack_name}",
+            vpc=self.network().vpc_id,
+            tags=self.tags))
+
+    def service_connect_clients_security_group(self) -> aws.ec2.SecurityGroup:
+        """A marker group on every workload of a stack using Service Connect; exposed ports admit only it."""
+        # No rules of its own: the workloads' own groups carry their egress.
+        return self.once("service-connect-clients", lambda: aws.ec2.SecurityGroup(
+            f"{self.stack_name}-service-connect-clients",
+            name=self.name("security-group", "service-connect-clients"),
+            description=f"Workloads of stack {self.stack_name} that may call its Service Connect services",
+            vpc_id=self.network().vpc_id,
+            tags=self.tags))
+
+    @property
+    def base_dir(self) -> Path:
+        """The directory relative config paths resolve against (the config file's directory on the YAML path)."""
+        return self.settings.base_dir or Path.cwd()
+
+    def container_repository(self) -> aws.ecr.Repository:
+        """The stack's ECR repository for built container images, created on first use.
+
+        Images are scanned on push; a lifecycle policy expires untagged images after
+        `CONTAINER_REPOSITORY_UNTAGGED_DAYS` days and keeps the newest
+        `CONTAINER_REPOSITORY_KEEP_IMAGES` images. `force_delete=True`: removing the stack
+        deletes the repository with its images (they are rebuilt from source on the next
+        deploy), as the reference does, instead of failing on a non-empty repository.
+        """
+        if self._container_repository is None:
+            repository = aws.ecr.Repository(
+                f"{self.stack_name}-container-repository",
+                name=fit(f"{lower_kebab(self.stack_name)}-containers", 256),
+                image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
+                image_tag_mutability="MUTABLE",
+                force_delete=True,
+                tags=self.tags,
+            )
+            aws.ecr.LifecyclePolicy(
+                f"{self.stack_name}-container-repository-lifecycle",
+                repository=repository.name,
+                policy=json.dumps({"rules": [
+                    {"rulePriority": 1, "description": "expire untagged images",
+                     "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
+                                   "countNumber": CONTAINER_REPOSITORY_UNTAGGED_DAYS},
+                     "action": {"type": "expire"}},
+                    {"rulePriority": 2, "description": f"keep the newest {CONTAINER_REPOSITORY_KEEP_IMAGES} images",
+                     "selection": {"tagStatus": "any", "countType": "imageCountMoreThan",
+                                   "countNumber": CONTAINER_REPOSITORY_KEEP_IMAGES},
+                     "action": {"type": "expire"}},
+                ]}, separators=(",", ":")),
+                opts=pulumi.ResourceOptions(parent=repository))
+            self._container_repository = repository
+        return self._container_repository
 
     def secret_arn(self, name: str) -> pulumi.Output[str]:
         """The ARN of a Secrets Manager secret given by name or ARN (looked up once per stack)."""

@@ -16,7 +16,7 @@ def preview_config(loaded: LoadedConfig, *, project: str | None = None,
     world.region = loaded.region
 
     def program() -> None:
-        build_stack(loaded.config, loaded.order)
+        build_stack(loaded.config, loaded.order, base_dir=loaded.path.parent.resolve())
 
     return run_offline(program, project=project_name, stack=loaded.stage,
                        config={"aws:region": loaded.region}, world=world)

@@ -8,14 +8,15 @@ or `connectTo: [b]`. A cycle is reported with its path before any resource exist
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from difflib import get_close_matches
+from pathlib import Path
 from typing import Any, Protocol
 
 import pulumi
 
-from stacktape_pulumi.config.loader import KeyPath, SourceMap
-from stacktape_pulumi.context import StackContext, StackSettings, use_context
+from stacktape_pulumi.config.loader import KeyPath, SourceMap, format_path
+from stacktape_pulumi.context import DEFAULT_TEST_LISTENER_PORT, StackContext, StackSettings, use_context
 from stacktape_pulumi.directives.parser import DirectiveSyntaxError, parse
-from stacktape_pulumi.errors import ConfigIssue
+from stacktape_pulumi.errors import ConfigIssue, StacktapeError
 
 # Keys whose string value (or list of strings) names another resource of the stack.
 REFERENCE_KEYS = ("httpApiGatewayName", "loadBalancerName", "functionName", "beforeAllowTrafficFunction",
@@ -45,6 +46,96 @@ class Reference:
     source: str
     target: str
     path: KeyPath  # where the reference is written
+
+
+@dataclass(frozen=True)
+class BuildProblem:
+    """Valid config a component cannot build, at a key path below the resource's `properties`."""
+
+    path: KeyPath
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+
+
+# `fn(resource name, properties model or None)`: what the component would refuse to build.
+ResourceCheck = Callable[[str, Any], list[BuildProblem]]
+RESOURCE_CHECKS: dict[str, list[ResourceCheck]] = {}
+
+
+def resource_check(resource_type: str) -> Callable[[ResourceCheck], ResourceCheck]:
+    """Register a check run by `validate` on every resource of a type, so it refuses what the build would."""
+
+    def register(fn: ResourceCheck) -> ResourceCheck:
+        RESOURCE_CHECKS.setdefault(resource_type, []).append(fn)
+        return fn
+
+    return register
+
+
+def build_problems(config: Any, source: SourceMap) -> list[ConfigIssue]:
+    """Located issues from every registered resource check."""
+    import stacktape_pulumi.components  # noqa: F401  (registers the checks)
+
+    issues = []
+    for name, resource in config.resources.items():
+        base = ("resources", name, "properties")
+        for check in RESOURCE_CHECKS.get(resource.type, []):
+            for problem in check(name, getattr(resource, "properties", None)):
+                issues.append(source.issue((*base, *problem.path), problem.message, problem.hint,
+                                           at_key=problem.at_key))
+    return issues
+
+
+def raise_build_problems(kind: str, name: str, problems: list[BuildProblem]) -> None:
+    """The Python door of the same checks: one error naming every problem by its property path."""
+    if problems:
+        raise StacktapeError("\n".join(
+            f"{kind} '{name}': {format_path(p.path)}: {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
+            for p in problems))
+
+
+# `fn(resources) -> (source, target, path)`: "create `source` after `target`" where no reference says so
+# (e.g. Service Connect clients after the services they call). An edge that would close a cycle is
+# dropped: an ordering preference never turns a valid config into a cycle error.
+OrderingRule = Callable[[dict[str, Any]], Iterator[tuple[str, str, KeyPath]]]
+ORDERING_RULES: list[OrderingRule] = []
+
+
+def ordering_rule(fn: OrderingRule) -> OrderingRule:
+    """Register a rule adding "create after" edges to the creation order."""
+    ORDERING_RULES.append(fn)
+    return fn
+
+
+def ordering_edges(resources: dict[str, Any], refs: list[Reference]) -> list[Reference]:
+    """The edges of every ordering rule that keep the reference graph acyclic."""
+    import stacktape_pulumi.components  # noqa: F401  (registers the rules)
+
+    graph: dict[str, set[str]] = {}
+    for ref in refs:
+        graph.setdefault(ref.source, set()).add(ref.target)
+    edges: list[Reference] = []
+    for rule in ORDERING_RULES:
+        for source, target, path in rule(resources):
+            if source == target or _reaches(graph, target, source):
+                continue
+            graph.setdefault(source, set()).add(target)
+            edges.append(Reference(source, target, path))
+    return edges
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, ()))
+    return False
 
 
 def walk_strings(value: Any, path: KeyPath, key: str = "") -> Iterator[tuple[KeyPath, str, Any]]:
@@ -85,6 +176,7 @@ def find_references(resources: dict[str, Any], source: SourceMap) -> tuple[list[
                 continue
             for target in _directive_references(node):
                 refs.append(Reference(name, target, path))
+    refs += ordering_edges(resources, [r for r in refs if r.target in resources])
     return refs, issues
 
 
@@ -153,16 +245,61 @@ def stack_settings(config: Any) -> StackSettings:
         reuse_vpc_id=getattr(reuse, "vpcId", None) if reuse else None,
         nat_zones=(getattr(nat, "availabilityZones", None) or 2) if nat else 2,
         private_subnets=bool(private),
+        service_connect=any(event.type == "service-connect" for _, event in _events(config)),
+        http_api_methods=_http_api_methods(config),
+        test_listener_ports=_test_listener_ports(config),
     )
 
 
+def _events(config: Any) -> Iterator[tuple[str, Any]]:
+    """(resource name, event) for every event of every workload container and function."""
+    for name, resource in config.resources.items():
+        props = getattr(resource, "properties", None)
+        for container in getattr(props, "containers", None) or []:
+            for event in container.events or []:
+                yield name, event
+        for event in getattr(props, "events", None) or []:
+            yield name, event
+
+
+def _test_listener_ports(config: Any) -> dict[str, tuple[int, ...]]:
+    """Per load balancer with default listeners, the test-traffic listener ports gradual deployments need on it."""
+    ports: dict[str, set[int]] = {}
+    for resource in config.resources.values():
+        props = getattr(resource, "properties", None)
+        deployment = getattr(props, "deployment", None)
+        if resource.type != "multi-container-workload" or props is None or deployment is None \
+                or deployment.beforeAllowTrafficFunction is None:
+            continue
+        for container in props.containers:
+            for event in container.events or []:
+                if event.type != "application-load-balancer":
+                    continue
+                lb_name = event.properties.loadBalancerName
+                lb_props = getattr(config.resources.get(lb_name), "properties", None)
+                if lb_name in config.resources and not getattr(lb_props, "listeners", None):
+                    ports.setdefault(lb_name, set()).add(deployment.testListenerPort or DEFAULT_TEST_LISTENER_PORT)
+    return {name: tuple(sorted(found)) for name, found in ports.items()}
+
+
+def _http_api_methods(config: Any) -> dict[str, tuple[str, ...]]:
+    """Per HTTP API gateway, the methods its routes use (the default of its CORS `allowedMethods`)."""
+    methods: dict[str, set[str]] = {}
+    for _, event in _events(config):
+        if event.type == "http-api-gateway":
+            methods.setdefault(event.properties.httpApiGatewayName, set()).add(event.properties.method)
+    return {gateway: tuple(sorted(found)) for gateway, found in methods.items()}
+
+
 def build_stack(config: Any, order: list[str], *, project: str | None = None,
-                stage: str | None = None) -> StackContext:
+                stage: str | None = None, base_dir: Path | None = None) -> StackContext:
     """Create every resource's component in `order` inside the running Pulumi program; export outputs."""
     # Importing the components registers their builders.
     import stacktape_pulumi.components  # noqa: F401
 
-    ctx = StackContext(stack_settings(config), project=project, stage=stage)
+    settings = stack_settings(config)
+    settings.base_dir = base_dir  # the config file's directory: relative paths in the config start there
+    ctx = StackContext(settings, project=project, stage=stage)
     restore = use_context(ctx)
     try:
         for name in order:

@@ -1,53 +1,124 @@
-"""Component args from Python: snake_case keys → the YAML's camelCase, validated by the same models."""
+"""Component args from Python and the provider: snake_case keys → the YAML's keys, validated by the same models.
 
-import re
+The renaming follows the pydantic model, not a fixed list: a key is renamed only where the model
+has that field (so user data such as IAM `Condition` operators, tag maps and `variables` keep their
+keys), enum members become their values, and the result is validated exactly like the YAML.
+"""
+
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from enum import Enum
+from functools import cache
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.validate import issues_from_validation
 from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.schema.naming import camel, python_name, snake, strip_annotated, union_members
 
 Model = TypeVar("Model", bound=BaseModel)
 
-# Keys below these are user data (IAM condition operators, free-form maps), never renamed.
-_OPAQUE_KEYS = {"Condition", "condition", "variables", "buildArgs"}
+__all__ = ["ArgsError", "camel", "python_name", "snake", "to_model_keys", "validate_args"]
 
 
 class ArgsError(StacktapeError):
     """Bad component args from Python: every problem, each with its field path."""
 
 
-def camel(key: str) -> str:
-    """`min_instances` → `minInstances`; keys without underscores are kept as given."""
-    if "_" not in key:
-        return key
-    head, *rest = key.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+@cache
+def _field_keys(model: type[BaseModel]) -> dict[str, tuple[str, Any]]:
+    """Every spelling a field of `model` may arrive in → (its YAML key, its annotation)."""
+    keys: dict[str, tuple[str, Any]] = {}
+    for name, field in model.model_fields.items():
+        yaml_key = field.alias or name
+        py_name = python_name(yaml_key)
+        for spelling in (yaml_key, py_name, camel(py_name)):
+            keys.setdefault(spelling, (yaml_key, field.annotation))
+    return keys
 
 
-def camelize(value: Any) -> Any:
-    """Rename mapping keys recursively (not inside opaque user-data keys)."""
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _variant(models: list[type[BaseModel]], value: Mapping[str, Any]) -> type[BaseModel] | None:
+    """The union member `value` is meant as: by its `type`, else the one knowing most of its keys."""
+    kind = value.get("type")
+    kind = kind.value if isinstance(kind, Enum) else kind
+    for model in models:
+        field = model.model_fields.get("type")
+        if field is not None and get_origin(strip_annotated(field.annotation)) is Literal \
+                and kind in get_args(strip_annotated(field.annotation)):
+            return model
+    if any("type" in model.model_fields for model in models):
+        return None  # a discriminated union with an unknown type: pydantic reports it
+    return max(models, key=lambda model: sum(str(key) in _field_keys(model) for key in value))
+
+
+def to_model_keys(value: Any, annotation: Any) -> Any:
+    """`value` with mapping keys renamed to the YAML keys of `annotation`'s models, enums as values."""
+    if isinstance(value, Enum):
+        return value.value
+    parts = union_members(annotation)
+    if len(parts) != 1:
+        models = [part for part in parts if _is_model(part)]
+        if isinstance(value, Mapping) and models:
+            chosen = _variant(models, value)
+            return to_model_keys(value, chosen) if chosen else _plain_keys(value)
+        sequences = [part for part in parts if get_origin(part) in (list, tuple)]
+        if isinstance(value, list | tuple) and sequences:
+            return to_model_keys(value, sequences[0])
+        return _plain_keys(value)
+    target = parts[0] if parts else Any
+    if _is_model(target) and isinstance(value, Mapping):
+        keys = _field_keys(target)
+        renamed: dict[str, Any] = {}
+        for key, item in value.items():
+            # An unknown key keeps its camelCase spelling so pydantic's "did you mean" names the YAML key.
+            yaml_key, item_annotation = keys.get(str(key), (camel(str(key)), Any))
+            renamed[yaml_key] = to_model_keys(item, item_annotation)
+        return renamed
+    origin = get_origin(target)
+    if origin in (list, tuple) and isinstance(value, list | tuple):
+        item_type = (get_args(target) or (Any,))[0]
+        return [to_model_keys(item, item_type) for item in value]
+    if origin is dict and isinstance(value, Mapping):
+        item_type = (get_args(target) or (Any, Any))[-1]
+        return {key: to_model_keys(item, item_type) for key, item in value.items()}
+    return _plain_keys(value) if target is not Any else _enum_values(value)
+
+
+def _plain_keys(value: Any) -> Any:
+    """Without a model to follow (an unknown union member): camelCase every key, as a best effort."""
     if isinstance(value, Mapping):
-        return {camel(str(k)): (v if k in _OPAQUE_KEYS else camelize(v)) for k, v in value.items()}
+        return {camel(str(key)): _plain_keys(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [camelize(v) for v in value]
+        return [_plain_keys(item) for item in value]
+    return _enum_values(value)
+
+
+def _enum_values(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {key: _enum_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_enum_values(item) for item in value]
     return value
 
 
-def snake(key: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
-
-
 def validate_args(kind: str, name: str, args: Mapping[str, Any] | BaseModel, model: type[Model]) -> Model:
-    """Validate Python args with the YAML models; raise `ArgsError` naming every bad field."""
+    """Validate Python or provider args with the YAML models; raise `ArgsError` naming every bad field.
+
+    `args` is a props model instance (the YAML path), or a mapping with snake_case or camelCase
+    keys and enum members or plain values (Python callers and the multi-language provider).
+    """
     if isinstance(args, model):
         return args
     if isinstance(args, BaseModel):
-        args = args.model_dump(exclude_none=True)
-    data = camelize(dict(args))
+        args = args.model_dump(exclude_none=True, by_alias=True)
+    data = to_model_keys(dict(args), model)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

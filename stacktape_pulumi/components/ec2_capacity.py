@@ -154,7 +154,8 @@ class Ec2Capacity:
                             subnets: list[pulumi.Output[str]], depends_on: list[pulumi.Resource],
                             warm_pool: bool) -> aws.autoscaling.Group:
         ctx, name = self._ctx, self._name
-        spec = aws.autoscaling.GroupLaunchTemplateArgs(id=template.id, version=template.latest_version.apply(str))
+        spec: aws.autoscaling.GroupLaunchTemplateArgs | None = aws.autoscaling.GroupLaunchTemplateArgs(
+            id=template.id, version=template.latest_version.apply(str))
         mixed = None
         if len(types) > 1:
             spec = None

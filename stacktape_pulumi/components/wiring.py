@@ -25,6 +25,35 @@ class Ingress:
     key: str  # stable logical-name suffix, unique per workload
 
 
+@dataclass(frozen=True)
+class TrafficRule:
+    """A listener rule sending a gradually deployed workload its traffic, with the target group pair ECS shifts."""
+
+    load_balancer: Any  # the ApplicationLoadBalancer component
+    listener_port: int
+    priority: int
+    conditions: list[aws.lb.ListenerRuleConditionArgs]
+    rule: aws.lb.ListenerRule
+    target_group: aws.lb.TargetGroup
+    alternate_target_group: aws.lb.TargetGroup
+    container_name: str
+    container_port: int
+
+
+def forward_actions(target_group_arn: pulumi.Input[str],
+                    alternate_target_group_arn: pulumi.Input[str] | None = None) -> list[aws.lb.ListenerRuleActionArgs]:
+    """Forward to a target group; with an alternate one, all weight on the first (ECS shifts it when deploying)."""
+    if alternate_target_group_arn is None:
+        return [aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group_arn)]
+    return [aws.lb.ListenerRuleActionArgs(type="forward", forward=aws.lb.ListenerRuleActionForwardArgs(
+        target_groups=[aws.lb.ListenerRuleActionForwardTargetGroupArgs(arn=target_group_arn, weight=100),
+                       aws.lb.ListenerRuleActionForwardTargetGroupArgs(arn=alternate_target_group_arn, weight=0)]))]
+
+
+# ECS owns the weights of a gradually deployed workload's rules (it shifts them while deploying).
+GRADUAL_RULE_IGNORE_CHANGES = ["actions"]
+
+
 @dataclass
 class ServiceWiring:
     load_balancers: list[aws.ecs.ServiceLoadBalancerArgs] = field(default_factory=list)
@@ -32,6 +61,17 @@ class ServiceWiring:
     service_connect: aws.ecs.ServiceServiceConnectConfigurationArgs | None = None
     ingress: list[Ingress] = field(default_factory=list)
     depends_on: list[pulumi.Resource] = field(default_factory=list)
+    # Security groups the tasks carry besides the workload's own (e.g. a stack-wide clients group).
+    security_groups: list[pulumi.Input[str]] = field(default_factory=list)
+    # Set before the event handlers run when the workload deploys gradually (ECS blue/green): a
+    # load balancer event then creates an alternate target group, forwards with `forward_actions`
+    # (weights ECS shifts) and records its rule in `traffic_rules`.
+    gradual: bool = False
+    traffic_rules: list[TrafficRule] = field(default_factory=list)
+    # The service's `deploymentConfiguration` (strategy, bake times, lifecycle hooks), if not rolling.
+    deployment: aws.ecs.ServiceDeploymentConfigurationArgs | None = None
+    # Service properties another controller changes after creation (ECS swaps blue/green target groups).
+    ignore_changes: list[str] = field(default_factory=list)
 
     def allow(self, rule: Ingress) -> None:
         if all(r.key != rule.key for r in self.ingress):
@@ -61,6 +101,19 @@ def event_handler(event_type: str) -> Callable[[EventHandler], EventHandler]:
         return fn
 
     return register
+
+
+# Handlers run for every workload after its event handlers, whatever events it has: stack-wide
+# wiring such as Service Connect clients. `fn(workload component, wiring)`.
+WorkloadHandler = Callable[[Any, ServiceWiring], None]
+
+WORKLOAD_HANDLERS: list[WorkloadHandler] = []
+
+
+def workload_handler(fn: WorkloadHandler) -> WorkloadHandler:
+    """Register a handler run once for every workload."""
+    WORKLOAD_HANDLERS.append(fn)
+    return fn
 
 
 @event_handler("workload-internal")

@@ -5,18 +5,21 @@ EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
 """
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import MultiContainerWorkloadArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.components.args import validate_args
-from stacktape_pulumi.components.packaging import image_uri
-from stacktape_pulumi.components.wiring import EVENT_HANDLERS, EventSite, ServiceWiring
+from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
+from stacktape_pulumi.components.packaging import ImageTarget, image_uri
+from stacktape_pulumi.components.wiring import EVENT_HANDLERS, WORKLOAD_HANDLERS, EventSite, ServiceWiring
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
+from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
+from stacktape_pulumi.connect import resolve_connections, runtime_values
 from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
@@ -39,28 +42,36 @@ class MultiContainerWorkload(pulumi.ComponentResource):
     """One or more containers running together as an ECS service on Fargate, scaled as a unit."""
 
     cluster: aws.ecs.Cluster
+    """The ECS cluster the service runs in."""
     service: aws.ecs.Service
+    """The ECS service running the task definition."""
     task_definition: aws.ecs.TaskDefinition
+    """The task definition holding every container."""
     security_group: aws.ec2.SecurityGroup
+    """The tasks' security group (ingress only from the sources the events name)."""
     task_role: aws.iam.Role
+    """The IAM role the containers run as."""
     log_groups: dict[str, aws.cloudwatch.LogGroup]
+    """CloudWatch log group of each container with logging enabled, by container name."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: clusterArn, serviceArn, serviceName, ..."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | MultiContainerWorkloadProps,
+    def __init__(self, name: str, args: MultiContainerWorkloadArgs,
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        """Validate `args` (the YAML's `properties`, or a `MultiContainerWorkloadProps`) and create the workload."""
         super().__init__("stacktape:index:MultiContainerWorkload", name, None, opts)
         props = validate_args("MultiContainerWorkload", name, args, MultiContainerWorkloadProps)
         self._name = name
         self._props = props
         self._ctx = context or current_context()
         self._fargate = not props.resources.instanceTypes
-        if not self._fargate:
-            raise StacktapeError(
-                f"MultiContainerWorkload '{name}': resources.instanceTypes (EC2) is not supported yet; "
-                "use cpu and memory (Fargate)")
+        # EC2 sizing is decided before any resource exists (memory formula, architecture).
+        self._ec2 = None if self._fargate else ec2_sizing(name, props.resources)
 
         private = bool(props.usePrivateSubnetsWithNAT)
         self._network = self._ctx.network(private_subnets=private)
+        # connectTo: statements for the task role, STP_* variables for every container.
+        self._connections = resolve_connections(self._ctx, props.connectTo or [], owner=name)
         self.cluster = self._create_cluster()
         self.security_group = self._create_security_group()
         self.task_role = self._create_task_role()
@@ -70,6 +81,9 @@ class MultiContainerWorkload(pulumi.ComponentResource):
         self.task_definition = self._create_task_definition(environments, secrets)
         wiring = self._wire_events()
         self._create_ingress(wiring)
+        self.capacity = None if self._fargate else Ec2Capacity(
+            self, name, props, self._ctx, self.cluster, [self.security_group.id, *wiring.security_groups],
+            self._network.subnets(private), [*self._network.ready])
         self.service = self._create_service(wiring, private, exec_policy)
         self._create_scaling()
         self.params = {
@@ -111,13 +125,17 @@ class MultiContainerWorkload(pulumi.ComponentResource):
                             assume_role_policy=iam.assume_role_policy("ecs-tasks.amazonaws.com"),
                             tags=self._tags, opts=self._child())
         statements = [
-            iam.statement(s.Action or ["*"], s.Resource, effect=s.Effect or "Allow", sid=s.Sid, condition=s.Condition)
+            iam.statement(s.Action or ["*"], runtime_values(self._ctx, s.Resource), effect=s.Effect or "Allow",
+                          sid=s.Sid, condition=runtime_values(self._ctx, s.Condition) if s.Condition else None)
             for s in self._props.iamRoleStatements or []
         ]
         if statements:
             aws.iam.RolePolicy(f"{self._name}-custom-iam-role-statements", role=role.id,
                                name="custom-iam-role-statements", policy=iam.policy_document(statements),
                                opts=self._child())
+        if self._connections.statements:
+            aws.iam.RolePolicy(f"{self._name}-{CONNECT_POLICY_NAME}", role=role.id, name=CONNECT_POLICY_NAME,
+                               policy=iam.policy_document(self._connections.statements), opts=self._child())
         if self._props.enableRemoteSessions:
             # ECS Exec needs these on "*": the SSM channels have no resource ARN to scope to.
             aws.iam.RolePolicy(f"{self._name}-ssm-messages", role=role.id, name="ssm-messages",
@@ -154,8 +172,12 @@ class MultiContainerWorkload(pulumi.ComponentResource):
                     plain.append({"name": var.name, "value": value.apply(ecs_plan.stringify)})
                 else:
                     plain.append({"name": var.name, "value": ecs_plan.stringify(value)})
+            # connectTo's variables replace user variables of the same name (as the reference).
+            injected = self._connections.environment
+            plain = [entry for entry in plain if entry["name"] not in injected]
+            plain += [{"name": key, "value": value} for key, value in injected.items()]
             environments[container.name] = plain
-            secrets[container.name] = hidden
+            secrets[container.name] = [(key, ref) for key, ref in hidden if key not in injected]
         return environments, secrets
 
     def _value_from(self, ref: SecretRef | SsmParamRef) -> pulumi.Output[str]:
@@ -192,7 +214,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
     def _container_definition(self, container: Any, environment: list[Any],
                               secrets: list[tuple[str, SecretRef | SsmParamRef]]) -> dict[str, Any]:
         packaging = container.packaging
-        image = image_uri(self._ctx, self._name, container)
+        image = image_uri(self._ctx, self._name, container, ImageTarget(self._props.resources.architecture, self))
         definition: dict[str, Any] = {
             "name": container.name,
             "image": image,
@@ -232,6 +254,22 @@ class MultiContainerWorkload(pulumi.ComponentResource):
         definitions = [self._container_definition(c, environments[c.name], secrets[c.name])
                        for c in self._props.containers]
         architecture = "ARM64" if resources.architecture == "arm64" else "X86_64"
+        if self._ec2 is not None:
+            # EC2: bridge networking; memory from the instance types; cpu only when set.
+            return aws.ecs.TaskDefinition(
+                f"{self._name}-task-definition",
+                family=self._ctx.name("task-family", self._name, "task-definition"),
+                network_mode="bridge",
+                requires_compatibilities=["EC2"],
+                cpu=self._ec2.cpu,
+                memory=self._ec2.memory,
+                execution_role_arn=self._ctx.execution_role().arn,
+                task_role_arn=self.task_role.arn,
+                runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                    operating_system_family="LINUX", cpu_architecture=self._ec2.cpu_architecture),
+                container_definitions=pulumi.Output.from_input(definitions).apply(
+                    lambda defs: json.dumps(defs, separators=(",", ":"))),
+                tags=self._tags, opts=self._child())
         return aws.ecs.TaskDefinition(
             f"{self._name}-task-definition",
             family=self._ctx.name("task-family", self._name, "task-definition"),
@@ -248,7 +286,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
             tags=self._tags, opts=self._child())
 
     def _wire_events(self) -> ServiceWiring:
-        wiring = ServiceWiring()
+        wiring = ServiceWiring(gradual=self._props.deployment is not None)
         for container in self._props.containers:
             for event in container.events or []:
                 handler = EVENT_HANDLERS.get(event.type)
@@ -258,6 +296,8 @@ class MultiContainerWorkload(pulumi.ComponentResource):
                         f"event type '{event.type}' is not supported yet; supported: "
                         f"{', '.join(sorted(EVENT_HANDLERS))}")
                 handler(EventSite(self, container, event, self._fargate), wiring)
+        for workload_handler in WORKLOAD_HANDLERS:
+            workload_handler(self, wiring)
         return wiring
 
     def _create_ingress(self, wiring: ServiceWiring) -> None:
@@ -275,29 +315,42 @@ class MultiContainerWorkload(pulumi.ComponentResource):
         depends: list[pulumi.Resource] = [*self._network.ready, *wiring.depends_on]
         if exec_policy is not None:
             depends.append(exec_policy)
+        placement: dict[str, Any] = {
+            "launch_type": "FARGATE",
+            "platform_version": "LATEST",
+            "network_configuration": aws.ecs.ServiceNetworkConfigurationArgs(
+                assign_public_ip=not private,
+                subnets=self._network.subnets(private),
+                security_groups=[self.security_group.id, *wiring.security_groups]),
+        }
+        if self.capacity is not None:
+            # EC2: the capacity provider places tasks, packed by memory; the SGs sit on the instances.
+            depends.append(self.capacity.association)
+            placement = {
+                "capacity_provider_strategies": [aws.ecs.ServiceCapacityProviderStrategyArgs(
+                    capacity_provider=self.capacity.capacity_provider.name, weight=1)],
+                "ordered_placement_strategies": [aws.ecs.ServiceOrderedPlacementStrategyArgs(
+                    type="binpack", field="memory")],
+            }
         return aws.ecs.Service(
             f"{self._name}-service",
             cluster=self.cluster.arn,
             task_definition=self.task_definition.arn,
             desired_count=min_instances,
-            launch_type="FARGATE",
-            platform_version="LATEST",
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             deployment_maximum_percent=200,
             deployment_minimum_healthy_percent=100,
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
             enable_execute_command=bool(self._props.enableRemoteSessions),
-            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
-                assign_public_ip=not private,
-                subnets=self._network.subnets(private),
-                security_groups=[self.security_group.id]),
+            **placement,
             load_balancers=wiring.load_balancers or None,
             service_registries=wiring.service_registries[0] if wiring.service_registries else None,
             service_connect_configuration=wiring.service_connect,
+            deployment_configuration=wiring.deployment,
             tags=self._tags,
             # Autoscaling owns the desired count after creation.
-            opts=self._child(depends_on=depends, ignore_changes=["desiredCount"]))
+            opts=self._child(depends_on=depends, ignore_changes=["desiredCount", *wiring.ignore_changes]))
 
     def _create_scaling(self) -> None:
         scaling = self._props.scaling

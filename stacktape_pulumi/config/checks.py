@@ -10,8 +10,10 @@ left alone: they resolve later and are checked by the directive machinery.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
+from stacktape_pulumi import connect
 from stacktape_pulumi.config.loader import KeyPath, SourceMap
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.config.models.function import (
@@ -30,6 +32,8 @@ from stacktape_pulumi.config.models.shared import (
     did_you_mean,
     is_directive,
 )
+from stacktape_pulumi.config.models.sns_topic import FunctionSubscription, SnsTopic, SqsQueueSubscription
+from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueue
 from stacktape_pulumi.config.models.workload import (
     WORKLOAD_TYPE,
     ContainerAlbEvent,
@@ -38,15 +42,17 @@ from stacktape_pulumi.config.models.workload import (
     ContainerWorkloadDeployment,
     MultiContainerWorkload,
 )
+from stacktape_pulumi.context import DEFAULT_TEST_LISTENER_PORT
 from stacktape_pulumi.errors import ConfigIssue
+from stacktape_pulumi.lambda_packaging import packaging_problems
 
 # Types a config may reference but stacktape-pulumi cannot build (so no resource can match).
 UNSUPPORTED_REFERENCE_TYPES = (
     "network-load-balancer", "efs-filesystem", "user-auth-pool", "web-app-firewall",
 )
-# Types `connectTo` cannot scope (the reference rejects them too).
-NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer")
-CONNECT_TO_MACROS = ("aws:ses",)
+# Types `connectTo` cannot scope (the reference rejects them too), and its macros: see connect.py.
+NOT_CONNECTABLE_TYPES = connect.NOT_CONNECTABLE_TYPES
+CONNECT_TO_MACROS = connect.CONNECT_TO_MACROS
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,23 @@ def check_stack(config: StacktapeConfig, source: SourceMap, data: Any) -> list[C
     return _StackChecker(config, source, data).run()
 
 
+def check_function_packaging(config: StacktapeConfig, source: SourceMap) -> list[ConfigIssue]:
+    """What the functions' packaging needs from this machine and the file system (entry files, esbuild).
+
+    Kept apart from `check_stack` (which checks the config text alone): these depend on the files
+    next to the config.
+    """
+    config_dir = Path(source.file).parent.resolve()
+    issues = []
+    for name, resource in config.resources.items():
+        if isinstance(resource, Function):
+            props = resource.properties
+            for problem in packaging_problems(props.packaging, props.runtime, config_dir):
+                issues.append(source.issue(("resources", name, "properties", *problem.path), problem.message,
+                                           problem.hint))
+    return issues
+
+
 class _StackChecker:
     def __init__(self, config: StacktapeConfig, source: SourceMap, data: Any) -> None:
         self.config = config
@@ -95,6 +118,10 @@ class _StackChecker:
                 self._workload(name, resource, base)
             elif isinstance(resource, Function):
                 self._function(name, resource, base)
+            elif isinstance(resource, SqsQueue):
+                self._sqs_queue(name, resource, base)
+            elif isinstance(resource, SnsTopic):
+                self._sns_topic(name, resource, base)
             elif isinstance(resource, ApplicationLoadBalancer):
                 firewall = resource.properties.useFirewall if resource.properties else None
                 if firewall is not None:
@@ -103,6 +130,7 @@ class _StackChecker:
         self._alb_priorities()
         self._http_routes()
         self._environment_duplicates()
+        self._injected_environment()
         return sorted(self.issues, key=ConfigIssue.sort_key)
 
     # --- per resource ----------------------------------------------------------------
@@ -135,6 +163,7 @@ class _StackChecker:
                 self._reference(target, "function", name, WORKLOAD_TYPE, (*dpath, key))
         if deployment.beforeAllowTrafficFunction is not None:
             self._test_listener(name, workload, deployment, dpath)
+        self._single_deployment_rule(name, workload, base)
 
     def _function(self, name: str, function: Function, base: KeyPath) -> None:
         props = function.properties
@@ -236,6 +265,16 @@ class _StackChecker:
             return gateway.properties.payloadFormat or "1.0"
         return "1.0"
 
+    def _single_deployment_rule(self, owner: str, workload: MultiContainerWorkload, base: KeyPath) -> None:
+        """ECS shifts a gradual deployment's traffic on exactly one listener rule: one ALB event."""
+        events = [(ci, ei) for ci, container in enumerate(workload.properties.containers)
+                  for ei, event in enumerate(container.events or []) if isinstance(event, ContainerAlbEvent)]
+        for ci, ei in events[1:]:
+            self._add((*base, "containers", ci, "events", ei),
+                      f"Error in {WORKLOAD_TYPE} {owner}: a workload with deployment can have only one "
+                      "application-load-balancer event: ECS shifts the traffic of exactly one listener rule.",
+                      "merge the events' conditions into one event, or remove deployment")
+
     def _test_listener(self, owner: str, workload: MultiContainerWorkload,
                        deployment: ContainerWorkloadDeployment, dpath: KeyPath) -> None:
         """With beforeAllowTrafficFunction, custom listeners need an existing testListenerPort (e62, e45)."""
@@ -248,6 +287,18 @@ class _StackChecker:
         }
         for lb_name in sorted(balancers):
             listeners = self._listener_ports(lb_name)
+            production = {event.properties.listenerPort or self._default_listener_port(lb_name)
+                          for container in workload.properties.containers for event in container.events or []
+                          if isinstance(event, ContainerAlbEvent) and event.properties.loadBalancerName == lb_name}
+            test_port = deployment.testListenerPort or DEFAULT_TEST_LISTENER_PORT
+            taken = production if listeners is not None else {80, self._default_listener_port(lb_name)}
+            if test_port in taken and (listeners is None or deployment.testListenerPort is not None):
+                self._add((*dpath, "testListenerPort") if deployment.testListenerPort is not None else dpath,
+                          f"Error in {WORKLOAD_TYPE} {owner}: test traffic cannot use port {test_port}: it is a "
+                          f"production listener of application-load-balancer {lb_name}.",
+                          f"choose another testListenerPort (default {DEFAULT_TEST_LISTENER_PORT})",
+                          at_key=deployment.testListenerPort is None)
+                return
             if listeners is None:
                 continue
             if deployment.testListenerPort is None:
@@ -331,6 +382,66 @@ class _StackChecker:
             elif isinstance(resource, Function) and isinstance(props.get("environment"), list):
                 yield (*base, "environment"), props["environment"]
 
+    def _injected_environment(self) -> None:
+        """A user variable named like one connectTo injects (`STP_<TARGET>_<PARAM>`) would be silently replaced."""
+        for env_path, entries in self._environments():
+            owner = str(env_path[1])
+            resource = self.config.resources[owner]
+            injected: dict[str, str] = {}
+            for target in getattr(resource.properties, "connectTo", None) or []:
+                target_resource = self.config.resources.get(target)
+                for env_name in connect.injected_names(target, target_resource) if target_resource else []:
+                    injected.setdefault(env_name, target)
+            for index, entry in enumerate(entries):
+                name = entry.get("name") if isinstance(entry, dict) else None
+                if isinstance(name, str) and name in injected:
+                    self._add((*env_path, index, "name"),
+                              f"environment variable '{name}' has the same name as a variable injected by "
+                              f"connectTo '{injected[name]}'",
+                              f"connectTo sets {name} itself; rename or remove this variable")
+
+    # --- queues and topics -----------------------------------------------------------
+
+    def _sqs_queue(self, name: str, queue: SqsQueue, base: KeyPath) -> None:
+        """The dead-letter queue exists, and is FIFO exactly when the queue is (an SQS rule)."""
+        redrive = queue.properties.redrivePolicy if queue.properties else None
+        target = redrive.targetSqsQueueName if redrive else None
+        path = (*base, "redrivePolicy", "targetSqsQueueName")
+        if target is None or not self._reference(target, QUEUE_TYPE, name, QUEUE_TYPE, path):
+            return
+        if target == name:
+            self._add(path, f"sqs-queue {name} cannot be its own dead-letter queue.",
+                      "create another sqs-queue for the failed messages")
+        elif _fifo(self.config.resources[target]) != _fifo(queue):
+            kind = "a FIFO" if _fifo(queue) else "a standard"
+            self._add(path, f"The dead-letter queue of {kind} queue must also be {kind} queue: sqs-queue {target} "
+                            f"{'is not' if _fifo(queue) else 'is'} FIFO.",
+                      f"set fifoEnabled: {str(_fifo(queue)).lower()} on {target}, or use another queue")
+
+    def _sns_topic(self, name: str, topic: SnsTopic, base: KeyPath) -> None:
+        """Subscribed queues and functions exist; FIFO topics deliver only to FIFO queues and vice versa."""
+        fifo = _fifo(topic)
+        subscriptions = topic.properties.subscriptions if topic.properties else None
+        for index, subscription in enumerate(subscriptions or []):
+            spath = (*base, "subscriptions", index, "properties")
+            if isinstance(subscription, SqsQueueSubscription):
+                queue = subscription.properties.sqsQueueName
+                qpath = (*spath, "sqsQueueName")
+                if self._reference(queue, QUEUE_TYPE, name, "sns-topic", qpath) \
+                        and _fifo(self.config.resources[queue]) != fifo:
+                    self._add(qpath,
+                              f"{'A FIFO' if fifo else 'A standard'} sns-topic can only deliver to "
+                              f"{'FIFO' if fifo else 'standard'} queues; sqs-queue {queue} "
+                              f"{'is not' if fifo else 'is'} FIFO.",
+                              f"set fifoEnabled: {str(fifo).lower()} on {queue}")
+            elif isinstance(subscription, FunctionSubscription):
+                fpath = (*spath, "functionName")
+                if self._reference(subscription.properties.functionName, "function", name, "sns-topic", fpath) \
+                        and fifo:
+                    self._add((*base, "subscriptions", index, "type"),
+                              f"FIFO sns-topic {name} can only deliver to FIFO SQS queues, not to functions.",
+                              "subscribe a FIFO sqs-queue and consume it from the function")
+
     # --- references ------------------------------------------------------------------
 
     def _connect_to(self, owner: str, owner_type: str, targets: list[str] | None, base: KeyPath) -> None:
@@ -346,9 +457,7 @@ class _StackChecker:
                           did_you_mean(target, [*self.types, *CONNECT_TO_MACROS])
                           or f"resources: {', '.join(self.types)}")
             elif actual in NOT_CONNECTABLE_TYPES:
-                self._add(path,
-                          f"Error in resource {owner}. ConnectTo section contains resource \"{target}\" of "
-                          f"type \"{actual}\". Resource type \"{actual}\" cannot be scoped by connectTo.",
+                self._add(path, connect.not_connectable_message(owner, target, actual),
                           "connectTo grants access to functions, workloads and data resources; route traffic "
                           "with events instead")
 
@@ -395,6 +504,11 @@ class _StackChecker:
 
     def _add(self, path: KeyPath, message: str, hint: str | None = None, *, at_key: bool = False) -> None:
         self.issues.append(self.source.issue(path, message, hint, at_key=at_key))
+
+
+def _fifo(resource: Any) -> bool:
+    props = getattr(resource, "properties", None)
+    return bool(getattr(props, "fifoEnabled", False))
 
 
 def _ports_hint(lb_name: str, ports: list[int]) -> str:

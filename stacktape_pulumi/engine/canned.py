@@ -16,6 +16,9 @@ from typing import Any
 ACCOUNT_ID = "123456789012"
 DEFAULT_VPC_ID = "vpc-0reused00000000"
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
+# Outputs whose canned value wins over an input of the same name: the provider computes them
+# (an API Gateway domain name's configuration gains its target domain and zone).
+COMPUTED_OVER_INPUTS = frozenset({"arn", "id", "domainNameConfiguration"})
 
 
 @cache
@@ -126,7 +129,7 @@ class CannedWorld:
         state = dict(inputs)
         extra, resource_id = self._computed(type_, physical, h, inputs)
         state.setdefault("name", physical)
-        state.update({k: v for k, v in extra.items() if k not in inputs or k in {"arn", "id"}})
+        state.update({k: v for k, v in extra.items() if k not in inputs or k in COMPUTED_OVER_INPUTS})
         return resource_id, state
 
     def _computed(self, type_: str, physical: str, h: str, inputs: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -220,6 +223,9 @@ class CannedWorld:
                 out = {"arn": f"arn:aws:lambda:{r}:{a}:function:{fn}:{physical}"}
             case "aws:lambda/functionUrl:FunctionUrl":
                 out = {"functionUrl": f"https://{h[:26]}.lambda-url.{r}.on.aws/"}
+            case "aws:route53/record:Record":
+                out = {"fqdn": str(inputs.get("name", physical)).rstrip(".")}
+                rid = f"{inputs.get('zoneId', 'Z')}_{out['fqdn']}_{inputs.get('type', 'A')}"
             case "aws:acm/certificate:Certificate":
                 out = {"arn": f"arn:aws:acm:{r}:{a}:certificate/{h}",
                        "domainValidationOptions": [{"domainName": inputs.get("domainName", ""),
@@ -227,8 +233,17 @@ class CannedWorld:
                                                     "resourceRecordType": "CNAME",
                                                     "resourceRecordValue": f"_{h[8:16]}.acm-validations.aws."}]}
             case "aws:ecr/repository:Repository":
-                out = {"arn": f"arn:aws:ecr:{r}:{a}:repository/{physical}",
+                out = {"arn": f"arn:aws:ecr:{r}:{a}:repository/{physical}", "registryId": a,
                        "repositoryUrl": f"{a}.dkr.ecr.{r}.amazonaws.com/{physical}"}
+            case "docker-build:index:Image":
+                # The digest a push would report, derived from the build inputs (tag = content hash).
+                tags = [str(t) for t in inputs.get("tags") or []]
+                digest = "sha256:" + hashlib.sha256(json.dumps(
+                    {k: inputs.get(k) for k in ("tags", "platforms", "buildArgs", "context", "dockerfile")},
+                    sort_keys=True, default=str).encode()).hexdigest()
+                repo = tags[0].rsplit(":", 1)[0] if tags else physical
+                out = {"digest": digest, "ref": f"{repo}@{digest}" if tags else "", "contextHash": h}
+                rid = tags[0] if tags else physical
             case "aws:autoscaling/group:Group":
                 out = {"arn": f"arn:aws:autoscaling:{r}:{a}:autoScalingGroup:{h}:autoScalingGroupName/{physical}"}
             case "aws:ecs/capacityProvider:CapacityProvider":

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
+
 from stacktape_pulumi.engine import sdk
 from stacktape_pulumi.engine.canned import CannedWorld
 
@@ -102,7 +104,23 @@ def mask(value: Any, path: str, secrets: list[str]) -> Any:
     urn = getattr(value, "urn", None)
     if urn is not None:
         return f"[resource {type(value).__name__}]"
+    asset = _asset_or_archive(value, path, secrets)
+    if asset is not None:
+        return asset
     return str(value)
+
+
+def _asset_or_archive(value: Any, path: str, secrets: list[str]) -> dict[str, Any] | None:
+    """Assets and archives (Lambda code) by what they hold, not by their object identity."""
+    if isinstance(value, pulumi.FileArchive | pulumi.FileAsset):
+        return {type(value).__name__[0].lower() + type(value).__name__[1:]: value.path}
+    if isinstance(value, pulumi.RemoteArchive | pulumi.RemoteAsset):
+        return {type(value).__name__[0].lower() + type(value).__name__[1:]: value.uri}
+    if isinstance(value, pulumi.StringAsset):
+        return {"stringAsset": value.text}
+    if isinstance(value, pulumi.AssetArchive):
+        return {"assetArchive": {name: mask(item, f"{path}.{name}", secrets) for name, item in value.assets.items()}}
+    return None
 
 
 class _CannedMocks(sdk.Mocks):

@@ -5,6 +5,9 @@ from stacktape_pulumi.config.models.application_load_balancer import (
     ApplicationLoadBalancerListener,
     ApplicationLoadBalancerProps,
 )
+from stacktape_pulumi.config.models.bucket import Bucket, BucketProps
+from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable, DynamoDbTableProps
+from stacktape_pulumi.config.models.event_bus import EventBus, EventBusProps
 from stacktape_pulumi.config.models.function import (
     CustomArtifactPackaging,
     Function,
@@ -25,6 +28,8 @@ from stacktape_pulumi.config.models.shared import (
     HttpApiIntegrationProps,
     IamRoleStatement,
 )
+from stacktape_pulumi.config.models.sns_topic import SnsTopic, SnsTopicProps
+from stacktape_pulumi.config.models.sqs_queue import SqsQueue, SqsQueueProps
 from stacktape_pulumi.config.models.workload import (
     FARGATE_MEMORY_BY_CPU,
     Container,
@@ -47,6 +52,8 @@ __all__ = [
     "ApplicationLoadBalancerIntegrationProps",
     "ApplicationLoadBalancerListener",
     "ApplicationLoadBalancerProps",
+    "Bucket",
+    "BucketProps",
     "Container",
     "ContainerAlbEvent",
     "ContainerHttpApiEvent",
@@ -55,6 +62,10 @@ __all__ = [
     "ContainerWorkloadResources",
     "ContainerWorkloadScaling",
     "CustomArtifactPackaging",
+    "DynamoDbTable",
+    "DynamoDbTableProps",
+    "EventBus",
+    "EventBusProps",
     "Function",
     "FunctionAlbEvent",
     "FunctionHttpApiEvent",
@@ -67,6 +78,10 @@ __all__ = [
     "MultiContainerWorkloadProps",
     "Resource",
     "ServiceConnectEvent",
+    "SnsTopic",
+    "SnsTopicProps",
+    "SqsQueue",
+    "SqsQueueProps",
     "StackConfig",
     "StacktapeConfig",
     "StacktapeLambdaBuildpackPackaging",

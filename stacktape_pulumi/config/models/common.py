@@ -17,7 +17,8 @@ STACKTAPE_ERROR = "stacktape"
 class StrictModel(BaseModel):
     """Base of every config model: unknown keys are errors, values are not coerced loosely."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, populate_by_name=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, populate_by_name=False,
+                              use_attribute_docstrings=True)
 
 
 def located_error(message: str, *, subpath: tuple[str | int, ...] = (), hint: str | None = None,
@@ -44,4 +45,6 @@ class EnvironmentVar(StrictModel):
     """`{name, value}`; values are stringified; directives resolve to Outputs at build time."""
 
     name: Annotated[str, Field(min_length=1)]
+    """Variable name."""
     value: EnvValue
+    """Value: a string, number or boolean (stringified), or a directive such as `$Secret('db.password')`."""

@@ -12,7 +12,10 @@ from pydantic import AfterValidator, Field, ValidatorFunctionWrapHandler, field_
 from pydantic.json_schema import SkipJsonSchema
 
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
+from stacktape_pulumi.config.models.bucket import Bucket
 from stacktape_pulumi.config.models.common import StrictModel, located_error
+from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
+from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.config.models.shared import (
@@ -22,6 +25,8 @@ from stacktape_pulumi.config.models.shared import (
     Problems,
     rejecting,
 )
+from stacktape_pulumi.config.models.sns_topic import SnsTopic
+from stacktape_pulumi.config.models.sqs_queue import SqsQueue
 from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
 SUPPORTED_RESOURCE_TYPES: tuple[str, ...] = (
@@ -29,10 +34,17 @@ SUPPORTED_RESOURCE_TYPES: tuple[str, ...] = (
     "http-api-gateway",
     "application-load-balancer",
     "function",
+    "bucket",
+    "dynamo-db-table",
+    "sqs-queue",
+    "sns-topic",
+    "event-bus",
 )
 
 Resource = Annotated[
-    MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function, Field(discriminator="type")
+    MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable | SqsQueue
+    | SnsTopic | EventBus,
+    Field(discriminator="type"),
 ]
 
 _RESOURCE_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9]+$")

@@ -1,0 +1,238 @@
+"""`bucket`: an S3 bucket, private and encrypted unless the config says otherwise.
+
+AWS: S3 (bucket, public access block, default encryption, versioning, CORS, lifecycle
+configuration, bucket policy, EventBridge notifications), STS (the account ID that makes
+the bucket name globally unique).
+"""
+
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws import iam
+from stacktape_pulumi.aws.naming import fit
+from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.config.models.bucket import (
+    BUCKET_TYPE,
+    S3_CORS_METHODS,
+    AbortIncompleteMultipartUpload,
+    BucketCorsConfig,
+    BucketProps,
+    ClassTransition,
+    Expiration,
+    LifecycleRule,
+    NonCurrentVersionClassTransition,
+    NonCurrentVersionExpiration,
+)
+from stacktape_pulumi.connect import runtime_values, with_principal
+from stacktape_pulumi.context import StackContext, current_context
+from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+
+KIND = "Bucket"
+NAME_LIMIT = 63
+HASH_LENGTH = 7
+# Anonymous access granted by the public accessibility modes.
+PUBLIC_ACTIONS = {"public-read": ("s3:GetObject",), "public-read-write": ("s3:GetObject", "s3:PutObject")}
+LifecycleRuleArgs = aws.s3.BucketLifecycleConfigurationRuleArgs
+FilterArgs = aws.s3.BucketLifecycleConfigurationRuleFilterArgs
+
+
+# ---- pure decisions ---------------------------------------------------------------------
+
+def bucket_name(stack_name: str, resource: str, account: str, region: str) -> str:
+    """`<stack>-<resource>-<hash>`, lower case, at most 63 characters.
+
+    Bucket names are global across all AWS accounts: the hash of account, region and stack
+    keeps two accounts (or regions) deploying the same project from colliding.
+    """
+    digest = hashlib.sha256(f"{account}/{region}/{stack_name}".encode()).hexdigest()[:HASH_LENGTH]
+    base = re.sub(r"[^a-z0-9-]+", "-", f"{stack_name}-{resource}".lower()).strip("-")
+    return f"{fit(base, NAME_LIMIT - HASH_LENGTH - 1)}-{digest}"
+
+
+def cors_rules(cors: BucketCorsConfig) -> list[aws.s3.BucketCorsConfigurationCorsRuleArgs]:
+    """The S3 CORS rules: the user's, or one permissive rule (any origin, header and S3 method)."""
+    if not cors.corsRules:
+        return [aws.s3.BucketCorsConfigurationCorsRuleArgs(
+            allowed_origins=["*"], allowed_methods=list(S3_CORS_METHODS), allowed_headers=["*"])]
+    rules = []
+    for rule in cors.corsRules:
+        methods = rule.allowedMethods or ["*"]
+        rules.append(aws.s3.BucketCorsConfigurationCorsRuleArgs(
+            allowed_origins=rule.allowedOrigins or ["*"],
+            allowed_methods=list(S3_CORS_METHODS) if "*" in methods else list(methods),
+            allowed_headers=rule.allowedHeaders,
+            expose_headers=rule.exposedResponseHeaders,
+            max_age_seconds=rule.maxAge))
+    return rules
+
+
+def lifecycle_filter(prefix: str | None, tags: dict[str, str]) -> FilterArgs:
+    """S3's filter: one prefix or one tag alone, several conditions under `and`; empty for all objects."""
+    if prefix is not None and not tags:
+        return FilterArgs(prefix=prefix)
+    if prefix is None and len(tags) == 1:
+        ((key, value),) = tags.items()
+        return FilterArgs(tag=aws.s3.BucketLifecycleConfigurationRuleFilterTagArgs(key=key, value=value))
+    if tags:
+        return FilterArgs(and_=aws.s3.BucketLifecycleConfigurationRuleFilterAndArgs(prefix=prefix, tags=tags))
+    return FilterArgs()
+
+
+def lifecycle_rule(index: int, rule: LifecycleRule) -> LifecycleRuleArgs:
+    """One enabled S3 lifecycle rule, its id `<type>-<index>`."""
+    props = rule.properties
+    tags = {tag.key: tag.value for tag in props.tags or []}
+    args: dict[str, Any] = {}
+    if isinstance(rule, Expiration):
+        args["expiration"] = aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=rule.properties.daysAfterUpload)
+    elif isinstance(rule, NonCurrentVersionExpiration):
+        args["noncurrent_version_expiration"] = aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+            noncurrent_days=rule.properties.daysAfterVersioned)
+    elif isinstance(rule, ClassTransition):
+        args["transitions"] = [aws.s3.BucketLifecycleConfigurationRuleTransitionArgs(
+            days=rule.properties.daysAfterUpload, storage_class=rule.properties.storageClass)]
+    elif isinstance(rule, NonCurrentVersionClassTransition):
+        args["noncurrent_version_transitions"] = [
+            aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionTransitionArgs(
+                noncurrent_days=rule.properties.daysAfterVersioned, storage_class=rule.properties.storageClass)]
+    elif isinstance(rule, AbortIncompleteMultipartUpload):
+        args["abort_incomplete_multipart_upload"] = (
+            aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                days_after_initiation=rule.properties.daysAfterInitiation))
+    return LifecycleRuleArgs(id=f"{rule.type}-{index}", status="Enabled",
+                             filter=lifecycle_filter(props.prefix, tags), **args)
+
+
+@resource_check(BUCKET_TYPE)
+def bucket_problems(name: str, props: BucketProps | None) -> list[BuildProblem]:
+    """What a bucket's config asks for that this version cannot build."""
+    problems: list[BuildProblem] = []
+    if props is None:
+        return problems
+    if props.directoryUpload is not None:
+        problems.append(BuildProblem(("directoryUpload",), "directoryUpload is not supported yet", at_key=True,
+                                     hint="upload files with pulumi_aws.s3.BucketObjectv2, or `aws s3 sync` after "
+                                          "`pulumi up`"))
+    if props.cdn is not None and props.cdn.enabled:
+        problems.append(BuildProblem(("cdn",), "cdn is not supported yet", at_key=True,
+                                     hint="put CloudFront in front of the bucket with pulumi_aws.cloudfront"))
+    return problems
+
+
+# ---- the component ----------------------------------------------------------------------
+
+class Bucket(pulumi.ComponentResource):
+    """An S3 bucket: public access blocked and SSE-S3 encryption unless configured otherwise, TLS-only access."""
+
+    bucket: aws.s3.Bucket
+    public_access_block: aws.s3.BucketPublicAccessBlock
+    policy: aws.s3.BucketPolicy
+    params: dict[str, pulumi.Output[Any]]
+
+    def __init__(self, name: str, args: Mapping[str, Any] | BucketProps | None = None,
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        super().__init__("stacktape:index:Bucket", name, None, opts)
+        props = validate_args(KIND, name, args if args is not None else {}, BucketProps)
+        raise_build_problems(KIND, name, bucket_problems(name, props))
+        self._name = name
+        self._props = props
+        self._ctx = context or current_context()
+        self._mode = props.accessibility.accessibilityMode if props.accessibility else "private"
+
+        self.bucket = self._create_bucket()
+        self.public_access_block = self._create_public_access_block()
+        self._create_encryption()
+        versioning = self._create_versioning()
+        self._create_cors()
+        self._create_lifecycle(versioning)
+        self.policy = self._create_policy()
+        self._create_event_bus_notifications()
+        self.params = {"name": self.bucket.bucket, "arn": self.bucket.arn}
+        self._ctx.register_component(name, self, self.params)
+        self.register_outputs(dict(self.params))
+
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def _create_bucket(self) -> aws.s3.Bucket:
+        identity = self._ctx.once("caller-identity", aws.get_caller_identity_output)
+        stack = self._ctx.stack_name
+        name = pulumi.Output.all(identity.account_id, self._ctx.region).apply(
+            lambda values: bucket_name(stack, self._name, values[0], values[1]))
+        return aws.s3.Bucket(f"{self._name}-bucket", bucket=name, tags=self._ctx.tags, opts=self._child())
+
+    def _create_public_access_block(self) -> aws.s3.BucketPublicAccessBlock:
+        # ACLs stay blocked in every mode: public modes grant access through the bucket policy only.
+        public_policy = self._mode != "private"
+        return aws.s3.BucketPublicAccessBlock(
+            f"{self._name}-public-access-block", bucket=self.bucket.id,
+            block_public_acls=True, ignore_public_acls=True,
+            block_public_policy=not public_policy, restrict_public_buckets=not public_policy,
+            opts=self._child())
+
+    def _create_encryption(self) -> None:
+        # `encryption: false` leaves S3's own default (which is SSE-S3 too for new buckets).
+        if self._props.encryption is False:
+            return
+        by_default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+            sse_algorithm="AES256")
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{self._name}-encryption", bucket=self.bucket.id,
+            rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=by_default)],
+            opts=self._child())
+
+    def _create_versioning(self) -> aws.s3.BucketVersioning | None:
+        if not self._props.versioning:
+            return None
+        return aws.s3.BucketVersioning(
+            f"{self._name}-versioning", bucket=self.bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            opts=self._child())
+
+    def _create_cors(self) -> None:
+        cors = self._props.cors
+        if cors is None or not cors.enabled:
+            return
+        aws.s3.BucketCorsConfiguration(f"{self._name}-cors", bucket=self.bucket.id, cors_rules=cors_rules(cors),
+                                       opts=self._child())
+
+    def _create_lifecycle(self, versioning: aws.s3.BucketVersioning | None) -> None:
+        rules = self._props.lifecycleRules
+        if not rules:
+            return
+        # Non-current-version rules only make sense once versioning is on.
+        aws.s3.BucketLifecycleConfiguration(
+            f"{self._name}-lifecycle", bucket=self.bucket.id,
+            rules=[lifecycle_rule(index, rule) for index, rule in enumerate(rules)],
+            opts=self._child(depends_on=[versioning] if versioning else None))
+
+    def _create_policy(self) -> aws.s3.BucketPolicy:
+        arn = self.bucket.arn
+        objects = pulumi.Output.concat(arn, "/*")
+        statements = [with_principal(iam.statement(
+            ["s3:*"], [arn, objects], effect="Deny", sid="DenyInsecureTransport",
+            condition={"Bool": {"aws:SecureTransport": "false"}}), "*")]
+        public = PUBLIC_ACTIONS.get(self._mode)
+        if public:
+            statements.append(with_principal(iam.statement(public, [objects], sid="PublicAccess"), "*"))
+        accessibility = self._props.accessibility
+        for user in (accessibility.accessPolicyStatements if accessibility else None) or []:
+            stmt = iam.statement(user.Action or ["*"], runtime_values(self._ctx, user.Resource),
+                                 effect=user.Effect or "Allow", sid=user.Sid,
+                                 condition=runtime_values(self._ctx, user.Condition) if user.Condition else None)
+            statements.append(with_principal(stmt, runtime_values(self._ctx, user.Principal)))
+        # A public policy is refused while the public access block still forbids it.
+        return aws.s3.BucketPolicy(f"{self._name}-policy", bucket=self.bucket.id,
+                                   policy=iam.policy_document(statements),
+                                   opts=self._child(depends_on=[self.public_access_block]))
+
+    def _create_event_bus_notifications(self) -> None:
+        if self._props.enableEventBusNotifications:
+            aws.s3.BucketNotification(f"{self._name}-event-bus-notifications", bucket=self.bucket.id,
+                                      eventbridge=True, opts=self._child())

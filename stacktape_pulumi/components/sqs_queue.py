@@ -1,0 +1,204 @@
+"""`sqs-queue`: an SQS queue (standard or FIFO) with its dead-letter redrive and resource policy.
+
+The queue owns its one resource policy, so it also creates the subscriptions of `sns-topic`s
+that deliver to it: topics are built first and leave their requests with the stack context.
+AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue).
+"""
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws import iam
+from stacktape_pulumi.aws.iam import Statement
+from stacktape_pulumi.aws.naming import fit
+from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.config.loader import KeyPath
+from stacktape_pulumi.config.models.sns_topic import TOPIC_TYPE, SqsQueueSubscriptionProps
+from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueueProps
+from stacktape_pulumi.connect import runtime_values, with_principal
+from stacktape_pulumi.context import StackContext, current_context
+from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.stack import BuildProblem, ordering_rule, raise_build_problems, resource_check
+
+KIND = "SqsQueue"
+NAME_LIMIT = 80
+FIFO_SUFFIX = ".fifo"
+SUBSCRIPTIONS_KEY = "sns-queue-subscriptions"
+# The reference's defaults, set explicitly: SQS's own maximum message size default has since grown.
+DEFAULT_DELAY_SECONDS = 0
+DEFAULT_MAX_MESSAGE_SIZE = 262144
+DEFAULT_RETENTION_SECONDS = 345600
+DEFAULT_LONG_POLLING_SECONDS = 0
+DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30
+
+
+# ---- pure decisions ---------------------------------------------------------------------
+
+def fifo_name(base: str, fifo: bool, limit: int) -> str:
+    """A physical queue or topic name within `limit`; FIFO ones must end with `.fifo`."""
+    if fifo:
+        return fit(base, limit - len(FIFO_SUFFIX)) + FIFO_SUFFIX
+    return fit(base, limit)
+
+
+def redrive_policy(dead_letter_arn: str, max_receive_count: int) -> str:
+    """SQS's redrive policy JSON."""
+    return json.dumps({"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": max_receive_count})
+
+
+def topic_statement(queue_arn: Any, topic_arn: Any) -> Statement:
+    """Let exactly one SNS topic send messages to the queue."""
+    return with_principal(iam.statement(["sqs:SendMessage"], [queue_arn],
+                                        condition={"ArnEquals": {"aws:SourceArn": topic_arn}}),
+                          {"Service": "sns.amazonaws.com"})
+
+
+@resource_check(QUEUE_TYPE)
+def queue_problems(name: str, props: SqsQueueProps | None) -> list[BuildProblem]:
+    """What a queue's config asks for that this version cannot build."""
+    if props is None or not props.events:
+        return []
+    return [BuildProblem(("events",), "sqs-queue events (event-bus rules) are not supported yet", at_key=True,
+                         hint="create an EventBridge rule with pulumi_aws.cloudwatch.EventRule and EventTarget")]
+
+
+@ordering_rule
+def queues_after_their_sources(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
+    """A queue is created after its dead-letter queue and after the topics subscribing it."""
+    for name, resource in resources.items():
+        if not isinstance(resource, dict):
+            continue
+        props = resource.get("properties") or {}
+        if resource.get("type") == QUEUE_TYPE:
+            target = (props.get("redrivePolicy") or {}).get("targetSqsQueueName")
+            if isinstance(target, str) and target in resources:
+                yield name, target, ("resources", name, "properties", "redrivePolicy", "targetSqsQueueName")
+        elif resource.get("type") == TOPIC_TYPE:
+            for index, subscription in enumerate(props.get("subscriptions") or []):
+                queue = ((subscription or {}).get("properties") or {}).get("sqsQueueName")
+                if subscription.get("type") == QUEUE_TYPE and isinstance(queue, str) and queue in resources:
+                    yield queue, name, ("resources", name, "properties", "subscriptions", index, "properties",
+                                        "sqsQueueName")
+
+
+# ---- topic subscriptions requested before the queue exists ------------------------------
+
+@dataclass(frozen=True)
+class TopicSubscriptionRequest:
+    """An sns-topic asking to deliver to a queue."""
+
+    topic: str
+    topic_arn: pulumi.Output[str]
+    props: SqsQueueSubscriptionProps
+
+
+def request_topic_subscription(ctx: StackContext, queue: str, request: TopicSubscriptionRequest) -> None:
+    """Leave a subscription for `queue` to create (it must not be built yet: its policy is final once built)."""
+    if queue in ctx.components:
+        raise StacktapeError(
+            f"SnsTopic '{request.topic}': SqsQueue '{queue}' already exists; create the topic first, so the queue's "
+            "policy can allow it")
+    requests: dict[str, list[TopicSubscriptionRequest]] = ctx.once(SUBSCRIPTIONS_KEY, dict)
+    requests.setdefault(queue, []).append(request)
+
+
+# ---- the component ----------------------------------------------------------------------
+
+class SqsQueue(pulumi.ComponentResource):
+    """An SQS queue encrypted with SQS-managed keys, with optional dead-letter queue and resource policy."""
+
+    queue: aws.sqs.Queue
+    policy: aws.sqs.QueuePolicy | None
+    params: dict[str, pulumi.Output[Any]]
+
+    def __init__(self, name: str, args: Mapping[str, Any] | SqsQueueProps | None = None,
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        super().__init__("stacktape:index:SqsQueue", name, None, opts)
+        props = validate_args(KIND, name, args if args is not None else {}, SqsQueueProps)
+        raise_build_problems(KIND, name, queue_problems(name, props))
+        self._name = name
+        self._props = props
+        self._ctx = context or current_context()
+        requests: dict[str, list[TopicSubscriptionRequest]] = self._ctx.once(SUBSCRIPTIONS_KEY, dict)
+        subscriptions = requests.pop(name, [])
+
+        self.queue = self._create_queue()
+        self.policy = self._create_policy(subscriptions)
+        self._create_subscriptions(subscriptions)
+        self.params = {"arn": self.queue.arn, "url": self.queue.url, "name": self.queue.name}
+        self._ctx.register_component(name, self, self.params)
+        self.register_outputs(dict(self.params))
+
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def _dead_letter_arn(self) -> pulumi.Input[str] | None:
+        redrive = self._props.redrivePolicy
+        if redrive is None:
+            return None
+        if redrive.targetSqsQueueArn is not None:
+            arn: pulumi.Input[str] = self._ctx.output_value(redrive.targetSqsQueueArn)
+            return arn
+        target = redrive.targetSqsQueueName or ""
+        self._ctx.component(target, SqsQueue)
+        return self._ctx.params[target]["arn"]
+
+    def _create_queue(self) -> aws.sqs.Queue:
+        props = self._props
+        dead_letter = self._dead_letter_arn()
+        redrive = None
+        if dead_letter is not None and props.redrivePolicy is not None:
+            count = props.redrivePolicy.maxReceiveCount
+            redrive = pulumi.Output.from_input(dead_letter).apply(lambda arn: redrive_policy(arn, count))
+        high_throughput = props.fifoEnabled and props.fifoHighThroughput
+        return aws.sqs.Queue(
+            f"{self._name}-queue",
+            name=fifo_name(f"{self._ctx.stack_name}-{self._name}", props.fifoEnabled, NAME_LIMIT),
+            fifo_queue=props.fifoEnabled or None,
+            content_based_deduplication=props.contentBasedDeduplication or None,
+            # High throughput: deduplicate and limit throughput per message group, not per queue.
+            deduplication_scope="messageGroup" if high_throughput else None,
+            fifo_throughput_limit="perMessageGroupId" if high_throughput else None,
+            delay_seconds=_or(props.delayMessagesSecond, DEFAULT_DELAY_SECONDS),
+            max_message_size=_or(props.maxMessageSizeBytes, DEFAULT_MAX_MESSAGE_SIZE),
+            message_retention_seconds=_or(props.messageRetentionPeriodSeconds, DEFAULT_RETENTION_SECONDS),
+            receive_wait_time_seconds=_or(props.longPollingSeconds, DEFAULT_LONG_POLLING_SECONDS),
+            visibility_timeout_seconds=_or(props.visibilityTimeoutSeconds, DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
+            sqs_managed_sse_enabled=True,
+            redrive_policy=redrive,
+            tags=self._ctx.tags,
+            opts=self._child())
+
+    def _create_policy(self, subscriptions: list[TopicSubscriptionRequest]) -> aws.sqs.QueuePolicy | None:
+        arn = self.queue.arn
+        statements = [with_principal(iam.statement(s.Action, [arn], effect=s.Effect,
+                                                   condition=runtime_values(self._ctx, s.Condition)
+                                                   if s.Condition else None),
+                                     runtime_values(self._ctx, s.Principal))
+                      for s in self._props.policyStatements or []]
+        statements += [topic_statement(arn, request.topic_arn) for request in subscriptions]
+        if not statements:
+            return None
+        return aws.sqs.QueuePolicy(f"{self._name}-policy", queue_url=self.queue.url,
+                                   policy=iam.policy_document(statements), opts=self._child())
+
+    def _create_subscriptions(self, subscriptions: list[TopicSubscriptionRequest]) -> None:
+        for request in subscriptions:
+            props = request.props
+            # Messages published before the policy allows the topic would be lost.
+            aws.sns.TopicSubscription(
+                f"{self._name}-{request.topic}-subscription",
+                topic=request.topic_arn, protocol="sqs", endpoint=self.queue.arn,
+                raw_message_delivery=props.rawMessageDelivery or None,
+                filter_policy=json.dumps(props.filterPolicy) if props.filterPolicy is not None else None,
+                filter_policy_scope=props.filterPolicyScope,
+                opts=self._child(depends_on=[self.policy] if self.policy else None))
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value

@@ -1,0 +1,306 @@
+"""`connectTo`: the IAM statements and `STP_*` environment variables a connection grants.
+
+Pure decisions (variable names, action sets and ARN patterns per target type) and one seam,
+`resolve_connections`, which every compute component (workload, function) calls with its
+`connectTo` list. Statements are least privilege on the target's exact ARNs; where the
+reference grants more than a connection needs, the narrowing is documented below and in
+docs/decisions.md. Two helpers serve every statement written in config (`iamRoleStatements`,
+bucket and queue policies): `runtime_values` (directives → Outputs) and `with_principal`.
+AWS: IAM (statements only; the caller puts them on its role), STS/region lookups for the
+`aws:ses` identity ARNs.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws.iam import Statement, statement
+from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.errors import StacktapeError
+
+SES_MACRO = "aws:ses"
+CONNECT_TO_MACROS = (SES_MACRO,)
+ENV_PREFIX = "STP"
+POLICY_NAME = "custom-allow-access-to-policy-statements"
+
+# bucket — the reference: `s3:ListBucket, s3:GetBucket*` and `s3:*Object*, s3:Abort*, s3:*MultipartUpload*`.
+# Narrowed to listing and to creating, reading, deleting and tagging objects (what the reference's docs
+# promise): no bucket-configuration reads, no ACL / retention / legal-hold / restore actions and no
+# version-specific reads or permanent version deletes.
+BUCKET_ACTIONS = ("s3:GetBucketLocation", "s3:ListBucket")
+OBJECT_ACTIONS = (
+    "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectTagging", "s3:GetObject", "s3:GetObjectTagging",
+    "s3:ListMultipartUploadParts", "s3:PutObject", "s3:PutObjectTagging",
+)
+# dynamo-db-table — the reference's `BatchGet*`, `Get*` and `BatchWrite*` wildcards spelled out as the item
+# actions they mean; indexes only get the two actions that can use them; `DescribeStream` goes on the table's
+# streams (`<table-arn>/stream/*`, the only resource it applies to) instead of the table ARN, and only when
+# the table streams.
+TABLE_ACTIONS = (
+    "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+    "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan",
+    "dynamodb:UpdateItem",
+)
+INDEX_ACTIONS = ("dynamodb:Query", "dynamodb:Scan")
+STREAM_ACTIONS = ("dynamodb:DescribeStream",)
+# sqs-queue — the reference's set without `ListQueueTags` (tags are not part of using a queue).
+QUEUE_ACTIONS = (
+    "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+    "sqs:PurgeQueue", "sqs:ReceiveMessage", "sqs:SendMessage",
+)
+# sns-topic — the reference's set without `Unsubscribe`, which IAM only authorizes on "*" (any
+# subscription of the account); on the topic ARN it grants nothing.
+TOPIC_ACTIONS = (
+    "sns:ConfirmSubscription", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:Publish",
+    "sns:Subscribe",
+)
+EVENT_BUS_ACTIONS = ("events:PutEvents",)
+# function — as the reference, on the function's exact (unqualified) ARN.
+FUNCTION_ACTIONS = ("lambda:InvokeFunction",)
+# multi-container-workload — the reference's pair on the exact service ARN (not a `<cluster>*` prefix),
+# and no `ecs:ListServices` on "*".
+WORKLOAD_ACTIONS = ("ecs:DescribeServices", "ecs:UpdateService")
+# aws:ses — the reference grants `ses:*` on "*". Only the sending actions, on the account's identities in
+# the stack's region; templated sending and configuration sets are authorized by SES against their own
+# ARNs, so those (of the same account and region) are listed too.
+SES_SEND_ACTIONS = ("ses:SendBulkTemplatedEmail", "ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail")
+SES_RESOURCE_TYPES = ("identity", "configuration-set", "template")
+
+
+# ---- environment variable names ---------------------------------------------------------
+
+def _is_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
+def split_words(text: str) -> list[str]:
+    """Words as change-case's `split`: cut at non-alphanumerics, lower/digit→upper and `ABc` boundaries.
+
+    Digits stay attached to the word before them: `readReplica0Port` → `read`, `Replica0`, `Port`;
+    `myAPIKey` → `my`, `API`, `Key`.
+    """
+    words: list[str] = []
+    current = ""
+    for index, char in enumerate(text):
+        if not (char.isalpha() or _is_digit(char)):
+            if current:
+                words.append(current)
+            current = ""
+            continue
+        if current:
+            prev = current[-1]
+            following = text[index + 1] if index + 1 < len(text) else ""
+            lower_to_upper = char.isupper() and (prev.islower() or _is_digit(prev))
+            acronym_end = char.isupper() and prev.isupper() and following.islower()
+            if lower_to_upper or acronym_end:
+                words.append(current)
+                current = ""
+        current += char
+    if current:
+        words.append(current)
+    return words
+
+
+def env_var_name(resource: str, param: str) -> str:
+    """`STP_<RESOURCE>_<PARAM>` in upper snake case, as the reference's `injectedParameterEnvVarName`.
+
+    (`myDatabase`, `connectionString`) → `STP_MY_DATABASE_CONNECTION_STRING`; nested names
+    (`svc.containerWorkload`) split at the dot like at any other separator.
+    """
+    return "_".join(word.upper() for word in split_words(f"{ENV_PREFIX}_{resource}_{param}"))
+
+
+# ---- statements per target type (pure: ARNs may be strings or Outputs) ------------------
+
+def _concat(*parts: Any) -> Any:
+    """The parts joined: a string when all are known strings, else an Output (ARNs computed by AWS)."""
+    if all(isinstance(part, str) for part in parts):
+        return "".join(parts)
+    return pulumi.Output.concat(*parts)
+
+
+def _required(params: Mapping[str, Any], key: str, target: str) -> Any:
+    if key not in params:
+        raise StacktapeError(f"connectTo '{target}': the resource registers no '{key}' parameter to scope access to")
+    return params[key]
+
+
+def bucket_statements(params: Mapping[str, Any], target: str = "bucket") -> list[Statement]:
+    """List the bucket; create, read, delete and tag its objects."""
+    arn = _required(params, "arn", target)
+    return [statement(BUCKET_ACTIONS, [arn]), statement(OBJECT_ACTIONS, [_concat(arn, "/*")])]
+
+
+def table_statements(params: Mapping[str, Any], target: str = "table") -> list[Statement]:
+    """Item reads and writes on the table, queries and scans on its indexes, describe its stream."""
+    arn = _required(params, "arn", target)
+    statements = [statement(TABLE_ACTIONS, [arn]), statement(INDEX_ACTIONS, [_concat(arn, "/index/*")])]
+    if params.get("streamArn") is not None:
+        # `<table>/stream/*`, not the stream ARN itself: its label holds colons, which IAM linters misread.
+        statements.append(statement(STREAM_ACTIONS, [_concat(arn, "/stream/*")]))
+    return statements
+
+
+def _single(actions: Sequence[str], key: str) -> Callable[[Mapping[str, Any], str], list[Statement]]:
+    def statements(params: Mapping[str, Any], target: str = "target") -> list[Statement]:
+        return [statement(actions, [_required(params, key, target)])]
+
+    statements.__doc__ = f"{', '.join(actions)} on the target's `{key}`."
+    return statements
+
+
+queue_statements = _single(QUEUE_ACTIONS, "arn")
+topic_statements = _single(TOPIC_ACTIONS, "arn")
+event_bus_statements = _single(EVENT_BUS_ACTIONS, "arn")
+function_statements = _single(FUNCTION_ACTIONS, "arn")
+workload_statements = _single(WORKLOAD_ACTIONS, "serviceArn")
+
+
+def ses_statements(partition: Any, region: Any, account: Any) -> list[Statement]:
+    """The SES sending actions on the identities, templates and configuration sets of one account and region."""
+    resources = [_concat("arn:", partition, ":ses:", region, ":", account, f":{kind}/*") for kind in SES_RESOURCE_TYPES]
+    return [statement(SES_SEND_ACTIONS, resources)]
+
+
+# ---- target types -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TargetKind:
+    """What connecting to one resource type means."""
+
+    resource_type: str
+    env_params: tuple[str, ...]  # referenceable params injected as STP_* variables, in this order
+    statements: Callable[[Mapping[str, Any], str], list[Statement]] | None  # None: not connectable
+
+
+# Keyed by component class name: every component's type token is `stacktape:index:<ClassName>`.
+TARGET_KINDS: dict[str, TargetKind] = {
+    "Bucket": TargetKind("bucket", ("name", "arn"), bucket_statements),
+    "DynamoDbTable": TargetKind("dynamo-db-table", ("name", "arn", "streamArn"), table_statements),
+    "SqsQueue": TargetKind("sqs-queue", ("arn", "url", "name"), queue_statements),
+    "SnsTopic": TargetKind("sns-topic", ("arn", "name"), topic_statements),
+    "EventBus": TargetKind("event-bus", ("arn", "archiveArn"), event_bus_statements),
+    "Function": TargetKind("function", ("arn", "logGroupArn", "url"), function_statements),
+    # The reference injects nothing for workloads (it registers no params for them).
+    "MultiContainerWorkload": TargetKind("multi-container-workload", (), workload_statements),
+    "HttpApiGateway": TargetKind("http-api-gateway", (), None),
+    "ApplicationLoadBalancer": TargetKind("application-load-balancer", (), None),
+}
+NOT_CONNECTABLE_TYPES = tuple(kind.resource_type for kind in TARGET_KINDS.values() if kind.statements is None)
+
+
+def target_kind(component: object) -> TargetKind | None:
+    """The kind of a built component (subclasses count as their base component)."""
+    for cls in type(component).__mro__:
+        kind = TARGET_KINDS.get(cls.__name__)
+        if kind is not None:
+            return kind
+    return None
+
+
+def not_connectable_message(owner: str, target: str, resource_type: str) -> str:
+    """The reference's error for a connectTo target it cannot scope (behaviour notes §3)."""
+    return (f"Error in resource {owner}. ConnectTo section contains resource \"{target}\" of type "
+            f"\"{resource_type}\". Resource type \"{resource_type}\" cannot be scoped by connectTo.")
+
+
+def _streams(props: Any) -> bool:
+    return bool(getattr(props, "streamType", None))
+
+
+def _archives(props: Any) -> bool:
+    archivation = getattr(props, "archivation", None)
+    return archivation is not None and bool(archivation.enabled)
+
+
+def _has_url(props: Any) -> bool:
+    url = getattr(props, "url", None)
+    return url is not None and bool(url.enabled)
+
+
+def _logs(props: Any) -> bool:
+    logging = getattr(props, "logging", None)
+    return logging is None or not logging.disabled
+
+
+# Params a resource registers only with some config: (resource type, param) → "present for these props?".
+CONDITIONAL_PARAMS: dict[tuple[str, str], Callable[[Any], bool]] = {
+    ("dynamo-db-table", "streamArn"): _streams,
+    ("event-bus", "archiveArn"): _archives,
+    ("function", "url"): _has_url,
+    ("function", "logGroupArn"): _logs,
+}
+
+
+def injected_names(target: str, resource: Any) -> list[str]:
+    """The `STP_*` names connecting to the config resource `target` injects (for validation)."""
+    resource_type = getattr(resource, "type", None)
+    kind = next((k for k in TARGET_KINDS.values() if k.resource_type == resource_type), None)
+    if kind is None:
+        return []
+    props = getattr(resource, "properties", None)
+    return [env_var_name(target, param) for param in kind.env_params
+            if CONDITIONAL_PARAMS.get((kind.resource_type, param), lambda _: True)(props)]
+
+
+# ---- the seam ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Connections:
+    """What a compute resource's `connectTo` grants: statements for its role, variables for its runtime."""
+
+    statements: list[Statement] = field(default_factory=list)
+    environment: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+
+
+def resolve_connections(ctx: StackContext, names: Sequence[str], *, owner: str = "<unnamed>") -> Connections:
+    """Statements and `STP_*` variables for connecting to `names` (resources of `ctx`, or `aws:ses`).
+
+    Targets must already be built (the stack builder orders them first). Callers attach the
+    statements as the inline policy `POLICY_NAME` on their role and add the variables to their
+    environment, replacing user variables of the same name (as the reference).
+    """
+    statements: list[Statement] = []
+    environment: dict[str, pulumi.Output[str]] = {}
+    for target in dict.fromkeys(names):
+        if target == SES_MACRO:
+            identity = ctx.once("caller-identity", aws.get_caller_identity_output)
+            partition = ctx.once("partition", aws.get_partition_output)
+            statements += ses_statements(partition.partition, ctx.region, identity.account_id)
+            continue
+        component = ctx.component(target, object)
+        kind = target_kind(component)
+        if kind is None or kind.statements is None:
+            resource_type = kind.resource_type if kind else type(component).__name__
+            raise StacktapeError(not_connectable_message(owner, target, resource_type))
+        params = ctx.params.get(target, {})
+        statements += kind.statements(params, target)
+        for param in kind.env_params:
+            if param in params:
+                environment[env_var_name(target, param)] = pulumi.Output.from_input(params[param]).apply(str)
+    return Connections(statements, environment)
+
+
+def runtime_values(ctx: StackContext, value: Any) -> Any:
+    """A config value of a policy statement (Resource, Principal, Condition) with runtime directives resolved.
+
+    `$ResourceParam('photos', 'arn')` becomes the bucket's ARN Output; secrets become secret Outputs.
+    """
+    if isinstance(value, dict):
+        return {key: runtime_values(ctx, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [runtime_values(ctx, item) for item in value]
+    return ctx.output_value(value)
+
+
+def with_principal(stmt: Statement, principal: Any) -> Statement:
+    """A resource-policy statement: `stmt` with `Principal` right after `Effect`."""
+    ordered: Statement = {}
+    for key, value in stmt.items():
+        ordered[key] = value
+        if key == "Effect":
+            ordered["Principal"] = principal
+    return ordered

@@ -1,0 +1,95 @@
+"""Host the components as the Pulumi package `stacktape`: schema inference, input checks, construct.
+
+`serve` does what `pulumi.provider.experimental.component_provider_host(components, name="stacktape",
+version=...)` does — infer the schema from the components' annotations and serve it with
+`pulumi.provider.main` — with `StacktapeProvider` in place of the plain `ComponentProvider` that
+function hard-wires, because two things must happen before the SDK maps a `Construct` request's
+inputs: unknown keys and non-whole integers are reported (`provider.inputs`), and the component
+gets the provider's stack context, so components of one program share the stack's network and
+find each other by name (a `$ResourceParam`, an event's `httpApiGatewayName`) as on the YAML path.
+"""
+
+import importlib.metadata
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+from pulumi.errors import InputPropertiesError
+from pulumi.provider import main as provider_main
+from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.provider import ConstructResult
+from pulumi.provider.server import ComponentInitError
+
+from stacktape_pulumi.context import StackContext, use_context
+from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.provider.inputs import check_inputs
+from stacktape_pulumi.schema.registry import PACKAGE, PROVIDER_SCHEMA_PATH, hosting
+
+DISTRIBUTION = "stacktape-pulumi"
+SCHEMA_PATH = PROVIDER_SCHEMA_PATH
+
+
+def package_version() -> str:
+    """The installed version of the `stacktape-pulumi` distribution (the provider's schema version)."""
+    return importlib.metadata.version(DISTRIBUTION)
+
+
+class StacktapeProvider(ComponentProvider):
+    """The SDK's component provider, with input checks and one stack context per Pulumi stack."""
+
+    def __init__(self, components: list[type[pulumi.ComponentResource]], version: str,
+                 stack_context: Callable[[], StackContext] | None = None) -> None:
+        super().__init__(components, PACKAGE, None, version)
+        self.stack_context: Callable[[], StackContext] = stack_context or self._shared_context
+        """The stack context each construct runs in (default: one per Pulumi project and stack)."""
+        self._contexts: dict[tuple[str, str], StackContext] = {}
+
+    def construct(self, name: str, resource_type: str, inputs: pulumi.Inputs,
+                  options: pulumi.ResourceOptions | None = None) -> ConstructResult:
+        """Check `inputs`, then construct the component in the stack's context."""
+        component = resource_type.rsplit(":", 1)[-1]
+        # The definitions the SDK inferred in `__init__` (declared on `ComponentProvider`): the inputs are
+        # checked against exactly what its mapping would keep.
+        definition = self._component_defs.get(component)
+        if definition is not None:
+            inputs = check_inputs(component, name, inputs, definition.inputs, self._type_defs)
+        restore = use_context(self.stack_context())
+        try:
+            return super().construct(name, resource_type, inputs, options)
+        except ComponentInitError as exc:
+            # A bad config is the caller's mistake: report it as bad inputs, without a traceback.
+            if isinstance(exc.inner, StacktapeError):
+                raise InputPropertiesError(str(exc.inner)) from None
+            raise
+        finally:
+            restore()
+
+    def _shared_context(self) -> StackContext:
+        # One program's components share one context: its VPC, namespace, repository and params.
+        key = (pulumi.get_project(), pulumi.get_stack())
+        if key not in self._contexts:
+            self._contexts[key] = StackContext()
+        return self._contexts[key]
+
+
+def create_provider(stack_context: Callable[[], StackContext] | None = None) -> StacktapeProvider:
+    """The provider for every hosted component (see `schema.registry.hosting`)."""
+    return StacktapeProvider(hosting().components, package_version(), stack_context)
+
+
+def schema_document(provider: StacktapeProvider | None = None) -> dict[str, Any]:
+    """The package schema the provider serves (`GetSchema`), as JSON data."""
+    schema = (provider or create_provider()).schema
+    document: dict[str, Any] = json.loads(schema or "{}")
+    return document
+
+
+def render_schema(document: dict[str, Any]) -> str:
+    """The committed form of a schema: sorted keys, two-space indent, one trailing newline."""
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def serve(args: list[str]) -> None:
+    """Serve the provider over gRPC (prints its port on stdout) until the engine stops it."""
+    provider_main(create_provider(), args)
