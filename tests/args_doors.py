@@ -1,0 +1,130 @@
+"""The same resource properties through each door: YAML config, Python args, provider inputs.
+
+The converters follow the generated TypedDicts (`stacktape_pulumi.args`), which is what a Python
+caller types against and what the provider schema is inferred from; a YAML key the args do not
+cover fails the conversion loudly.
+"""
+
+from collections.abc import Callable, Mapping
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints, is_typeddict
+
+import pulumi
+from google.protobuf import struct_pb2
+
+import stacktape_pulumi.args as generated
+from stacktape_pulumi.context import StackContext, use_context
+from stacktape_pulumi.engine import Recording, run_offline
+from stacktape_pulumi.engine.canned import CannedWorld
+from stacktape_pulumi.engine.sdk import deserialize_properties
+from stacktape_pulumi.project import LoadedConfig
+from stacktape_pulumi.provider import StacktapeProvider, create_provider
+from stacktape_pulumi.schema.naming import camel, python_name
+from stacktape_pulumi.schema.registry import ComponentSpec, component_classes, component_specs
+from stacktape_pulumi.stack import stack_settings
+
+Rename = Callable[[str], str]
+
+
+def _convert(value: Any, hint: Any, rename: Rename, enums: bool) -> Any:
+    if is_typeddict(hint) and isinstance(value, Mapping):
+        fields = get_type_hints(hint)
+        converted = {}
+        for key, item in value.items():
+            name = python_name(str(key))
+            if name not in fields:
+                raise KeyError(f"{hint.__name__} has no field {name!r} for the YAML key {key!r}")
+            converted[rename(str(key))] = _convert(item, fields[name], rename, enums)
+        return converted
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value) if enums else value
+    origin = get_origin(hint)
+    if origin is list and isinstance(value, list):
+        return [_convert(item, get_args(hint)[0], rename, enums) for item in value]
+    if origin is dict and isinstance(value, Mapping):
+        return {key: _convert(item, get_args(hint)[1], rename, enums) for key, item in value.items()}
+    return value
+
+
+def spec_of(resource_type: str) -> ComponentSpec:
+    return next(spec for spec in component_specs() if spec.resource_type == resource_type)
+
+
+def args_type(spec: ComponentSpec) -> Any:
+    return getattr(generated, spec.args_name)
+
+
+def python_args(properties: Mapping[str, Any], spec: ComponentSpec) -> Any:
+    """What a Python caller writes: snake_case fields, enum members."""
+    return _convert(properties, args_type(spec), python_name, enums=True)
+
+
+def provider_inputs(properties: Mapping[str, Any], spec: ComponentSpec) -> Any:
+    """What another Pulumi language sends: the schema's (camelCase) names, plain values."""
+    return _convert(properties, args_type(spec), lambda key: camel(python_name(key)), enums=False)
+
+
+def over_the_wire(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """`inputs` as the SDK deserializes them from the engine's request: every number a double."""
+    struct = struct_pb2.Struct()
+    struct.update(dict(inputs))
+    wired: dict[str, Any] = deserialize_properties(struct)
+    return wired
+
+
+def properties(loaded: LoadedConfig, name: str) -> dict[str, Any]:
+    """A resource's `properties` after local directives, as the YAML path validates them."""
+    resource = loaded.data["resources"][name]
+    props: dict[str, Any] = resource.get("properties") or {}
+    return props
+
+
+def run_stack(loaded: LoadedConfig, build: Callable[[str, ComponentSpec, StackContext], None]) -> Recording:
+    """Run `build` for every resource in creation order, in a stack context made from the config."""
+    settings = stack_settings(loaded.config)
+    settings.base_dir = loaded.path.parent.resolve()
+
+    def program() -> None:
+        ctx = StackContext(settings)
+        restore = use_context(ctx)
+        try:
+            for name in loaded.order:
+                build(name, spec_of(loaded.config.resources[name].type), ctx)
+        finally:
+            restore()
+
+    return run_offline(program, project=loaded.config.serviceName or "stacktape", stack=loaded.stage,
+                       config={"aws:region": loaded.region}, world=CannedWorld(region=loaded.region))
+
+
+def python_door(loaded: LoadedConfig) -> Recording:
+    """Every resource built by calling its component with Python args."""
+
+    def build(name: str, spec: ComponentSpec, ctx: StackContext) -> None:
+        component_classes()[spec.class_name](name, python_args(properties(loaded, name), spec))
+
+    return run_stack(loaded, build)
+
+
+@cache
+def shared_provider() -> StacktapeProvider:
+    """One provider for the test session: the schema inference behind it takes seconds."""
+    return create_provider()
+
+
+def provider_door(loaded: LoadedConfig) -> Recording:
+    """Every resource built through the provider's `construct`, with inputs as the engine sends them."""
+    provider = shared_provider()
+
+    def build(name: str, spec: ComponentSpec, ctx: StackContext) -> None:
+        provider.stack_context = lambda: ctx
+        inputs = over_the_wire(provider_inputs(properties(loaded, name), spec))
+        provider.construct(name, spec.token, inputs, pulumi.ResourceOptions())
+
+    return run_stack(loaded, build)
+
+
+def example_files(root: Path) -> list[Path]:
+    return sorted((root / "programs" / "examples").glob("*.yml"))
