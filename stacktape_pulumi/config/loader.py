@@ -144,13 +144,32 @@ class _TooDeep(Exception):
         self.node = node
 
 
+def _reader_issue(text: str, file: str, exc: yaml.reader.ReaderError) -> ConfigIssue:
+    """A character YAML does not allow (control characters, BOM-like non-characters), located."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    col = exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return ConfigIssue(file, line, col, "", f"character U+{code:04X} is not allowed in YAML",
+                       "remove it, or write it as an escape inside a double-quoted string")
+
+
 def load_yaml_text(text: str, file: str) -> LoadedYaml:
     """Parse YAML text; raise `ConfigError` with located issues for anything malformed."""
     source = SourceMap(file)
-    loader = _PositionLoader(text)
+    try:
+        loader = _PositionLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError([_reader_issue(text, file, exc)]) from None
     try:
         try:
             root = loader.get_single_node()
+        except RecursionError:
+            # PyYAML composes recursively; a document this deep is refused before Python's stack runs out.
+            raise ConfigError([ConfigIssue(file, 1, 1, "", f"the document nests deeper than {MAX_DEPTH} levels",
+                                           "flatten the structure")]) from None
+        except yaml.reader.ReaderError as exc:
+            raise ConfigError([_reader_issue(text, file, exc)]) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

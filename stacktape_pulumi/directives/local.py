@@ -73,6 +73,9 @@ GIT_FAILURES: Mapping[str, str] = {
 }
 
 
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
 @dataclass
 class LocalContext:
     """What local directives read.
@@ -373,6 +376,11 @@ class _LocalResolver:
     def read_file(self, directive: Directive, file: str, path: KeyPath) -> str:
         full = self.ctx.config_dir / file
         used = f"used by {heading(directive)}"
+        # Only regular files of bounded size: a FIFO would block and /dev/zero would never end.
+        if full.exists() and not full.is_dir() and not full.is_file():
+            self.fail(path, f'"{file}" {used} is not a regular file.')
+        if full.is_file() and full.stat().st_size > MAX_FILE_BYTES:
+            self.fail(path, f'File "{file}" {used} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB.')
         try:
             return full.read_text(encoding="utf-8")
         except FileNotFoundError:
