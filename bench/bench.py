@@ -1,0 +1,481 @@
+"""Performance benchmark of the offline preview and validate (prints its figures; not a timed test).
+
+What it measures, each against the issue's target:
+
+1. Every example in programs/examples/*.yml: whole-process `stacktape-pulumi preview` time, and the
+   same resource set replayed through the bare Pulumi SDK (plain `pulumi.CustomResource` /
+   `ComponentResource` with the recorded inputs, parents and dependencies) under the same
+   recording mock monitor: the floor. Ratio preview / floor, target <= 1.10. Reported twice: whole
+   process (includes interpreter start and imports) and in-process (warm; the work of one run).
+2. Generated configs of 20, 100 and 200 workloads x 3 containers: whole-process preview time and
+   peak RSS (os.wait4's rusage of that child), growth ratio and per-workload marginal cost
+   (linear when the marginal cost of 100->200 is within 25% of 20->100); target <= 1 GB.
+3. `validate` of the 200-workload config: in-process `load_config` and whole process; target <= 0.5 s.
+
+    python bench/bench.py             # full run, medians of 3 (5 in-process)
+    python bench/bench.py --quick     # one example, sizes 2/4/8, one repetition: CI keeps it working
+    python bench/bench.py --profile   # also cProfile the in-process preview of the largest config
+    python bench/bench.py --replay FILE.json   # (internal) the floor: replay a `preview --json` document
+"""
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.engine import Recording
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "programs" / "examples"
+TARGET_RATIO = 1.10
+TARGET_RSS_MB = 1024
+TARGET_VALIDATE_S = 0.5
+LINEAR_TOLERANCE = 1.25
+
+
+# ---- machine ---------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{os.cpu_count()} CPUs (nproc), {cpu}, Python {platform.python_version()}, {platform.system()} "
+            f"{platform.release()}; load average {load:.2f} at start; {datetime.datetime.now():%Y-%m-%d %H:%M}")
+
+
+# ---- child processes -------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mb: float
+    stdout: str
+
+
+def cli_command() -> list[str]:
+    script = shutil.which("stacktape-pulumi", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "stacktape_pulumi.cli"]
+
+
+def run_child(args: list[str]) -> Run:
+    """Run a child process; its wall time and its own peak RSS (wait4 rusage, KiB on Linux)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited {child.returncode}:\n{stderr[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, stdout)
+
+
+def median_run(args: list[str], repeat: int) -> Run:
+    runs = [run_child(args) for _ in range(repeat)]
+    runs.sort(key=lambda r: r.seconds)
+    middle = runs[len(runs) // 2]
+    return Run(middle.seconds, max(r.peak_rss_mb for r in runs), middle.stdout)
+
+
+# ---- the floor: replay a recorded resource set through the bare SDK ----------------------------------
+
+
+def _set_path(doc: dict[str, Any], path: str, wrap: Callable[[Any], Any]) -> None:
+    """Apply `wrap` to the value at a mask path like `a.b[0].c` (as the recording writes them)."""
+    parts: list[str | int] = []
+    for piece in path.split("."):
+        name, *indexes = piece.split("[")
+        if name:
+            parts.append(name)
+        parts += [int(i.rstrip("]")) for i in indexes]
+    node: Any = doc
+    for key in parts[:-1]:
+        node = node[key]
+    node[parts[-1]] = wrap(node[parts[-1]])
+
+
+def _order(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parents and dependencies before dependents (the recording is sorted by URN, not registration)."""
+    by_urn = {r["urn"]: r for r in resources}
+    done: set[str] = set()
+    ordered: list[dict[str, Any]] = []
+
+    def visit(urn: str) -> None:
+        if urn in done or urn not in by_urn:
+            return
+        done.add(urn)
+        resource = by_urn[urn]
+        for before in [resource["parent"], *resource["dependencies"]]:
+            if before:
+                visit(before)
+        ordered.append(resource)
+
+    for r in resources:
+        visit(r["urn"])
+    return ordered
+
+
+ASSET_KINDS = ("fileArchive", "fileAsset", "remoteArchive", "remoteAsset", "stringAsset", "assetArchive")
+
+
+def _revive_assets(value: Any) -> Any:
+    """The recording writes Lambda code and other assets as {"fileArchive": path}; make them assets again."""
+    import pulumi
+
+    if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value)) in ASSET_KINDS:
+            kind, arg = next(iter(value.items()))
+            if kind == "assetArchive":
+                return pulumi.AssetArchive({k: _revive_assets(v) for k, v in arg.items()})
+            return getattr(pulumi, kind[0].upper() + kind[1:])(arg)
+        return {k: _revive_assets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_revive_assets(v) for v in value]
+    return value
+
+
+def _aws_class(token: str) -> Any:
+    """The pulumi_aws resource class of a type token (`aws:ecs/service:Service` → pulumi_aws.ecs.Service)."""
+    import importlib
+
+    package, module_file, name = token.split(":")
+    if package != "aws":
+        return None
+    module = module_file.split("/")[0]
+    for candidate in (module, f"{module}_"):
+        try:
+            return getattr(importlib.import_module("pulumi_aws" if candidate == "index" else f"pulumi_aws.{candidate}"),
+                           name)
+        except (ImportError, AttributeError):
+            continue
+    return None
+
+
+def _snake(key: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
+
+
+def replay_program(doc: dict[str, Any], typed: bool = False) -> Callable[[], None]:
+    """A Pulumi program registering exactly the recorded resources.
+
+    Untyped (the floor the issue defines): plain `pulumi.CustomResource(type, name, props)`. Typed: the
+    pulumi_aws class of each type with the same inputs (top-level names in snake_case, nested values as
+    recorded), i.e. what any program built on pulumi_aws pays for the same graph.
+    """
+    import pulumi
+
+    resources = _order(doc["resources"])
+
+    def program() -> None:
+        made: dict[str, pulumi.Resource] = {}
+        for r in resources:
+            props = _revive_assets(json.loads(json.dumps(r["inputs"])))
+            for path in r["secretInputs"]:
+                _set_path(props, path, pulumi.Output.secret)
+            opts = pulumi.ResourceOptions(parent=made.get(r["parent"] or ""),
+                                          depends_on=[made[u] for u in r["dependencies"] if u in made] or None)
+            cls = _aws_class(r["type"]) if typed and r["custom"] else None
+            if cls is not None:
+                made[r["urn"]] = cls(r["name"], opts=opts, **{_snake(k): v for k, v in props.items()})
+            elif r["custom"]:
+                made[r["urn"]] = pulumi.CustomResource(r["type"], r["name"], props, opts)
+            else:
+                component = pulumi.ComponentResource(r["type"], r["name"], None, opts)
+                component.register_outputs(r.get("outputs") or {})
+                made[r["urn"]] = component
+        for key, value in (doc.get("outputs") or {}).items():
+            pulumi.export(key, value)
+
+    return program
+
+
+def _engine_only() -> None:
+    """Import the offline engine without the package's __init__ (which imports every component).
+
+    The floor process must pay for the SDK and the recording monitor only, as a program written
+    directly against the SDK would: an empty package module stands in for `stacktape_pulumi`.
+    """
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec("stacktape_pulumi")
+    assert spec is not None and spec.submodule_search_locations is not None
+    package = types.ModuleType("stacktape_pulumi")
+    package.__path__ = list(spec.submodule_search_locations)
+    sys.modules["stacktape_pulumi"] = package
+
+
+def replay(doc: dict[str, Any], project: str, stack: str, region: str, typed: bool = False) -> "Recording":
+    """Run the replay under the same recording monitor (and canned world) the preview uses."""
+    from stacktape_pulumi.engine.canned import CannedWorld
+    from stacktape_pulumi.engine.offline import run_offline
+
+    return run_offline(replay_program(doc, typed), project=project, stack=stack, config={"aws:region": region},
+                       world=CannedWorld(region=region))
+
+
+def _project_stack(doc: dict[str, Any]) -> tuple[str, str]:
+    urn = doc["resources"][0]["urn"]  # urn:pulumi:<stack>::<project>::...
+    stack, project = urn.split("::")[0].split(":")[-1], urn.split("::")[1]
+    return project, stack
+
+
+# ---- generated configs -----------------------------------------------------------------------------
+
+
+def generated_config(workloads: int) -> str:
+    """`workloads` multi-container workloads of 3 containers each, in the style of the example."""
+    lines = ["variables:", "  appPort: 8080", "stackConfig:", "  tags:", "    - name: team", "      value: bench",
+             "resources:"]
+    for i in range(workloads):
+        lines += f"""  service{i}:
+    type: multi-container-workload
+    properties:
+      resources: {{cpu: 0.5, memory: 1024}}
+      scaling: {{minInstances: 1, maxInstances: 4, scalingPolicy: {{keepAvgCpuUtilizationUnder: 70}}}}
+      iamRoleStatements:
+        - Effect: Allow
+          Action: ['s3:GetObject']
+          Resource: ['arn:aws:s3:::bench-bucket-{i}/*']
+      containers:
+        - name: web
+          packaging: {{type: prebuilt-image, properties: {{image: 'public.ecr.aws/nginx/nginx:1.27'}}}}
+          environment:
+            - {{name: PORT, value: $Var().appPort}}
+            - {{name: STAGE, value: $Stage()}}
+            - {{name: DB_PASSWORD, value: "$Secret('bench-db-{i % 10}.password')"}}
+          dependsOn: [{{containerName: sidecar, condition: START}}]
+          internalHealthCheck: {{healthCheckCommand: ['CMD-SHELL', 'curl -f http://localhost:8080/'], retries: 2}}
+          events: [{{type: workload-internal, properties: {{containerPort: 8080}}}}]
+        - name: sidecar
+          packaging:
+            type: prebuilt-image
+            properties: {{image: 'public.ecr.aws/aws-observability/aws-otel-collector:v0.40.0'}}
+          essential: false
+          logging: {{retentionDays: 14}}
+          events: [{{type: workload-internal, properties: {{containerPort: 4317}}}}]
+        - name: worker
+          packaging:
+            type: prebuilt-image
+            properties: {{image: 'public.ecr.aws/docker/library/busybox:1.36', command: ['sh', '-c', 'sleep 3600']}}
+          essential: false
+""".splitlines()
+    return "\n".join(lines) + "\n"
+
+
+# ---- measurements ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ExampleFigures:
+    name: str
+    resources: int
+    preview_s: float
+    floor_s: float
+    rss_mb: float
+
+    @property
+    def ratio(self) -> float:
+        return self.preview_s / self.floor_s
+
+
+def measure_example(path: Path, repeat: int, work: Path) -> ExampleFigures:
+    preview = median_run([*cli_command(), "preview", str(path), "--json"], repeat)
+    doc_path = work / f"{path.stem}.json"
+    doc_path.write_text(preview.stdout)
+    floor = median_run([sys.executable, str(Path(__file__).resolve()), "--replay", str(doc_path)], repeat)
+    resources = len(json.loads(preview.stdout)["resources"])
+    return ExampleFigures(path.name, resources, preview.seconds, floor.seconds, preview.peak_rss_mb)
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@dataclass
+class InProcess:
+    preview_s: float
+    floor_s: float  # plain pulumi.CustomResource replay
+    aws_floor_s: float  # pulumi_aws classes replay
+    faithful: bool  # both replays registered the same URNs with the same inputs as the preview
+
+
+def _inputs(recording: "Recording") -> dict[str, Any]:
+    return {r["urn"]: r["inputs"] for r in json.loads(recording.dumps())["resources"]}
+
+
+def in_process(path: Path, repeat: int) -> InProcess:
+    """Warm, in this process: one preview's work against its two replays under the same monitor."""
+    from stacktape_pulumi.offline import preview_config
+    from stacktape_pulumi.project import load_config
+
+    loaded = load_config(path)
+    recording = preview_config(loaded)  # warm-up: imports, caches
+    doc = json.loads(recording.dumps())
+    project, stack = _project_stack(doc)
+    expected = _inputs(recording)
+    faithful = all(_inputs(replay(doc, project, stack, loaded.region, typed)) == expected for typed in (False, True))
+    preview_s = timed(lambda: preview_config(load_config(path)), repeat)
+    floor_s = timed(lambda: replay(doc, project, stack, loaded.region), repeat)
+    aws_floor_s = timed(lambda: replay(doc, project, stack, loaded.region, typed=True), repeat)
+    return InProcess(preview_s, floor_s, aws_floor_s, faithful)
+
+
+def scaling(sizes: list[int], repeat: int, work: Path) -> list[tuple[int, int, Run]]:
+    rows = []
+    for size in sizes:
+        config = work / f"generated-{size}.yml"
+        config.write_text(generated_config(size))
+        run = median_run([*cli_command(), "preview", str(config), "--json"], repeat)
+        rows.append((size, len(json.loads(run.stdout)["resources"]), run))
+    return rows
+
+
+def profile_preview(path: Path, top: int = 25) -> str:
+    """cProfile of one warm in-process preview of `path`: where the time goes."""
+    from stacktape_pulumi.offline import preview_config
+    from stacktape_pulumi.project import load_config
+
+    preview_config(load_config(path))
+    profiler = cProfile.Profile()
+    profiler.enable()
+    preview_config(load_config(path))
+    profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return text.getvalue()
+
+
+def verdict(ok: bool) -> str:
+    return "meets" if ok else "MISSES"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one example, small sizes, one repetition (CI)")
+    parser.add_argument("--repeat", type=int, default=None, help="repetitions per whole-process figure")
+    parser.add_argument("--profile", action="store_true", help="cProfile the in-process preview of the largest config")
+    parser.add_argument("--replay", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.replay:
+        _engine_only()
+        doc = json.loads(args.replay.read_text())
+        project, stack = _project_stack(doc)
+        replay(doc, project, stack, "us-east-1")
+        return 0
+
+    repeat = args.repeat or (1 if args.quick else 3)
+    examples = sorted(EXAMPLES.glob("*.yml"))
+    if args.quick:
+        examples = [p for p in examples if p.name == "multi-container.yml"] or examples[:1]
+    sizes = [2, 4, 8] if args.quick else [20, 100, 200]
+    validate_size = 200
+    print(f"machine: {machine()}")
+    print(f"mode: {'quick' if args.quick else 'full'}; whole-process figures are medians of {repeat}")
+
+    with tempfile.TemporaryDirectory(prefix="stacktape-bench-") as tmp:
+        work = Path(tmp)
+        print("\n1. examples: whole-process `stacktape-pulumi preview --json` vs the bare-SDK replay (floor)")
+        print(f"   {'example':28} {'resources':>9} {'preview s':>10} {'floor s':>8} {'ratio':>6} {'peak RSS MB':>12}")
+        figures = [measure_example(p, repeat, work) for p in examples]
+        for f in figures:
+            print(f"   {f.name:28} {f.resources:9d} {f.preview_s:10.2f} {f.floor_s:8.2f} {f.ratio:6.2f} "
+                  f"{f.rss_mb:12.0f}")
+        worst = max(f.ratio for f in figures)
+        print(f"   worst whole-process ratio {worst:.2f} (target <= {TARGET_RATIO}): {verdict(worst <= TARGET_RATIO)}")
+
+        inner = repeat if args.quick else max(repeat, 5)
+        print(f"\n   in-process (warm, one run's work; medians of {inner}); 'aws floor' replays the same graph "
+              "through the pulumi_aws classes")
+        print(f"   {'example':28} {'preview s':>10} {'floor s':>8} {'ratio':>6} {'aws floor s':>12} {'ratio':>6} "
+              f"{'replays':>9}")
+        in_ratios, aws_ratios = [], []
+        for path in examples:
+            m = in_process(path, inner)
+            in_ratios.append(m.preview_s / m.floor_s)
+            aws_ratios.append(m.preview_s / m.aws_floor_s)
+            print(f"   {path.name:28} {m.preview_s:10.3f} {m.floor_s:8.3f} {in_ratios[-1]:6.2f} {m.aws_floor_s:12.3f} "
+                  f"{aws_ratios[-1]:6.2f} {'faithful' if m.faithful else 'DIFFER':>9}")
+        print(f"   worst in-process ratio {max(in_ratios):.2f} (target <= {TARGET_RATIO}): "
+              f"{verdict(max(in_ratios) <= TARGET_RATIO)}; against the pulumi_aws floor {max(aws_ratios):.2f}")
+
+        print("\n2. generated configs: N workloads x 3 containers, whole-process preview")
+        print(f"   {'workloads':>9} {'resources':>9} {'preview s':>10} {'peak RSS MB':>12} {'ms/workload':>12}")
+        rows = scaling(sizes, repeat, work)
+        for size, count, run in rows:
+            print(f"   {size:9d} {count:9d} {run.seconds:10.2f} {run.peak_rss_mb:12.0f} "
+                  f"{1000 * run.seconds / size:12.1f}")
+        largest = work / f"generated-{sizes[-1]}.yml"
+        m = in_process(largest, 1)
+        print(f"   in-process, {sizes[-1]} workloads: preview {m.preview_s:.2f} s, floor {m.floor_s:.2f} s "
+              f"(ratio {m.preview_s / m.floor_s:.2f}), pulumi_aws floor {m.aws_floor_s:.2f} s "
+              f"(ratio {m.preview_s / m.aws_floor_s:.2f}); replays {'faithful' if m.faithful else 'DIFFER'}")
+        (s0, _, r0), (s1, _, r1), (s2, _, r2) = rows
+        slope_low = (r1.seconds - r0.seconds) / (s1 - s0)
+        slope_high = (r2.seconds - r1.seconds) / (s2 - s1)
+        bend = slope_high / slope_low if slope_low > 0 else float("inf")
+        peak = max(r.peak_rss_mb for _, _, r in rows)
+        print(f"   growth: time x{r2.seconds / r0.seconds:.2f} for x{s2 / s0:.0f} workloads; marginal cost "
+              f"{1000 * slope_low:.1f} ms/workload ({s0}->{s1}) vs {1000 * slope_high:.1f} ({s1}->{s2}), "
+              f"ratio {bend:.2f} (linear if <= {LINEAR_TOLERANCE}): {verdict(bend <= LINEAR_TOLERANCE)}")
+        print(f"   peak RSS {peak:.0f} MB (target <= {TARGET_RSS_MB} MB): {verdict(peak <= TARGET_RSS_MB)}")
+
+        print(f"\n3. validate, {validate_size} workloads x 3 containers")
+        config = work / f"generated-{validate_size}.yml"
+        config.write_text(generated_config(validate_size))
+        from stacktape_pulumi.project import load_config
+
+        load_config(config)
+        validate_in = timed(lambda: load_config(config), 1 if args.quick else 5)
+        validate_whole = median_run([*cli_command(), "validate", str(config)], repeat).seconds
+        print(f"   in-process load_config {validate_in:.3f} s (target <= {TARGET_VALIDATE_S} s): "
+              f"{verdict(validate_in <= TARGET_VALIDATE_S)}")
+        print(f"   whole process `stacktape-pulumi validate` {validate_whole:.2f} s (target <= {TARGET_VALIDATE_S} s): "
+              f"{verdict(validate_whole <= TARGET_VALIDATE_S)}")
+        start = time.perf_counter()
+        run_child([*cli_command(), "--help"])
+        print(f"   for scale: `stacktape-pulumi --help` takes {time.perf_counter() - start:.2f} s "
+              "(interpreter + imports)")
+
+        if args.profile:
+            print(f"\n4. cProfile of one warm in-process preview of {sizes[-1]} workloads")
+            print(profile_preview(work / f"generated-{sizes[-1]}.yml"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

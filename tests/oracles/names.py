@@ -1,0 +1,125 @@
+"""Physical names and tags within AWS's length and character limits, per resource type.
+
+A name set explicitly in the inputs is checked in full. A resource without one gets a Pulumi
+auto-name (`<logical name>-<7 random chars>`, which the provider truncates to the limit), so
+only its logical name's characters are checked. Tags are checked on every resource: at most
+50, keys 1-128 characters not starting with `aws:`, values at most 256.
+"""
+
+import re
+from dataclasses import dataclass
+
+from oracles import OPAQUE, Finding, custom, finding
+from stacktape_pulumi.engine import RecordedResource, Recording
+
+ORACLE = "names"
+
+
+@dataclass(frozen=True)
+class NameRule:
+    key: str  # the input holding the name
+    max_length: int
+    pattern: str  # the whole name must match
+    what: str  # the allowed characters, for the message
+    autonamed: bool = True  # Pulumi derives the name from the logical name when `key` is absent
+    forbidden_prefixes: tuple[str, ...] = ()
+    no_edge_hyphen: bool = False
+
+
+IAM_CHARS = r"[A-Za-z0-9_+=,.@-]+"
+IAM_WHAT = "letters, digits and _+=,.@-"
+ECS_CHARS = r"[A-Za-z0-9_-]+"
+ECS_WHAT = "letters, digits, '-' and '_'"
+ELB_CHARS = r"[A-Za-z0-9-]+"
+ELB_WHAT = "letters, digits and '-'"
+SG_CHARS = r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+"
+SG_WHAT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+DNS_LABELS = r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*"
+
+RULES: dict[str, list[NameRule]] = {
+    "aws:iam/role:Role": [NameRule("name", 64, IAM_CHARS, IAM_WHAT)],
+    "aws:iam/policy:Policy": [NameRule("name", 128, IAM_CHARS, IAM_WHAT)],
+    "aws:iam/rolePolicy:RolePolicy": [NameRule("name", 128, IAM_CHARS, IAM_WHAT)],
+    "aws:iam/instanceProfile:InstanceProfile": [NameRule("name", 128, IAM_CHARS, IAM_WHAT)],
+    "aws:ecs/cluster:Cluster": [NameRule("name", 255, ECS_CHARS, ECS_WHAT)],
+    "aws:ecs/service:Service": [NameRule("name", 255, ECS_CHARS, ECS_WHAT)],
+    "aws:ecs/taskDefinition:TaskDefinition": [NameRule("family", 255, ECS_CHARS, ECS_WHAT, autonamed=False)],
+    "aws:ecs/capacityProvider:CapacityProvider": [NameRule("name", 255, ECS_CHARS, ECS_WHAT,
+                                                           forbidden_prefixes=("aws", "ecs", "fargate"))],
+    "aws:cloudwatch/logGroup:LogGroup": [NameRule("name", 512, r"[.\-_/#A-Za-z0-9]+", "letters, digits and ._-/#")],
+    "aws:lb/targetGroup:TargetGroup": [NameRule("name", 32, ELB_CHARS, ELB_WHAT, no_edge_hyphen=True)],
+    "aws:lb/loadBalancer:LoadBalancer": [NameRule("name", 32, ELB_CHARS, ELB_WHAT, no_edge_hyphen=True,
+                                                  forbidden_prefixes=("internal-",))],
+    "aws:lambda/function:Function": [NameRule("name", 64, ECS_CHARS, ECS_WHAT)],
+    "aws:lambda/alias:Alias": [NameRule("name", 128, ECS_CHARS, ECS_WHAT)],
+    "aws:ec2/securityGroup:SecurityGroup": [
+        NameRule("name", 255, SG_CHARS, SG_WHAT, forbidden_prefixes=("sg-",)),
+        NameRule("description", 255, SG_CHARS, SG_WHAT, autonamed=False),
+    ],
+    "aws:appautoscaling/policy:Policy": [NameRule("name", 256, r"[^:\x00-\x1f]+", "printable characters but ':'")],
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": [
+        NameRule("name", 253, DNS_LABELS, "DNS labels", autonamed=False)],
+    "aws:servicediscovery/service:Service": [NameRule("name", 127, DNS_LABELS, "DNS labels")],
+    "aws:apigatewayv2/api:Api": [NameRule("name", 128, r"[^\x00-\x1f]+", "printable characters")],
+    "aws:apigatewayv2/vpcLink:VpcLink": [NameRule("name", 128, r"[^\x00-\x1f]+", "printable characters")],
+    "aws:ecr/repository:Repository": [NameRule("name", 256, r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+"
+                                               r"(?:[._-][a-z0-9]+)*", "lower-case path segments")],
+    "aws:sqs/queue:Queue": [NameRule("name", 80, r"[A-Za-z0-9_-]+(\.fifo)?", ECS_WHAT)],
+    "aws:sns/topic:Topic": [NameRule("name", 256, r"[A-Za-z0-9_-]+(\.fifo)?", ECS_WHAT)],
+    "aws:cloudwatch/eventRule:EventRule": [NameRule("name", 64, r"[.\-_A-Za-z0-9]+", "letters, digits and ._-")],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": [NameRule("name", 255, r"[^\x00-\x1f]+", "printable characters")],
+}
+MAX_TAGS = 50
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
+
+
+def check(recording: Recording) -> list[Finding]:
+    found: list[Finding] = []
+    for r in custom(recording):
+        for rule in RULES.get(r.type, []):
+            found += check_name(r, rule)
+        found += check_tags(r)
+    return found
+
+
+def check_name(r: RecordedResource, rule: NameRule) -> list[Finding]:
+    value = r.inputs.get(rule.key)
+    if value is None:
+        if not rule.autonamed or r.inputs.get("namePrefix") is not None:
+            return []
+        # The auto-name keeps the logical name's characters; the provider fits the length.
+        if not re.fullmatch(rule.pattern, r.name):
+            return [finding(ORACLE, "charset", r, f"no {rule.key} set, so AWS gets the logical name {r.name!r} "
+                            f"plus a suffix; it may contain only {rule.what}", rule.key)]
+        return []
+    if not isinstance(value, str) or value in OPAQUE:
+        return []
+    problems: list[str] = []
+    if not 1 <= len(value) <= rule.max_length:
+        problems.append(f"is {len(value)} characters; AWS allows 1-{rule.max_length}")
+    if not re.fullmatch(rule.pattern, value):
+        problems.append(f"may contain only {rule.what}")
+    for prefix in rule.forbidden_prefixes:
+        if value.lower().startswith(prefix):
+            problems.append(f"must not start with {prefix!r}")
+    if rule.no_edge_hyphen and (value.startswith("-") or value.endswith("-")):
+        problems.append("must not start or end with '-'")
+    return [finding(ORACLE, "limit", r, f"{rule.key} {value!r} {p}", rule.key) for p in problems]
+
+
+def check_tags(r: RecordedResource) -> list[Finding]:
+    tags = r.inputs.get("tags")
+    if not isinstance(tags, dict):
+        return []
+    found: list[Finding] = []
+    if len(tags) > MAX_TAGS:
+        found.append(finding(ORACLE, "tags", r, f"{len(tags)} tags; AWS allows at most {MAX_TAGS}", "tags"))
+    for key, value in tags.items():
+        if not 1 <= len(key) <= MAX_TAG_KEY or key.lower().startswith("aws:"):
+            found.append(finding(ORACLE, "tags", r, f"tag key {key!r} must be 1-{MAX_TAG_KEY} characters and not "
+                                 "start with 'aws:'", key))
+        if isinstance(value, str) and len(value) > MAX_TAG_VALUE:
+            found.append(finding(ORACLE, "tags", r, f"tag {key!r} value is {len(value)} characters; AWS allows "
+                                 f"at most {MAX_TAG_VALUE}", key))
+    return found
