@@ -92,13 +92,11 @@ def test_schema_names_the_package_and_its_version(schema: dict[str, Any]) -> Non
     assert WORKLOAD in schema["resources"]
 
 
-def test_every_resource_type_is_hosted_or_says_why() -> None:
+def test_every_resource_type_is_hosted() -> None:
     found = hosting()
-    hosted = {component.__name__ for component in found.components}
-    for spec in component_specs():
-        assert (spec.class_name in hosted) != (spec.resource_type in found.skipped), spec.resource_type
-    for reason in found.skipped.values():
-        assert reason  # each names what is missing: a class, the args annotation, or the inference's error
+    # On failure the dict says why a type fell out: no class, args not annotated, or the inference's error.
+    assert found.skipped == {}
+    assert [c.__name__ for c in found.components] == [spec.class_name for spec in component_specs()]
 
 
 def _documented(prop: dict[str, Any], where: str) -> list[str]:
@@ -191,19 +189,7 @@ def test_get_schema_over_grpc(schema: dict[str, Any], tmp_path: Path) -> None:
 # ---- construct: the same children through every door ---------------------------------------
 
 def _example_params() -> list[Any]:
-    found = hosting()
-    params = []
-    for path in example_files(ROOT):
-        types = sorted({r["type"] for r in (yaml.safe_load(path.read_text()).get("resources") or {}).values()})
-        missing = [t for t in types if t in found.skipped]
-        if missing:
-            # The reason is in the id: the component's args annotation (or schema inference) is not there yet.
-            reason = "; ".join(f"{t}: {found.skipped[t]}" for t in missing)
-            params.append(pytest.param(path, id=f"{path.stem}-unhosted-{'-'.join(missing)}",
-                                       marks=pytest.mark.skip(reason=f"not hosted by the provider yet: {reason}")))
-        else:
-            params.append(pytest.param(path, id=path.stem))
-    return params
+    return [pytest.param(path, id=path.stem) for path in example_files(ROOT)]
 
 
 @pytest.mark.parametrize("example", _example_params())
@@ -242,6 +228,20 @@ def test_unknown_input_keys_are_rejected_by_name() -> None:
     assert paths["scailng"].startswith("unknown input 'scailng' (did you mean 'scaling'?); allowed: ")
     assert "did you mean 'environment'?" in paths["containers[0].enviroment"]
     assert "MultiContainerWorkload 'api': scailng: unknown input 'scailng'" in str(raised.value)
+
+
+@pytest.mark.parametrize(("token", "inputs", "path", "reason"), [
+    ("stacktape:index:HttpApiGateway", {"cors": {"enabled": True, "allowOrigin": ["*"]}},
+     "cors.allowOrigin", "unknown input 'allowOrigin' (did you mean 'allowedOrigins'?)"),
+    ("stacktape:index:SqsQueue", {"fifoEnabld": True}, "fifoEnabld", "unknown input 'fifoEnabld' (did you mean 'fifoEnabled'?)"),
+])
+def test_unknown_keys_are_rejected_on_every_component(token: str, inputs: dict[str, Any], path: str,
+                                                      reason: str) -> None:
+    with pytest.raises(InputPropertiesError) as raised:
+        _construct(inputs, name="x", token=token)
+    paths = {error["property_path"]: error["reason"] for error in raised.value.errors or []}
+    assert list(paths) == [path]
+    assert paths[path].startswith(reason)
 
 
 def test_unknown_keys_stop_before_the_sdk_maps_inputs(monkeypatch: pytest.MonkeyPatch) -> None:

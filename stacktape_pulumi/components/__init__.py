@@ -35,7 +35,9 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
 
 def _builder(component: type[Any]) -> ComponentBuilder:
     def build(name: str, resource: Any, ctx: StackContext) -> Any:
-        return component(name, resource.properties, context=ctx)
+        # A YAML resource may leave `properties` out; the components take that as empty args.
+        props = resource.properties if resource.properties is not None else {}
+        return component(name, props, context=ctx)
 
     return build
 

@@ -5,13 +5,13 @@ balancer's security group), ACM, Route 53.
 """
 
 import ipaddress
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain, certificate_problems
 from stacktape_pulumi.components.args import validate_args
 from stacktape_pulumi.components.http_api_gateway import cdn_and_alarm_problems
@@ -125,16 +125,18 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
     """An application load balancer; `application-load-balancer` events add target groups and rules to it."""
 
     load_balancer: aws.lb.LoadBalancer
+    """The load balancer."""
     security_group: aws.ec2.SecurityGroup
-    listeners: dict[int, aws.lb.Listener]
-    domains: list[CustomDomain]
+    """The load balancer's security group (open only on the listener ports)."""
     default_listener_port: int
+    """The port of the listener events use unless they name one."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: arn, canonicalDomain, domain, url, port<N> (listener ARN)."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | ApplicationLoadBalancerProps | None = None,
+    def __init__(self, name: str, args: ApplicationLoadBalancerArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:ApplicationLoadBalancer", name, None, opts)
-        props = validate_args(KIND, name, args if args is not None else {}, ApplicationLoadBalancerProps)
+        props = validate_args(KIND, name, args, ApplicationLoadBalancerProps)
         raise_build_problems(KIND, name, load_balancer_problems(name, props))
         self._name = name
         self._props = props
@@ -145,10 +147,11 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
 
         plans = plan_listeners(props)
         plans += test_listener_plans(plans, self._ctx.settings.test_listener_ports.get(name, ()))
-        self.domains = [CustomDomain(name, domain, self._tags, self) for domain in props.customDomains or []]
+        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self._tags, self) for domain in props.customDomains or []]
         self.security_group = self._create_security_group(plans)
         self.load_balancer = self._create_load_balancer()
-        self.listeners = {plan.port: self._create_listener(plan) for plan in plans}
+        # Keyed by port (an int), so not a component output: the schema's maps are string-keyed.
+        self.listeners: dict[int, aws.lb.Listener] = {plan.port: self._create_listener(plan) for plan in plans}
         for domain in self.domains:
             domain.alias(self.load_balancer.dns_name, self.load_balancer.zone_id)
         self.params = self._params(plans)

@@ -7,12 +7,12 @@ the bucket name globally unique).
 
 import hashlib
 import re
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import BucketArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.args import validate_args
@@ -130,14 +130,18 @@ class Bucket(pulumi.ComponentResource):
     """An S3 bucket: public access blocked and SSE-S3 encryption unless configured otherwise, TLS-only access."""
 
     bucket: aws.s3.Bucket
+    """The S3 bucket."""
     public_access_block: aws.s3.BucketPublicAccessBlock
+    """The bucket's public access block."""
     policy: aws.s3.BucketPolicy
+    """The bucket policy: TLS-only access, plus the grants `accessibility` asks for."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: name, arn."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | BucketProps | None = None,
+    def __init__(self, name: str, args: BucketArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:Bucket", name, None, opts)
-        props = validate_args(KIND, name, args if args is not None else {}, BucketProps)
+        props = validate_args(KIND, name, args, BucketProps)
         raise_build_problems(KIND, name, bucket_problems(name, props))
         self._name = name
         self._props = props

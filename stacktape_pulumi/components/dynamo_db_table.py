@@ -4,12 +4,12 @@ AWS: DynamoDB (table), Application Auto Scaling (scalable targets and target-tra
 for provisioned capacity).
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import DynamoDbTableArgs
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.args import validate_args
 from stacktape_pulumi.config.models.dynamo_db_table import (
@@ -79,9 +79,11 @@ class DynamoDbTable(pulumi.ComponentResource):
     """A DynamoDB table: on-demand unless provisioned, with optional stream, TTL, indexes and PITR."""
 
     table: aws.dynamodb.Table
+    """The DynamoDB table."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: name, arn, streamArn (with a stream)."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | DynamoDbTableProps,
+    def __init__(self, name: str, args: DynamoDbTableArgs,
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:DynamoDbTable", name, None, opts)
         props = validate_args(KIND, name, args, DynamoDbTableProps)

@@ -3,12 +3,12 @@
 AWS: EventBridge (event bus, archive).
 """
 
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import EventBusArgs
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.args import validate_args
 from stacktape_pulumi.config.models.event_bus import EventBusProps
@@ -23,13 +23,16 @@ class EventBus(pulumi.ComponentResource):
     """An EventBridge bus; with `archivation.enabled`, an archive of every event it receives."""
 
     bus: aws.cloudwatch.EventBus
+    """The EventBridge event bus."""
     archive: aws.cloudwatch.EventArchive | None
+    """The archive of every event, with `archivation.enabled`."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: arn, archiveArn (with an archive)."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | EventBusProps | None = None,
+    def __init__(self, name: str, args: EventBusArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:EventBus", name, None, opts)
-        props = validate_args(KIND, name, args if args is not None else {}, EventBusProps)
+        props = validate_args(KIND, name, args, EventBusProps)
         self._name = name
         self._props = props
         self._ctx = context or current_context()

@@ -156,8 +156,6 @@ class Function(pulumi.ComponentResource):
     """The `stp-live` alias holding provisioned concurrency, if any."""
     url: aws.lambda_.FunctionUrl | None
     """The function URL, if enabled."""
-    packaged: PackagedFunction
-    """The deployment package (zip path, code hash, handler, runtime, files)."""
     timeout: int
     """Seconds the function may run (default 20)."""
     params: dict[str, pulumi.Output[Any]]
@@ -176,7 +174,8 @@ class Function(pulumi.ComponentResource):
         self._architecture = props.architecture or DEFAULT_ARCHITECTURE
         self._physical_name = self._ctx.name("lambda", name)
 
-        self.packaged = self._package()
+        # Not a component output (a local artifact, not data another language could use).
+        self.packaged: PackagedFunction = self._package()
         self._connections = resolve_connections(self._ctx, props.connectTo or [], owner=name)
         self.log_group = self._create_log_group()
         self.role = self._create_role()

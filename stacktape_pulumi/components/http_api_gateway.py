@@ -7,12 +7,13 @@ authorizers), CloudWatch Logs, ACM, Route 53, EC2 (the VPC link's security group
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import HttpApiGatewayArgs
 from stacktape_pulumi.aws.domains import CustomDomain, certificate_problems
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.args import validate_args
@@ -125,16 +126,20 @@ class HttpApiGateway(pulumi.ComponentResource):
     """An HTTP API with a `$default` auto-deployed stage; events of workloads and functions add routes to it."""
 
     api: aws.apigatewayv2.Api
+    """The HTTP API."""
     stage: aws.apigatewayv2.Stage
+    """The `$default` stage, deployed automatically."""
     log_group: aws.cloudwatch.LogGroup | None
-    domains: list[CustomDomain]
+    """The access-log group, unless logging is disabled."""
     payload_format: str
+    """The payload format version integrations use unless an event says otherwise (`1.0` or `2.0`)."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: arn, id, url, domain (and the custom-domain params)."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | HttpApiGatewayProps | None = None,
+    def __init__(self, name: str, args: HttpApiGatewayArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:HttpApiGateway", name, None, opts)
-        props = validate_args(KIND, name, args if args is not None else {}, HttpApiGatewayProps)
+        props = validate_args(KIND, name, args, HttpApiGatewayProps)
         raise_build_problems(KIND, name, gateway_problems(name, props))
         self._name = name
         self._props = props
@@ -148,7 +153,7 @@ class HttpApiGateway(pulumi.ComponentResource):
         self.api = self._create_api()
         self.log_group = self._create_log_group()
         self.stage = self._create_stage()
-        self.domains = self._create_custom_domains()
+        self.domains: list[CustomDomain] = self._create_custom_domains()
         self.params = self._params()
         self._ctx.register_component(name, self, self.params)
         self.register_outputs(dict(self.params))

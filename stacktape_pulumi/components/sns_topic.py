@@ -7,12 +7,12 @@ AWS: SNS (topic, subscriptions), Lambda (invoke permissions for SNS).
 """
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import SnsTopicArgs
 from stacktape_pulumi.components.args import validate_args
 from stacktape_pulumi.components.sqs_queue import (
     TopicSubscriptionRequest,
@@ -30,12 +30,14 @@ class SnsTopic(pulumi.ComponentResource):
     """An SNS topic, optionally FIFO, delivering to queues and functions of the stack."""
 
     topic: aws.sns.Topic
+    """The SNS topic."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: arn, name."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | SnsTopicProps | None = None,
+    def __init__(self, name: str, args: SnsTopicArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:SnsTopic", name, None, opts)
-        props = validate_args(KIND, name, args if args is not None else {}, SnsTopicProps)
+        props = validate_args(KIND, name, args, SnsTopicProps)
         self._name = name
         self._props = props
         self._ctx = context or current_context()

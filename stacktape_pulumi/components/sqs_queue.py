@@ -6,13 +6,14 @@ AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue).
 """
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.args import SqsQueueArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.iam import Statement
 from stacktape_pulumi.aws.naming import fit
@@ -113,13 +114,16 @@ class SqsQueue(pulumi.ComponentResource):
     """An SQS queue encrypted with SQS-managed keys, with optional dead-letter queue and resource policy."""
 
     queue: aws.sqs.Queue
+    """The SQS queue."""
     policy: aws.sqs.QueuePolicy | None
+    """The queue policy, when `policyStatements` or subscribed `sns-topic`s need one."""
     params: dict[str, pulumi.Output[Any]]
+    """The values `$ResourceParam('<name>', '<param>')` reads: arn, url, name."""
 
-    def __init__(self, name: str, args: Mapping[str, Any] | SqsQueueProps | None = None,
+    def __init__(self, name: str, args: SqsQueueArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:SqsQueue", name, None, opts)
-        props = validate_args(KIND, name, args if args is not None else {}, SqsQueueProps)
+        props = validate_args(KIND, name, args, SqsQueueProps)
         raise_build_problems(KIND, name, queue_problems(name, props))
         self._name = name
         self._props = props
