@@ -1,11 +1,13 @@
 """Container images: generated Dockerfiles (parsed, linted), ignore rules, content hashes, ECR push inputs."""
 
+import base64
 import json
 import os
 import shutil
 import stat
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,13 @@ import pytest
 
 from stacktape_pulumi.cli import main as cli_main
 from stacktape_pulumi.engine import Recording
+from stacktape_pulumi.engine.canned import CannedWorld
+from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images import hashing
 from stacktape_pulumi.images.dockerfiles import BuildpackSpec, copy_groups, generate_dockerfile, language_of
 from stacktape_pulumi.images.hashing import hash_context
 from stacktape_pulumi.images.ignore import IgnoreRules
+from stacktape_pulumi.images.pack import KEEP_OUTPUT_SCRIPT, gitignore_to_dockerignore, pack_digest, pack_plan
 from stacktape_pulumi.images.plan import buildpack_plan, dockerfile_plan, image_tag, nixpacks_config
 from stacktape_pulumi.offline import preview_config
 from stacktape_pulumi.project import load_config
@@ -452,6 +457,259 @@ resources:
     assert (out / "index.html").is_file()
     assert json.loads((tmp_path / ".stacktape/nixpacks/web-site.json").read_text()) == {
         "start": {"cmd": "python -m http.server"}}
+
+
+# ---- external-buildpack (pack) -------------------------------------------------------------
+
+PACK = """
+resources:
+  web:
+    type: multi-container-workload
+    properties:
+      resources: {cpu: 0.25, memory: 512, architecture: arm64}
+      containers:
+        - name: site
+          packaging:
+            type: external-buildpack
+            properties:
+              sourceDirectoryPath: site
+              builder: paketobuildpacks/builder-jammy-full
+              buildpacks: [paketo-buildpacks/nodejs, paketo-buildpacks/procfile]
+"""
+PACK_SOURCES = {"site/package.json": "{}", "site/server.js": "console.log('hi')\n"}
+ECR_PASSWORD = "offline-token"  # the canned ECR authorization token's password
+
+
+class CapturingWorld(CannedWorld):
+    """The canned world, keeping the plaintext inputs of local commands (as the provider would get them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.commands: dict[str, dict[str, Any]] = {}
+
+    def new_resource(self, type_: str, name: str, inputs: dict[str, Any], urn: str) -> tuple[str, dict[str, Any]]:
+        if type_ == "command:local:Command":
+            self.commands[name] = inputs
+        return super().new_resource(type_, name, inputs, urn)
+
+
+@pytest.fixture
+def fake_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A `pack` on PATH that records its arguments and registry config and prints a lifecycle log."""
+    tools = write(tmp_path / "bin", {"pack": (
+        "#!/bin/sh\n"
+        'printf "%s\\n" "$@" > "$PACK_RECORD/args"\n'
+        'cp "$DOCKER_CONFIG/config.json" "$PACK_RECORD/config.json"\n'
+        'if [ -n "${PACK_FAIL:-}" ]; then echo "ERROR: failed to build: exit status 51"; exit 3; fi\n'
+        f'echo "Pulling image index.docker.io/paketobuildpacks/run-jammy-base@sha256:{"1" * 64}"\n'
+        'echo "===> EXPORTING"\n'
+        f'printf "[exporter] \\033[1m*** Images (sha256:{"a" * 64}):\\033[0m\\n"\n'
+        'echo "[exporter]       $3"\n'
+        f'echo "Successfully built image $3"\n')})
+    (tools / "pack").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    return tools
+
+
+def pack_preview(tmp_path: Path, text: str = PACK) -> tuple[Recording, CapturingWorld]:
+    path = tmp_path / "stacktape.yml"
+    path.write_text(textwrap.dedent(text).lstrip("\n"))
+    world = CapturingWorld()
+    return preview_config(load_config(path), world=world), world
+
+
+def expected_pack_script(tmp_path: Path, tag: str, *, platform: str = "linux/arm64") -> str:
+    log = tmp_path / ".stacktape" / "pack" / "web-site.log"
+    return (
+        "set -eu\n"
+        'work="$(mktemp -d)"\n'
+        "trap 'rm -rf \"$work\"' EXIT\n"
+        'if [ -z "${DOCKER_HOST:-}" ] && command -v docker >/dev/null 2>&1; then\n'
+        "  DOCKER_HOST=\"$(docker context inspect --format '{{.Endpoints.docker.Host}}' 2>/dev/null || true)\"\n"
+        "  export DOCKER_HOST\n"
+        "fi\n"
+        "auth=\"$(printf '%s:%s' \"$STACKTAPE_REGISTRY_USER\" \"$STACKTAPE_REGISTRY_PASSWORD\" "
+        "| base64 | tr -d '\\n')\"\n"
+        "printf '{\"auths\":{\"%s\":{\"auth\":\"%s\"}}}\\n' \"$STACKTAPE_REGISTRY\" \"$auth\" > \"$work/config.json\"\n"
+        'export DOCKER_CONFIG="$work"\n'
+        f"if pack build {REPO_URL}:{tag} --path {tmp_path / 'site'} --builder paketobuildpacks/builder-jammy-full "
+        f"--buildpack paketo-buildpacks/nodejs --buildpack paketo-buildpacks/procfile --platform {platform} "
+        '--publish > "$work/pack.log" 2>&1; then\n'
+        "  grep -E 'sha256:[0-9a-f]{64}' \"$work/pack.log\" || true\n"
+        "else\n"
+        "  status=$?\n"
+        f"  mkdir -p {log.parent}\n"
+        f'  cp "$work/pack.log" {log}\n'
+        '  tail -n 80 "$work/pack.log" >&2\n'
+        f'  echo "pack build failed (exit $status); full log: {log}" >&2\n'
+        '  exit "$status"\n'
+        "fi\n")
+
+
+def test_external_buildpack_runs_pack_build_in_a_local_command(tmp_path: Path, fake_pack: Path) -> None:
+    write(tmp_path, PACK_SOURCES)
+    rec, _ = pack_preview(tmp_path)
+    assert rec.by_type("docker-build:index:Image") == []
+    build = rec.one("command:local:Command")
+    assert build.name == "web-site-image"
+    assert build.parent is not None and build.parent.endswith("MultiContainerWorkload::web")
+    props = {"sourceDirectoryPath": "site", "builder": "paketobuildpacks/builder-jammy-full",
+             "buildpacks": ["paketo-buildpacks/nodejs", "paketo-buildpacks/procfile"]}
+    plan = pack_plan(tmp_path, "web", "site", props, "linux/arm64")
+    assert plan.tag.startswith("web-site-") and len(plan.tag) == len("web-site-") + 32
+    assert build.inputs["create"] == expected_pack_script(tmp_path, plan.tag)
+    assert build.inputs["triggers"] == [plan.tag]
+    assert build.inputs["interpreter"] == ["/bin/sh", "-c"]
+    assert build.inputs["update"] == KEEP_OUTPUT_SCRIPT and build.inputs["addPreviousOutputInEnv"] is True
+    # The ECR credentials travel only in the environment, which is secret as a whole.
+    assert build.inputs["environment"] == "[secret]" and build.secret_inputs == ["environment"]
+    assert ECR_PASSWORD not in rec.dumps()
+    assert "create" not in build.secret_inputs, "the script holds no secret, so previews show it"
+
+    # The task definition pulls the digest pack reported (canned: `*** Images (sha256:…)`), never the tag.
+    image = task_images(rec)["site"]
+    assert image.startswith(f"{REPO_URL}@sha256:") and len(image) == len(REPO_URL) + 8 + 64
+    assert plan.tag not in image
+
+
+def test_external_buildpack_tag_follows_the_source_builder_and_buildpacks(tmp_path: Path, fake_pack: Path) -> None:
+    write(tmp_path, PACK_SOURCES)
+
+    def built() -> tuple[str, str]:
+        rec, _ = pack_preview(tmp_path)
+        return rec.one("command:local:Command").inputs["triggers"][0], task_images(rec)["site"]
+
+    first = built()
+    assert built() == first, "an unchanged source is the same image: no new command run, no new task definition"
+    (tmp_path / "site/server.js").write_text("console.log('changed')\n")
+    changed = built()
+    assert changed[0] != first[0] and changed[1] != first[1]
+    (tmp_path / "site/server.js").write_text("console.log('hi')\n")
+    assert built() == first
+    # Generated files beside the config (`.stacktape/`) are not build inputs.
+    write(tmp_path, {"site/.stacktape/pack/web-site.log": "a log"})
+    assert built() == first
+
+    tags = {first[0]}
+    for variant in (PACK.replace("builder-jammy-full", "builder-jammy-base"),
+                    PACK.replace(", paketo-buildpacks/procfile", ""),
+                    PACK.replace("architecture: arm64", "architecture: x86_64")):
+        rec, _ = pack_preview(tmp_path, variant)
+        tags.add(rec.one("command:local:Command").inputs["triggers"][0])
+    assert len(tags) == 4
+
+
+def test_external_buildpack_default_builder(tmp_path: Path, fake_pack: Path) -> None:
+    write(tmp_path, PACK_SOURCES)
+    rec, _ = pack_preview(tmp_path, PACK.replace("              builder: paketobuildpacks/builder-jammy-full\n", "")
+                          .replace("              buildpacks: [paketo-buildpacks/nodejs, paketo-buildpacks/procfile]\n",
+                                   ""))
+    create = rec.one("command:local:Command").inputs["create"]
+    assert " --builder paketobuildpacks/builder-jammy-base --platform linux/arm64 --publish " in create
+    assert "--buildpack" not in create
+
+
+def test_external_buildpack_hash_honours_project_toml_excludes(tmp_path: Path) -> None:
+    write(tmp_path, {"site/app.js": "x", "site/logs/today.log": "1", "site/a/b/debug.log": "1",
+                     "site/keep.log": "1", "site/project.toml": '[_]\nschema-version = "0.2"\n\n[io.buildpacks]\n'
+                                                                'exclude = ["logs/", "*.log", "!keep.log"]\n'})
+    props = {"sourceDirectoryPath": "site"}
+
+    def tag() -> str:
+        return pack_plan(tmp_path, "web", "site", props, "linux/amd64").tag
+
+    first = tag()
+    write(tmp_path, {"site/logs/today.log": "2", "site/a/b/debug.log": "2"})
+    assert tag() == first, "files pack does not send are not build inputs"
+    write(tmp_path, {"site/keep.log": "2"})
+    assert tag() != first, "re-included by !keep.log"
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("*.log", "**/*.log"), ("/build", "build"), ("logs/", "**/logs/**"), ("!keep.log", "!**/keep.log"),
+    ("docs/*.md", "docs/*.md"), ("a?c", "**/a\\?c"), ("# comment", None), ("  ", None),
+])
+def test_project_toml_patterns_become_dockerignore_lines(pattern: str, expected: str | None) -> None:
+    assert gitignore_to_dockerignore(pattern) == expected
+
+
+def test_external_buildpack_script_authenticates_from_the_environment_and_reports_the_digest(
+        tmp_path: Path, fake_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the recorded script with the fake pack: registry auth from env vars only, digest parsed from stdout."""
+    write(tmp_path, PACK_SOURCES)
+    _, world = pack_preview(tmp_path)
+    inputs = world.commands["web-site-image"]
+    environment = inputs["environment"]
+    assert environment == {"STACKTAPE_REGISTRY": "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                           "STACKTAPE_REGISTRY_USER": "AWS", "STACKTAPE_REGISTRY_PASSWORD": ECR_PASSWORD}
+    assert ECR_PASSWORD not in inputs["create"]
+    record = tmp_path / "record"
+    record.mkdir()
+    env = {**os.environ, **environment, "PACK_RECORD": str(record), "DOCKER_HOST": "unix:///nonexistent.sock"}
+    done = subprocess.run(inputs["interpreter"] + [inputs["create"]], capture_output=True, text=True, env=env,
+                          check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    ref = f"{REPO_URL}:{inputs['triggers'][0]}"
+    assert record.joinpath("args").read_text().splitlines() == [
+        "build", ref, "--path", str(tmp_path / "site"), "--builder", "paketobuildpacks/builder-jammy-full",
+        "--buildpack", "paketo-buildpacks/nodejs", "--buildpack", "paketo-buildpacks/procfile",
+        "--platform", "linux/arm64", "--publish"]
+    auth = base64.b64encode(f"AWS:{ECR_PASSWORD}".encode()).decode()
+    assert json.loads(record.joinpath("config.json").read_text()) == {
+        "auths": {"123456789012.dkr.ecr.us-east-1.amazonaws.com": {"auth": auth}}}
+    assert ECR_PASSWORD not in done.stdout + done.stderr
+    assert pack_digest(done.stdout, ref) == "sha256:" + "a" * 64, "the run image's digest is not the app's"
+
+    # The update (run when only the token changed) repeats the last output instead of building again.
+    again = subprocess.run(inputs["interpreter"] + [inputs["update"]], capture_output=True, text=True, check=True,
+                           env={**env, "PULUMI_COMMAND_STDOUT": done.stdout}, timeout=60)
+    assert pack_digest(again.stdout, ref) == "sha256:" + "a" * 64
+
+    failed = subprocess.run(inputs["interpreter"] + [inputs["create"]], capture_output=True, text=True,
+                            env={**env, "PACK_FAIL": "1"}, check=False, timeout=60)
+    log = tmp_path / ".stacktape" / "pack" / "web-site.log"
+    assert failed.returncode == 3
+    assert "ERROR: failed to build" in failed.stderr and f"full log: {log}" in failed.stderr
+    assert "ERROR: failed to build" in log.read_text()
+
+
+@pytest.mark.parametrize(("stdout", "expected"), [
+    (f"[exporter] *** Images (sha256:{'a' * 64}):\n[exporter]       repo:tag\n", "a"),
+    (f"\x1b[1m*** Images (sha256:{'b' * 64}):\x1b[0m\n", "b"),
+    (f"*** Images (sha256:{'a' * 64}):\n\n*** Digest: sha256:{'c' * 64}\n", "c"),
+    (f"pulled run@sha256:{'1' * 64}\nrepo@sha256:{'d' * 64}\n", "d"),
+])
+def test_pack_digest_parsing(stdout: str, expected: str) -> None:
+    assert pack_digest(stdout, "repo:tag") == f"sha256:{expected * 64}"
+
+
+@pytest.mark.parametrize(("stdout", "message"), [
+    ("", "printed no image digest"),
+    (f"Pulling run-jammy-base@sha256:{'1' * 64}\n", "printed no image digest"),
+    (f"*** Images (sha256:{'a' * 32}):\n", "printed no image digest"),
+    (f"*** Images (sha256:{'a' * 64}):\n*** Images (sha256:{'b' * 64}):\n", "reported several digests"),
+])
+def test_pack_digest_missing_fails_clearly(stdout: str, message: str) -> None:
+    with pytest.raises(StacktapeError, match=message):
+        pack_digest(stdout, "repo:tag")
+
+
+@pytest.mark.parametrize(("properties", "expected"), [
+    ("{sourceDirectoryPath: site, command: ['node', 'server.js']}",
+     "stacktape.yml:8:98: resources.api.properties.containers[0].packaging.properties.command: command is not "
+     "supported with external-buildpack yet: pack cannot set an image's start command, and a container command only "
+     "becomes arguments of the image's default process (hint: set the start command in the source directory (a "
+     "Procfile for Paketo builders), or use packaging type custom-dockerfile)"),
+    ("{sourceDirectoryPath: missing}",
+     "stacktape.yml:8:83: resources.api.properties.containers[0].packaging.properties.sourceDirectoryPath: source "
+     "directory 'missing' does not exist (hint: paths are relative to the config file's directory (TMP))"),
+])
+def test_external_buildpack_problems_are_located_at_validate_time(
+        tmp_path: Path, fake_pack: Path, config_errors: Callable[[str], list[str]], properties: str,
+        expected: str) -> None:
+    write(tmp_path, PACK_SOURCES)
+    assert config_errors(workload_with(f"{{type: external-buildpack, properties: {properties}}}")) == [
+        expected.replace("TMP", str(tmp_path))]
 
 
 # ---- validate-time errors ------------------------------------------------------------------

@@ -5,16 +5,18 @@ for the push). Images are built by BuildKit through the docker-build provider
 (`docker-build:index:Image`) for the workload's platform, tagged with the content hash of
 their build inputs, and referenced in the task definition by the pushed **digest**
 (`<repository>@sha256:…`), so an unchanged container changes no input: no rebuild, no new
-task definition revision.
+task definition revision. `external-buildpack` images are built and pushed by the `pack` CLI
+instead, run by a `command:local:Command` on the same terms (content-addressed tag, digest).
 """
 
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_command as command
 import pulumi_docker_build as docker_build
 
 from stacktape_pulumi.components.packaging import (
@@ -30,7 +32,27 @@ from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.dockerfiles import OTHER_LANGUAGES, SUPPORTED_LANGUAGES, entry_parts, language_of
 from stacktape_pulumi.images.hashing import combine
-from stacktape_pulumi.images.plan import BuildPlan, buildpack_plan, dockerfile_plan, image_tag, nixpacks_plan
+from stacktape_pulumi.images.pack import (
+    COMMAND_HINT,
+    COMMAND_NOT_SUPPORTED,
+    KEEP_OUTPUT_SCRIPT,
+    LOG_DIR,
+    PASSWORD_ENV,
+    REGISTRY_ENV,
+    USER_ENV,
+    pack_arguments,
+    pack_digest,
+    pack_plan,
+    pack_script,
+)
+from stacktape_pulumi.images.plan import (
+    BuildPlan,
+    buildpack_plan,
+    dockerfile_plan,
+    image_tag,
+    mark_generated_dir,
+    nixpacks_plan,
+)
 
 REQUIRED_TOOLS["nixpacks"] = ExternalTool(
     "nixpacks", "install it with `curl -sSL https://nixpacks.com/install.sh | bash` or `brew install nixpacks` "
@@ -38,6 +60,8 @@ REQUIRED_TOOLS["nixpacks"] = ExternalTool(
 REQUIRED_TOOLS["external-buildpack"] = ExternalTool(
     "pack", "install the Cloud Native Buildpacks CLI with `brew install buildpacks/tap/pack` or from "
             "https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/")
+
+_Plan = TypeVar("_Plan")
 
 # uv installs into Python 3.8 and newer; older versions are end of life.
 UNSUPPORTED_PYTHON_VERSIONS = (2.7, 3.6, 3.7)
@@ -84,7 +108,7 @@ def _tag(plan: BuildPlan, build_args: Mapping[str, pulumi.Input[str]]) -> pulumi
         lambda values: image_tag(plan.job, combine(plan.content_hash, build_args=values)))
 
 
-def _planned(workload: str, container: Any, make: Callable[[], BuildPlan]) -> BuildPlan:
+def _planned(workload: str, container: Any, make: Callable[[], _Plan]) -> _Plan:
     try:
         return make()
     except StacktapeError as exc:
@@ -124,6 +148,42 @@ def _custom_dockerfile(ctx: StackContext, workload: str, container: Any, target:
             value = ctx.ssm_value(value)
         args[arg.argName] = value
     return push_image(ctx, workload, container.name, plan, target, args)
+
+
+@image_builder("external-buildpack")
+def _external_buildpack(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
+    """`pack build --publish` in a local command; the task definition gets `<repo>@<digest>` from its output."""
+    props = container.packaging.properties
+    plan = _planned(workload, container,
+                    lambda: pack_plan(ctx.base_dir, workload, container.name, props, target.platform))
+    repository = ctx.container_repository()
+    token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
+    log_path = portable_path(ctx.base_dir.resolve() / LOG_DIR / f"{plan.job}.log")
+    mark_generated_dir(ctx.base_dir.resolve())
+
+    def script(repository_url: str) -> str:
+        arguments = pack_arguments(plan, f"{repository_url}:{plan.tag}", portable_path(plan.source))
+        return pack_script(arguments, log_path)
+
+    build = command.local.Command(
+        f"{workload}-{container.name}-image",
+        create=repository.repository_url.apply(script),
+        # Runs instead of `create` when only the environment changed (a new ECR token): no rebuild.
+        update=KEEP_OUTPUT_SCRIPT,
+        add_previous_output_in_env=True,  # PULUMI_COMMAND_STDOUT for the update (the provider's default)
+        interpreter=["/bin/sh", "-c"],
+        environment={
+            REGISTRY_ENV: repository.repository_url.apply(lambda url: url.split("/", 1)[0]),
+            USER_ENV: token.user_name,
+            PASSWORD_ENV: pulumi.Output.secret(token.password),
+        },
+        triggers=[plan.tag],
+        # A new tag or repository is a new build (`triggers` alone would let a changed script update in place).
+        opts=pulumi.ResourceOptions(parent=target.parent, replace_on_changes=["create"]))
+    ref = repository.repository_url.apply(lambda url: f"{url}:{plan.tag}")
+    # The digest is no secret, though the command's outputs are (its environment holds the password).
+    digest = pulumi.Output.unsecret(pulumi.Output.all(build.stdout, ref).apply(lambda v: pack_digest(v[0], v[1])))
+    return pulumi.Output.concat(repository.repository_url, "@", digest)
 
 
 # ---- validate-time checks ------------------------------------------------------------------
@@ -201,3 +261,12 @@ def _check_custom_dockerfile(props: Mapping[str, Any], config_dir: Path) -> list
 def _check_nixpacks(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
     return _missing(config_dir, props.get("sourceDirectoryPath"), "sourceDirectoryPath", "source directory",
                     directory=True)
+
+
+@preflight("external-buildpack")
+def _check_external_buildpack(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
+    issues = _missing(config_dir, props.get("sourceDirectoryPath"), "sourceDirectoryPath", "source directory",
+                      directory=True)
+    if props.get("command"):
+        issues.append(PackagingIssue(("command",), COMMAND_NOT_SUPPORTED, COMMAND_HINT))
+    return issues

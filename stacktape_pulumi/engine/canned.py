@@ -244,6 +244,8 @@ class CannedWorld:
                 repo = tags[0].rsplit(":", 1)[0] if tags else physical
                 out = {"digest": digest, "ref": f"{repo}@{digest}" if tags else "", "contextHash": h}
                 rid = tags[0] if tags else physical
+            case "command:local:Command":
+                out = {"stdout": _command_stdout(inputs), "stderr": ""}
             case "aws:autoscaling/group:Group":
                 out = {"arn": f"arn:aws:autoscaling:{r}:{a}:autoScalingGroup:{h}:autoScalingGroupName/{physical}"}
             case "aws:ecs/capacityProvider:CapacityProvider":
@@ -271,6 +273,15 @@ class CannedWorld:
                 out = {"arn": f"arn:aws:{service}:{r}:{a}:{type_.rsplit(':', 1)[-1].lower()}/{physical}"}
         out.setdefault("id", rid)
         return out, rid
+
+
+def _command_stdout(inputs: dict[str, Any]) -> str:
+    """What a local command prints: for `pack build <ref> … --publish`, pack's line naming the pushed digest."""
+    if "pack build " not in str(inputs.get("create") or ""):
+        return ""
+    digest = hashlib.sha256(json.dumps({k: inputs.get(k) for k in ("create", "triggers")}, sort_keys=True,
+                                       default=str).encode()).hexdigest()
+    return f"*** Images (sha256:{digest}):\n"
 
 
 _INVOKES = {
