@@ -1,8 +1,14 @@
 """YAML loading that keeps the line and column of every mapping key and value.
 
-PyYAML's composer gives every node a start mark; a `SafeLoader` subclass builds plain
+PyYAML's composer gives every node a start mark; from the nodes a builder makes plain
 Python data and, alongside it, a `SourceMap` from key paths to positions. Anchors and
 aliases are expanded with a size budget so an alias bomb is a located error, not a hang.
+
+PyYAML's libyaml binding (`CSafeLoader`) parses about eight times faster than its pure-Python
+parser, and parsing was most of `validate`'s time, so it is used when PyYAML was built with it.
+Its composer recurses in C, though, and a document nested ~100,000 levels deep overflows the C
+stack (a segfault, not an exception); libyaml's parser itself is iterative, so one pass over the
+events measures the depth before anything is composed.
 """
 
 from collections.abc import Hashable, Iterator
@@ -80,8 +86,40 @@ class LoadedYaml:
     source: SourceMap
 
 
-class _PositionLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys and keeps nodes for positions."""
+# Both loaders share the safe constructor and resolver: the same Python values and tags.
+_Loader = yaml.SafeLoader | yaml.CSafeLoader
+_LIBYAML: bool = yaml.__with_libyaml__
+
+
+def _new_loader(text: str) -> _Loader:
+    return yaml.CSafeLoader(text) if _LIBYAML else yaml.SafeLoader(text)
+
+
+def _compose(loader: _Loader, text: str) -> Node | None:
+    """The document's root node; with libyaml, only after its events passed the depth check.
+
+    An error is raised as PyYAML's pure-Python loader words and places it: its messages say what
+    was expected and found (libyaml's omit the alias or anchor name), and the text of an error
+    does not depend on how PyYAML was built. Parsing to events is iterative in both, and the
+    pure-Python composer only runs on a document already known to be at most `MAX_DEPTH` deep.
+    """
+    if not _LIBYAML:
+        return loader.get_single_node()
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                # The root collection is level 0 here as in `_Builder.build`.
+                if depth - 1 > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise _TooDeep(Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1))
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return loader.get_single_node()
+    except yaml.YAMLError:
+        yaml.SafeLoader(text).get_single_node()
+        raise  # the pure-Python loader accepts what libyaml refused: libyaml's own error
 
 
 def _mark(node: Node) -> Position:
@@ -89,7 +127,7 @@ def _mark(node: Node) -> Position:
 
 
 class _Builder:
-    def __init__(self, loader: _PositionLoader, source: SourceMap) -> None:
+    def __init__(self, loader: _Loader, source: SourceMap) -> None:
         self.loader = loader
         self.source = source
         self.count = 0
@@ -100,7 +138,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _TooLarge(node)
         if depth > MAX_DEPTH:
-            raise _TooDeep(node)
+            raise _TooDeep(_mark(node))
         self.source.values.setdefault(path, _mark(node))
         if isinstance(node, MappingNode):
             self.loader.flatten_mapping(node)
@@ -140,34 +178,43 @@ class _TooLarge(Exception):
 
 
 class _TooDeep(Exception):
-    def __init__(self, node: Node) -> None:
-        self.node = node
+    def __init__(self, position: Position) -> None:
+        self.position = position
 
 
 def _reader_issue(text: str, file: str, exc: yaml.reader.ReaderError) -> ConfigIssue:
     """A character YAML does not allow (control characters, BOM-like non-characters), located."""
     before = text[: exc.position]
     line = before.count("\n") + 1
-    col = exc.position - (before.rfind("\n") + 1) + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
     return ConfigIssue(file, line, col, "", f"character U+{code:04X} is not allowed in YAML",
                        "remove it, or write it as an escape inside a double-quoted string")
 
 
+def _too_deep(file: str, pos: Position) -> ConfigIssue:
+    return ConfigIssue(file, pos.line, pos.col, "", f"the document nests deeper than {MAX_DEPTH} levels",
+                       "flatten the structure")
+
+
 def load_yaml_text(text: str, file: str) -> LoadedYaml:
     """Parse YAML text; raise `ConfigError` with located issues for anything malformed."""
     source = SourceMap(file)
+    # Byte-order marks before the content are not content (the pure-Python parser skips only the
+    # first, libyaml all of them; neither counts them as columns).
+    text = text.lstrip("\ufeff")
     try:
-        loader = _PositionLoader(text)
+        loader = _new_loader(text)
     except yaml.reader.ReaderError as exc:
         raise ConfigError([_reader_issue(text, file, exc)]) from None
     try:
         try:
-            root = loader.get_single_node()
+            root = _compose(loader, text)
+        except _TooDeep as exc:
+            raise ConfigError([_too_deep(file, exc.position)]) from None
         except RecursionError:
             # PyYAML composes recursively; a document this deep is refused before Python's stack runs out.
-            raise ConfigError([ConfigIssue(file, 1, 1, "", f"the document nests deeper than {MAX_DEPTH} levels",
-                                           "flatten the structure")]) from None
+            raise ConfigError([_too_deep(file, Position(1, 1))]) from None
         except yaml.reader.ReaderError as exc:
             raise ConfigError([_reader_issue(text, file, exc)]) from None
         except yaml.MarkedYAMLError as exc:
@@ -189,9 +236,7 @@ def load_yaml_text(text: str, file: str) -> LoadedYaml:
                                            f"the document expands to more than {MAX_NODES} nodes",
                                            "YAML aliases multiply content; expand fewer of them")]) from None
         except _TooDeep as exc:
-            pos = _mark(exc.node)
-            raise ConfigError([ConfigIssue(file, pos.line, pos.col, "",
-                                           f"the document nests deeper than {MAX_DEPTH} levels")]) from None
+            raise ConfigError([_too_deep(file, exc.position)]) from None
         except yaml.constructor.ConstructorError as exc:
             mark = exc.problem_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
