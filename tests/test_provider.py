@@ -233,7 +233,8 @@ def test_unknown_input_keys_are_rejected_by_name() -> None:
 @pytest.mark.parametrize(("token", "inputs", "path", "reason"), [
     ("stacktape:index:HttpApiGateway", {"cors": {"enabled": True, "allowOrigin": ["*"]}},
      "cors.allowOrigin", "unknown input 'allowOrigin' (did you mean 'allowedOrigins'?)"),
-    ("stacktape:index:SqsQueue", {"fifoEnabld": True}, "fifoEnabld", "unknown input 'fifoEnabld' (did you mean 'fifoEnabled'?)"),
+    ("stacktape:index:SqsQueue", {"fifoEnabld": True},
+     "fifoEnabld", "unknown input 'fifoEnabld' (did you mean 'fifoEnabled'?)"),
 ])
 def test_unknown_keys_are_rejected_on_every_component(token: str, inputs: dict[str, Any], path: str,
                                                       reason: str) -> None:

@@ -131,7 +131,7 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
     default_listener_port: int
     """The port of the listener events use unless they name one."""
     params: dict[str, pulumi.Output[Any]]
-    """The values `$ResourceParam('<name>', '<param>')` reads: arn, canonicalDomain, domain, url, port<N> (listener ARN)."""
+    """What `$ResourceParam('<name>', '<param>')` reads: arn, canonicalDomain, domain, url, port<N> (a listener ARN)."""
 
     def __init__(self, name: str, args: ApplicationLoadBalancerArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
@@ -147,7 +147,8 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
 
         plans = plan_listeners(props)
         plans += test_listener_plans(plans, self._ctx.settings.test_listener_ports.get(name, ()))
-        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self._tags, self) for domain in props.customDomains or []]
+        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self._tags, self)
+                                            for domain in props.customDomains or []]
         self.security_group = self._create_security_group(plans)
         self.load_balancer = self._create_load_balancer()
         # Keyed by port (an int), so not a component output: the schema's maps are string-keyed.
