@@ -1,13 +1,35 @@
 """Stacktape-style YAML configs built as Pulumi components on AWS.
 
 Public API: the components and their args, config loading, and the program helpers.
+
+The names are imported on first use (PEP 562), so `stacktape-pulumi --help` and the modules
+that need neither Pulumi nor the AWS SDK (errors, the YAML loader) load without them.
 """
 
-from stacktape_pulumi.components.workload import MultiContainerWorkload
-from stacktape_pulumi.context import StackContext, StackSettings, current_context, use_context
-from stacktape_pulumi.errors import ConfigError, ConfigIssue, StacktapeError
-from stacktape_pulumi.program import deploy, inline_program
-from stacktape_pulumi.project import LoadedConfig, load_config
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.components.workload import MultiContainerWorkload
+    from stacktape_pulumi.context import StackContext, StackSettings, current_context, use_context
+    from stacktape_pulumi.errors import ConfigError, ConfigIssue, StacktapeError
+    from stacktape_pulumi.program import deploy, inline_program
+    from stacktape_pulumi.project import LoadedConfig, load_config
+
+_EXPORTS = {
+    "ConfigError": "stacktape_pulumi.errors",
+    "ConfigIssue": "stacktape_pulumi.errors",
+    "LoadedConfig": "stacktape_pulumi.project",
+    "MultiContainerWorkload": "stacktape_pulumi.components.workload",
+    "StackContext": "stacktape_pulumi.context",
+    "StackSettings": "stacktape_pulumi.context",
+    "StacktapeError": "stacktape_pulumi.errors",
+    "current_context": "stacktape_pulumi.context",
+    "deploy": "stacktape_pulumi.program",
+    "inline_program": "stacktape_pulumi.program",
+    "load_config": "stacktape_pulumi.project",
+    "use_context": "stacktape_pulumi.context",
+}
 
 __all__ = [
     "ConfigError",
@@ -23,3 +45,16 @@ __all__ = [
     "load_config",
     "use_context",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stacktape_pulumi' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -118,3 +118,21 @@ def test_preview_json_is_byte_identical_across_processes() -> None:
     first = subprocess.run(command, capture_output=True, check=True, timeout=120).stdout
     second = subprocess.run(command, capture_output=True, check=True, timeout=120).stdout
     assert first == second and first.startswith(b'{\n  "outputs"')
+
+
+def test_help_loads_neither_pulumi_nor_the_aws_sdk() -> None:
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m in ('pulumi', 'pulumi_aws', 'pydantic') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_package_exports_load_on_first_use() -> None:
+    import stacktape_pulumi
+
+    for name in stacktape_pulumi.__all__:
+        assert getattr(stacktape_pulumi, name).__name__ == name
+    with pytest.raises(AttributeError, match="module 'stacktape_pulumi' has no attribute 'MultiContainerWorkloads'"):
+        _ = stacktape_pulumi.MultiContainerWorkloads
