@@ -13,7 +13,8 @@ from stacktape_pulumi.engine.canned import CannedInvokeError, CannedWorld
 class Box(pulumi.ComponentResource):
     def __init__(self, name: str) -> None:
         super().__init__("test:index:Box", name, None, None)
-        role = aws.iam.Role(f"{name}-role", assume_role_policy="{}", opts=pulumi.ResourceOptions(parent=self))
+        self.role = role = aws.iam.Role(f"{name}-role", assume_role_policy="{}",
+                                        opts=pulumi.ResourceOptions(parent=self))
         group = aws.cloudwatch.LogGroup(
             f"{name}-logs", name="/plain/name", retention_in_days=7,
             kms_key_id=pulumi.Output.secret("sentinel-8f1e"), tags={"owner": role.arn},
@@ -95,3 +96,19 @@ def test_program_exceptions_propagate() -> None:
 
     with pytest.raises(ValueError, match="boom"):
         run_offline(program)
+
+
+def test_a_failed_run_leaves_no_pending_output_to_the_next() -> None:
+    def failing() -> None:
+        box = Box("broken")
+        box.role.arn.apply(lambda arn: arn.upper())  # pending when the program raises
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        run_offline(failing)
+    from pulumi.runtime.settings import SETTINGS
+
+    leftover = set(SETTINGS.outputs)
+    assert all(task.done() for task in leftover)
+    after = run_offline(lambda: Box("next"))
+    assert {r.name for r in after.resources} == {"next", "next-role", "next-logs", "stacktape-dev"}

@@ -115,22 +115,7 @@ def planted_preview(loaded: LoadedConfig, plant: Plant, transform: Transform | N
     captured = {"logs": "\n".join(collect.lines), "stdout": out.getvalue(), "stderr": err.getvalue()}
     if error is not None:
         captured["error"] = f"{type(error).__name__}: {error}"
-        _forget_failed_run()
     return PlantedRun(loaded, plant, recording, error, captured)
-
-
-def _forget_failed_run() -> None:
-    """Drop what a failed offline run left in the SDK's process-wide settings.
-
-    Work-around for an engine defect (reported): `MockSettings` does not renew the SDK's
-    `SETTINGS.outputs` / `rpc_manager`, so every run shares the import-time ones, and the Output
-    tasks a failed run leaves pending (on its now closed loop) make a later run fail with
-    "RuntimeError: Event loop is closed".
-    """
-    from pulumi.runtime import settings
-
-    settings.SETTINGS.outputs.clear()
-    settings.SETTINGS.rpc_manager.clear()
 
 
 _RUNS: dict[Path, PlantedRun] = {}

@@ -234,10 +234,12 @@ def _run(program: Callable[[], None], project: str, stack: str, config: dict[str
     mocks = _CannedMocks(world)
     monitor = RecordingMonitor(mocks)
     features = set(monitor.GetDeploymentInfo(None).supportedFeatures)  # type: ignore[no-untyped-call]
+    # `outputs` (the Output tasks the run waits for) is renewed too: MockSettings renews only the RPC
+    # manager, and tasks a failed run left behind on its closed loop would fail the next run.
     sdk.configure(sdk.MockSettings(  # type: ignore[no-untyped-call]
         monitor=monitor, monitor_features=features, engine=sdk.MockEngine(None), project=project,
         stack=stack, dry_run=True, organization="organization", callbacks=None, root_directory=None,
-        parallel=None,
+        parallel=None, outputs=set(),
     ))
     sdk.ROOT.set(None)
     sdk.CONFIG_VAR.set(dict(config))
@@ -247,6 +249,12 @@ def _run(program: Callable[[], None], project: str, stack: str, config: dict[str
     try:
         loop.run_until_complete(sdk.run_in_stack(program))
     finally:
+        # A failed program leaves Output tasks pending: cancel and await them, so none is left to
+        # warn ("never awaited") or to run on a closed loop.
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(loop.shutdown_asyncgens())
         # Give the caller its loop back: code that asks for "the" event loop afterwards keeps working.
         asyncio.set_event_loop(previous)
