@@ -1,5 +1,6 @@
 """Offline preview of a loaded config: the same components, under the recording engine."""
 
+from stacktape_pulumi.directives.references import secret_references
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
 from stacktape_pulumi.project import LoadedConfig
@@ -14,6 +15,7 @@ def preview_config(loaded: LoadedConfig, *, project: str | None = None,
     project_name = project or loaded.config.serviceName or DEFAULT_PROJECT
     world = world or CannedWorld(region=loaded.region)
     world.region = loaded.region
+    world.answer_secrets(secret_references(loaded.data).secrets)
 
     def program() -> None:
         build_stack(loaded.config, loaded.order, base_dir=loaded.path.parent.resolve())

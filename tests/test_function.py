@@ -204,6 +204,29 @@ resources:
     assert "SENTINEL" not in rec.dumps()
 
 
+def test_offline_preview_answers_the_json_keys_the_config_reads(tmp_path: Path,
+                                                                  write_config: Callable[[str], Path]) -> None:
+    # Without a seeded world the canned secret is `{"value": ...}`: reading `.password` used to fail the preview.
+    write(tmp_path, {"handler.py": ""})
+    world = CannedWorld(secret_values={"token": "set-by-the-caller"})
+    rec = preview_config(load_config(write_config("""
+resources:
+  api:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: handler.py}}
+      environment:
+        - {name: DB_PASSWORD, value: "$Secret('db.password')"}
+        - {name: DB_USER, value: "$Format('{}', $Secret('db.username'))"}
+        - {name: TOKEN, value: "$Secret('token')"}
+""")), world=world)
+    assert rec.one("aws:lambda/function:Function").inputs["environment"] == "[secret]"
+    assert world.secret_values == {
+        "token": "set-by-the-caller",
+        "db": json.dumps({"password": "offline-secret-db.password", "username": "offline-secret-db.username"}),
+    }
+
+
 def test_custom_artifact_zip_and_directory(preview: Preview, tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "build.zip", "w") as archive:
         archive.writestr("index.js", "exports.handler = async () => 1;")

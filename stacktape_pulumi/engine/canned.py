@@ -47,6 +47,17 @@ class CannedWorld:
     secret_values: dict[str, str] = field(default_factory=dict)
     ssm_values: dict[str, str] = field(default_factory=dict)
 
+    def answer_secrets(self, keys_by_name: dict[str, set[str | None]]) -> None:
+        """Give each secret not set yet a value with every JSON key the config reads from it.
+
+        The default value is `{"value": ...}`; a config reading `$Secret('db.password')` needs a
+        `password` key, or the offline preview would fail where a real stack would not.
+        """
+        for name, keys in keys_by_name.items():
+            json_keys = sorted(key for key in keys if key is not None)
+            if json_keys and name not in self.secret_values:
+                self.secret_values[name] = json.dumps({key: f"offline-secret-{name}.{key}" for key in json_keys})
+
     # ---- invokes -------------------------------------------------------------------------
     def invoke(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = _INVOKES.get(token)

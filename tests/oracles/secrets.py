@@ -12,12 +12,12 @@ inputs (user data, config blobs) are base64 encoded.
 import base64
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from oracles import Finding
-from stacktape_pulumi.directives.parser import DirectiveSyntaxError, Literal, parse, walk
+from stacktape_pulumi.directives.references import secret_references
 from stacktape_pulumi.engine import Recording
 from stacktape_pulumi.engine.canned import CannedWorld
 
@@ -39,40 +39,10 @@ class Plant:
     sentinels: dict[str, str] = field(default_factory=dict)  # sentinel → what it stands for
 
 
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def references(data: Any) -> tuple[dict[str, set[str | None]], set[str]]:
     """Secrets (name → JSON keys, None = whole value) and SSM parameters a config's directives name."""
-    secrets: dict[str, set[str | None]] = {}
-    params: set[str] = set()
-    for text in _strings(data):
-        if not text.startswith("$"):
-            continue
-        try:
-            directive = parse(text)
-        except DirectiveSyntaxError:
-            continue
-        if directive is None:
-            continue
-        for node in walk(directive):
-            first = node.args[0] if node.args else None
-            if not isinstance(first, Literal) or not isinstance(first.value, str):
-                continue
-            if node.name == "Secret":
-                name, dot, key = first.value.partition(".")
-                secrets.setdefault(name, set()).add(key if dot else None)
-            elif node.name == "SsmParam":
-                params.add(first.value)
-    return secrets, params
+    found = secret_references(data)
+    return found.secrets, found.parameters
 
 
 def planted_world(data: Any, region: str = "us-east-1") -> Plant:
