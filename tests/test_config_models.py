@@ -791,6 +791,41 @@ def test_unknown_resource_type_suggests_the_closest(tmp_path: Path, cfg: str) ->
     ]
 
 
+def test_missing_resource_type_lists_the_types(tmp_path: Path, cfg: str) -> None:
+    text = """
+        resources:
+          app:
+            properties: {}
+        """
+    assert config_issues(tmp_path, text) == [
+        f"{cfg}:2:3: resources.app: missing required key 'type' (hint: allowed values: multi-container-workload, "
+        "http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, sqs-queue, sns-topic, "
+        "event-bus)"
+    ]
+
+
+def test_a_value_no_union_member_accepts_is_one_issue(tmp_path: Path, cfg: str) -> None:
+    text = """
+        resources:
+          web:
+            type: multi-container-workload
+            properties:
+              resources: {cpu: 0.25, memory: 512}
+              containers:
+                - name: web
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+                  environment:
+                    - {name: MAP, value: {a: 1}}
+                    - {name: LIST, value: [1]}
+        """
+    assert config_issues(tmp_path, text) == [
+        f"{cfg}:10:34: resources.web.properties.containers[0].environment[0].value: wrong type (a mapping): "
+        "expected a string, an integer, a number or a boolean",
+        f"{cfg}:11:35: resources.web.properties.containers[0].environment[1].value: wrong type (a list): "
+        "expected a string, an integer, a number or a boolean",
+    ]
+
+
 def test_resource_name_must_be_alphanumeric(tmp_path: Path, cfg: str) -> None:
     text = """
         resources:
@@ -1293,7 +1328,7 @@ def test_custom_artifact_handler_format(tmp_path: Path, cfg: str) -> None:
     assert config_issues(tmp_path, text) == [
         f"{cfg}:9:20: resources.fn.properties.packaging.properties.handler: Handler property of lambda "
         "function "
-        "fn has invalid format. (hint: Handler must be in shape {{filePath}}:{{handlerFunction}})"
+        "fn has invalid format. (hint: write it as <file path>:<function name>, e.g. handler.py:handler)"
     ]
 
 

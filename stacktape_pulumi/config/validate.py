@@ -45,10 +45,47 @@ def issues_from_validation(exc: ValidationError, data: Any, source: SourceMap,
                            prefix: KeyPath = (), root: Any = None) -> list[ConfigIssue]:
     """Located issues for every pydantic error (deduplicated, stable order)."""
     issues: dict[tuple[str, str], ConfigIssue] = {}
-    for err in exc.errors(include_url=False):
-        issue = _issue(err, data, source, prefix, root)
+    errors = exc.errors(include_url=False)
+    # One issue per value that no member of a plain union accepted, not one per member.
+    by_value: dict[tuple[int | str, ...], list[ErrorDetails]] = {}
+    for err in errors:
+        if _is_union_member_type_error(err, data):
+            by_value.setdefault(tuple(err["loc"])[:-1], []).append(err)
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc[:-1] in by_value and err in by_value[loc[:-1]]:
+            if err is not by_value[loc[:-1]][0]:
+                continue
+            issue = _union_type_issue(by_value[loc[:-1]], data, source, prefix)
+        else:
+            issue = _issue(err, data, source, prefix, root)
         issues.setdefault((issue.path, issue.message), issue)
     return sorted(issues.values(), key=ConfigIssue.sort_key)
+
+
+# What each pydantic type error expected, in words (the Python-only `is_instance_of`, e.g. an Output, has none).
+_EXPECTED = {
+    "string_type": "a string", "int_type": "an integer", "int_parsing": "an integer", "int_from_float": "an integer",
+    "float_type": "a number", "float_parsing": "a number", "bool_type": "a boolean", "bool_parsing": "a boolean",
+    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+}
+
+
+def _is_union_member_type_error(err: ErrorDetails, data: Any) -> bool:
+    """A type error whose last location element is a union member's tag (`str`, `int`, ...), not a key."""
+    loc = tuple(err["loc"])
+    if not loc or not isinstance(loc[-1], str) or not (err["type"] in _EXPECTED or err["type"] == "is_instance_of"):
+        return False
+    value = _resolve(data, data_path(data, loc[:-1]))
+    return not (isinstance(value, dict) and loc[-1] in value)
+
+
+def _union_type_issue(errors: list[ErrorDetails], data: Any, source: SourceMap, prefix: KeyPath) -> ConfigIssue:
+    path = data_path(data, tuple(errors[0]["loc"])[:-1])
+    value = _resolve(data, path)
+    expected = list(dict.fromkeys(_EXPECTED[e["type"]] for e in errors if e["type"] in _EXPECTED))
+    wanted = ", ".join(expected[:-1]) + f" or {expected[-1]}" if len(expected) > 1 else "".join(expected)
+    return source.issue((*prefix, *path), f"wrong type ({_type_name(value)}): expected {wanted or 'another type'}")
 
 
 def _allowed_from_literal(err: ErrorDetails) -> str | None:
@@ -80,8 +117,9 @@ def _issue(err: ErrorDetails, data: Any, source: SourceMap, prefix: KeyPath, roo
         discriminator = str(ctx.get("discriminator", "type")).strip("'")
         tag = ctx.get("tag")
         if kind == "union_tag_not_found" or tag is None:
+            tags = tags or _union_tags(root, loc)
             return source.issue(full, f"missing required key '{discriminator}'",
-                                f"allowed values: {', '.join(tags)}", at_key=True)
+                                f"allowed values: {', '.join(tags)}" if tags else None, at_key=True)
         close = get_close_matches(str(tag), tags, n=1)
         hint = f"did you mean '{close[0]}'?" if close else None
         return source.issue((*full, discriminator),
@@ -170,6 +208,20 @@ def _step(current: Any, elem: int | str) -> Any:
     if len(options) > 1 or (options and get_origin(options[0]) in (list, dict)):
         return None
     return current
+
+
+def _union_tags(root: Any, loc: tuple[int | str, ...]) -> list[str]:
+    """The `type` values of the union members that validate the value at `loc` (for a missing `type`)."""
+    current: Any = root
+    for elem in loc:
+        current = _step(current, elem)
+        if current is None:
+            return []
+    tags: list[str] = []
+    for option in _unwrap(current):
+        if isinstance(option, type) and issubclass(option, BaseModel) and "type" in option.model_fields:
+            tags += [str(tag) for tag in get_args(_unwrap(option.model_fields["type"].annotation)[0])]
+    return tags
 
 
 def _allowed_keys(err: ErrorDetails, root: Any) -> list[str]:

@@ -297,7 +297,7 @@ class FunctionProps(ResourceAccessProps):
                 problems.add(
                     f"Handler property of lambda function {name} has invalid format.",
                     (*where, "handler"),
-                    hint="Handler must be in shape {{filePath}}:{{handlerFunction}}",
+                    hint="write it as <file path>:<function name>, e.g. handler.py:handler",
                 )
         if self.runtime is None:
             problems.add(
