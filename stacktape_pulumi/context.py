@@ -4,6 +4,10 @@ The YAML path creates one `StackContext` from `stackConfig`; Python users get a 
 per Pulumi program (kept in a contextvar, so offline runs in one process never share it).
 """
 
+# Annotations stay unevaluated: naming AWS SDK classes in them would import those services'
+# modules (hundreds of ms) for every `validate`, which never builds anything.
+from __future__ import annotations
+
 import contextvars
 import json
 from collections.abc import Callable

@@ -22,7 +22,9 @@ from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.config.validate import issues_from_validation
 from stacktape_pulumi.directives.local import LocalContext, resolve_local
 from stacktape_pulumi.errors import ConfigError, ConfigIssue
+from stacktape_pulumi.images.checks import packaging_issues
 from stacktape_pulumi.stack import build_problems, check_references, creation_order, find_references
+from stacktape_pulumi.support import PACKAGING_TYPES, RESOURCE_TYPES, WORKLOAD_EVENT_TYPES
 
 DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "us-east-1"
@@ -100,18 +102,13 @@ def _instance_type_issues(resources: dict[str, Any], path: KeyPath, source: Sour
 
 def unsupported_features(data: dict[str, Any], source: SourceMap) -> list[ConfigIssue]:
     """Valid reference config this version cannot build yet, located (so `validate` says so too)."""
-    import stacktape_pulumi.components  # noqa: F401  (registers builders and handlers)
-    from stacktape_pulumi.components.packaging import IMAGE_BUILDERS, packaging_issues
-    from stacktape_pulumi.components.wiring import EVENT_HANDLERS
-    from stacktape_pulumi.stack import COMPONENT_BUILDERS
-
     issues: list[ConfigIssue] = []
     for name, resource in (data.get("resources") or {}).items():
         rtype = resource.get("type")
         base = ("resources", name)
-        if rtype not in COMPONENT_BUILDERS:
+        if rtype not in RESOURCE_TYPES:
             issues.append(source.issue((*base, "type"), f"resource type '{rtype}' is not supported yet; supported: "
-                                       f"{', '.join(sorted(COMPONENT_BUILDERS))}"))
+                                       f"{', '.join(sorted(RESOURCE_TYPES))}"))
             continue
         if rtype != "multi-container-workload":
             continue
@@ -125,12 +122,12 @@ def unsupported_features(data: dict[str, Any], source: SourceMap) -> list[Config
             if found is None:
                 issues.append(source.issue((*cpath, "packaging", "type"),
                                            f"packaging type '{ptype}' is not supported yet; supported: "
-                                           f"{', '.join(sorted(IMAGE_BUILDERS))}"))
+                                           f"{', '.join(sorted(PACKAGING_TYPES))}"))
             issues += [source.issue((*cpath, "packaging", *i.path), i.message, i.hint) for i in found or []]
             for ei, event in enumerate(container.get("events") or []):
                 etype = event.get("type")
-                if etype not in EVENT_HANDLERS:
+                if etype not in WORKLOAD_EVENT_TYPES:
                     issues.append(source.issue((*cpath, "events", ei, "type"),
                                                f"event type '{etype}' is not supported yet; supported: "
-                                               f"{', '.join(sorted(EVENT_HANDLERS))}"))
+                                               f"{', '.join(sorted(WORKLOAD_EVENT_TYPES))}"))
     return issues

@@ -75,7 +75,7 @@ def resource_check(resource_type: str) -> Callable[[ResourceCheck], ResourceChec
 
 def build_problems(config: Any, source: SourceMap) -> list[ConfigIssue]:
     """Located issues from every registered resource check."""
-    import stacktape_pulumi.components  # noqa: F401  (registers the checks)
+    import stacktape_pulumi.rules  # noqa: F401  (registers the checks)
 
     issues = []
     for name, resource in config.resources.items():
@@ -110,7 +110,7 @@ def ordering_rule(fn: OrderingRule) -> OrderingRule:
 
 def ordering_edges(resources: dict[str, Any], refs: list[Reference]) -> list[Reference]:
     """The edges of every ordering rule that keep the reference graph acyclic."""
-    import stacktape_pulumi.components  # noqa: F401  (registers the rules)
+    import stacktape_pulumi.rules  # noqa: F401  (registers the rules)
 
     graph: dict[str, set[str]] = {}
     for ref in refs:

@@ -94,10 +94,13 @@ def test_stack_tags_reach_every_taggable_resource(preview: Any) -> None:
 def test_valid_but_unbuilt_features_are_located_errors(config_errors: Callable[[str], list[str]],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """`validate` refuses what the build cannot do yet, at the node that asks for it."""
-    from stacktape_pulumi.components import packaging, wiring
+    from stacktape_pulumi import project
+    from stacktape_pulumi.images import checks
 
-    monkeypatch.setattr(packaging, "IMAGE_BUILDERS", {"prebuilt-image": packaging.IMAGE_BUILDERS["prebuilt-image"]})
-    monkeypatch.setattr(wiring, "EVENT_HANDLERS", {"workload-internal": wiring.EVENT_HANDLERS["workload-internal"]})
+    # As if this version built only prebuilt images and workload-internal events.
+    monkeypatch.setattr(project, "PACKAGING_TYPES", ("prebuilt-image",))
+    monkeypatch.setattr(checks, "PACKAGING_TYPES", ("prebuilt-image",))
+    monkeypatch.setattr(project, "WORKLOAD_EVENT_TYPES", ("workload-internal",))
     text = "resources:" + workload("back").replace(
         "packaging: {type: prebuilt-image, properties: {image: 'nginx:1.27'}}",
         "packaging: {type: custom-dockerfile, properties: {buildContextPath: .}}\n"

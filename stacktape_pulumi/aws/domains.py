@@ -5,13 +5,11 @@ the HTTP API gateway and the application load balancer.
 """
 
 import re
-from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.config.models.shared import DomainConfiguration
-from stacktape_pulumi.stack import BuildProblem
 
 # Public suffixes of two labels: under them the registrable domain has three (`example.co.uk`).
 TWO_LABEL_SUFFIXES = frozenset({
@@ -31,19 +29,6 @@ def hosted_zone_name(domain: str) -> str:
 def domain_key(domain: str) -> str:
     """A domain as a logical-name part: `api.example.com` → `api-example-com`."""
     return re.sub(r"[^a-z0-9]+", "-", domain.lower()).strip("-")
-
-
-def certificate_problems(domains: Sequence[DomainConfiguration], path: tuple[str | int, ...]) -> list[BuildProblem]:
-    """Domains that need a certificate but can get none: no own certificate and no DNS records to validate one."""
-    return [
-        BuildProblem((*path, index, "disableDnsRecordCreation"),
-                     f"custom domain {domain.domainName} sets disableDnsRecordCreation but no customCertificateArn: "
-                     "without DNS records in Route 53 the ACM certificate cannot be validated",
-                     hint="set customCertificateArn to a certificate you validated yourself, or remove "
-                          "disableDnsRecordCreation")
-        for index, domain in enumerate(domains)
-        if domain.disableDnsRecordCreation and not domain.customCertificateArn
-    ]
 
 
 class CustomDomain:

@@ -3,6 +3,10 @@
 AWS: EC2 VPC, subnets, internet gateway, route tables, NAT gateways, Elastic IPs.
 """
 
+# Annotations stay unevaluated: naming AWS SDK classes in them would import those services'
+# modules (hundreds of ms) for every `validate`, which never builds anything.
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 

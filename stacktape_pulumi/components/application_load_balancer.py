@@ -12,13 +12,13 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.args import ApplicationLoadBalancerArgs
-from stacktape_pulumi.aws.domains import CustomDomain, certificate_problems
+from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.components.args import validate_args
-from stacktape_pulumi.components.http_api_gateway import cdn_and_alarm_problems
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
 from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+from stacktape_pulumi.rules.load_balancer import cidr, load_balancer_problems
+from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "ApplicationLoadBalancer"
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -70,11 +70,6 @@ def default_listener_port(props: ApplicationLoadBalancerProps) -> int:
     return 443 if props.customDomains else 80
 
 
-def cidr(ip: str) -> str:
-    """A whitelist entry as a CIDR: a bare address becomes a /32 (IPv4) or /128 (IPv6) network."""
-    return str(ipaddress.ip_network(ip.strip(), strict=False))
-
-
 def main_listener(plans: list[ListenerPlan]) -> ListenerPlan:
     """The listener the `url` param points at: the first HTTPS one, else the first."""
     return next((plan for plan in plans if plan.protocol == "HTTPS"), plans[0])
@@ -84,39 +79,6 @@ def url(protocol: str, host: str, port: int) -> str:
     """`<scheme>://<host>`, with `:<port>` unless it is the scheme's default."""
     suffix = "" if DEFAULT_PORTS.get(protocol) == port else f":{port}"
     return f"{protocol.lower()}://{host}{suffix}"
-
-
-@resource_check("application-load-balancer")
-def load_balancer_problems(name: str, props: ApplicationLoadBalancerProps | None) -> list[BuildProblem]:
-    """What a load balancer's config asks for that this version (or AWS) cannot build."""
-    if props is None:
-        return []
-    problems = cdn_and_alarm_problems(props.cdn, props.alarms, "load balancer")
-    domain_certificates = not props.listeners
-    for index, listener in enumerate(props.listeners or []):
-        path = ("listeners", index)
-        if listener.protocol == "HTTPS" and not listener.customCertificateArns:
-            domain_certificates = True
-            if not props.customDomains:
-                problems.append(BuildProblem(
-                    (*path, "protocol"),
-                    f"HTTPS listener {listener.port} of load balancer {name} has no certificate",
-                    hint="set customCertificateArns on the listener, or customDomains on the load balancer"))
-        redirect = listener.defaultAction.properties if listener.defaultAction else None
-        if listener.protocol == "HTTPS" and redirect is not None and redirect.protocol == "HTTP":
-            problems.append(BuildProblem(
-                (*path, "defaultAction", "properties", "protocol"),
-                f"listener {listener.port} cannot redirect HTTPS to HTTP", hint="use protocol HTTPS"))
-        for ip_index, ip in enumerate(listener.whitelistIps or []):
-            try:
-                cidr(ip)
-            except ValueError:
-                problems.append(BuildProblem(
-                    (*path, "whitelistIps", ip_index), f"'{ip}' is not an IP address or CIDR block",
-                    hint="for example 203.0.113.7 or 203.0.113.0/24"))
-    if domain_certificates:
-        problems += certificate_problems(props.customDomains or [], ("customDomains",))
-    return problems
 
 
 # ---- the component ----------------------------------------------------------------------

@@ -17,7 +17,6 @@ from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.args import validate_args
 from stacktape_pulumi.config.models.bucket import (
-    BUCKET_TYPE,
     S3_CORS_METHODS,
     AbortIncompleteMultipartUpload,
     BucketCorsConfig,
@@ -30,7 +29,8 @@ from stacktape_pulumi.config.models.bucket import (
 )
 from stacktape_pulumi.connect import runtime_values, with_principal
 from stacktape_pulumi.context import StackContext, current_context
-from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+from stacktape_pulumi.rules.bucket import bucket_problems
+from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "Bucket"
 NAME_LIMIT = 63
@@ -106,22 +106,6 @@ def lifecycle_rule(index: int, rule: LifecycleRule) -> LifecycleRuleArgs:
                 days_after_initiation=rule.properties.daysAfterInitiation))
     return LifecycleRuleArgs(id=f"{rule.type}-{index}", status="Enabled",
                              filter=lifecycle_filter(props.prefix, tags), **args)
-
-
-@resource_check(BUCKET_TYPE)
-def bucket_problems(name: str, props: BucketProps | None) -> list[BuildProblem]:
-    """What a bucket's config asks for that this version cannot build."""
-    problems: list[BuildProblem] = []
-    if props is None:
-        return problems
-    if props.directoryUpload is not None:
-        problems.append(BuildProblem(("directoryUpload",), "directoryUpload is not supported yet", at_key=True,
-                                     hint="upload files with pulumi_aws.s3.BucketObjectv2, or `aws s3 sync` after "
-                                          "`pulumi up`"))
-    if props.cdn is not None and props.cdn.enabled:
-        problems.append(BuildProblem(("cdn",), "cdn is not supported yet", at_key=True,
-                                     hint="put CloudFront in front of the bucket with pulumi_aws.cloudfront"))
-    return problems
 
 
 # ---- the component ----------------------------------------------------------------------

@@ -23,7 +23,8 @@ from stacktape_pulumi.connect import resolve_connections, runtime_values
 from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
-from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+from stacktape_pulumi.rules.function import function_problems
+from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "Function"
 DEFAULT_MEMORY = 1024
@@ -84,34 +85,6 @@ def merge_environment(packaged: Mapping[str, str], user: Mapping[str, Any]) -> d
     if NODE_OPTIONS in packaged and isinstance(user.get(NODE_OPTIONS), str):
         merged[NODE_OPTIONS] = f"{user[NODE_OPTIONS]} {packaged[NODE_OPTIONS]}".strip()
     return merged
-
-
-@resource_check("function")
-def function_problems(name: str, props: FunctionProps | None) -> list[BuildProblem]:
-    """What a function's config asks for that this version cannot build (or AWS would refuse)."""
-    if props is None:
-        return []
-    problems: list[BuildProblem] = []
-    unsupported: list[tuple[str, bool, str]] = [
-        ("deployment", props.deployment is not None,
-         "gradual deployments of functions (CodeDeploy traffic shifting) are not supported yet"),
-        ("alarms", bool(props.alarms), "alarms are not supported yet"),
-        ("cdn", props.cdn is not None and props.cdn.enabled, "cdn is not supported yet"),
-        ("volumeMounts", bool(props.volumeMounts), "volumeMounts are not supported yet"),
-    ]
-    for key, present, message in unsupported:
-        if present:
-            problems.append(BuildProblem((key,), message, at_key=True))
-    if props.logging is not None and props.logging.logForwarding is not None:
-        problems.append(BuildProblem(("logging", "logForwarding"), "log forwarding is not supported yet",
-                                     at_key=True))
-    reserved, provisioned = props.reservedConcurrency, props.provisionedConcurrency
-    if reserved is not None and provisioned is not None and provisioned > reserved:
-        problems.append(BuildProblem(
-            ("provisionedConcurrency",),
-            f"provisionedConcurrency {provisioned} is more than reservedConcurrency {reserved}",
-            hint="Lambda cannot keep more instances warm than the function may run at once"))
-    return problems
 
 
 # ---- events -----------------------------------------------------------------------------

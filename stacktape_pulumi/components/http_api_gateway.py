@@ -14,14 +14,15 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.args import HttpApiGatewayArgs
-from stacktape_pulumi.aws.domains import CustomDomain, certificate_problems
+from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.args import validate_args
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
-from stacktape_pulumi.config.models.shared import Authorizer, CdnConfiguration, CognitoAuthorizer, CorsConfig
+from stacktape_pulumi.config.models.shared import Authorizer, CognitoAuthorizer, CorsConfig
 from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.stack import BuildProblem, raise_build_problems, resource_check
+from stacktape_pulumi.rules.gateway import gateway_problems
+from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "HttpApiGateway"
 DEFAULT_LOG_RETENTION_DAYS = 30
@@ -86,38 +87,6 @@ def cors_methods(allowed: Sequence[str] | None, route_methods: Sequence[str] | N
 def lambda_invoke_uri(region: str, function_arn: str) -> str:
     """The URI API Gateway calls a Lambda function (or alias) through."""
     return f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
-
-
-def cdn_and_alarm_problems(cdn: CdnConfiguration | None, alarms: Sequence[Any] | None,
-                           target: str) -> list[BuildProblem]:
-    """`cdn` (enabled) and `alarms` of a gateway or load balancer: not built yet."""
-    problems: list[BuildProblem] = []
-    if cdn is not None and cdn.enabled:
-        problems.append(BuildProblem(("cdn",), "cdn is not supported yet", at_key=True,
-                                     hint=f"put CloudFront in front of the {target} with pulumi_aws.cloudfront"))
-    if alarms:
-        problems.append(BuildProblem(("alarms",), "alarms are not supported yet", at_key=True,
-                                     hint="create CloudWatch alarms with pulumi_aws.cloudwatch.MetricAlarm"))
-    return problems
-
-
-@resource_check("http-api-gateway")
-def gateway_problems(name: str, props: HttpApiGatewayProps | None) -> list[BuildProblem]:
-    """What a gateway's config asks for that this version cannot build."""
-    if props is None:
-        return []
-    problems = cdn_and_alarm_problems(props.cdn, props.alarms, "API")
-    if props.logging is not None and props.logging.logForwarding is not None:
-        problems.append(BuildProblem(("logging", "logForwarding"), "log forwarding is not supported yet",
-                                     at_key=True))
-    cors = props.cors
-    if cors is not None and cors.enabled and cors.allowCredentials and "*" in (cors.allowedOrigins or ["*"]):
-        problems.append(BuildProblem(
-            ("cors", "allowCredentials"),
-            "allowCredentials cannot be used with the origin '*' (API Gateway rejects it)",
-            hint="list the allowed origins in cors.allowedOrigins"))
-    problems += certificate_problems(props.customDomains or [], ("customDomains",))
-    return problems
 
 
 # ---- the component ----------------------------------------------------------------------

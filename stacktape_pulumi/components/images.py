@@ -9,7 +9,6 @@ task definition revision. `external-buildpack` images are built and pushed by th
 instead, run by a `command:local:Command` on the same terms (content-addressed tag, digest).
 """
 
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,22 +18,12 @@ import pulumi_aws as aws
 import pulumi_command as command
 import pulumi_docker_build as docker_build
 
-from stacktape_pulumi.components.packaging import (
-    REQUIRED_TOOLS,
-    ExternalTool,
-    ImageTarget,
-    PackagingIssue,
-    image_builder,
-    preflight,
-)
+from stacktape_pulumi.components.packaging import ImageTarget, image_builder
 from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.images.dockerfiles import OTHER_LANGUAGES, SUPPORTED_LANGUAGES, entry_parts, language_of
 from stacktape_pulumi.images.hashing import combine
 from stacktape_pulumi.images.pack import (
-    COMMAND_HINT,
-    COMMAND_NOT_SUPPORTED,
     KEEP_OUTPUT_SCRIPT,
     LOG_DIR,
     PASSWORD_ENV,
@@ -54,17 +43,7 @@ from stacktape_pulumi.images.plan import (
     nixpacks_plan,
 )
 
-REQUIRED_TOOLS["nixpacks"] = ExternalTool(
-    "nixpacks", "install it with `curl -sSL https://nixpacks.com/install.sh | bash` or `brew install nixpacks` "
-                "(https://nixpacks.com/docs/install)")
-REQUIRED_TOOLS["external-buildpack"] = ExternalTool(
-    "pack", "install the Cloud Native Buildpacks CLI with `brew install buildpacks/tap/pack` or from "
-            "https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/")
-
 _Plan = TypeVar("_Plan")
-
-# uv installs into Python 3.8 and newer; older versions are end of life.
-UNSUPPORTED_PYTHON_VERSIONS = (2.7, 3.6, 3.7)
 
 
 def portable_path(path: Path) -> str:
@@ -189,84 +168,3 @@ def _external_buildpack(ctx: StackContext, workload: str, container: Any, target
 # ---- validate-time checks ------------------------------------------------------------------
 
 
-def _is_directive(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("$")
-
-
-def _missing(config_dir: Path, value: Any, key: str, what: str, *, directory: bool = False) -> list[PackagingIssue]:
-    if not isinstance(value, str) or _is_directive(value):
-        return []
-    path = config_dir / value
-    if path.is_dir() if directory else path.is_file():
-        return []
-    return [PackagingIssue((key,), f"{what} '{value}' does not exist",
-                           f"paths are relative to the config file's directory ({config_dir})")]
-
-
-@preflight("stacktape-image-buildpack")
-def _check_buildpack(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
-    entry = props.get("entryfilePath")
-    if not isinstance(entry, str) or _is_directive(entry):
-        return []
-    path, _ = entry_parts(entry)
-    language = language_of(entry)
-    if language is None:
-        ext = os.path.splitext(path)[1].lower()
-        name = OTHER_LANGUAGES.get(ext, f"'{ext or path}'")
-        return [PackagingIssue(("entryfilePath",),
-                               f"{name} entry files are not supported by stacktape-image-buildpack yet; "
-                               f"supported: {SUPPORTED_LANGUAGES}",
-                               "use packaging type custom-dockerfile with your own Dockerfile")]
-    issues = _missing(config_dir, path, "entryfilePath", "entry file")
-    lsc = props.get("languageSpecificConfig") or {}
-    where = ("languageSpecificConfig",)
-    if language == "node":
-        if lsc.get("emitTsDecoratorMetadata"):
-            issues.append(PackagingIssue((*where, "emitTsDecoratorMetadata"),
-                                         "emitTsDecoratorMetadata is not supported yet (esbuild does not emit "
-                                         "decorator metadata)",
-                                         "compile with tsc in a custom-dockerfile packaging"))
-        if lsc.get("outputSourceMapsTo"):
-            issues.append(PackagingIssue((*where, "outputSourceMapsTo"),
-                                         "outputSourceMapsTo is not supported for images: the source maps stay in "
-                                         "the image, where `node --enable-source-maps` uses them"))
-        issues += [PackagingIssue((*where, *i.path), i.message, i.hint)
-                   for i in _missing(config_dir, lsc.get("tsConfigPath"), "tsConfigPath", "tsconfig")]
-    if language == "python":
-        if lsc.get("pythonVersion") in UNSUPPORTED_PYTHON_VERSIONS:
-            issues.append(PackagingIssue((*where, "pythonVersion"),
-                                         f"pythonVersion {lsc['pythonVersion']} is not supported by the image "
-                                         "buildpack; supported: 3.8 and newer"))
-        issues += [PackagingIssue((*where, *i.path), i.message, i.hint)
-                   for i in _missing(config_dir, lsc.get("packageManagerFile"), "packageManagerFile",
-                                     "package manager file")]
-    return issues
-
-
-@preflight("custom-dockerfile")
-def _check_custom_dockerfile(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
-    context = props.get("buildContextPath")
-    issues = _missing(config_dir, context, "buildContextPath", "build context directory", directory=True)
-    if issues or not isinstance(context, str) or _is_directive(context):
-        return issues
-    dockerfile = props.get("dockerfilePath") or "Dockerfile"
-    if not (config_dir / context / dockerfile).is_file():
-        key = "dockerfilePath" if props.get("dockerfilePath") else "buildContextPath"
-        issues.append(PackagingIssue((key,), f"Dockerfile '{dockerfile}' does not exist in '{context}'",
-                                     "dockerfilePath is relative to buildContextPath; default 'Dockerfile'"))
-    return issues
-
-
-@preflight("nixpacks")
-def _check_nixpacks(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
-    return _missing(config_dir, props.get("sourceDirectoryPath"), "sourceDirectoryPath", "source directory",
-                    directory=True)
-
-
-@preflight("external-buildpack")
-def _check_external_buildpack(props: Mapping[str, Any], config_dir: Path) -> list[PackagingIssue]:
-    issues = _missing(config_dir, props.get("sourceDirectoryPath"), "sourceDirectoryPath", "source directory",
-                      directory=True)
-    if props.get("command"):
-        issues.append(PackagingIssue(("command",), COMMAND_NOT_SUPPORTED, COMMAND_HINT))
-    return issues

@@ -6,7 +6,6 @@ AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue).
 """
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +17,13 @@ from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.iam import Statement
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.args import validate_args
-from stacktape_pulumi.config.loader import KeyPath
-from stacktape_pulumi.config.models.sns_topic import TOPIC_TYPE, SqsQueueSubscriptionProps
-from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueueProps
+from stacktape_pulumi.config.models.sns_topic import SqsQueueSubscriptionProps
+from stacktape_pulumi.config.models.sqs_queue import SqsQueueProps
 from stacktape_pulumi.connect import runtime_values, with_principal
 from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.stack import BuildProblem, ordering_rule, raise_build_problems, resource_check
+from stacktape_pulumi.rules.sqs_queue import queue_problems
+from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "SqsQueue"
 NAME_LIMIT = 80
@@ -57,34 +56,6 @@ def topic_statement(queue_arn: Any, topic_arn: Any) -> Statement:
     return with_principal(iam.statement(["sqs:SendMessage"], [queue_arn],
                                         condition={"ArnEquals": {"aws:SourceArn": topic_arn}}),
                           {"Service": "sns.amazonaws.com"})
-
-
-@resource_check(QUEUE_TYPE)
-def queue_problems(name: str, props: SqsQueueProps | None) -> list[BuildProblem]:
-    """What a queue's config asks for that this version cannot build."""
-    if props is None or not props.events:
-        return []
-    return [BuildProblem(("events",), "sqs-queue events (event-bus rules) are not supported yet", at_key=True,
-                         hint="create an EventBridge rule with pulumi_aws.cloudwatch.EventRule and EventTarget")]
-
-
-@ordering_rule
-def queues_after_their_sources(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
-    """A queue is created after its dead-letter queue and after the topics subscribing it."""
-    for name, resource in resources.items():
-        if not isinstance(resource, dict):
-            continue
-        props = resource.get("properties") or {}
-        if resource.get("type") == QUEUE_TYPE:
-            target = (props.get("redrivePolicy") or {}).get("targetSqsQueueName")
-            if isinstance(target, str) and target in resources:
-                yield name, target, ("resources", name, "properties", "redrivePolicy", "targetSqsQueueName")
-        elif resource.get("type") == TOPIC_TYPE:
-            for index, subscription in enumerate(props.get("subscriptions") or []):
-                queue = ((subscription or {}).get("properties") or {}).get("sqsQueueName")
-                if subscription.get("type") == QUEUE_TYPE and isinstance(queue, str) and queue in resources:
-                    yield queue, name, ("resources", name, "properties", "subscriptions", index, "properties",
-                                        "sqsQueueName")
 
 
 # ---- topic subscriptions requested before the queue exists ------------------------------

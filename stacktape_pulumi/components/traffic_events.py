@@ -5,7 +5,6 @@ Elastic Load Balancing v2 (target groups, listener rules), ECS (service registri
 balancers, Service Connect), EC2 (security-group ingress from source groups only).
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -25,12 +24,10 @@ from stacktape_pulumi.components.wiring import (
     forward_actions,
     workload_handler,
 )
-from stacktape_pulumi.config.loader import KeyPath
 from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
-from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
 from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.stack import BuildProblem, ordering_rule, resource_check
+from stacktape_pulumi.rules.traffic import TCP_HEALTH_CHECK
 
 WORKLOAD_TYPE = "multi-container-workload"
 CLOUD_MAP_TTL = 60
@@ -200,23 +197,6 @@ def listener_rule_conditions(props: ApplicationLoadBalancerIntegrationProps) -> 
     return conditions
 
 
-TCP_HEALTH_CHECK = ("loadBalancerHealthCheck.healthCheckProtocol TCP is for network load balancers; application "
-                    "load balancer target groups check over HTTP")
-
-
-@resource_check(WORKLOAD_TYPE)
-def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | None) -> list[BuildProblem]:
-    """Event settings AWS would reject: a TCP health check on an application load balancer target group."""
-    problems: list[BuildProblem] = []
-    for index, container in enumerate(props.containers if props is not None else []):
-        check = container.loadBalancerHealthCheck
-        uses_alb = any(event.type == "application-load-balancer" for event in container.events or [])
-        if uses_alb and check is not None and check.healthCheckProtocol == "TCP":
-            problems.append(BuildProblem(("containers", index, "loadBalancerHealthCheck", "healthCheckProtocol"),
-                                         TCP_HEALTH_CHECK, hint="remove healthCheckProtocol or set HTTP"))
-    return problems
-
-
 # ---- service-connect --------------------------------------------------------------------
 
 @event_handler("service-connect")
@@ -265,21 +245,3 @@ def service_connect_clients(workload: Any, wiring: ServiceWiring) -> None:
         wiring.depends_on += [server.service for server in servers if server is not workload]
 
 
-@ordering_rule
-def clients_after_services(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
-    """Workloads exposing no Service Connect port are created after every workload that exposes one."""
-    servers: dict[str, KeyPath] = {}
-    workloads: list[str] = []
-    for name, resource in resources.items():
-        if not isinstance(resource, dict) or resource.get("type") != WORKLOAD_TYPE:
-            continue
-        workloads.append(name)
-        props = resource.get("properties") or {}
-        for ci, container in enumerate(props.get("containers") or []):
-            for ei, event in enumerate(container.get("events") or []):
-                if isinstance(event, dict) and event.get("type") == "service-connect":
-                    servers.setdefault(name, ("resources", name, "properties", "containers", ci, "events", ei))
-    for client in workloads:
-        if client not in servers:
-            for server, path in servers.items():
-                yield client, server, path
