@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from stacktape_pulumi import connect
+from stacktape_pulumi.config.container_checks import check_containers
 from stacktape_pulumi.config.loader import KeyPath, SourceMap
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.config.models.function import (
@@ -138,6 +139,7 @@ class _StackChecker:
     def _workload(self, name: str, workload: MultiContainerWorkload, base: KeyPath) -> None:
         props = workload.properties
         self._connect_to(name, WORKLOAD_TYPE, props.connectTo, base)
+        self.issues += check_containers(name, props, base, self.source)
         for index, container in enumerate(props.containers):
             cpath = (*base, "containers", index)
             for mount_index, mount in enumerate(container.volumeMounts or []):
