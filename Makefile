@@ -25,7 +25,7 @@ preview: $(VENV)/.installed
 	$(BIN)/stacktape-pulumi preview $(EXAMPLE)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check stacktape_pulumi tests programs
+	$(BIN)/ruff check stacktape_pulumi tests programs bench tools
 	$(BIN)/mypy
 
 test: lint
