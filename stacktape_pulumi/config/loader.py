@@ -14,7 +14,7 @@ events measures the depth before anything is composed.
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -29,8 +29,9 @@ MAX_NODES = 200_000
 MAX_DEPTH = 200
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
+    """1-based line and column (a tuple: the loader makes one per node, and tuples are cheap to make)."""
+
     line: int
     col: int
 
@@ -105,16 +106,18 @@ def _compose(loader: _Loader, text: str) -> Node | None:
     """
     if not _LIBYAML:
         return loader.get_single_node()
-    depth = 0
+    # The root collection is level 0 here, as in `_Builder.build`.
+    depth = -1
+    starts, ends = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
+            kind = type(event)
+            if kind in starts:
                 depth += 1
-                # The root collection is level 0 here as in `_Builder.build`.
-                if depth - 1 > MAX_DEPTH:
+                if depth > MAX_DEPTH:
                     mark = event.start_mark
                     raise _TooDeep(Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1))
-            elif isinstance(event, yaml.CollectionEndEvent):
+            elif kind in ends:
                 depth -= 1
         return loader.get_single_node()
     except yaml.YAMLError:
