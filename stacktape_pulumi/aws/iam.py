@@ -6,6 +6,8 @@ from typing import Any
 
 import pulumi
 
+from stacktape_pulumi.aws.json_output import json_output
+
 Statement = dict[str, Any]
 
 
@@ -20,8 +22,7 @@ def assume_role_policy(*services: str) -> str:
 
 def policy_document(statements: Sequence[Statement]) -> pulumi.Output[str]:
     """A policy document JSON string; statements may contain Outputs (ARNs) anywhere."""
-    doc = {"Version": "2012-10-17", "Statement": list(statements)}
-    return pulumi.Output.from_input(doc).apply(lambda d: json.dumps(d, sort_keys=False))
+    return json_output({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def statement(actions: Sequence[str], resources: Sequence[Any], *, effect: str = "Allow",

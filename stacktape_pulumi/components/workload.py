@@ -4,7 +4,6 @@ AWS: ECS (cluster, task definition, service), IAM (task role, execution-role pol
 EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
 """
 
-import json
 from typing import Any
 
 import pulumi
@@ -13,6 +12,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import MultiContainerWorkloadArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
+from stacktape_pulumi.aws.json_output import json_output
 from stacktape_pulumi.components.args import validate_args
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
 from stacktape_pulumi.components.packaging import ImageTarget, image_uri
@@ -267,8 +267,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
                 task_role_arn=self.task_role.arn,
                 runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                     operating_system_family="LINUX", cpu_architecture=self._ec2.cpu_architecture),
-                container_definitions=pulumi.Output.from_input(definitions).apply(
-                    lambda defs: json.dumps(defs, separators=(",", ":"))),
+                container_definitions=json_output(definitions, separators=(",", ":")),
                 tags=self._tags, opts=self._child())
         return aws.ecs.TaskDefinition(
             f"{self._name}-task-definition",
@@ -281,8 +280,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
             task_role_arn=self.task_role.arn,
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture=architecture),
-            container_definitions=pulumi.Output.from_input(definitions).apply(
-                lambda defs: json.dumps(defs, separators=(",", ":"))),
+            container_definitions=json_output(definitions, separators=(",", ":")),
             tags=self._tags, opts=self._child())
 
     def _wire_events(self) -> ServiceWiring:
