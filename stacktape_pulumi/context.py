@@ -20,7 +20,7 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
-from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork
+from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 
@@ -42,7 +42,11 @@ class StackSettings:
 
     tags: dict[str, str] = field(default_factory=dict)
     reuse_vpc_id: str | None = None
+    # `<project>-<stage>` of another stack whose VPC (created by this tool) the stack joins.
+    reuse_vpc_of_stack: str | None = None
     nat_zones: int = 2
+    # Create the private subnets with the VPC (the YAML path knows whether a workload needs them);
+    # otherwise the first workload that asks creates them.
     private_subnets: bool = False
     # Relative paths in the config (build contexts, entry files) resolve against this; default: cwd.
     base_dir: Path | None = None
@@ -106,14 +110,13 @@ class StackContext:
         if self._network is None:
             settings = NetworkSettings(
                 reuse_vpc_id=self.settings.reuse_vpc_id,
+                reuse_vpc_of_stack=self.settings.reuse_vpc_of_stack,
                 nat_zones=self.settings.nat_zones,
-                private_subnets=private_subnets or self.settings.private_subnets,
+                private_subnets=self.settings.private_subnets,
             )
-            self._network = StackNetwork(f"{self.stack_name}-network", settings, self.tags)
-        elif private_subnets and not self._network.private_subnet_ids and not self.settings.reuse_vpc_id:
-            raise StacktapeError(
-                "the stack network was created without private subnets; create the StackContext with "
-                "StackSettings(private_subnets=True) before the first workload")
+            self._network = StackNetwork(network_name(self.stack_name), settings, self.tags)
+        if private_subnets:
+            self._network.ensure_private_subnets()
         return self._network
 
     def execution_role(self) -> aws.iam.Role:

@@ -231,24 +231,30 @@ def _visit(name: str, deps: dict[str, list[Reference]], state: dict[str, int], s
     return None
 
 
-def stack_settings(config: Any) -> StackSettings:
-    """`stackConfig` → the settings shared resources are created with."""
-    stack_config = getattr(config, "stackConfig", None)
+def stack_config_settings(stack_config: Any) -> StackSettings:
+    """`stackConfig` (tags, VPC reuse, NAT) → settings; the YAML path adds what the resources imply."""
     tags = {t.name: str(t.value) for t in (getattr(stack_config, "tags", None) or [])}
     vpc = getattr(stack_config, "vpc", None)
     reuse = getattr(vpc, "reuseVpc", None) if vpc else None
     nat = getattr(vpc, "nat", None) if vpc else None
-    private = any(getattr(getattr(r, "properties", None), "usePrivateSubnetsWithNAT", False)
-                  for r in config.resources.values())
+    of_stack = f"{reuse.projectName}-{reuse.stage}" if reuse and reuse.projectName and reuse.stage else None
     return StackSettings(
         tags=tags,
         reuse_vpc_id=getattr(reuse, "vpcId", None) if reuse else None,
+        reuse_vpc_of_stack=of_stack,
         nat_zones=(getattr(nat, "availabilityZones", None) or 2) if nat else 2,
-        private_subnets=bool(private),
-        service_connect=any(event.type == "service-connect" for _, event in _events(config)),
-        http_api_methods=_http_api_methods(config),
-        test_listener_ports=_test_listener_ports(config),
     )
+
+
+def stack_settings(config: Any) -> StackSettings:
+    """A whole config → the settings shared resources are created with."""
+    settings = stack_config_settings(getattr(config, "stackConfig", None))
+    settings.private_subnets = any(getattr(getattr(r, "properties", None), "usePrivateSubnetsWithNAT", False)
+                                   for r in config.resources.values())
+    settings.service_connect = any(event.type == "service-connect" for _, event in _events(config))
+    settings.http_api_methods = _http_api_methods(config)
+    settings.test_listener_ports = _test_listener_ports(config)
+    return settings
 
 
 def _events(config: Any) -> Iterator[tuple[str, Any]]:

@@ -5,6 +5,7 @@ caller types against and what the provider schema is inferred from; a YAML key t
 cover fails the conversion loudly.
 """
 
+import json
 from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import cache
@@ -114,16 +115,39 @@ def shared_provider() -> StacktapeProvider:
     return create_provider()
 
 
-def provider_door(loaded: LoadedConfig) -> Recording:
-    """Every resource built through the provider's `construct`, with inputs as the engine sends them."""
+def provider_door(loaded: LoadedConfig, spelled_out: Mapping[str, Mapping[str, Any]] | None = None) -> Recording:
+    """Every resource built through the provider's `construct`, as the engine would drive it.
+
+    Inputs arrive as the engine sends them, and the provider makes its stack context itself, the
+    way it does under `pulumi up`: from the stack config `stacktape:stackConfig` (the YAML's
+    `stackConfig`), with relative paths resolved against the working directory (run this from the
+    config's directory). `spelled_out` adds properties per resource (what YAML derives from other
+    resources and a provider caller writes out).
+    """
     provider = shared_provider()
+    provider.stack_context = provider._shared_context
+    provider._contexts.clear()  # one context per Pulumi stack; each offline run is a new one
+    config = {"aws:region": loaded.region}
+    if loaded.data.get("stackConfig") is not None:
+        config["stacktape:stackConfig"] = json.dumps(loaded.data["stackConfig"])
 
-    def build(name: str, spec: ComponentSpec, ctx: StackContext) -> None:
-        provider.stack_context = lambda: ctx
-        inputs = over_the_wire(provider_inputs(properties(loaded, name), spec))
-        provider.construct(name, spec.token, inputs, pulumi.ResourceOptions())
+    def program() -> None:
+        for name in loaded.order:
+            spec = spec_of(loaded.config.resources[name].type)
+            props = _merged(properties(loaded, name), (spelled_out or {}).get(name, {}))
+            inputs = over_the_wire(provider_inputs(props, spec))
+            provider.construct(name, spec.token, inputs, pulumi.ResourceOptions())
 
-    return run_stack(loaded, build)
+    return run_offline(program, project=loaded.config.serviceName or "stacktape", stack=loaded.stage,
+                       config=config, world=CannedWorld(region=loaded.region))
+
+
+def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        merged[key] = _merged(old, value) if isinstance(old, Mapping) and isinstance(value, Mapping) else value
+    return merged
 
 
 def example_files(root: Path) -> list[Path]:

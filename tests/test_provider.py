@@ -192,15 +192,73 @@ def _example_params() -> list[Any]:
     return [pytest.param(path, id=path.stem) for path in example_files(ROOT)]
 
 
+# What YAML derives from other resources and a provider caller writes out: each construct sees its own
+# inputs and the components built before it. A gateway's CORS methods default to its routes' methods
+# (routes come later: written out as `cors.allowedMethods`); a gradual deployment's test listener is
+# added to the load balancer's default listeners (written out as `listeners`).
+SPELLED_OUT: dict[str, dict[str, dict[str, Any]]] = {
+    "function-http-api": {"api": {"cors": {"allowedMethods": ["GET", "OPTIONS"]}}},
+    "canary-deployment": {"lb": {"listeners": [{"port": 80, "protocol": "HTTP"}, {"port": 8080, "protocol": "HTTP"}]}},
+}
+
+
 @pytest.mark.parametrize("example", _example_params())
-def test_construct_matches_the_yaml_and_python_paths(example: Path) -> None:
+def test_construct_matches_the_yaml_and_python_paths(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # From the config's directory, as a program next to its sources: relative paths mean the same in every door.
+    monkeypatch.chdir(example.parent)
     loaded = load_config(example)
     from_yaml = preview_config(loaded).to_json()["resources"]
     from_python = python_door(loaded).to_json()["resources"]
-    from_provider = provider_door(loaded).to_json()["resources"]
+    from_provider = provider_door(loaded, SPELLED_OUT.get(example.stem)).to_json()["resources"]
     assert from_yaml, example
     assert from_python == from_yaml
     assert from_provider == from_yaml
+
+
+def test_provider_gateway_cors_methods_default_to_any(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = ROOT / "programs" / "examples" / "function-http-api.yml"
+    monkeypatch.chdir(example.parent)
+    loaded = load_config(example)
+    from_yaml = {r["urn"]: r for r in preview_config(loaded).to_json()["resources"]}
+    from_provider = {r["urn"]: r for r in provider_door(loaded).to_json()["resources"]}
+    differ = [urn for urn in from_yaml if from_yaml[urn] != from_provider.get(urn)]
+    assert differ == ["urn:pulumi:dev::stacktape::stacktape:index:HttpApiGateway$aws:apigatewayv2/api:Api::api-api"]
+    assert from_yaml[differ[0]]["inputs"]["corsConfiguration"]["allowMethods"] == ["GET", "OPTIONS"]
+    assert from_provider[differ[0]]["inputs"]["corsConfiguration"]["allowMethods"] == ["*"]
+
+
+def test_provider_test_listener_must_be_written_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = ROOT / "programs" / "examples" / "canary-deployment.yml"
+    monkeypatch.chdir(example.parent)
+    with pytest.raises(InputPropertiesError) as raised:
+        provider_door(load_config(example))
+    assert str(raised.value).startswith(
+        "MultiContainerWorkload 'web': test traffic needs a listener on port 8080 of load balancer 'lb' "
+        "(ApplicationLoadBalancer 'lb' has no listener on port 8080; listener ports: 80); give the load balancer a "
+        "listener on that port")
+
+
+def test_provider_stack_config_comes_from_the_stack_config() -> None:
+    tags = {"name": "team", "value": "payments"}
+    with pytest.raises(InputPropertiesError, match=re.escape(
+            "provider config 'stacktape:stackConfig': tags[0].nam: unknown key 'nam' (hint: did you mean 'name'?)")):
+        _construct_with_config(_minimal_workload(), {"tags": [{"nam": "team", "value": "payments"}]})
+    rec = _construct_with_config(_minimal_workload(), {"tags": [tags], "vpc": {"reuseVpc": {"vpcId": "vpc-0abc"}}})
+    assert rec.by_type("aws:ec2/vpc:Vpc") == []
+    assert rec.one("aws:ecs/cluster:Cluster").inputs["tags"]["team"] == "payments"
+    with pytest.raises(InputPropertiesError, match="outputs: a program exports its own outputs"):
+        _construct_with_config(_minimal_workload(), {"outputs": [{"name": "x", "value": "y"}]})
+
+
+def _construct_with_config(inputs: dict[str, Any], stack_config: dict[str, Any]) -> Recording:
+    provider = shared_provider()
+
+    def program() -> None:
+        provider.stack_context = provider._shared_context
+        provider._contexts.clear()
+        provider.construct("api", WORKLOAD, inputs, pulumi.ResourceOptions())
+
+    return run_offline(program, config={"stacktape:stackConfig": json.dumps(stack_config)})
 
 
 def test_integers_may_arrive_as_whole_floats() -> None:
@@ -243,6 +301,17 @@ def test_unknown_keys_are_rejected_on_every_component(token: str, inputs: dict[s
     paths = {error["property_path"]: error["reason"] for error in raised.value.errors or []}
     assert list(paths) == [path]
     assert paths[path].startswith(reason)
+
+
+def test_lists_of_enum_values_arrive_as_values() -> None:
+    # The SDK's input mapping treats a list of enum references as a list of objects (each "GET" became {}).
+    rec = _construct({"cors": {"enabled": True, "allowedMethods": ["GET", "OPTIONS"]}}, name="gw",
+                     token="stacktape:index:HttpApiGateway")
+    assert rec.one("aws:apigatewayv2/api:Api").inputs["corsConfiguration"]["allowMethods"] == ["GET", "OPTIONS"]
+    with pytest.raises(InputPropertiesError, match=re.escape(
+            "HttpApiGateway 'gw': cors.allowedMethods[0]: invalid value 'FETCH'; allowed values: 'GET'")):
+        _construct({"cors": {"enabled": True, "allowedMethods": ["FETCH"]}}, name="gw",
+                   token="stacktape:index:HttpApiGateway")
 
 
 def test_unknown_keys_stop_before_the_sdk_maps_inputs(monkeypatch: pytest.MonkeyPatch) -> None:

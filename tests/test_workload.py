@@ -10,6 +10,9 @@ from botocore.validate import ParamValidator
 from stacktape_pulumi import MultiContainerWorkload
 from stacktape_pulumi.components.args import ArgsError
 from stacktape_pulumi.engine import Recording, run_offline
+from stacktape_pulumi.engine.canned import DEFAULT_VPC_ID, CannedWorld
+from stacktape_pulumi.offline import preview_config
+from stacktape_pulumi.project import load_config
 
 ACCOUNT = "123456789012"
 STACK_TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
@@ -314,6 +317,55 @@ def test_reuse_vpc_looks_up_subnets_and_creates_no_network(preview: Any) -> None
     assert sg.inputs["vpcId"] == "vpc-0abc"
     subnets = rec.one("aws:ecs/service:Service").inputs["networkConfiguration"]["subnets"]
     assert len(subnets) == 3 and all(s.startswith("subnet-") for s in subnets) and len(set(subnets)) == 3
+
+
+class _InvokeLog(CannedWorld):
+    """The canned world, keeping every invoke's token and arguments."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def invoke(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append((token, args))
+        return super().invoke(token, args)
+
+
+def test_reuse_vpc_of_another_stack_finds_it_by_its_name_tag(write_config: Any, preview: Any) -> None:
+    world = _InvokeLog()
+    rec = preview_config(load_config(write_config(
+        "stackConfig:\n  vpc:\n    reuseVpc: {projectName: shop, stage: prod}\n" + SINGLE)), world=world)
+    assert rec.by_type("aws:ec2/vpc:Vpc") == [] and rec.by_type("aws:ec2/subnet:Subnet") == []
+    assert [args for token, args in world.calls if token == "aws:ec2/getVpc:getVpc"] == [
+        {"filters": [{"name": "tag:Name", "values": ["shop-prod-network"]}]}]
+    # The VPC the lookup found (the canned world's) is the one the workload joins.
+    assert rec.one("aws:ec2/securityGroup:SecurityGroup", "api-sg").inputs["vpcId"] == DEFAULT_VPC_ID
+    # This tool names its own stack network (and tags its VPC) the way the lookup expects.
+    own = preview(SINGLE)
+    assert own.one("aws:ec2/vpc:Vpc").inputs["tags"]["Name"] == "stacktape-dev-network"
+
+
+def test_private_subnets_come_with_the_first_workload_that_asks() -> None:
+    # Python (and provider) callers build one component at a time: a workload in private subnets after a
+    # public one gets them then, with their NAT gateways, and waits for their routes.
+    private = {**PYTHON_ARGS, "use_private_subnets_with_nat": True}
+
+    def program() -> None:
+        MultiContainerWorkload("front", PYTHON_ARGS)
+        MultiContainerWorkload("worker", private)
+
+    rec = run_offline(program)
+    assert len(rec.by_type("aws:ec2/natGateway:NatGateway")) == 2
+    private_subnets = {s.urn for s in rec.by_type("aws:ec2/subnet:Subnet") if "-private-subnet-" in s.name}
+    public_subnets = {s.urn for s in rec.by_type("aws:ec2/subnet:Subnet") if "-public-subnet-" in s.name}
+    worker = rec.one("aws:ecs/service:Service", "worker-service")
+    assert len(private_subnets) == 3
+    assert set(worker.property_dependencies["networkConfiguration"]) & (private_subnets | public_subnets) == \
+        private_subnets
+    routes = {r.urn for r in rec.by_type("aws:ec2/route:Route") if "-private-route-" in r.name}
+    assert len(routes) == 3 and routes <= set(worker.dependencies)
+    front = rec.one("aws:ecs/service:Service", "front-service")
+    assert not routes & set(front.dependencies)
 
 
 def test_remote_sessions_and_iam_role_statements(preview: Any) -> None:

@@ -27,11 +27,22 @@ def nat_index(subnet_index: int, nat_count: int) -> int:
 
 @dataclass(frozen=True)
 class NetworkSettings:
-    """How the stack gets its VPC: `reuse_vpc_id` wins; `nat_zones` NAT gateways when private subnets exist."""
+    """How the stack gets its VPC: reused (by ID, or the VPC of another stack) or its own.
+
+    An own VPC gets `nat_zones` NAT gateways and the private subnets when the first workload
+    asks for them, or at once with `private_subnets`.
+    """
 
     reuse_vpc_id: str | None = None
+    reuse_vpc_of_stack: str | None = None
+    """`<project>-<stage>`: the VPC this tool created for that stack (found by its Name tag)."""
     nat_zones: int = 2
     private_subnets: bool = False
+
+
+def network_name(stack_name: str) -> str:
+    """The logical name (and the VPC's Name tag) of a stack's network."""
+    return f"{stack_name}-network"
 
 
 def _pick(index: int) -> Callable[[list[str]], str]:
@@ -59,33 +70,41 @@ class StackNetwork(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("stacktape:index:StackNetwork", name, None, opts)
         self.ready = []
-        if settings.reuse_vpc_id:
-            self._reuse(settings.reuse_vpc_id)
+        self._name = name
+        self._settings = settings
+        self._tags = tags
+        self._reused = bool(settings.reuse_vpc_id or settings.reuse_vpc_of_stack)
+        if self._reused:
+            self._reuse(settings)
         else:
-            self._create(name, settings, tags)
-        self.register_outputs({
-            "vpcId": self.vpc_id,
-            "publicSubnetIds": self.public_subnet_ids,
-            "privateSubnetIds": self.private_subnet_ids,
-        })
+            self._create(name, tags)
+            if settings.private_subnets:
+                self._create_private()
+        # The private subnets may come later (the first workload asking creates them): not an output.
+        self.register_outputs({"vpcId": self.vpc_id, "publicSubnetIds": self.public_subnet_ids})
 
-    def _reuse(self, vpc_id: str) -> None:
+    def _reuse(self, settings: NetworkSettings) -> None:
         invoke_opts = pulumi.InvokeOptions(parent=self)
-        vpc = aws.ec2.get_vpc_output(id=vpc_id, opts=invoke_opts)
+        if settings.reuse_vpc_id:
+            vpc = aws.ec2.get_vpc_output(id=settings.reuse_vpc_id, opts=invoke_opts)
+        else:
+            vpc = aws.ec2.get_vpc_output(filters=[aws.ec2.GetVpcFilterArgs(
+                name="tag:Name", values=[network_name(str(settings.reuse_vpc_of_stack))])], opts=invoke_opts)
+        vpc_id = vpc.id
         self.vpc_id = vpc.id
         self.cidr_block = vpc.cidr_block
 
         def lookup(public: bool) -> list[pulumi.Output[str]]:
-            found = aws.ec2.get_subnets_output(filters=[
-                aws.ec2.GetSubnetsFilterArgs(name="vpc-id", values=[vpc_id]),
+            found = aws.ec2.get_subnets_output(filters=vpc_id.apply(lambda known: [
+                aws.ec2.GetSubnetsFilterArgs(name="vpc-id", values=[known]),
                 aws.ec2.GetSubnetsFilterArgs(name="map-public-ip-on-launch", values=["true" if public else "false"]),
-            ], opts=invoke_opts)
+            ]), opts=invoke_opts)
             return [found.ids.apply(_pick(i)) for i in range(3)]
 
         self.public_subnet_ids = lookup(True)
         self.private_subnet_ids = lookup(False)
 
-    def _create(self, name: str, settings: NetworkSettings, tags: dict[str, str]) -> None:
+    def _create(self, name: str, tags: dict[str, str]) -> None:
         child = pulumi.ResourceOptions(parent=self)
         azs = aws.get_availability_zones_output(state="available", opts=pulumi.InvokeOptions(parent=self))
         vpc = aws.ec2.Vpc(f"{name}-vpc", cidr_block=VPC_CIDR, enable_dns_hostnames=True,
@@ -109,10 +128,15 @@ class StackNetwork(pulumi.ComponentResource):
             self.public_subnet_ids.append(subnet.id)
             self.ready += [route, assoc]
         self.private_subnet_ids = []
-        if not settings.private_subnets:
-            return
+        self._vpc, self._igw, self._azs, self._public_subnets = vpc, igw, azs, public_subnets
+
+    def _create_private(self) -> None:
+        """Private subnets (one per zone) behind `nat_zones` NAT gateways in the public subnets."""
+        name, tags, vpc, igw, azs = self._name, self._tags, self._vpc, self._igw, self._azs
+        child = pulumi.ResourceOptions(parent=self)
+        public_subnets = self._public_subnets
         nats: list[aws.ec2.NatGateway] = []
-        for n in range(settings.nat_zones):
+        for n in range(self._settings.nat_zones):
             eip = aws.ec2.Eip(f"{name}-nat-eip-{n}", domain="vpc", tags=tags, opts=child)
             nats.append(aws.ec2.NatGateway(f"{name}-nat-{n}", allocation_id=eip.id,
                                            subnet_id=public_subnets[n].id, tags=tags,
@@ -131,8 +155,16 @@ class StackNetwork(pulumi.ComponentResource):
             self.private_subnet_ids.append(subnet.id)
             self.ready += [route, assoc]
 
+    def ensure_private_subnets(self) -> None:
+        """Create the private subnets and their NAT gateways, unless they exist (or the VPC is reused)."""
+        if not self._reused and not self.private_subnet_ids:
+            self._create_private()
+
     def subnets(self, private: bool) -> list[pulumi.Output[str]]:
         """Subnets for tasks: private (behind NAT) or public."""
-        return self.private_subnet_ids if private else self.public_subnet_ids
+        if private:
+            self.ensure_private_subnets()
+            return self.private_subnet_ids
+        return self.public_subnet_ids
 
 

@@ -33,7 +33,9 @@ def _field_keys(model: type[BaseModel]) -> dict[str, tuple[str, Any]]:
     for name, field in model.model_fields.items():
         yaml_key = field.alias or name
         py_name = python_name(yaml_key)
-        for spelling in (yaml_key, py_name, camel(py_name)):
+        # `snake(yaml_key)` too: `use_private_subnets_with_nat` is what Python hands write for a key
+        # whose args field keeps its YAML spelling (`usePrivateSubnetsWithNAT`, see `python_name`).
+        for spelling in (yaml_key, py_name, camel(py_name), snake(yaml_key)):
             keys.setdefault(spelling, (yaml_key, field.annotation))
     return keys
 

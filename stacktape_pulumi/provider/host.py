@@ -17,14 +17,18 @@ from typing import Any
 import pulumi
 from pulumi.errors import InputPropertiesError
 from pulumi.provider import main as provider_main
+from pulumi.provider.experimental.analyzer import PropertyDefinition
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
 from pulumi.provider.server import ComponentInitError
 
-from stacktape_pulumi.context import StackContext, use_context
+from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.config.models.root import StackConfig
+from stacktape_pulumi.context import StackContext, StackSettings, use_context
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.provider.inputs import check_inputs
 from stacktape_pulumi.schema.registry import PACKAGE, PROVIDER_SCHEMA_PATH, hosting
+from stacktape_pulumi.stack import stack_config_settings
 
 DISTRIBUTION = "stacktape-pulumi"
 SCHEMA_PATH = PROVIDER_SCHEMA_PATH
@@ -54,7 +58,11 @@ class StacktapeProvider(ComponentProvider):
         definition = self._component_defs.get(component)
         if definition is not None:
             inputs = check_inputs(component, name, inputs, definition.inputs, self._type_defs)
-        restore = use_context(self.stack_context())
+        try:
+            context = self.stack_context()
+        except StacktapeError as exc:  # a bad `stacktape:stackConfig`
+            raise InputPropertiesError(str(exc)) from None
+        restore = use_context(context)
         try:
             return super().construct(name, resource_type, inputs, options)
         except ComponentInitError as exc:
@@ -65,12 +73,51 @@ class StacktapeProvider(ComponentProvider):
         finally:
             restore()
 
+    def map_input_properties(self, inputs: pulumi.Inputs, properties: dict[str, PropertyDefinition],
+                             mapping: dict[str, str], component_name: str, property_path: str) -> pulumi.Inputs:
+        """The SDK's mapping, except for lists and maps of enum values, which it maps item by item as objects.
+
+        (Each `"GET"` of `cors.allowedMethods` would arrive as `{}`.) Those keep their plain values,
+        which the components' validation checks against the enum like any other value.
+        """
+        mapped = dict(super().map_input_properties(inputs, properties, mapping, component_name, property_path))
+        for schema_name, prop in properties.items():
+            value = inputs.get(schema_name) if isinstance(inputs, dict) else None
+            element = prop.items if isinstance(value, list) else prop.additional_properties \
+                if isinstance(value, dict) else None
+            if element is not None and element.ref and self._is_enum(element):
+                mapped[mapping[schema_name]] = value
+        return mapped
+
+    def _is_enum(self, prop: PropertyDefinition) -> bool:
+        type_def = self.get_type_definition(prop)
+        return (type_def is not None and bool(type_def.enum)) or prop.ref in self._external_enum_types
+
     def _shared_context(self) -> StackContext:
         # One program's components share one context: its VPC, namespace, repository and params.
         key = (pulumi.get_project(), pulumi.get_stack())
         if key not in self._contexts:
-            self._contexts[key] = StackContext()
+            self._contexts[key] = StackContext(provider_settings())
         return self._contexts[key]
+
+
+def provider_settings() -> StackSettings:
+    """The stack's `stacktape:stackConfig` config (the YAML's `stackConfig`: tags, VPC reuse, NAT) as settings.
+
+    Checked like the YAML's: a misspelt key or a bad value is an error naming it.
+    """
+    raw = pulumi.Config(PACKAGE).get_object("stackConfig")
+    if raw is None:
+        return StackSettings()
+    where = f"{PACKAGE}:stackConfig"
+    if not isinstance(raw, dict):
+        raise StacktapeError(f"provider config '{where}': expected an object like the YAML's stackConfig, "
+                             f"got {type(raw).__name__}")
+    config = validate_args("provider config", where, raw, StackConfig)
+    if config.outputs:
+        raise StacktapeError(f"provider config '{where}': outputs: a program exports its own outputs "
+                             "(`outputs:` in Pulumi YAML, `export` in TypeScript); remove them here")
+    return stack_config_settings(config)
 
 
 def create_provider(stack_context: Callable[[], StackContext] | None = None) -> StacktapeProvider:
