@@ -10,12 +10,14 @@ What it measures, each against the issue's target:
 2. Generated configs of 20, 100 and 200 workloads x 3 containers: whole-process preview time and
    peak RSS (os.wait4's rusage of that child), growth ratio and per-workload marginal cost
    (linear when the marginal cost of 100->200 is within 25% of 20->100); target <= 1 GB.
-3. `validate` of the 200-workload config: in-process `load_config` and whole process; target <= 0.5 s.
+3. `validate` of the 200-workload config: `load_config` timed in a fresh process (this one holds the
+   graphs of the previews above), and the whole `stacktape-pulumi validate` process; target <= 0.5 s.
 
     python bench/bench.py             # full run, medians of 3 (5 in-process)
     python bench/bench.py --quick     # one example, sizes 2/4/8, one repetition: CI keeps it working
     python bench/bench.py --profile   # also cProfile the in-process preview of the largest config
     python bench/bench.py --replay FILE.json   # (internal) the floor: replay a `preview --json` document
+    python bench/bench.py --time-validate FILE # (internal) median load_config time of FILE
 """
 
 import argparse
