@@ -101,28 +101,35 @@ def _compose(loader: _Loader, text: str) -> Node | None:
 
     An error is raised as PyYAML's pure-Python loader words and places it: its messages say what
     was expected and found (libyaml's omit the alias or anchor name), and the text of an error
-    does not depend on how PyYAML was built. Parsing to events is iterative in both, and the
-    pure-Python composer only runs on a document already known to be at most `MAX_DEPTH` deep.
+    does not depend on how PyYAML was built (libyaml 0.2.6, for one, stops at 1,000 levels with
+    an error of its own). Parsing to events is iterative in both, and the pure-Python composer
+    only runs on a document already known to be at most `MAX_DEPTH` deep.
     """
     if not _LIBYAML:
         return loader.get_single_node()
+    try:
+        _check_depth(text, yaml.CSafeLoader)
+        return loader.get_single_node()
+    except yaml.YAMLError:
+        _check_depth(text, yaml.SafeLoader)
+        yaml.SafeLoader(text).get_single_node()
+        raise  # the pure-Python loader accepts what libyaml refused: libyaml's own error
+
+
+def _check_depth(text: str, parser: type[yaml.SafeLoader] | type[yaml.CSafeLoader]) -> None:
+    """Parse `text` to events; raise `_TooDeep` at the first collection nested past `MAX_DEPTH`."""
     # The root collection is level 0 here, as in `_Builder.build`.
     depth = -1
     starts, ends = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-            kind = type(event)
-            if kind in starts:
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise _TooDeep(Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1))
-            elif kind in ends:
-                depth -= 1
-        return loader.get_single_node()
-    except yaml.YAMLError:
-        yaml.SafeLoader(text).get_single_node()
-        raise  # the pure-Python loader accepts what libyaml refused: libyaml's own error
+    for event in yaml.parse(text, Loader=parser):
+        kind = type(event)
+        if kind in starts:
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise _TooDeep(Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1))
+        elif kind in ends:
+            depth -= 1
 
 
 def _mark(node: Node) -> Position:
