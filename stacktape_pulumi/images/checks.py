@@ -30,8 +30,6 @@ class PackagingIssue:
 
 # `fn(packaging properties as written, the config file's directory)`.
 Preflight = Callable[[Mapping[str, Any], Path], list[PackagingIssue]]
-
-
 PREFLIGHTS: dict[str, Preflight] = {}
 
 
@@ -59,15 +57,22 @@ class ExternalTool:
         return f"packaging type '{packaging_type}' needs the `{self.command}` CLI, which is not on PATH"
 
 
-REQUIRED_TOOLS: dict[str, ExternalTool] = {}
+REQUIRED_TOOLS: dict[str, ExternalTool] = {
+    "nixpacks": ExternalTool(
+        "nixpacks", "install it with `curl -sSL https://nixpacks.com/install.sh | bash` or `brew install nixpacks` "
+                    "(https://nixpacks.com/docs/install)"),
+    "external-buildpack": ExternalTool(
+        "pack", "install the Cloud Native Buildpacks CLI with `brew install buildpacks/tap/pack` or from "
+                "https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/"),
+}
 
 
 def packaging_issues(packaging_type: str, properties: Mapping[str, Any], config_dir: Path,
                      ) -> list[PackagingIssue] | None:
     """What `validate` reports for one container's packaging, at paths below `packaging`.
 
-    None when the type has no builder (the caller reports "not supported yet"), unless a
-    tool it needs is missing: then that, which is what the user can act on.
+    None when this version does not build the type (the caller reports "not supported yet"),
+    unless a tool it needs is missing: then that, which is what the user can act on.
     """
     tool = REQUIRED_TOOLS.get(packaging_type)
     if tool is not None and tool.missing():
@@ -77,16 +82,6 @@ def packaging_issues(packaging_type: str, properties: Mapping[str, Any], config_
     check = PREFLIGHTS.get(packaging_type)
     found = check(properties, config_dir) if check else []
     return [PackagingIssue(("properties", *issue.path), issue.message, issue.hint) for issue in found]
-
-
-REQUIRED_TOOLS["nixpacks"] = ExternalTool(
-    "nixpacks", "install it with `curl -sSL https://nixpacks.com/install.sh | bash` or `brew install nixpacks` "
-                "(https://nixpacks.com/docs/install)")
-
-
-REQUIRED_TOOLS["external-buildpack"] = ExternalTool(
-    "pack", "install the Cloud Native Buildpacks CLI with `brew install buildpacks/tap/pack` or from "
-            "https://buildpacks.io/docs/for-platform-operators/how-to/integrate-ci/pack/")
 
 
 # uv installs into Python 3.8 and newer; older versions are end of life.
