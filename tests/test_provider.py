@@ -405,6 +405,9 @@ def test_pulumi_yaml_program_mirrors_the_multi_container_example() -> None:
     # `${pulumi.stack}` is Pulumi YAML's `$Stage()`; everything else is the example's properties, as written.
     from_program = _interpolated(resource["properties"], example.stage)
     assert from_program == provider_inputs(example.data["resources"]["webApp"]["properties"], spec)
+    # The example's stackConfig is the stack's provider config.
+    stack_file = yaml.safe_load((PULUMI_YAML_PROGRAM.parent / f"Pulumi.{example.stage}.yaml").read_text())
+    assert stack_file["config"]["stacktape:stackConfig"] == example.data["stackConfig"]
 
 
 @pytest.mark.skipif(shutil.which("pulumi") is None, reason="the pulumi CLI is not installed here")
