@@ -29,7 +29,6 @@ from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.rules.traffic import TCP_HEALTH_CHECK
 
-WORKLOAD_TYPE = "multi-container-workload"
 CLOUD_MAP_TTL = 60
 # Target group defaults (the reference's): fast health checks and draining for small services.
 HEALTH_CHECK_PATH = "/"
