@@ -10,6 +10,8 @@ AWS: IAM (statements only; the caller puts them on its role), STS/region lookups
 `aws:ses` identity ARNs.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any

@@ -33,3 +33,16 @@ def test_validate_imports_no_component() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_a_preview_imports_only_the_aws_services_it_builds() -> None:
+    # Component annotations are postponed: a stack without buckets or functions never imports
+    # pulumi_aws.s3 (~0.25 s) or pulumi_aws.lambda_, which the bucket and function modules name.
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['preview', {str(EXAMPLE)!r}, '--json'])\n"
+              "loaded = sorted(m for m in ('s3', 'lambda_', 'dynamodb', 'apigatewayv2', 'ecs', 'ec2')\n"
+              "                if f'pulumi_aws.{m}._inputs' in sys.modules)\n"
+              "print(code, loaded, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "0 ['ec2', 'ecs']"

@@ -4,6 +4,8 @@ AWS: Route 53 (hosted zone lookup, records), ACM (certificates and their validat
 the HTTP API gateway and the application load balancer.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import re
 
 import pulumi

@@ -3,6 +3,8 @@
 No resources are created here; every function is table-tested.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import json
 from typing import Any
 

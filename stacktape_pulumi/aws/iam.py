@@ -1,5 +1,7 @@
 """IAM policy documents as plain JSON-able dicts, built from Outputs where ARNs are computed."""
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import json
 from collections.abc import Sequence
 from typing import Any

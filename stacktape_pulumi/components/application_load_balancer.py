@@ -4,6 +4,8 @@ AWS: Elastic Load Balancing v2 (load balancer, listeners, listener certificates)
 balancer's security group), ACM, Route 53.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import ipaddress
 from dataclasses import dataclass
 from typing import Any

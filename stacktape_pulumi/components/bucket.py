@@ -5,6 +5,8 @@ configuration, bucket policy, EventBridge notifications), STS (the account ID th
 the bucket name globally unique).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import hashlib
 import re
 from typing import Any
@@ -37,8 +39,6 @@ NAME_LIMIT = 63
 HASH_LENGTH = 7
 # Anonymous access granted by the public accessibility modes.
 PUBLIC_ACTIONS = {"public-read": ("s3:GetObject",), "public-read-write": ("s3:GetObject", "s3:PutObject")}
-LifecycleRuleArgs = aws.s3.BucketLifecycleConfigurationRuleArgs
-FilterArgs = aws.s3.BucketLifecycleConfigurationRuleFilterArgs
 
 
 # ---- pure decisions ---------------------------------------------------------------------
@@ -71,19 +71,21 @@ def cors_rules(cors: BucketCorsConfig) -> list[aws.s3.BucketCorsConfigurationCor
     return rules
 
 
-def lifecycle_filter(prefix: str | None, tags: dict[str, str]) -> FilterArgs:
+def lifecycle_filter(prefix: str | None, tags: dict[str, str]) -> aws.s3.BucketLifecycleConfigurationRuleFilterArgs:
     """S3's filter: one prefix or one tag alone, several conditions under `and`; empty for all objects."""
     if prefix is not None and not tags:
-        return FilterArgs(prefix=prefix)
+        return aws.s3.BucketLifecycleConfigurationRuleFilterArgs(prefix=prefix)
     if prefix is None and len(tags) == 1:
         ((key, value),) = tags.items()
-        return FilterArgs(tag=aws.s3.BucketLifecycleConfigurationRuleFilterTagArgs(key=key, value=value))
+        return aws.s3.BucketLifecycleConfigurationRuleFilterArgs(
+            tag=aws.s3.BucketLifecycleConfigurationRuleFilterTagArgs(key=key, value=value))
     if tags:
-        return FilterArgs(and_=aws.s3.BucketLifecycleConfigurationRuleFilterAndArgs(prefix=prefix, tags=tags))
-    return FilterArgs()
+        return aws.s3.BucketLifecycleConfigurationRuleFilterArgs(
+            and_=aws.s3.BucketLifecycleConfigurationRuleFilterAndArgs(prefix=prefix, tags=tags))
+    return aws.s3.BucketLifecycleConfigurationRuleFilterArgs()
 
 
-def lifecycle_rule(index: int, rule: LifecycleRule) -> LifecycleRuleArgs:
+def lifecycle_rule(index: int, rule: LifecycleRule) -> aws.s3.BucketLifecycleConfigurationRuleArgs:
     """One enabled S3 lifecycle rule, its id `<type>-<index>`."""
     props = rule.properties
     tags = {tag.key: tag.value for tag in props.tags or []}
@@ -104,7 +106,7 @@ def lifecycle_rule(index: int, rule: LifecycleRule) -> LifecycleRuleArgs:
         args["abort_incomplete_multipart_upload"] = (
             aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
                 days_after_initiation=rule.properties.daysAfterInitiation))
-    return LifecycleRuleArgs(id=f"{rule.type}-{index}", status="Enabled",
+    return aws.s3.BucketLifecycleConfigurationRuleArgs(id=f"{rule.type}-{index}", status="Enabled",
                              filter=lifecycle_filter(props.prefix, tags), **args)
 
 

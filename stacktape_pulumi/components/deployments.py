@@ -13,6 +13,8 @@ roles when it is done. Hook functions are ECS lifecycle hooks: ECS invokes them 
 `{"hookStatus": "SUCCEEDED" | "FAILED" | "IN_PROGRESS"}` (see docs/decisions.md).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from dataclasses import dataclass
 from typing import Any
 

@@ -4,6 +4,8 @@ AWS: DynamoDB (table), Application Auto Scaling (scalable targets and target-tra
 for provisioned capacity).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from typing import Any
 
 import pulumi
@@ -22,8 +24,6 @@ from stacktape_pulumi.context import StackContext, current_context
 KIND = "DynamoDbTable"
 NAME_LIMIT = 255
 ATTRIBUTE_TYPES = {"string": "S", "number": "N", "binary": "B"}
-TrackingArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
-MetricArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
 
 
 # ---- pure decisions ---------------------------------------------------------------------
@@ -153,7 +153,14 @@ class DynamoDbTable(pulumi.ComponentResource):
             policy_type="TargetTrackingScaling",
             resource_id=target.resource_id, scalable_dimension=target.scalable_dimension,
             service_namespace=target.service_namespace,
-            target_tracking_scaling_policy_configuration=TrackingArgs(
-                target_value=float(scaling.keepUtilizationUnder),
-                predefined_metric_specification=MetricArgs(predefined_metric_type=metric)),
+            target_tracking_scaling_policy_configuration=_target_tracking(float(scaling.keepUtilizationUnder), metric),
             opts=self._child())
+
+
+def _target_tracking(target: float,
+                     metric: str) -> aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs:
+    """Keep a predefined metric at `target` percent."""
+    scaling = aws.appautoscaling
+    specification = scaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
+    return scaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+        target_value=target, predefined_metric_specification=specification(predefined_metric_type=metric))

@@ -9,6 +9,8 @@ managed termination protection only guards instances that run tasks; Pulumi dele
 service first (it depends on the cluster association), so nothing is protected by then.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import base64
 import json
 from dataclasses import dataclass

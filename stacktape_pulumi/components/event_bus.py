@@ -3,6 +3,8 @@
 AWS: EventBridge (event bus, archive).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from typing import Any
 
 import pulumi

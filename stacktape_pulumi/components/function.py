@@ -5,6 +5,8 @@ permissions, event invoke config), IAM (role and inline policies), CloudWatch Lo
 (the function's security group when it joins the stack VPC).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -93,7 +95,7 @@ def merge_environment(packaged: Mapping[str, str], user: Mapping[str, Any]) -> d
 class FunctionEventSite:
     """Where a function event sits: the function component, the event model and its index."""
 
-    function: "Function"
+    function: Function
     event: Any
     index: int
 

@@ -5,6 +5,8 @@ group, attachment, listener rule), Lambda (invoke permissions scoped to the API 
 group). The other documented function event types are rejected by the config model.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import pulumi
 import pulumi_aws as aws
 

@@ -5,6 +5,8 @@ authorizers), CloudWatch Logs, ACM, Route 53, EC2 (the VPC link's security group
 (authorizer invoke permissions).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import json
 import re
 from collections.abc import Sequence

@@ -9,6 +9,8 @@ task definition revision. `external-buildpack` images are built and pushed by th
 instead, run by a `command:local:Command` on the same terms (content-addressed tag, digest).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar

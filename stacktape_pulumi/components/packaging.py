@@ -6,6 +6,8 @@ before building (files, options, external CLIs) is in `stacktape_pulumi.images.c
 types built are declared in `stacktape_pulumi.support` (a test keeps it equal to this registry).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any

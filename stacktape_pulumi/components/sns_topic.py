@@ -6,6 +6,8 @@ topic (so topics are created before the queues they deliver to).
 AWS: SNS (topic, subscriptions), Lambda (invoke permissions for SNS).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import json
 from typing import Any
 

@@ -5,6 +5,8 @@ that deliver to it: topics are built first and leave their requests with the sta
 AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 import json
 from dataclasses import dataclass
 from typing import Any

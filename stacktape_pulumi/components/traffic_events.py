@@ -5,6 +5,8 @@ Elastic Load Balancing v2 (target groups, listener rules), ECS (service registri
 balancers, Service Connect), EC2 (security-group ingress from source groups only).
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from typing import Any
 
 import pulumi

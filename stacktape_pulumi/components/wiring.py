@@ -6,6 +6,8 @@ from a source group, and resources the ECS service must wait for. The workload c
 applies the wiring generically; no event type is special-cased inside it.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any

@@ -4,6 +4,8 @@ AWS: ECS (cluster, task definition, service), IAM (task role, execution-role pol
 EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
 """
 
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
 from typing import Any
 
 import pulumi

@@ -8,6 +8,7 @@ process without leaking resources into each other.
 """
 
 import asyncio
+import atexit
 import contextvars
 import json
 from collections.abc import Callable
@@ -223,10 +224,28 @@ def run_offline(program: Callable[[], None], *, project: str = "stacktape", stac
 
 
 def _current_loop() -> asyncio.AbstractEventLoop | None:
+    """The caller's event loop (asyncio makes one in the main thread if none is set), closed at exit.
+
+    A loop asyncio made here is never closed by anyone else; left to the garbage collector at
+    interpreter exit it may find its self-pipe already gone and print "Exception ignored ...
+    Invalid file descriptor". Closing it from `atexit`, while everything still exists, is quiet.
+    """
     try:
-        return asyncio.get_event_loop_policy().get_event_loop()
+        loop = asyncio.get_event_loop_policy().get_event_loop()
     except RuntimeError:
         return None
+    if id(loop) not in _CLOSED_AT_EXIT:
+        _CLOSED_AT_EXIT.add(id(loop))
+        atexit.register(_close_if_idle, loop)
+    return loop
+
+
+_CLOSED_AT_EXIT: set[int] = set()
+
+
+def _close_if_idle(loop: asyncio.AbstractEventLoop) -> None:
+    if not loop.is_closed() and not loop.is_running():
+        loop.close()
 
 
 def _run(program: Callable[[], None], project: str, stack: str, config: dict[str, str],

@@ -80,8 +80,21 @@ def component_classes() -> dict[str, type[pulumi.ComponentResource]]:
         for value in vars(module).values():
             if (inspect.isclass(value) and issubclass(value, pulumi.ComponentResource)
                     and value.__module__ == module.__name__):
+                _evaluate_annotations(value)
                 found[value.__name__] = value
     return found
+
+
+def _evaluate_annotations(component: type[pulumi.ComponentResource]) -> None:
+    """Replace a component's postponed (string) annotations with the objects they name, once.
+
+    The component modules postpone them so that a process imports only the AWS services it
+    builds (see `stacktape_pulumi.components`); Pulumi's schema inference reads `__annotations__`
+    of the class and of its `__init__` as objects.
+    """
+    component.__annotations__ = inspect.get_annotations(component, eval_str=True)
+    init = component.__init__
+    init.__annotations__ = inspect.get_annotations(init, eval_str=True)
 
 
 def args_annotation(component: type[pulumi.ComponentResource]) -> Any:
