@@ -18,13 +18,13 @@ from stacktape_pulumi.aws.instances import (
 )
 from stacktape_pulumi.config.checks import check_function_packaging, check_stack
 from stacktape_pulumi.config.loader import KeyPath, SourceMap, load_yaml_file
-from stacktape_pulumi.config.models.root import StacktapeConfig
+from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES, StacktapeConfig
 from stacktape_pulumi.config.validate import issues_from_validation
 from stacktape_pulumi.directives.local import LocalContext, resolve_local
 from stacktape_pulumi.errors import ConfigError, ConfigIssue
 from stacktape_pulumi.images.checks import packaging_issues
 from stacktape_pulumi.stack import build_problems, check_references, creation_order, find_references
-from stacktape_pulumi.support import PACKAGING_TYPES, RESOURCE_TYPES, WORKLOAD_EVENT_TYPES
+from stacktape_pulumi.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
 
 DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "us-east-1"
@@ -106,9 +106,9 @@ def unsupported_features(data: dict[str, Any], source: SourceMap) -> list[Config
     for name, resource in (data.get("resources") or {}).items():
         rtype = resource.get("type")
         base = ("resources", name)
-        if rtype not in RESOURCE_TYPES:
+        if rtype not in SUPPORTED_RESOURCE_TYPES:
             issues.append(source.issue((*base, "type"), f"resource type '{rtype}' is not supported yet; supported: "
-                                       f"{', '.join(sorted(RESOURCE_TYPES))}"))
+                                       f"{', '.join(sorted(SUPPORTED_RESOURCE_TYPES))}"))
             continue
         if rtype != "multi-container-workload":
             continue

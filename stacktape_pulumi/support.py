@@ -3,21 +3,10 @@
 The components register their builders in registries (`components.COMPONENTS_BY_TYPE`,
 `components.packaging.IMAGE_BUILDERS`, `components.wiring.EVENT_HANDLERS`); importing them pulls
 in the AWS SDK's resource classes, seconds of work `validate` does not need. These lists say the
-same, and `tests/test_support.py` fails when they and the registries disagree.
+same, and `tests/test_support.py` fails when they and the registries disagree. (The resource
+types are the config model's `SUPPORTED_RESOURCE_TYPES`: every type the model accepts has a
+component.)
 """
-
-RESOURCE_TYPES = (
-    "multi-container-workload",
-    "http-api-gateway",
-    "application-load-balancer",
-    "function",
-    "bucket",
-    "dynamo-db-table",
-    "sqs-queue",
-    "sns-topic",
-    "event-bus",
-)
-"""Resource types with a component."""
 
 PACKAGING_TYPES = (
     "prebuilt-image",

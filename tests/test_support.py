@@ -7,13 +7,14 @@ from pathlib import Path
 from stacktape_pulumi.components import COMPONENTS_BY_TYPE
 from stacktape_pulumi.components.packaging import IMAGE_BUILDERS
 from stacktape_pulumi.components.wiring import EVENT_HANDLERS
-from stacktape_pulumi.support import PACKAGING_TYPES, RESOURCE_TYPES, WORKLOAD_EVENT_TYPES
+from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
+from stacktape_pulumi.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "programs" / "examples" / "multi-container.yml"
 
 
 def test_declared_resource_types_are_the_components() -> None:
-    assert sorted(RESOURCE_TYPES) == sorted(COMPONENTS_BY_TYPE)
+    assert sorted(SUPPORTED_RESOURCE_TYPES) == sorted(COMPONENTS_BY_TYPE)
 
 
 def test_declared_packaging_types_are_the_image_builders() -> None:

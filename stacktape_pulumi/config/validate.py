@@ -45,20 +45,16 @@ def issues_from_validation(exc: ValidationError, data: Any, source: SourceMap,
                            prefix: KeyPath = (), root: Any = None) -> list[ConfigIssue]:
     """Located issues for every pydantic error (deduplicated, stable order)."""
     issues: dict[tuple[str, str], ConfigIssue] = {}
-    errors = exc.errors(include_url=False)
     # One issue per value that no member of a plain union accepted, not one per member.
     by_value: dict[tuple[int | str, ...], list[ErrorDetails]] = {}
-    for err in errors:
+    for err in exc.errors(include_url=False):
         if _is_union_member_type_error(err, data):
             by_value.setdefault(tuple(err["loc"])[:-1], []).append(err)
-    for err in errors:
-        loc = tuple(err["loc"])
-        if loc[:-1] in by_value and err in by_value[loc[:-1]]:
-            if err is not by_value[loc[:-1]][0]:
-                continue
-            issue = _union_type_issue(by_value[loc[:-1]], data, source, prefix)
         else:
             issue = _issue(err, data, source, prefix, root)
+            issues.setdefault((issue.path, issue.message), issue)
+    for member_errors in by_value.values():
+        issue = _union_type_issue(member_errors, data, source, prefix)
         issues.setdefault((issue.path, issue.message), issue)
     return sorted(issues.values(), key=ConfigIssue.sort_key)
 

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from stacktape_pulumi.errors import StacktapeError
 
@@ -343,3 +344,23 @@ def walk(node: Node) -> Iterator[Directive]:
         yield node
         for arg in node.args:
             yield from walk(arg)
+
+
+def directives_in(value: Any) -> Iterator[Directive]:
+    """Every well-formed directive written as a string inside `value` (dict values and list items).
+
+    Malformed ones are skipped: validation reports them where they are written.
+    """
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from directives_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from directives_in(item)
+    elif isinstance(value, str):
+        try:
+            directive = parse(value)
+        except DirectiveSyntaxError:
+            return
+        if directive is not None:
+            yield directive

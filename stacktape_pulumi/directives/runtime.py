@@ -14,13 +14,21 @@ After `resolve_local`, the only directive strings left in a config are runtime o
 Resolution never looks up anything itself: the component supplies the callbacks.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
-from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, Literal, Node, parse, walk
+from stacktape_pulumi.directives.parser import (
+    Directive,
+    DirectiveSyntaxError,
+    Literal,
+    Node,
+    directives_in,
+    parse,
+    walk,
+)
 from stacktape_pulumi.directives.registry import FORMATTING, contains_runtime, heading, validate
 from stacktape_pulumi.directives.values import follow_path, format_template, path_error_message
 from stacktape_pulumi.errors import StacktapeError
@@ -63,32 +71,17 @@ SsmValueCallback = Callable[[SsmParamRef], pulumi.Output[str]]
 StackOutputCallback = Callable[[str, str], pulumi.Output[Any]]
 
 
-def _directive_strings(value: Any) -> Iterator[Directive]:
-    """Every well-formed directive in strings inside `value` (dict values and list items)."""
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _directive_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _directive_strings(item)
-    elif isinstance(value, str):
-        try:
-            directive = parse(value)
-        except DirectiveSyntaxError:
-            return
-        if directive is not None:
-            yield directive
 
 
 def find_runtime(value: Any) -> list[Directive]:
     """The runtime directive strings inside `value`, parsed, in document order."""
-    return [directive for directive in _directive_strings(value) if contains_runtime(directive)]
+    return [directive for directive in directives_in(value) if contains_runtime(directive)]
 
 
 def resource_references(value: Any) -> set[str]:
     """Names of the resources that `$ResourceParam` anywhere inside `value` refers to."""
     names: set[str] = set()
-    for directive in _directive_strings(value):
+    for directive in directives_in(value):
         for node in walk(directive):
             if node.name == "ResourceParam" and node.args and isinstance(first := node.args[0], Literal):
                 names.add(str(first.value))

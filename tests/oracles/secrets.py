@@ -39,15 +39,10 @@ class Plant:
     sentinels: dict[str, str] = field(default_factory=dict)  # sentinel → what it stands for
 
 
-def references(data: Any) -> tuple[dict[str, set[str | None]], set[str]]:
-    """Secrets (name → JSON keys, None = whole value) and SSM parameters a config's directives name."""
-    found = secret_references(data)
-    return found.secrets, found.parameters
-
-
 def planted_world(data: Any, region: str = "us-east-1") -> Plant:
     """A canned world answering every secret and parameter `data` references with sentinels."""
-    secrets, params = references(data)
+    found = secret_references(data)
+    secrets, params = found.secrets, found.parameters
     plant = Plant(CannedWorld(region=region))
     for name, keys in sorted(secrets.items()):
         json_keys = sorted(k for k in keys if k is not None)
