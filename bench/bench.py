@@ -340,8 +340,8 @@ def _inputs(recording: "Recording") -> dict[str, Any]:
 
 def in_process(path: Path, repeat: int) -> InProcess:
     """Warm, in this process: one preview's work against its two replays under the same monitor."""
-    from stacktape_pulumi.offline import preview_config
-    from stacktape_pulumi.project import load_config
+    from stacktape_pulumi.engine.preview import preview_config
+    from stacktape_pulumi.load import load_config
 
     loaded = load_config(path)
     recording = preview_config(loaded)  # warm-up: imports, caches
@@ -367,8 +367,8 @@ def scaling(sizes: list[int], repeat: int, work: Path) -> list[tuple[int, int, R
 
 def profile_preview(path: Path, top: int = 25) -> str:
     """cProfile of one warm in-process preview of `path`: where the time goes."""
-    from stacktape_pulumi.offline import preview_config
-    from stacktape_pulumi.project import load_config
+    from stacktape_pulumi.engine.preview import preview_config
+    from stacktape_pulumi.load import load_config
 
     preview_config(load_config(path))
     profiler = cProfile.Profile()
@@ -384,7 +384,7 @@ def profile_preview(path: Path, top: int = 25) -> str:
 
 def validate_seconds(config: Path, repeat: int) -> float:
     """Median of `load_config(config)` (all of `validate` but printing), warm, in this process."""
-    from stacktape_pulumi.project import load_config
+    from stacktape_pulumi.load import load_config
 
     load_config(config)
     return timed(lambda: load_config(config), repeat)

@@ -10,25 +10,26 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from stacktape_pulumi.components.context import StackContext, current_context, use_context
     from stacktape_pulumi.components.workload import MultiContainerWorkload
-    from stacktape_pulumi.context import StackContext, StackSettings, current_context, use_context
     from stacktape_pulumi.errors import ConfigError, ConfigIssue, StacktapeError
+    from stacktape_pulumi.load import LoadedConfig, load_config
+    from stacktape_pulumi.plan import StackSettings
     from stacktape_pulumi.program import deploy, inline_program
-    from stacktape_pulumi.project import LoadedConfig, load_config
 
 _EXPORTS = {
     "ConfigError": "stacktape_pulumi.errors",
     "ConfigIssue": "stacktape_pulumi.errors",
-    "LoadedConfig": "stacktape_pulumi.project",
+    "LoadedConfig": "stacktape_pulumi.load",
     "MultiContainerWorkload": "stacktape_pulumi.components.workload",
-    "StackContext": "stacktape_pulumi.context",
-    "StackSettings": "stacktape_pulumi.context",
+    "StackContext": "stacktape_pulumi.components.context",
+    "StackSettings": "stacktape_pulumi.plan",
     "StacktapeError": "stacktape_pulumi.errors",
-    "current_context": "stacktape_pulumi.context",
+    "current_context": "stacktape_pulumi.components.context",
     "deploy": "stacktape_pulumi.program",
     "inline_program": "stacktape_pulumi.program",
-    "load_config": "stacktape_pulumi.project",
-    "use_context": "stacktape_pulumi.context",
+    "load_config": "stacktape_pulumi.load",
+    "use_context": "stacktape_pulumi.components.context",
 }
 
 __all__ = [

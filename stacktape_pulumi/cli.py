@@ -129,15 +129,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    # Imported here so `--help` stays fast.
-    from stacktape_pulumi.images import generated_dockerfiles_note
-    from stacktape_pulumi.offline import preview_config
-    from stacktape_pulumi.project import load_config
+    # Imported here so `--help` stays fast; `validate` imports neither Pulumi nor the components.
+    from stacktape_pulumi.load import load_config
 
     try:
         loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
         if ns.command == "validate":
             return EXIT_OK
+        from stacktape_pulumi.engine.preview import preview_config
+
         recording = preview_config(loaded, project=ns.project)
     except ConfigError as exc:
         print(exc.render(), file=sys.stderr)
@@ -147,9 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     if ns.json:
         sys.stdout.write(recording.dumps())
-    else:
-        sys.stdout.write(render_tree(recording.to_json()))
-        sys.stdout.write(generated_dockerfiles_note(recording.to_json()))
+        return EXIT_OK
+    from stacktape_pulumi.images import generated_dockerfiles_note
+
+    sys.stdout.write(render_tree(recording.to_json()))
+    sys.stdout.write(generated_dockerfiles_note(recording.to_json()))
     return EXIT_OK
 
 

@@ -14,14 +14,16 @@ from __future__ import annotations  # see stacktape_pulumi/components/__init__.p
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws.iam import Statement, statement
-from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:  # the context imports the components package; the checks import this module
+    from stacktape_pulumi.components.context import StackContext
 
 SES_MACRO = "aws:ses"
 CONNECT_TO_MACROS = (SES_MACRO,)

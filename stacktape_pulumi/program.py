@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pulumi
 
-from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.components.build import build_stack
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.errors import ConfigError, StacktapeError
-from stacktape_pulumi.project import DEFAULT_REGION, load_config
-from stacktape_pulumi.stack import build_stack
+from stacktape_pulumi.load import DEFAULT_REGION, load_config
 
 
 def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -> StackContext:

@@ -16,15 +16,15 @@ import pulumi
 from google.protobuf import struct_pb2
 
 import stacktape_pulumi.args as generated
-from stacktape_pulumi.context import StackContext, use_context
+from stacktape_pulumi.components.context import StackContext, use_context
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
 from stacktape_pulumi.engine.sdk import deserialize_properties
-from stacktape_pulumi.project import LoadedConfig
+from stacktape_pulumi.load import LoadedConfig
+from stacktape_pulumi.plan import stack_settings
 from stacktape_pulumi.provider import StacktapeProvider, create_provider
 from stacktape_pulumi.schema.naming import camel, python_name
 from stacktape_pulumi.schema.registry import ComponentSpec, component_classes, component_specs
-from stacktape_pulumi.stack import stack_settings
 
 Rename = Callable[[str], str]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from stacktape_pulumi.engine import Recording
+from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.errors import ConfigError
-from stacktape_pulumi.offline import preview_config
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "programs" / "examples"

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 import stacktape_pulumi.args as generated
 import stacktape_pulumi.config.models as models_package
-from stacktape_pulumi.components.args import ArgsError, validate_args
+from stacktape_pulumi.components.base import ArgsError, validate_args
 from stacktape_pulumi.config.models.common import StrictModel
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
 from stacktape_pulumi.engine import run_offline

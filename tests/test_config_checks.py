@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from stacktape_pulumi.config.checks import check_stack
+from stacktape_pulumi.checks.cross_resource import check_stack
 from stacktape_pulumi.config.loader import load_yaml_file
 from stacktape_pulumi.config.models import StacktapeConfig
 from stacktape_pulumi.config.validate import issues_from_validation

@@ -14,7 +14,7 @@ from jsonschema.exceptions import ValidationError
 
 from stacktape_pulumi.cli import main
 from stacktape_pulumi.errors import ConfigError
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 from stacktape_pulumi.schema.config_schema import CONFIG_SCHEMA_PATH, DIALECT, config_schema, render_config_schema
 
 ROOT = Path(__file__).resolve().parent.parent

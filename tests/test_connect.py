@@ -11,12 +11,12 @@ from parliament import analyze_policy_string
 
 from stacktape_pulumi import connect
 from stacktape_pulumi.components.bucket import Bucket, bucket_name
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.workload import MultiContainerWorkload
 from stacktape_pulumi.connect import env_var_name, resolve_connections, split_words
-from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -284,7 +284,7 @@ def test_conditional_params_are_injected_only_when_registered(preview: Preview) 
 
 def test_connect_to_example_previews_with_exact_policies() -> None:
     loaded = load_config(Path(__file__).resolve().parent.parent / "programs" / "examples" / "connect-to.yml")
-    from stacktape_pulumi.offline import preview_config
+    from stacktape_pulumi.engine.preview import preview_config
 
     rec = preview_config(loaded)
     bucket = bucket_name("stacktape-dev", "photosBucket", ACCOUNT, REGION)

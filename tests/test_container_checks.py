@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from stacktape_pulumi.config.container_checks import is_image_reference
+from stacktape_pulumi.checks.containers import is_image_reference
 
 Errors = Callable[[str], list[str]]
 

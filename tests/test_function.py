@@ -14,9 +14,9 @@ from stacktape_pulumi.components.function import Function, destination_statement
 from stacktape_pulumi.components.function_events import integration_timeout_ms
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
+from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.offline import preview_config
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 from tests.lambda_support import esbuild_binary, make_wheel, offline_requirements, with_esbuild, write
 
 __all__ = ["esbuild_binary", "with_esbuild"]  # fixtures used below

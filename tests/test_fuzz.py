@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 
 from stacktape_pulumi import cli
 from stacktape_pulumi.errors import ConfigError
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seed directories, relative to the repository: copied with the tree above them that configs reach

@@ -8,7 +8,7 @@ import pulumi
 import pytest
 
 from stacktape_pulumi import MultiContainerWorkload, StackContext
-from stacktape_pulumi.components.args import ArgsError
+from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.components.http_api_gateway import (
     HttpApiGateway,
     access_log_format,

@@ -18,6 +18,7 @@ import pytest
 from stacktape_pulumi.cli import main as cli_main
 from stacktape_pulumi.engine import Recording
 from stacktape_pulumi.engine.canned import CannedWorld
+from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images import hashing
 from stacktape_pulumi.images.dockerfiles import BuildpackSpec, copy_groups, generate_dockerfile, language_of
@@ -25,8 +26,7 @@ from stacktape_pulumi.images.hashing import hash_context
 from stacktape_pulumi.images.ignore import IgnoreRules
 from stacktape_pulumi.images.pack import KEEP_OUTPUT_SCRIPT, gitignore_to_dockerignore, pack_digest, pack_plan
 from stacktape_pulumi.images.plan import buildpack_plan, dockerfile_plan, image_tag, nixpacks_config
-from stacktape_pulumi.offline import preview_config
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "programs" / "examples"

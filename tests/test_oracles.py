@@ -31,13 +31,13 @@ from oracles import secrets as secrets_oracle
 from oracles.allowlist import ALLOWED, KNOWN_DEFECT
 from oracles.secrets import Plant, planted_world, sentinel
 
-import stacktape_pulumi.offline
+import stacktape_pulumi.engine.preview
 from stacktape_pulumi import cli
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
+from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.errors import ConfigError, StacktapeError
-from stacktape_pulumi.offline import preview_config
-from stacktape_pulumi.project import LoadedConfig, load_config
+from stacktape_pulumi.load import LoadedConfig, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "programs" / "examples").glob("*.yml"))
@@ -92,7 +92,7 @@ def planted_preview(loaded: LoadedConfig, plant: Plant, transform: Transform | N
     recording: Recording | None = None
     error: BaseException | None = None
     # preview_config calls the engine through its module global: wrap that to add the transformation.
-    original: Callable[..., Recording] = getattr(stacktape_pulumi.offline, "run_offline")  # noqa: B009
+    original: Callable[..., Recording] = getattr(stacktape_pulumi.engine.preview, "run_offline")  # noqa: B009
 
     def with_transform(program: Callable[[], None], **kwargs: Any) -> Recording:
         def wrapped() -> None:
@@ -103,13 +103,13 @@ def planted_preview(loaded: LoadedConfig, plant: Plant, transform: Transform | N
 
     try:
         if transform is not None:
-            setattr(stacktape_pulumi.offline, "run_offline", with_transform)  # noqa: B010
+            setattr(stacktape_pulumi.engine.preview, "run_offline", with_transform)  # noqa: B010
         with redirect_stdout(out), redirect_stderr(err):
             recording = preview_config(loaded, world=plant.world)
     except Exception as exc:
         error = exc
     finally:
-        setattr(stacktape_pulumi.offline, "run_offline", original)  # noqa: B010
+        setattr(stacktape_pulumi.engine.preview, "run_offline", original)  # noqa: B010
         root.removeHandler(collect)
         root.setLevel(level)
     captured = {"logs": "\n".join(collect.lines), "stdout": out.getvalue(), "stderr": err.getvalue()}
@@ -156,7 +156,7 @@ def test_no_planted_secret_leaks(path: Path) -> None:
 def test_cli_preview_prints_no_planted_secret(path: Path, monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     plant = planted_world(load_config(path).data)
-    monkeypatch.setattr(stacktape_pulumi.offline, "CannedWorld", partial(
+    monkeypatch.setattr(stacktape_pulumi.engine.preview, "CannedWorld", partial(
         CannedWorld, secret_values=plant.world.secret_values, ssm_values=plant.world.ssm_values))
     for args in (["preview", str(path), "--json"], ["preview", str(path)]):
         assert cli.main(args) == 0

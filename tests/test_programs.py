@@ -11,8 +11,8 @@ import pytest
 
 from stacktape_pulumi import inline_program
 from stacktape_pulumi.engine import run_offline
-from stacktape_pulumi.offline import preview_config
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.engine.preview import preview_config
+from stacktape_pulumi.load import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "programs" / "examples").glob("*.yml"))

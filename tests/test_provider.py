@@ -19,10 +19,10 @@ from pulumi.errors import InputPropertiesError
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.engine import Recording, run_offline
-from stacktape_pulumi.offline import preview_config
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.engine.preview import preview_config
+from stacktape_pulumi.load import load_config
 from stacktape_pulumi.provider import SCHEMA_PATH, create_provider, package_version, render_schema, schema_document
 from stacktape_pulumi.schema.registry import PACKAGE, component_specs, hosting
 

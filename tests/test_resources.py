@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from stacktape_pulumi.components import Bucket, DynamoDbTable, EventBus, SnsTopic, SqsQueue
-from stacktape_pulumi.components.args import ArgsError
+from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.components.bucket import bucket_name
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.sqs_queue import fifo_name
-from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
 

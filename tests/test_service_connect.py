@@ -7,7 +7,7 @@ from typing import Any
 
 from stacktape_pulumi import MultiContainerWorkload, StackContext
 from stacktape_pulumi.engine import Recording, run_offline
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 from tests.traffic_support import INGRESS, SERVICE, SG, TAGS, canned, tree, workload_children
 
 NAMESPACE = "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"

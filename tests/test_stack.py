@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.load import load_config
 
 
 def workload(name: str, env: dict[str, str] | None = None) -> str:
@@ -94,8 +94,8 @@ def test_stack_tags_reach_every_taggable_resource(preview: Any) -> None:
 def test_valid_but_unbuilt_features_are_located_errors(config_errors: Callable[[str], list[str]],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """`validate` refuses what the build cannot do yet, at the node that asks for it."""
-    from stacktape_pulumi import project
-    from stacktape_pulumi.images import checks
+    from stacktape_pulumi import load as project
+    from stacktape_pulumi.checks import packaging as checks
 
     # As if this version built only prebuilt images and workload-internal events.
     monkeypatch.setattr(project, "PACKAGING_TYPES", ("prebuilt-image",))

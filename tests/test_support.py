@@ -1,14 +1,14 @@
-"""`stacktape_pulumi.support` says what the component registries say, and `validate` runs without them."""
+"""`stacktape_pulumi.checks.support` says what the component registries say, and `validate` runs without them."""
 
 import subprocess
 import sys
 from pathlib import Path
 
-from stacktape_pulumi.components import COMPONENTS_BY_TYPE
+from stacktape_pulumi.checks.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
+from stacktape_pulumi.components.build import COMPONENTS_BY_TYPE
 from stacktape_pulumi.components.packaging import IMAGE_BUILDERS
 from stacktape_pulumi.components.wiring import EVENT_HANDLERS
 from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
-from stacktape_pulumi.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "programs" / "examples" / "multi-container.yml"
 

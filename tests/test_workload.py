@@ -8,11 +8,11 @@ import pytest
 from botocore.validate import ParamValidator
 
 from stacktape_pulumi import MultiContainerWorkload
-from stacktape_pulumi.components.args import ArgsError
+from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import DEFAULT_VPC_ID, CannedWorld
-from stacktape_pulumi.offline import preview_config
-from stacktape_pulumi.project import load_config
+from stacktape_pulumi.engine.preview import preview_config
+from stacktape_pulumi.load import load_config
 
 ACCOUNT = "123456789012"
 STACK_TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}

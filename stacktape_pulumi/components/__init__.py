@@ -1,4 +1,8 @@
-"""One `pulumi.ComponentResource` per resource type; importing this registers their YAML builders.
+"""One `pulumi.ComponentResource` per resource type, the stack context they share, and how YAML builds them.
+
+The component classes are imported on first use (PEP 562), so that importing a building block
+of this package (the stack context, the base) does not import every component and with them
+every AWS service's SDK module. The table from YAML type to component is `build.COMPONENTS_BY_TYPE`.
 
 The component modules postpone their annotations (`from __future__ import annotations`): an
 annotation such as `bucket: aws.s3.Bucket` would otherwise import that AWS service's module
@@ -7,51 +11,31 @@ schema inference reads the annotations as objects; `schema.registry.component_cl
 them for it.
 """
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from stacktape_pulumi.components import deployments as _deployments  # noqa: F401  (registers its handler)
-from stacktape_pulumi.components import function_events as _function_events  # noqa: F401  (registers handlers)
-from stacktape_pulumi.components import images as _images  # noqa: F401  (registers the image builders)
-from stacktape_pulumi.components import traffic_events as _traffic_events  # noqa: F401  (registers event handlers)
-from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
-from stacktape_pulumi.components.bucket import Bucket
-from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
-from stacktape_pulumi.components.event_bus import EventBus
-from stacktape_pulumi.components.function import Function
-from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
-from stacktape_pulumi.components.sns_topic import SnsTopic
-from stacktape_pulumi.components.sqs_queue import SqsQueue
-from stacktape_pulumi.components.workload import MultiContainerWorkload
-from stacktape_pulumi.context import StackContext
-from stacktape_pulumi.stack import ComponentBuilder, component_builder
+if TYPE_CHECKING:
+    from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+    from stacktape_pulumi.components.bucket import Bucket
+    from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
+    from stacktape_pulumi.components.event_bus import EventBus
+    from stacktape_pulumi.components.function import Function
+    from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.sns_topic import SnsTopic
+    from stacktape_pulumi.components.sqs_queue import SqsQueue
+    from stacktape_pulumi.components.workload import MultiContainerWorkload
 
-# YAML type → component. Each is built from the props model validation already produced (the
-# components' `validate_args` accepts a model as is), with the stack's context.
-COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
-    "multi-container-workload": MultiContainerWorkload,
-    "http-api-gateway": HttpApiGateway,
-    "application-load-balancer": ApplicationLoadBalancer,
-    "function": Function,
-    "bucket": Bucket,
-    "dynamo-db-table": DynamoDbTable,
-    "sqs-queue": SqsQueue,
-    "sns-topic": SnsTopic,
-    "event-bus": EventBus,
+_EXPORTS = {
+    "ApplicationLoadBalancer": "application_load_balancer",
+    "Bucket": "bucket",
+    "DynamoDbTable": "dynamo_db_table",
+    "EventBus": "event_bus",
+    "Function": "function",
+    "HttpApiGateway": "http_api_gateway",
+    "MultiContainerWorkload": "workload",
+    "SnsTopic": "sns_topic",
+    "SqsQueue": "sqs_queue",
 }
-
-
-def _builder(component: type[Any]) -> ComponentBuilder:
-    def build(name: str, resource: Any, ctx: StackContext) -> Any:
-        # A YAML resource may leave `properties` out; the components take that as empty args.
-        props = resource.properties if resource.properties is not None else {}
-        return component(name, props, context=ctx)
-
-    return build
-
-
-for _type, _component in COMPONENTS_BY_TYPE.items():
-    component_builder(_type)(_builder(_component))
-
 
 __all__ = [
     "ApplicationLoadBalancer",
@@ -64,3 +48,16 @@ __all__ = [
     "SnsTopic",
     "SqsQueue",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stacktape_pulumi.components' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -15,12 +15,12 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.checks.load_balancer import cidr, load_balancer_problems
+from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
-from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.rules.load_balancer import cidr, load_balancer_problems
-from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "ApplicationLoadBalancer"
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -17,7 +17,10 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import BucketArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.checks.bucket import bucket_problems
+from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.bucket import (
     S3_CORS_METHODS,
     AbortIncompleteMultipartUpload,
@@ -30,9 +33,6 @@ from stacktape_pulumi.config.models.bucket import (
     NonCurrentVersionExpiration,
 )
 from stacktape_pulumi.connect import runtime_values, with_principal
-from stacktape_pulumi.context import StackContext, current_context
-from stacktape_pulumi.rules.bucket import bucket_problems
-from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "Bucket"
 NAME_LIMIT = 63

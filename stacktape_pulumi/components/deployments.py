@@ -22,6 +22,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
@@ -30,8 +31,8 @@ from stacktape_pulumi.components.wiring import (
     forward_actions,
     workload_handler,
 )
-from stacktape_pulumi.context import DEFAULT_TEST_LISTENER_PORT, StackContext
 from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.plan import DEFAULT_TEST_LISTENER_PORT
 
 LOAD_BALANCERS_POLICY = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
 # Minutes both revisions keep running after production traffic moved: 0, as the reference (CodeDeploy

@@ -13,13 +13,13 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import DynamoDbTableArgs
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.dynamo_db_table import (
     DynamoDbAttribute,
     DynamoDbCapacityScaling,
     DynamoDbTableProps,
 )
-from stacktape_pulumi.context import StackContext, current_context
 
 KIND = "DynamoDbTable"
 NAME_LIMIT = 255

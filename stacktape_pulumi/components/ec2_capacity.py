@@ -28,7 +28,7 @@ from stacktape_pulumi.aws.instances import (
     smallest_instance,
     task_memory,
 )
-from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.components.context import StackContext
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 # Every Sunday 03:00 UTC, as the product page promises.

@@ -12,9 +12,9 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import EventBusArgs
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.event_bus import EventBusProps
-from stacktape_pulumi.context import StackContext, current_context
 
 KIND = "EventBus"
 NAME_LIMIT = 256

@@ -17,16 +17,16 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import FunctionArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.checks.function import function_problems
+from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
 from stacktape_pulumi.connect import resolve_connections, runtime_values
-from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
-from stacktape_pulumi.rules.function import function_problems
-from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "Function"
 DEFAULT_MEMORY = 1024

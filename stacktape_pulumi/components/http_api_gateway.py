@@ -18,13 +18,13 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import HttpApiGatewayArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.checks.gateway import gateway_problems
+from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
 from stacktape_pulumi.config.models.shared import Authorizer, CognitoAuthorizer, CorsConfig
-from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.rules.gateway import gateway_problems
-from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "HttpApiGateway"
 DEFAULT_LOG_RETENTION_DAYS = 30

@@ -20,8 +20,8 @@ import pulumi_aws as aws
 import pulumi_command as command
 import pulumi_docker_build as docker_build
 
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.packaging import ImageTarget, image_builder
-from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.hashing import combine

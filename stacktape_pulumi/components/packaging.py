@@ -2,8 +2,8 @@
 
 `IMAGE_BUILDERS`: `fn(ctx, workload, container, target)` → the image reference for the task
 definition (building and pushing it first where the type needs that). What `validate` checks
-before building (files, options, external CLIs) is in `stacktape_pulumi.images.checks`, and the
-types built are declared in `stacktape_pulumi.support` (a test keeps it equal to this registry).
+before building (files, options, external CLIs) is in `stacktape_pulumi.checks.packaging`, and the
+types built are declared in `stacktape_pulumi.checks.support` (a test keeps it equal to this registry).
 """
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
@@ -14,7 +14,7 @@ from typing import Any
 
 import pulumi
 
-from stacktape_pulumi.context import StackContext
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.errors import StacktapeError
 
 

@@ -15,14 +15,14 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.args import SnsTopicArgs
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.components.sqs_queue import (
     TopicSubscriptionRequest,
     fifo_name,
     request_topic_subscription,
 )
 from stacktape_pulumi.config.models.sns_topic import FunctionSubscription, SnsTopicProps, SqsQueueSubscription
-from stacktape_pulumi.context import StackContext, current_context
 
 KIND = "SnsTopic"
 NAME_LIMIT = 256

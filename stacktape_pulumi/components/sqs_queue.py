@@ -18,14 +18,14 @@ from stacktape_pulumi.args import SqsQueueArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.iam import Statement
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.checks.sqs_queue import queue_problems
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.sns_topic import SqsQueueSubscriptionProps
 from stacktape_pulumi.config.models.sqs_queue import SqsQueueProps
 from stacktape_pulumi.connect import runtime_values, with_principal
-from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.rules.sqs_queue import queue_problems
-from stacktape_pulumi.stack import raise_build_problems
 
 KIND = "SqsQueue"
 NAME_LIMIT = 80

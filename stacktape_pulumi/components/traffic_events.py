@@ -14,7 +14,9 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws.naming import lower_kebab
+from stacktape_pulumi.checks.traffic import TCP_HEALTH_CHECK
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
@@ -27,9 +29,7 @@ from stacktape_pulumi.components.wiring import (
     workload_handler,
 )
 from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
-from stacktape_pulumi.context import StackContext
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.rules.traffic import TCP_HEALTH_CHECK
 
 CLOUD_MAP_TTL = 60
 # Target group defaults (the reference's): fast health checks and draining for small services.

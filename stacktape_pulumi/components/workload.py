@@ -15,14 +15,19 @@ from stacktape_pulumi.args import MultiContainerWorkloadArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
-from stacktape_pulumi.components.args import validate_args
+
+# The handler and builder registries are filled when these modules are imported.
+from stacktape_pulumi.components import deployments as _deployments  # noqa: F401
+from stacktape_pulumi.components import images as _images  # noqa: F401
+from stacktape_pulumi.components import traffic_events as _traffic_events  # noqa: F401
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
 from stacktape_pulumi.components.packaging import ImageTarget, image_uri
 from stacktape_pulumi.components.wiring import EVENT_HANDLERS, WORKLOAD_HANDLERS, EventSite, ServiceWiring
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
 from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
 from stacktape_pulumi.connect import resolve_connections, runtime_values
-from stacktape_pulumi.context import StackContext, current_context
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 

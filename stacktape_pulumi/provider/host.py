@@ -22,13 +22,13 @@ from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
 from pulumi.provider.server import ComponentInitError
 
-from stacktape_pulumi.components.args import validate_args
+from stacktape_pulumi.components.base import validate_args
+from stacktape_pulumi.components.context import StackContext, use_context
 from stacktape_pulumi.config.models.root import StackConfig
-from stacktape_pulumi.context import StackContext, StackSettings, use_context
 from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.plan import StackSettings, stack_config_settings
 from stacktape_pulumi.provider.inputs import check_inputs
 from stacktape_pulumi.schema.registry import PACKAGE, PROVIDER_SCHEMA_PATH, hosting
-from stacktape_pulumi.stack import stack_config_settings
 
 DISTRIBUTION = "stacktape-pulumi"
 SCHEMA_PATH = PROVIDER_SCHEMA_PATH

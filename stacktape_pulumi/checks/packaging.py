@@ -1,7 +1,7 @@
 """Validate-time checks of container packaging: files that must exist, options not supported, CLIs needed.
 
 `validate` runs them without importing the components that build the images (their AWS and
-Docker SDK classes take seconds to import); `stacktape_pulumi.support` says which packaging
+Docker SDK classes take seconds to import); `stacktape_pulumi.checks.support` says which packaging
 types this version builds.
 """
 
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stacktape_pulumi.checks.support import PACKAGING_TYPES
 from stacktape_pulumi.images.dockerfiles import OTHER_LANGUAGES, SUPPORTED_LANGUAGES, entry_parts, language_of
 from stacktape_pulumi.images.pack import COMMAND_HINT, COMMAND_NOT_SUPPORTED
-from stacktape_pulumi.support import PACKAGING_TYPES
 
 KeyPath = tuple[str | int, ...]
 

@@ -2,10 +2,10 @@
 
 import ipaddress
 
+from stacktape_pulumi.checks.domains import certificate_problems
+from stacktape_pulumi.checks.gateway import cdn_and_alarm_problems
+from stacktape_pulumi.checks.registry import BuildProblem, resource_check
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps
-from stacktape_pulumi.rules.domains import certificate_problems
-from stacktape_pulumi.rules.gateway import cdn_and_alarm_problems
-from stacktape_pulumi.stack import BuildProblem, resource_check
 
 
 def cidr(ip: str) -> str:

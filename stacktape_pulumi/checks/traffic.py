@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 from typing import Any
 
+from stacktape_pulumi.checks.registry import BuildProblem, ordering_rule, resource_check
 from stacktape_pulumi.config.loader import KeyPath
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE, MultiContainerWorkloadProps
-from stacktape_pulumi.stack import BuildProblem, ordering_rule, resource_check
 
 TCP_HEALTH_CHECK = ("loadBalancerHealthCheck.healthCheckProtocol TCP is for network load balancers; application "
                     "load balancer target groups check over HTTP")

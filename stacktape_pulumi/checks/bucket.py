@@ -1,7 +1,7 @@
 """`bucket`: what a bucket's config asks for that this version cannot build."""
 
+from stacktape_pulumi.checks.registry import BuildProblem, resource_check
 from stacktape_pulumi.config.models.bucket import BUCKET_TYPE, BucketProps
-from stacktape_pulumi.stack import BuildProblem, resource_check
 
 
 @resource_check(BUCKET_TYPE)

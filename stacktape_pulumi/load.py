@@ -16,15 +16,16 @@ from stacktape_pulumi.aws.instances import (
     smallest_instance,
     task_memory,
 )
-from stacktape_pulumi.config.checks import check_function_packaging, check_stack
+from stacktape_pulumi.checks.cross_resource import check_function_packaging, check_stack
+from stacktape_pulumi.checks.packaging import packaging_issues
+from stacktape_pulumi.checks.registry import build_problems
+from stacktape_pulumi.checks.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
 from stacktape_pulumi.config.loader import KeyPath, SourceMap, load_yaml_file
 from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES, StacktapeConfig
 from stacktape_pulumi.config.validate import issues_from_validation
 from stacktape_pulumi.directives.local import LocalContext, resolve_local
 from stacktape_pulumi.errors import ConfigError, ConfigIssue
-from stacktape_pulumi.images.checks import packaging_issues
-from stacktape_pulumi.stack import build_problems, check_references, creation_order, find_references
-from stacktape_pulumi.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
+from stacktape_pulumi.plan import check_references, creation_order, find_references
 
 DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "us-east-1"

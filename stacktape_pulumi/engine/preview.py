@@ -1,10 +1,10 @@
 """Offline preview of a loaded config: the same components, under the recording engine."""
 
+from stacktape_pulumi.components.build import build_stack
 from stacktape_pulumi.directives.references import secret_references
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
-from stacktape_pulumi.project import LoadedConfig
-from stacktape_pulumi.stack import build_stack
+from stacktape_pulumi.load import LoadedConfig
 
 DEFAULT_PROJECT = "stacktape"
 

@@ -3,10 +3,10 @@
 from collections.abc import Iterator
 from typing import Any
 
+from stacktape_pulumi.checks.registry import BuildProblem, ordering_rule, resource_check
 from stacktape_pulumi.config.loader import KeyPath
 from stacktape_pulumi.config.models.sns_topic import TOPIC_TYPE
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueueProps
-from stacktape_pulumi.stack import BuildProblem, ordering_rule, resource_check
 
 
 @resource_check(QUEUE_TYPE)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextvars
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +22,7 @@ from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.plan import StackSettings
 
 T = TypeVar("T")
 
@@ -31,31 +31,7 @@ CONTAINER_REPOSITORY_KEEP_IMAGES = 100
 # Untagged images (a tag re-pushed) stay this long, so rollbacks to a recent digest still pull.
 CONTAINER_REPOSITORY_UNTAGGED_DAYS = 14
 
-# Test traffic of a gradual deployment reaches the new tasks on this listener port by default.
-DEFAULT_TEST_LISTENER_PORT = 8080
 ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-
-
-@dataclass
-class StackSettings:
-    """Stack-wide settings (from `stackConfig` on the YAML path)."""
-
-    tags: dict[str, str] = field(default_factory=dict)
-    reuse_vpc_id: str | None = None
-    # `<project>-<stage>` of another stack whose VPC (created by this tool) the stack joins.
-    reuse_vpc_of_stack: str | None = None
-    nat_zones: int = 2
-    # Create the private subnets with the VPC (the YAML path knows whether a workload needs them);
-    # otherwise the first workload that asks creates them.
-    private_subnets: bool = False
-    # Relative paths in the config (build contexts, entry files) resolve against this; default: cwd.
-    base_dir: Path | None = None
-    # Some workload exposes a Service Connect port: every workload of the stack is a client.
-    service_connect: bool = False
-    # HTTP API gateway name → the methods its routes use (default CORS allowed methods).
-    http_api_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Load balancer name → ports of the listeners for test traffic that gradual deployments add to it.
-    test_listener_ports: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 class StackContext:

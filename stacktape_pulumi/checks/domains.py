@@ -2,8 +2,8 @@
 
 from collections.abc import Sequence
 
+from stacktape_pulumi.checks.registry import BuildProblem
 from stacktape_pulumi.config.models.shared import DomainConfiguration
-from stacktape_pulumi.stack import BuildProblem
 
 
 def certificate_problems(domains: Sequence[DomainConfiguration], path: tuple[str | int, ...]) -> list[BuildProblem]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from stacktape_pulumi import connect
-from stacktape_pulumi.config.container_checks import check_containers
+from stacktape_pulumi.checks.containers import check_containers
 from stacktape_pulumi.config.loader import KeyPath, SourceMap
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.config.models.function import (
@@ -43,9 +43,9 @@ from stacktape_pulumi.config.models.workload import (
     ContainerWorkloadDeployment,
     MultiContainerWorkload,
 )
-from stacktape_pulumi.context import DEFAULT_TEST_LISTENER_PORT
 from stacktape_pulumi.errors import ConfigIssue
 from stacktape_pulumi.lambda_packaging import packaging_problems
+from stacktape_pulumi.plan import DEFAULT_TEST_LISTENER_PORT
 
 # Types a config may reference but stacktape-pulumi cannot build (so no resource can match).
 UNSUPPORTED_REFERENCE_TYPES = (

@@ -8,6 +8,6 @@ components, whose AWS SDK classes take seconds to import; each component runs th
 its Python args.
 """
 
-from stacktape_pulumi.rules import bucket, function, gateway, load_balancer, sqs_queue, traffic
+from stacktape_pulumi.checks import bucket, function, gateway, load_balancer, sqs_queue, traffic
 
 __all__ = ["bucket", "function", "gateway", "load_balancer", "sqs_queue", "traffic"]

@@ -1,7 +1,7 @@
 """`function`: what a function's config asks for that this version cannot build (or AWS would refuse)."""
 
+from stacktape_pulumi.checks.registry import BuildProblem, resource_check
 from stacktape_pulumi.config.models.function import FunctionProps
-from stacktape_pulumi.stack import BuildProblem, resource_check
 
 
 @resource_check("function")

@@ -5,40 +5,46 @@ to `b`, an event targeting gateway or load balancer `b`, a hook or authorizer fu
 or `connectTo: [b]`. A cycle is reported with its path before any resource exists.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import pulumi
-
-from stacktape_pulumi.config.loader import KeyPath, SourceMap, format_path
-from stacktape_pulumi.context import DEFAULT_TEST_LISTENER_PORT, StackContext, StackSettings, use_context
+from stacktape_pulumi.checks.registry import ORDERING_RULES
+from stacktape_pulumi.config.loader import KeyPath, SourceMap
 from stacktape_pulumi.directives.parser import DirectiveSyntaxError, parse
-from stacktape_pulumi.errors import ConfigIssue, StacktapeError
+from stacktape_pulumi.errors import ConfigIssue
+
+# Test traffic of a gradual deployment reaches the new tasks on this listener port by default.
+DEFAULT_TEST_LISTENER_PORT = 8080
+
+
+@dataclass
+class StackSettings:
+    """Stack-wide settings (from `stackConfig` on the YAML path)."""
+
+    tags: dict[str, str] = field(default_factory=dict)
+    reuse_vpc_id: str | None = None
+    # `<project>-<stage>` of another stack whose VPC (created by this tool) the stack joins.
+    reuse_vpc_of_stack: str | None = None
+    nat_zones: int = 2
+    # Create the private subnets with the VPC (the YAML path knows whether a workload needs them);
+    # otherwise the first workload that asks creates them.
+    private_subnets: bool = False
+    # Relative paths in the config (build contexts, entry files) resolve against this; default: cwd.
+    base_dir: Path | None = None
+    # Some workload exposes a Service Connect port: every workload of the stack is a client.
+    service_connect: bool = False
+    # HTTP API gateway name → the methods its routes use (default CORS allowed methods).
+    http_api_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Load balancer name → ports of the listeners for test traffic that gradual deployments add to it.
+    test_listener_ports: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
 
 # Keys whose string value (or list of strings) names another resource of the stack.
 REFERENCE_KEYS = ("httpApiGatewayName", "loadBalancerName", "functionName", "beforeAllowTrafficFunction",
                   "afterTrafficShiftFunction", "connectTo")
-
-
-class BuiltComponent(Protocol):
-    params: dict[str, pulumi.Output[Any]]
-
-
-ComponentBuilder = Callable[[str, Any, StackContext], BuiltComponent]
-COMPONENT_BUILDERS: dict[str, ComponentBuilder] = {}
-
-
-def component_builder(resource_type: str) -> Callable[[ComponentBuilder], ComponentBuilder]:
-    """Register how a YAML resource type becomes a component."""
-
-    def register(fn: ComponentBuilder) -> ComponentBuilder:
-        COMPONENT_BUILDERS[resource_type] = fn
-        return fn
-
-    return register
 
 
 @dataclass(frozen=True)
@@ -48,69 +54,9 @@ class Reference:
     path: KeyPath  # where the reference is written
 
 
-@dataclass(frozen=True)
-class BuildProblem:
-    """Valid config a component cannot build, at a key path below the resource's `properties`."""
-
-    path: KeyPath
-    message: str
-    hint: str | None = None
-    at_key: bool = False
-
-
-# `fn(resource name, properties model or None)`: what the component would refuse to build.
-ResourceCheck = Callable[[str, Any], list[BuildProblem]]
-RESOURCE_CHECKS: dict[str, list[ResourceCheck]] = {}
-
-
-def resource_check(resource_type: str) -> Callable[[ResourceCheck], ResourceCheck]:
-    """Register a check run by `validate` on every resource of a type, so it refuses what the build would."""
-
-    def register(fn: ResourceCheck) -> ResourceCheck:
-        RESOURCE_CHECKS.setdefault(resource_type, []).append(fn)
-        return fn
-
-    return register
-
-
-def build_problems(config: Any, source: SourceMap) -> list[ConfigIssue]:
-    """Located issues from every registered resource check."""
-    import stacktape_pulumi.rules  # noqa: F401  (registers the checks)
-
-    issues = []
-    for name, resource in config.resources.items():
-        base = ("resources", name, "properties")
-        for check in RESOURCE_CHECKS.get(resource.type, []):
-            for problem in check(name, getattr(resource, "properties", None)):
-                issues.append(source.issue((*base, *problem.path), problem.message, problem.hint,
-                                           at_key=problem.at_key))
-    return issues
-
-
-def raise_build_problems(kind: str, name: str, problems: list[BuildProblem]) -> None:
-    """The Python door of the same checks: one error naming every problem by its property path."""
-    if problems:
-        raise StacktapeError("\n".join(
-            f"{kind} '{name}': {format_path(p.path)}: {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
-            for p in problems))
-
-
-# `fn(resources) -> (source, target, path)`: "create `source` after `target`" where no reference says so
-# (e.g. Service Connect clients after the services they call). An edge that would close a cycle is
-# dropped: an ordering preference never turns a valid config into a cycle error.
-OrderingRule = Callable[[dict[str, Any]], Iterator[tuple[str, str, KeyPath]]]
-ORDERING_RULES: list[OrderingRule] = []
-
-
-def ordering_rule(fn: OrderingRule) -> OrderingRule:
-    """Register a rule adding "create after" edges to the creation order."""
-    ORDERING_RULES.append(fn)
-    return fn
-
-
 def ordering_edges(resources: dict[str, Any], refs: list[Reference]) -> list[Reference]:
     """The edges of every ordering rule that keep the reference graph acyclic."""
-    import stacktape_pulumi.rules  # noqa: F401  (registers the rules)
+    import stacktape_pulumi.checks  # noqa: F401  (registers the rules)
 
     graph: dict[str, set[str]] = {}
     for ref in refs:
@@ -297,27 +243,3 @@ def _http_api_methods(config: Any) -> dict[str, tuple[str, ...]]:
     return {gateway: tuple(sorted(found)) for gateway, found in methods.items()}
 
 
-def build_stack(config: Any, order: list[str], *, project: str | None = None,
-                stage: str | None = None, base_dir: Path | None = None) -> StackContext:
-    """Create every resource's component in `order` inside the running Pulumi program; export outputs."""
-    # Importing the components registers their builders.
-    import stacktape_pulumi.components  # noqa: F401
-
-    settings = stack_settings(config)
-    settings.base_dir = base_dir  # the config file's directory: relative paths in the config start there
-    ctx = StackContext(settings, project=project, stage=stage)
-    restore = use_context(ctx)
-    try:
-        for name in order:
-            resource = config.resources[name]
-            # Components register themselves (and their params) with the context.
-            COMPONENT_BUILDERS[resource.type](name, resource, ctx)
-        for name in order:
-            if ctx.params.get(name):
-                pulumi.export(name, ctx.params[name])
-        stack_config = getattr(config, "stackConfig", None)
-        for output in (getattr(stack_config, "outputs", None) or []):
-            pulumi.export(output.name, ctx.output_value(output.value))
-    finally:
-        restore()
-    return ctx

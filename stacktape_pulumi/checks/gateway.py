@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from typing import Any
 
+from stacktape_pulumi.checks.domains import certificate_problems
+from stacktape_pulumi.checks.registry import BuildProblem, resource_check
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
 from stacktape_pulumi.config.models.shared import CdnConfiguration
-from stacktape_pulumi.rules.domains import certificate_problems
-from stacktape_pulumi.stack import BuildProblem, resource_check
 
 
 def cdn_and_alarm_problems(cdn: CdnConfiguration | None, alarms: Sequence[Any] | None,

@@ -1,0 +1,62 @@
+"""Build a validated config inside a running Pulumi program: one component per resource, in creation order."""
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+# The event-wiring and image modules fill the handler and builder registries when imported.
+from stacktape_pulumi.components import deployments as _deployments  # noqa: F401
+from stacktape_pulumi.components import function_events as _function_events  # noqa: F401
+from stacktape_pulumi.components import images as _images  # noqa: F401
+from stacktape_pulumi.components import traffic_events as _traffic_events  # noqa: F401
+from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+from stacktape_pulumi.components.bucket import Bucket
+from stacktape_pulumi.components.context import StackContext, use_context
+from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
+from stacktape_pulumi.components.event_bus import EventBus
+from stacktape_pulumi.components.function import Function
+from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.sns_topic import SnsTopic
+from stacktape_pulumi.components.sqs_queue import SqsQueue
+from stacktape_pulumi.components.workload import MultiContainerWorkload
+from stacktape_pulumi.plan import stack_settings
+
+# YAML type → component. Each is built from the props model validation already produced (the
+# components' `validate_args` accepts a model as is), with the stack's context.
+COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
+    "multi-container-workload": MultiContainerWorkload,
+    "http-api-gateway": HttpApiGateway,
+    "application-load-balancer": ApplicationLoadBalancer,
+    "function": Function,
+    "bucket": Bucket,
+    "dynamo-db-table": DynamoDbTable,
+    "sqs-queue": SqsQueue,
+    "sns-topic": SnsTopic,
+    "event-bus": EventBus,
+}
+
+
+def build_stack(config: Any, order: list[str], *, project: str | None = None,
+                stage: str | None = None, base_dir: Path | None = None) -> StackContext:
+    """Create every resource's component in `order` inside the running Pulumi program; export outputs."""
+    settings = stack_settings(config)
+    settings.base_dir = base_dir  # the config file's directory: relative paths in the config start there
+    ctx = StackContext(settings, project=project, stage=stage)
+    restore = use_context(ctx)
+    try:
+        for name in order:
+            resource = config.resources[name]
+            # Components register themselves (and their params) with the context.
+            component = COMPONENTS_BY_TYPE[resource.type]
+            # A YAML resource may leave `properties` out; the components take that as empty args.
+            component(name, resource.properties if resource.properties is not None else {}, context=ctx)
+        for name in order:
+            if ctx.params.get(name):
+                pulumi.export(name, ctx.params[name])
+        stack_config = getattr(config, "stackConfig", None)
+        for output in (getattr(stack_config, "outputs", None) or []):
+            pulumi.export(output.name, ctx.output_value(output.value))
+    finally:
+        restore()
+    return ctx
