@@ -28,5 +28,6 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check stacktape_pulumi tests programs bench tools
 	$(BIN)/mypy
 
+# One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
