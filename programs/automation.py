@@ -1,24 +1,16 @@
-"""Deploying a config through the Pulumi Automation API (needs the Pulumi CLI on PATH).
+"""Deploying a config through the Pulumi Automation API from Python (needs the Pulumi CLI on PATH).
 
     python programs/automation.py programs/examples/multi-container.yml dev eu-west-1 [--destroy]
+
+The same as `stacktape-pulumi up|destroy CONFIG --stage STAGE --region REGION`: the config is
+validated first, the Pulumi project is its `serviceName` and the Pulumi stack its stage.
 """
 
 import sys
-from pathlib import Path
 
-from pulumi import automation as auto
-
-from stacktape_pulumi import inline_program
-
-PROJECT = "stacktape-pulumi"
-
-
-def select_stack(config_path: str, stage: str, region: str) -> auto.Stack:
-    """Create or select the stack `stage` whose inline program deploys `config_path`."""
-    stack = auto.create_or_select_stack(stack_name=stage, project_name=PROJECT,
-                                        program=inline_program(Path(config_path)))
-    stack.set_config("aws:region", auto.ConfigValue(value=region))
-    return stack
+from stacktape_pulumi import automation
+from stacktape_pulumi.errors import ConfigError, StacktapeError
+from stacktape_pulumi.load import load_config
 
 
 def main(argv: list[str]) -> int:
@@ -26,13 +18,19 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     config_path, stage, region = argv[:3]
-    stack = select_stack(config_path, stage, region)
-    if "--destroy" in argv:
-        stack.destroy(on_output=print)
-    else:
-        result = stack.up(on_output=print)
-        for key, value in result.outputs.items():
-            print(f"{key}: {value.value}")
+    try:
+        loaded = load_config(config_path, stage=stage, region=region)
+        if "--destroy" in argv:
+            automation.destroy(loaded)
+            return 0
+        for key, value in automation.up(loaded).items():
+            print(f"{key}: {value}")
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 1
+    except StacktapeError as exc:
+        print(exc, file=sys.stderr)
+        return 3
     return 0
 
 

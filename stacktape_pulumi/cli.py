@@ -1,8 +1,11 @@
-"""`stacktape-pulumi`: validate and preview Stacktape-style configs offline (no AWS, no Pulumi CLI).
+"""`stacktape-pulumi`: validate and preview Stacktape-style configs offline (no AWS, no Pulumi CLI), and deploy them.
 
-`schema` prints the JSON Schema of a config file, for editors.
+`validate` and `preview` need neither AWS nor the Pulumi CLI; `up`, `destroy`, `outputs` and
+`preview --live` drive the Pulumi CLI through the Automation API (`stacktape_pulumi.automation`)
+after the same validation. `schema` prints the JSON Schema of a config file, for editors.
 
-Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 usage errors.
+Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 usage errors,
+3 the Pulumi CLI is missing or the Pulumi operation failed.
 """
 
 import argparse
@@ -15,6 +18,8 @@ from stacktape_pulumi.errors import ConfigError, StacktapeError
 EXIT_OK = 0
 EXIT_CONFIG = 1
 EXIT_USAGE = 2
+EXIT_PULUMI = 3
+DEPLOY_COMMANDS = ("up", "destroy", "outputs")
 
 
 def _cli_args(extra: Sequence[str]) -> dict[str, str]:
@@ -41,9 +46,11 @@ def _cli_args(extra: Sequence[str]) -> dict[str, str]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stacktape-pulumi",
-        description="Validate and preview Stacktape-style YAML configs as Pulumi AWS stacks, offline.",
+        description="Validate and preview Stacktape-style YAML configs as Pulumi AWS stacks offline (no AWS, no "
+                    "Pulumi CLI), and deploy them through the Pulumi CLI.",
         epilog="Values for $CliArgs() go after a bare --: stacktape-pulumi preview stacktape.yml -- --name value. "
-               "Exit codes: 0 ok, 1 config errors, 2 usage errors.")
+               "Exit codes: 0 ok, 1 config errors, 2 usage errors, 3 Pulumi CLI missing or the Pulumi operation "
+               "failed.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -66,6 +73,19 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--json", action="store_true", help="print one JSON document instead of a tree")
     preview.add_argument("--project", default=None,
                          help="Pulumi project name (default: serviceName from the config, else 'stacktape')")
+    preview.add_argument("--live", action="store_true",
+                         help="run `pulumi preview` against AWS through the Pulumi CLI instead (needs the CLI and "
+                              "AWS credentials)")
+    for command, text in (("up", "validate, then create or update the stack on AWS (`pulumi up`)"),
+                          ("destroy", "validate, then delete every resource of the stack (`pulumi destroy`)"),
+                          ("outputs", "print the deployed stack's outputs (secrets masked)")):
+        deploy = sub.add_parser(
+            command, help=text,
+            description=f"{text[0].upper()}{text[1:]}. Runs the Pulumi CLI through the Automation API: Pulumi "
+                        "project = the config's serviceName (default 'stacktape'), Pulumi stack = --stage, "
+                        "aws:region = --region, in the backend the CLI is logged in to; Pulumi's progress is "
+                        "printed as it comes. Needs the Pulumi CLI (and AWS credentials).")
+        common(deploy)
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of a config file (for editors: yaml-language-server)",
         description="Print the JSON Schema (draft 2020-12) of a whole stacktape.yml, generated from the config "
@@ -110,6 +130,37 @@ def render_tree(doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _deploy(command: str, loaded: Any) -> int:
+    """Run one Automation API command on a validated config; Pulumi's own output streams to stdout."""
+    from pulumi.automation import CommandError
+
+    from stacktape_pulumi import automation
+
+    try:
+        if command == "up":
+            _print_outputs(automation.up(loaded))
+        elif command == "destroy":
+            automation.destroy(loaded)
+        elif command == "outputs":
+            _print_outputs(automation.outputs(loaded))
+        else:
+            summary = automation.preview(loaded)
+            print(", ".join(f"{count} to {op}" for op, count in sorted(summary.items())) or "no changes")
+    except automation.PulumiCliMissing as exc:
+        print(f"stacktape-pulumi: error: {exc}", file=sys.stderr)
+        return EXIT_PULUMI
+    except CommandError as exc:
+        print(f"stacktape-pulumi: error: pulumi {command} failed\n{exc}",
+              file=sys.stderr)
+        return EXIT_PULUMI
+    return EXIT_OK
+
+
+def _print_outputs(outputs: dict[str, Any]) -> None:
+    for key, value in outputs.items():
+        print(f"{key}: {value}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = list(sys.argv[1:] if argv is None else argv)
@@ -136,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
         if ns.command == "validate":
             return EXIT_OK
+        if ns.command in DEPLOY_COMMANDS or ns.live:
+            return _deploy(ns.command, loaded)
         from stacktape_pulumi.engine.preview import preview_config
 
         recording = preview_config(loaded, project=ns.project)

@@ -2,7 +2,6 @@
 
 import importlib.util
 import runpy
-import shutil
 from pathlib import Path
 from types import ModuleType
 
@@ -58,18 +57,6 @@ def test_a_bad_config_stops_the_program_with_located_errors(tmp_path: Path) -> N
 def test_automation_inline_program_builds_the_stack_offline() -> None:
     rec = run_offline(inline_program(ROOT / "programs" / "examples" / "multi-container.yml"), stack="dev")
     assert rec.one("aws:ecs/service:Service", "webApp-service")
-
-
-@pytest.mark.skipif(shutil.which("pulumi") is None, reason="the pulumi CLI is not installed here")
-@pytest.mark.needs_pulumi_cli
-def test_automation_api_selects_a_local_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PULUMI_BACKEND_URL", f"file://{tmp_path}")
-    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "offline-test")
-    automation = load_module(ROOT / "programs" / "automation.py")
-    stack = automation.select_stack(str(ROOT / "programs" / "examples" / "multi-container.yml"), "ci", "eu-west-1")
-    assert stack.get_config("aws:region").value == "eu-west-1"
-    preview = stack.preview()
-    assert preview.change_summary
 
 
 def test_python_components_example() -> None:
