@@ -64,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
                     "config is valid; otherwise prints FILE:LINE:COL: path: message lines and exits 1.")
     common(validate)
     preview = sub.add_parser(
-        "preview", help="build the stack offline and print its resources (tree, or --json)",
+        "preview", help="build the stack offline and print its resources (a tree like `pulumi preview`, or --json)",
         description="Run the components under the offline engine (real Pulumi SDK, recording mock monitor, "
                     "canned AWS answers) and print the resources that would be created. With --json, one "
                     "JSON document: resources sorted by URN with inputs (secrets as \"[secret]\"), "
@@ -108,26 +108,6 @@ def _schema(output: str | None) -> int:
             print(f"stacktape-pulumi: error: cannot write {output}: {exc.strerror}", file=sys.stderr)
             return EXIT_USAGE
     return EXIT_OK
-
-
-def render_tree(doc: dict[str, Any]) -> str:
-    """An indented tree of `type name` lines, children under their parent, sorted by URN."""
-    resources = doc["resources"]
-    by_parent: dict[str | None, list[dict[str, Any]]] = {}
-    urns = {r["urn"] for r in resources}
-    for r in resources:
-        parent = r["parent"] if r["parent"] in urns else None
-        by_parent.setdefault(parent, []).append(r)
-    lines: list[str] = []
-
-    def emit(parent: str | None, depth: int) -> None:
-        for r in by_parent.get(parent, []):
-            lines.append(f"{'  ' * depth}{'+' if r['custom'] else '◆'} {r['type']}  {r['name']}")
-            emit(r["urn"], depth + 1)
-
-    emit(None, 0)
-    lines.append(f"{len(resources)} resources")
-    return "\n".join(lines) + "\n"
 
 
 def _deploy(command: str, loaded: Any) -> int:
@@ -201,9 +181,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ns.json:
         sys.stdout.write(recording.dumps())
         return EXIT_OK
+    from stacktape_pulumi.engine.tree import render_tree
     from stacktape_pulumi.images import generated_dockerfiles_note
 
-    sys.stdout.write(render_tree(recording.to_json()))
+    sys.stdout.write(render_tree(recording, stage=ns.stage))
     sys.stdout.write(generated_dockerfiles_note(recording.to_json()))
     return EXIT_OK
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from stacktape_pulumi.cli import main
+from stacktape_pulumi.engine.offline import RecordedResource, Recording
+from stacktape_pulumi.engine.tree import render_tree, short_type
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "programs" / "examples"
 
@@ -85,9 +87,13 @@ def test_preview_tree(capsys: pytest.CaptureFixture[str], write_config: Callable
     code, out, err = run(capsys, "preview", str(write_config(VALID)))
     lines = out.splitlines()
     assert (code, err) == (0, "")
-    assert "◆ stacktape:index:MultiContainerWorkload  api" in lines
-    assert "  + aws:ecs/service:Service  api-service" in lines
-    assert lines[-1] == f"{len(lines) - 1} resources"
+    rows = [line for line in lines if line.startswith(" +   ")]
+    assert lines[:3] == ["Previewing update (dev), offline:", "", lines[2]]
+    assert lines[2].split() == ["Type", "Name", "Plan"]
+    assert [row.split() for row in rows[:2]] == [["+", "pulumi:pulumi:Stack", "stacktape-dev", "create"],
+                                                 ["+", "├─", "stacktape:index:MultiContainerWorkload", "api", "create"]]
+    assert ["+", "│", "├─", "aws:ecs:Service", "api-service", "create"] in [row.split() for row in rows]
+    assert lines[-2:] == ["Resources:", f"    + {len(rows)} to create"]
 
 
 def test_preview_json_contract_and_cli_args(capsys: pytest.CaptureFixture[str],
@@ -136,3 +142,38 @@ def test_package_exports_load_on_first_use() -> None:
         assert getattr(stacktape_pulumi, name).__name__ == name
     with pytest.raises(AttributeError, match="module 'stacktape_pulumi' has no attribute 'MultiContainerWorkloads'"):
         _ = stacktape_pulumi.MultiContainerWorkloads
+
+
+def test_tree_types_and_outputs_read_as_pulumi_prints_them() -> None:
+    assert short_type("aws:ecs/taskDefinition:TaskDefinition") == "aws:ecs:TaskDefinition"
+    assert short_type("stacktape:index:Bucket") == "stacktape:index:Bucket"
+    assert short_type("pulumi:pulumi:Stack") == "pulumi:pulumi:Stack"
+
+    def resource(urn: str, type_: str, parent: str | None) -> RecordedResource:
+        return RecordedResource(urn=urn, type=type_, name=urn, parent=parent, custom=True, inputs={},
+                                secret_inputs=[], dependencies=[], property_dependencies={})
+
+    recording = Recording(resources=[resource("s", "pulumi:pulumi:Stack", None),
+                                     resource("b", "stacktape:index:Bucket", "s"),
+                                     resource("b1", "aws:s3/bucketV2:BucketV2", "b"),
+                                     resource("q", "aws:sqs/queue:Queue", "s")],
+                          stack_outputs={"b": {"arn": "arn:aws:s3:::b", "name": "b"}, "count": 2})
+    assert render_tree(recording, stage="prod") == "\n".join([
+        "Previewing update (prod), offline:",
+        "",
+        "     Type                       Name  Plan",
+        " +   pulumi:pulumi:Stack        s     create",
+        " +   ├─ stacktape:index:Bucket  b     create",
+        " +   │  └─ aws:s3:BucketV2      b1    create",
+        " +   └─ aws:sqs:Queue           q     create",
+        "",
+        "Outputs:",
+        "    b: {",
+        '        arn : "arn:aws:s3:::b"',
+        '        name: "b"',
+        "    }",
+        "    count: 2",
+        "",
+        "Resources:",
+        "    + 4 to create",
+        ""])
