@@ -1,6 +1,8 @@
 """Stacktape-style YAML configs built as Pulumi components on AWS.
 
-Public API: the components and their args, config loading, and the program helpers.
+Public API: every component and its typed args (`Bucket`, `BucketArgs`, …), the stack context and
+its settings, config loading, and the program helpers. Deploying through the Automation API is
+`stacktape_pulumi.automation`.
 
 The names are imported on first use (PEP 562), so `stacktape-pulumi --help` and the modules
 that need neither Pulumi nor the AWS SDK (errors, the YAML loader) load without them.
@@ -10,7 +12,26 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from stacktape_pulumi.args import (
+        ApplicationLoadBalancerArgs,
+        BucketArgs,
+        DynamoDbTableArgs,
+        EventBusArgs,
+        FunctionArgs,
+        HttpApiGatewayArgs,
+        MultiContainerWorkloadArgs,
+        SnsTopicArgs,
+        SqsQueueArgs,
+    )
+    from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+    from stacktape_pulumi.components.bucket import Bucket
     from stacktape_pulumi.components.context import StackContext, current_context, use_context
+    from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
+    from stacktape_pulumi.components.event_bus import EventBus
+    from stacktape_pulumi.components.function import Function
+    from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.sns_topic import SnsTopic
+    from stacktape_pulumi.components.sqs_queue import SqsQueue
     from stacktape_pulumi.components.workload import MultiContainerWorkload
     from stacktape_pulumi.errors import ConfigError, ConfigIssue, StacktapeError
     from stacktape_pulumi.load import LoadedConfig, load_config
@@ -18,10 +39,27 @@ if TYPE_CHECKING:
     from stacktape_pulumi.program import deploy, inline_program
 
 _EXPORTS = {
+    "ApplicationLoadBalancer": "stacktape_pulumi.components.application_load_balancer",
+    "ApplicationLoadBalancerArgs": "stacktape_pulumi.args",
+    "Bucket": "stacktape_pulumi.components.bucket",
+    "BucketArgs": "stacktape_pulumi.args",
     "ConfigError": "stacktape_pulumi.errors",
     "ConfigIssue": "stacktape_pulumi.errors",
+    "DynamoDbTable": "stacktape_pulumi.components.dynamo_db_table",
+    "DynamoDbTableArgs": "stacktape_pulumi.args",
+    "EventBus": "stacktape_pulumi.components.event_bus",
+    "EventBusArgs": "stacktape_pulumi.args",
+    "Function": "stacktape_pulumi.components.function",
+    "FunctionArgs": "stacktape_pulumi.args",
+    "HttpApiGateway": "stacktape_pulumi.components.http_api_gateway",
+    "HttpApiGatewayArgs": "stacktape_pulumi.args",
     "LoadedConfig": "stacktape_pulumi.load",
     "MultiContainerWorkload": "stacktape_pulumi.components.workload",
+    "MultiContainerWorkloadArgs": "stacktape_pulumi.args",
+    "SnsTopic": "stacktape_pulumi.components.sns_topic",
+    "SnsTopicArgs": "stacktape_pulumi.args",
+    "SqsQueue": "stacktape_pulumi.components.sqs_queue",
+    "SqsQueueArgs": "stacktape_pulumi.args",
     "StackContext": "stacktape_pulumi.components.context",
     "StackSettings": "stacktape_pulumi.plan",
     "StacktapeError": "stacktape_pulumi.errors",
@@ -33,10 +71,27 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "ApplicationLoadBalancer",
+    "ApplicationLoadBalancerArgs",
+    "Bucket",
+    "BucketArgs",
     "ConfigError",
     "ConfigIssue",
+    "DynamoDbTable",
+    "DynamoDbTableArgs",
+    "EventBus",
+    "EventBusArgs",
+    "Function",
+    "FunctionArgs",
+    "HttpApiGateway",
+    "HttpApiGatewayArgs",
     "LoadedConfig",
     "MultiContainerWorkload",
+    "MultiContainerWorkloadArgs",
+    "SnsTopic",
+    "SnsTopicArgs",
+    "SqsQueue",
+    "SqsQueueArgs",
     "StackContext",
     "StackSettings",
     "StacktapeError",

@@ -177,3 +177,12 @@ def test_tree_types_and_outputs_read_as_pulumi_prints_them() -> None:
         "Resources:",
         "    + 4 to create",
         ""])
+
+
+def test_every_component_and_its_args_are_exported_at_the_top() -> None:
+    import stacktape_pulumi
+    from stacktape_pulumi.components.build import COMPONENTS_BY_TYPE
+
+    for component in COMPONENTS_BY_TYPE.values():
+        assert getattr(stacktape_pulumi, component.__name__) is component
+        assert getattr(stacktape_pulumi, f"{component.__name__}Args").__name__ == f"{component.__name__}Args"
