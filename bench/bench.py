@@ -12,6 +12,8 @@ What it measures, each against the issue's target:
    (linear when the marginal cost of 100->200 is within 25% of 20->100); target <= 1 GB.
 3. `validate` of the 200-workload config: `load_config` timed in a fresh process (this one holds the
    graphs of the previews above), and the whole `stacktape-pulumi validate` process; target <= 0.5 s.
+4. Update blast radius: what a new container source and a new environment value touch (two previews
+   diffed by `stacktape_pulumi.engine.diff`); target: the image, task definition and service only.
 
     python bench/bench.py             # full run, medians of 3 (5 in-process)
     python bench/bench.py --quick     # one example, sizes 2/4/8, one repetition: CI keeps it working
@@ -390,6 +392,30 @@ def validate_seconds(config: Path, repeat: int) -> float:
     return timed(lambda: load_config(config), repeat)
 
 
+def blast_radius_figures(work: Path) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(edit, what it touches, what it should touch) for a new container source and a new environment value."""
+    from stacktape_pulumi.engine.diff import blast_radius
+    from stacktape_pulumi.engine.preview import preview_config
+    from stacktape_pulumi.load import load_config
+
+    copy = work / "blast-radius"
+    shutil.copytree(EXAMPLES, copy)
+    figures = []
+    config = copy / "custom-dockerfile.yml"
+    before = preview_config(load_config(config))
+    source = copy / "docker" / "server.py"
+    source.write_text(source.read_text() + "\n# changed\n")
+    figures.append(("new source of one container (image digest)",
+                    blast_radius(before, preview_config(load_config(config))).touched,
+                    ("versionService-service", "versionService-task-definition", "versionService-web-image")))
+    config = copy / "multi-container.yml"
+    before = preview_config(load_config(config))
+    config.write_text(config.read_text().replace("value: $Stage()", "value: prod-eu", 1))
+    figures.append(("one environment variable", blast_radius(before, preview_config(load_config(config))).touched,
+                    ("webApp-service", "webApp-task-definition")))
+    return figures
+
+
 def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"
 
@@ -485,8 +511,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   for scale: `stacktape-pulumi --help` takes {time.perf_counter() - start:.2f} s "
               "(interpreter + imports)")
 
+        print("\n4. update blast radius: two previews, before and after one edit (engine.diff)")
+        for label, radius, expected in blast_radius_figures(work):
+            print(f"   {label}: touches {', '.join(radius) or 'nothing'} (target: exactly {', '.join(expected)}): "
+                  f"{verdict(radius == expected)}")
+
         if args.profile:
-            print(f"\n4. cProfile of one warm in-process preview of {sizes[-1]} workloads")
+            print(f"\n5. cProfile of one warm in-process preview of {sizes[-1]} workloads")
             print(profile_preview(work / f"generated-{sizes[-1]}.yml"))
     return 0
 

@@ -13,5 +13,6 @@ def test_bench_quick_mode_prints_its_figures() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     for figure in ("machine:", "worst whole-process ratio", "worst in-process ratio", "growth: time",
-                   "peak RSS", "in-process load_config", "whole process `stacktape-pulumi validate`"):
+                   "peak RSS", "in-process load_config", "whole process `stacktape-pulumi validate`",
+                   "update blast radius"):
         assert figure in out, f"missing {figure!r} in:\n{out}"
