@@ -10,10 +10,11 @@ import pytest
 from parliament import analyze_policy_string
 
 from stacktape_pulumi import connect
+from stacktape_pulumi.checks.connect_targets import env_var_name, injected_names, split_words
 from stacktape_pulumi.components.bucket import Bucket, bucket_name
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.workload import MultiContainerWorkload
-from stacktape_pulumi.connect import env_var_name, resolve_connections, split_words
+from stacktape_pulumi.connect import resolve_connections
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.load import load_config
@@ -248,7 +249,7 @@ def test_validation_predicts_exactly_the_injected_names(tmp_path: Path) -> None:
     path.write_text(TARGETS + SOURCES)
     config = load_config(path).config
     predicted = [name for target in CONNECT_TO.strip("[]").split(", ") if target in config.resources
-                 for name in connect.injected_names(target, config.resources[target])]
+                 for name in injected_names(target, config.resources[target])]
     assert predicted == list(INJECTED)
 
 

@@ -10,12 +10,16 @@ left alone: they resolve later and are checked by the directive machinery.
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
-from stacktape_pulumi import connect
+from stacktape_pulumi.checks.connect_targets import (
+    CONNECT_TO_MACROS,
+    NOT_CONNECTABLE_TYPES,
+    injected_names,
+    not_connectable_message,
+)
 from stacktape_pulumi.checks.containers import check_containers
-from stacktape_pulumi.config.loader import KeyPath, SourceMap
+from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.config.models.function import (
     Function,
@@ -36,6 +40,7 @@ from stacktape_pulumi.config.models.shared import (
 from stacktape_pulumi.config.models.sns_topic import FunctionSubscription, SnsTopic, SqsQueueSubscription
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueue
 from stacktape_pulumi.config.models.workload import (
+    DEFAULT_TEST_LISTENER_PORT,
     WORKLOAD_TYPE,
     ContainerAlbEvent,
     ContainerHttpApiEvent,
@@ -43,17 +48,12 @@ from stacktape_pulumi.config.models.workload import (
     ContainerWorkloadDeployment,
     MultiContainerWorkload,
 )
-from stacktape_pulumi.errors import ConfigIssue
-from stacktape_pulumi.lambda_packaging import packaging_problems
-from stacktape_pulumi.plan import DEFAULT_TEST_LISTENER_PORT
+from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # Types a config may reference but stacktape-pulumi cannot build (so no resource can match).
 UNSUPPORTED_REFERENCE_TYPES = (
     "network-load-balancer", "efs-filesystem", "user-auth-pool", "web-app-firewall",
 )
-# Types `connectTo` cannot scope (the reference rejects them too), and its macros: see connect.py.
-NOT_CONNECTABLE_TYPES = connect.NOT_CONNECTABLE_TYPES
-CONNECT_TO_MACROS = connect.CONNECT_TO_MACROS
 
 
 @dataclass(frozen=True)
@@ -83,23 +83,6 @@ def check_stack(config: StacktapeConfig, source: SourceMap, data: Any) -> list[C
     read for the environment-variable check so that issues name the keys as written.
     """
     return _StackChecker(config, source, data).run()
-
-
-def check_function_packaging(config: StacktapeConfig, source: SourceMap) -> list[ConfigIssue]:
-    """What the functions' packaging needs from this machine and the file system (entry files, esbuild).
-
-    Kept apart from `check_stack` (which checks the config text alone): these depend on the files
-    next to the config.
-    """
-    config_dir = Path(source.file).parent.resolve()
-    issues = []
-    for name, resource in config.resources.items():
-        if isinstance(resource, Function):
-            props = resource.properties
-            for problem in packaging_problems(props.packaging, props.runtime, config_dir):
-                issues.append(source.issue(("resources", name, "properties", *problem.path), problem.message,
-                                           problem.hint))
-    return issues
 
 
 class _StackChecker:
@@ -392,7 +375,7 @@ class _StackChecker:
             injected: dict[str, str] = {}
             for target in getattr(resource.properties, "connectTo", None) or []:
                 target_resource = self.config.resources.get(target)
-                for env_name in connect.injected_names(target, target_resource) if target_resource else []:
+                for env_name in injected_names(target, target_resource) if target_resource else []:
                     injected.setdefault(env_name, target)
             for index, entry in enumerate(entries):
                 name = entry.get("name") if isinstance(entry, dict) else None
@@ -459,7 +442,7 @@ class _StackChecker:
                           did_you_mean(target, [*self.types, *CONNECT_TO_MACROS])
                           or f"resources: {', '.join(self.types)}")
             elif actual in NOT_CONNECTABLE_TYPES:
-                self._add(path, connect.not_connectable_message(owner, target, actual),
+                self._add(path, not_connectable_message(owner, target, actual),
                           "connectTo grants access to functions, workloads and data resources; route traffic "
                           "with events instead")
 

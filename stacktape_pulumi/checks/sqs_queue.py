@@ -3,22 +3,19 @@
 from collections.abc import Iterator
 from typing import Any
 
-from stacktape_pulumi.checks.registry import BuildProblem, ordering_rule, resource_check
-from stacktape_pulumi.config.loader import KeyPath
 from stacktape_pulumi.config.models.sns_topic import TOPIC_TYPE
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueueProps
+from stacktape_pulumi.errors import KeyPath, Problem
 
 
-@resource_check(QUEUE_TYPE)
-def queue_problems(name: str, props: SqsQueueProps | None) -> list[BuildProblem]:
+def queue_problems(name: str, props: SqsQueueProps | None) -> list[Problem]:
     """What a queue's config asks for that this version cannot build."""
     if props is None or not props.events:
         return []
-    return [BuildProblem(("events",), "sqs-queue events (event-bus rules) are not supported yet", at_key=True,
+    return [Problem(("events",), "sqs-queue events (event-bus rules) are not supported yet", at_key=True,
                          hint="create an EventBridge rule with pulumi_aws.cloudwatch.EventRule and EventTarget")]
 
 
-@ordering_rule
 def queues_after_their_sources(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
     """A queue is created after its dead-letter queue and after the topics subscribing it."""
     for name, resource in resources.items():
