@@ -10,7 +10,7 @@ import pytest
 from parliament import analyze_policy_string
 
 from stacktape_pulumi import connect
-from stacktape_pulumi.checks.connect_targets import env_var_name, injected_names, split_words
+from stacktape_pulumi.checks.connect_targets import NOT_CONNECTABLE_TYPES, env_var_name, injected_names, split_words
 from stacktape_pulumi.components.bucket import Bucket, bucket_name
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.workload import MultiContainerWorkload
@@ -410,3 +410,9 @@ def test_duplicate_targets_grant_once() -> None:
         assert len(resolve_connections(ctx, ["b", "b", "aws:ses", "aws:ses"]).statements) == 3
 
     run_offline(program)
+
+
+def test_the_checks_and_the_wiring_agree_on_what_connectTo_cannot_scope() -> None:
+    # validate reads checks.connect_targets; connect.py grants no statements to the same types.
+    unscoped = tuple(kind.resource_type for kind in connect.TARGET_KINDS.values() if kind.statements is None)
+    assert unscoped == NOT_CONNECTABLE_TYPES

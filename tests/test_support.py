@@ -1,4 +1,8 @@
-"""`stacktape_pulumi.checks.support` says what the component registries say, and `validate` runs without them."""
+"""`stacktape_pulumi.checks.support` says what the component registries say, and `validate` runs without them.
+
+The validate side (config/, directives/ but the runtime resolver, checks/, load.py) loads
+neither the components nor Pulumi: they take seconds to import and `validate` needs none of it.
+"""
 
 import subprocess
 import sys
@@ -10,7 +14,8 @@ from stacktape_pulumi.components.packaging import IMAGE_BUILDERS
 from stacktape_pulumi.components.wiring import EVENT_HANDLERS
 from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "programs" / "examples" / "multi-container.yml"
+EXAMPLES = Path(__file__).resolve().parent.parent / "programs" / "examples"
+EXAMPLE = EXAMPLES / "multi-container.yml"
 
 
 def test_declared_resource_types_are_the_components() -> None:
@@ -34,6 +39,24 @@ def test_validate_imports_no_component() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_the_validate_side_imports_no_pulumi() -> None:
+    # Every module of config/ and checks/, every directives module but the runtime resolver, and
+    # load_config run on every example, in a fresh interpreter: neither pulumi nor pulumi_aws loads.
+    script = ("import importlib, pkgutil, sys\n"
+              "import stacktape_pulumi.checks, stacktape_pulumi.config, stacktape_pulumi.directives\n"
+              "from stacktape_pulumi.load import load_config\n"
+              "for package in (stacktape_pulumi.checks, stacktape_pulumi.config, stacktape_pulumi.directives):\n"
+              "    for module in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+              "        if module.name != 'stacktape_pulumi.directives.runtime':\n"
+              "            importlib.import_module(module.name)\n"
+              f"for example in {sorted(str(p) for p in EXAMPLES.glob('*.yml'))!r}:\n"
+              "    load_config(example)\n"
+              "print(sorted(m for m in ('pulumi', 'pulumi_aws') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
 
 
 def test_a_preview_imports_only_the_aws_services_it_builds() -> None:
