@@ -42,10 +42,6 @@ class Problem:
     hint: str | None = None
     at_key: bool = False
 
-    def below(self, prefix: KeyPath) -> "Problem":
-        """The same problem seen from `prefix`'s parent: its path prefixed."""
-        return Problem((*prefix, *self.path), self.message, self.hint, self.at_key)
-
 
 @dataclass(frozen=True)
 class ConfigIssue:

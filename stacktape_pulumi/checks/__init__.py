@@ -2,19 +2,24 @@
 
 A config can be valid to the models and still ask for something a component cannot build (an
 HTTPS listener without a certificate, `cdn` not supported yet), or break a rule only several
-resources together can (rule priorities, routes, `connectTo` targets). The modules here:
+resources together can (rule priorities, routes, `connectTo` targets). Each check reports an
+`errors.Problem` at a key path, or a located `ConfigIssue` directly. The modules:
 
-- `cross_resource` (references and their types, listener rule priorities, HTTP routes, queues and
-  topics, environment variables, `connectTo`) and `containers` (the containers of a workload);
-- one module per resource type (`bucket`, `function`, `gateway`, `load_balancer`, `sqs_queue`,
-  `traffic`; `domains` is shared), tabled by type in `registry`, which also holds the ordering rules;
-- `packaging` (what building needs from this machine: files, CLIs; EC2 instance types);
-- `support` ("not supported yet": the resource, packaging and event types this version builds).
+- `cross_resource` walks the stack once and hands each part to its subject: `references` (the
+  stack seen by these checks, and "does this name a resource of that type"), `connect_to`,
+  `environment`, `deployments`, `containers`, and the events, queues and topics parts of the
+  resource-type modules below;
+- one module per resource type: `bucket`, `function`, `gateway` (http-api-gateway),
+  `load_balancer`, `sqs_queue`, `sns_topic`, `traffic` (workload events); `domains` is shared.
+  What a component would refuse is tabled by type in `registry` (`RESOURCE_CHECKS`), with the
+  creation-order preferences (`ORDERING_RULES`, read by the plan);
+- `packaging`: what building needs from this machine (files, CLIs) and EC2 instance types;
+- `support`: "not supported yet", and the one table of the packaging and event types built;
+- `connect_targets`: the `connectTo` facts the checks share with the connection wiring.
 
 The reference graph, dangling references and cycles are the plan's (`stacktape_pulumi.plan`).
-Nothing here imports Pulumi: the components that build the resources take seconds to import,
-and `validate` needs none of them. Components run the checks of their type on Python args
-through `raise_for`.
+Nothing here imports Pulumi: `validate` must not pay for the SDK. Components run the checks of
+their type on Python args through `raise_for`, so Python users get the same refusals.
 """
 
 from typing import Any

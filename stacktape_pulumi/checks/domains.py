@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 
 from stacktape_pulumi.config.models.shared import DomainConfiguration
-from stacktape_pulumi.errors import Problem
+from stacktape_pulumi.errors import KeyPath, Problem
 
 
-def certificate_problems(domains: Sequence[DomainConfiguration], path: tuple[str | int, ...]) -> list[Problem]:
+def certificate_problems(domains: Sequence[DomainConfiguration], path: KeyPath) -> list[Problem]:
     """Domains that need a certificate but can get none: no own certificate and no DNS records to validate one."""
     return [
         Problem((*path, index, "disableDnsRecordCreation"),

@@ -2,35 +2,37 @@
 
 The tables below are the one list of the container packaging types and workload event types
 this version builds; the components' builder registries (`components.packaging.IMAGE_BUILDERS`,
-`components.wiring.EVENT_HANDLERS`) must cover exactly these (tests/test_support.py). The
+`components.wiring.EVENT_HANDLERS`) must cover exactly these (tests/test_checks_support.py). The
 resource types are the config model's `SUPPORTED_RESOURCE_TYPES`, derived from its union: every
 type the model accepts has a component. Pure: importing the components would pull in the AWS
 SDK's resource classes, seconds of work `validate` does not need.
 """
 
-from typing import Any
+from typing import Any, Literal, get_args
 
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
 from stacktape_pulumi.errors import ConfigIssue
 
-PACKAGING_TYPES = (
+PackagingType = Literal[
     "prebuilt-image",
     "custom-dockerfile",
     "stacktape-image-buildpack",
     "nixpacks",
     "external-buildpack",
-)
-"""Container packaging types with an image builder."""
+]
+"""A container packaging type with an image builder (a type for the builders' registry keys)."""
+PACKAGING_TYPES: tuple[PackagingType, ...] = get_args(PackagingType)
 
-WORKLOAD_EVENT_TYPES = (
+WorkloadEventType = Literal[
     "workload-internal",
     "http-api-gateway",
     "application-load-balancer",
     "service-connect",
-)
-"""Container event types of multi-container workloads with a handler."""
+]
+"""A container event type of multi-container workloads with a handler (the event handlers' registry keys)."""
+WORKLOAD_EVENT_TYPES: tuple[WorkloadEventType, ...] = get_args(WorkloadEventType)
 
 
 def _not_supported(what: str, value: Any, supported: tuple[str, ...]) -> str:
