@@ -30,15 +30,20 @@ def test_declared_event_types_are_the_event_handlers() -> None:
     assert sorted(WORKLOAD_EVENT_TYPES) == sorted(EVENT_HANDLERS)
 
 
+def _last_line_printed(script: str, *, stderr: bool = False, timeout: int = 120) -> str:
+    """What a script run in a fresh interpreter (nothing imported yet) printed last (to stdout, or stderr)."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return (done.stderr if stderr else done.stdout).splitlines()[-1]
+
+
 def test_validate_imports_no_component() -> None:
     # The components import the AWS SDK's resource classes (about 1.5 s); validate needs none of them.
     script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
               f"code = main(['validate', {str(EXAMPLE)!r}])\n"
               "loaded = sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.components'))\n"
               "print(code, loaded)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "0 []"
+    assert _last_line_printed(script) == "0 []"
 
 
 def test_the_validate_side_imports_no_pulumi() -> None:
@@ -54,9 +59,7 @@ def test_the_validate_side_imports_no_pulumi() -> None:
               f"for example in {sorted(str(p) for p in EXAMPLES.glob('*.yml'))!r}:\n"
               "    load_config(example)\n"
               "print(sorted(m for m in ('pulumi', 'pulumi_aws') if m in sys.modules))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "[]"
+    assert _last_line_printed(script) == "[]"
 
 
 def test_a_preview_imports_only_the_aws_services_it_builds() -> None:
@@ -67,6 +70,4 @@ def test_a_preview_imports_only_the_aws_services_it_builds() -> None:
               "loaded = sorted(m for m in ('s3', 'lambda_', 'dynamodb', 'apigatewayv2', 'ecs', 'ec2')\n"
               "                if f'pulumi_aws.{m}._inputs' in sys.modules)\n"
               "print(code, loaded, file=sys.stderr)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines()[-1] == "0 ['ec2', 'ecs']"
+    assert _last_line_printed(script, stderr=True, timeout=300) == "0 ['ec2', 'ecs']"
