@@ -20,14 +20,17 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws.iam import Statement, statement
+from stacktape_pulumi.checks.connect_targets import (
+    ENV_PARAMS,
+    SES_MACRO,
+    env_var_name,
+    not_connectable_message,
+)
 from stacktape_pulumi.errors import StacktapeError
 
-if TYPE_CHECKING:  # the context imports the components package; the checks import this module
+if TYPE_CHECKING:  # the context imports the components package, which imports this module
     from stacktape_pulumi.components.context import StackContext
 
-SES_MACRO = "aws:ses"
-CONNECT_TO_MACROS = (SES_MACRO,)
-ENV_PREFIX = "STP"
 POLICY_NAME = "custom-allow-access-to-policy-statements"
 
 # bucket — the reference: `s3:ListBucket, s3:GetBucket*` and `s3:*Object*, s3:Abort*, s3:*MultipartUpload*`.
@@ -72,49 +75,6 @@ WORKLOAD_ACTIONS = ("ecs:DescribeServices", "ecs:UpdateService")
 # ARNs, so those (of the same account and region) are listed too.
 SES_SEND_ACTIONS = ("ses:SendBulkTemplatedEmail", "ses:SendEmail", "ses:SendRawEmail", "ses:SendTemplatedEmail")
 SES_RESOURCE_TYPES = ("identity", "configuration-set", "template")
-
-
-# ---- environment variable names ---------------------------------------------------------
-
-def _is_digit(char: str) -> bool:
-    return "0" <= char <= "9"
-
-
-def split_words(text: str) -> list[str]:
-    """Words as change-case's `split`: cut at non-alphanumerics, lower/digit→upper and `ABc` boundaries.
-
-    Digits stay attached to the word before them: `readReplica0Port` → `read`, `Replica0`, `Port`;
-    `myAPIKey` → `my`, `API`, `Key`.
-    """
-    words: list[str] = []
-    current = ""
-    for index, char in enumerate(text):
-        if not (char.isalpha() or _is_digit(char)):
-            if current:
-                words.append(current)
-            current = ""
-            continue
-        if current:
-            prev = current[-1]
-            following = text[index + 1] if index + 1 < len(text) else ""
-            lower_to_upper = char.isupper() and (prev.islower() or _is_digit(prev))
-            acronym_end = char.isupper() and prev.isupper() and following.islower()
-            if lower_to_upper or acronym_end:
-                words.append(current)
-                current = ""
-        current += char
-    if current:
-        words.append(current)
-    return words
-
-
-def env_var_name(resource: str, param: str) -> str:
-    """`STP_<RESOURCE>_<PARAM>` in upper snake case, as the reference's `injectedParameterEnvVarName`.
-
-    (`myDatabase`, `connectionString`) → `STP_MY_DATABASE_CONNECTION_STRING`; nested names
-    (`svc.containerWorkload`) split at the dot like at any other separator.
-    """
-    return "_".join(word.upper() for word in split_words(f"{ENV_PREFIX}_{resource}_{param}"))
 
 
 # ---- statements per target type (pure: ARNs may be strings or Outputs) ------------------
@@ -182,18 +142,17 @@ class TargetKind:
 
 # Keyed by component class name: every component's type token is `stacktape:index:<ClassName>`.
 TARGET_KINDS: dict[str, TargetKind] = {
-    "Bucket": TargetKind("bucket", ("name", "arn"), bucket_statements),
-    "DynamoDbTable": TargetKind("dynamo-db-table", ("name", "arn", "streamArn"), table_statements),
-    "SqsQueue": TargetKind("sqs-queue", ("arn", "url", "name"), queue_statements),
-    "SnsTopic": TargetKind("sns-topic", ("arn", "name"), topic_statements),
-    "EventBus": TargetKind("event-bus", ("arn", "archiveArn"), event_bus_statements),
-    "Function": TargetKind("function", ("arn", "logGroupArn", "url"), function_statements),
-    # The reference injects nothing for workloads (it registers no params for them).
-    "MultiContainerWorkload": TargetKind("multi-container-workload", (), workload_statements),
-    "HttpApiGateway": TargetKind("http-api-gateway", (), None),
-    "ApplicationLoadBalancer": TargetKind("application-load-balancer", (), None),
+    "Bucket": TargetKind("bucket", ENV_PARAMS["bucket"], bucket_statements),
+    "DynamoDbTable": TargetKind("dynamo-db-table", ENV_PARAMS["dynamo-db-table"], table_statements),
+    "SqsQueue": TargetKind("sqs-queue", ENV_PARAMS["sqs-queue"], queue_statements),
+    "SnsTopic": TargetKind("sns-topic", ENV_PARAMS["sns-topic"], topic_statements),
+    "EventBus": TargetKind("event-bus", ENV_PARAMS["event-bus"], event_bus_statements),
+    "Function": TargetKind("function", ENV_PARAMS["function"], function_statements),
+    "MultiContainerWorkload": TargetKind("multi-container-workload", ENV_PARAMS["multi-container-workload"],
+                                         workload_statements),
+    "HttpApiGateway": TargetKind("http-api-gateway", ENV_PARAMS["http-api-gateway"], None),
+    "ApplicationLoadBalancer": TargetKind("application-load-balancer", ENV_PARAMS["application-load-balancer"], None),
 }
-NOT_CONNECTABLE_TYPES = tuple(kind.resource_type for kind in TARGET_KINDS.values() if kind.statements is None)
 
 
 def target_kind(component: object) -> TargetKind | None:
@@ -203,51 +162,6 @@ def target_kind(component: object) -> TargetKind | None:
         if kind is not None:
             return kind
     return None
-
-
-def not_connectable_message(owner: str, target: str, resource_type: str) -> str:
-    """The reference's error for a connectTo target it cannot scope (behaviour notes §3)."""
-    return (f"Error in resource {owner}. ConnectTo section contains resource \"{target}\" of type "
-            f"\"{resource_type}\". Resource type \"{resource_type}\" cannot be scoped by connectTo.")
-
-
-def _streams(props: Any) -> bool:
-    return bool(getattr(props, "streamType", None))
-
-
-def _archives(props: Any) -> bool:
-    archivation = getattr(props, "archivation", None)
-    return archivation is not None and bool(archivation.enabled)
-
-
-def _has_url(props: Any) -> bool:
-    url = getattr(props, "url", None)
-    return url is not None and bool(url.enabled)
-
-
-def _logs(props: Any) -> bool:
-    logging = getattr(props, "logging", None)
-    return logging is None or not logging.disabled
-
-
-# Params a resource registers only with some config: (resource type, param) → "present for these props?".
-CONDITIONAL_PARAMS: dict[tuple[str, str], Callable[[Any], bool]] = {
-    ("dynamo-db-table", "streamArn"): _streams,
-    ("event-bus", "archiveArn"): _archives,
-    ("function", "url"): _has_url,
-    ("function", "logGroupArn"): _logs,
-}
-
-
-def injected_names(target: str, resource: Any) -> list[str]:
-    """The `STP_*` names connecting to the config resource `target` injects (for validation)."""
-    resource_type = getattr(resource, "type", None)
-    kind = next((k for k in TARGET_KINDS.values() if k.resource_type == resource_type), None)
-    if kind is None:
-        return []
-    props = getattr(resource, "properties", None)
-    return [env_var_name(target, param) for param in kind.env_params
-            if CONDITIONAL_PARAMS.get((kind.resource_type, param), lambda _: True)(props)]
 
 
 # ---- the seam ---------------------------------------------------------------------------

@@ -1,6 +1,26 @@
-"""Errors a user can see: every config problem is located as FILE:LINE:COL."""
+"""Errors a user can see, and the one shape of a problem before it is located.
+
+A check says what is wrong *where in the config* (a `Problem` at a `KeyPath`); the source map
+of the loaded YAML turns it into a `ConfigIssue` located as FILE:LINE:COL. Python users, who
+have no YAML, see the same Problem named by its key path (`format_path`).
+"""
 
 from dataclasses import dataclass, field
+
+PathElem = str | int
+KeyPath = tuple[PathElem, ...]
+"""Where a value sits in the config: mapping keys and list indexes, outermost first."""
+
+
+def format_path(path: KeyPath) -> str:
+    """`('resources', 'api', 'containers', 0, 'name')` → `resources.api.containers[0].name`."""
+    text = ""
+    for elem in path:
+        if isinstance(elem, int):
+            text += f"[{elem}]"
+        else:
+            text += f".{elem}" if text else elem
+    return text
 
 
 class StacktapeError(Exception):
@@ -8,8 +28,24 @@ class StacktapeError(Exception):
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config, at a key path relative to what was checked.
+
+    The path is relative to the value the check was given (a resource's `properties`, a
+    container's `packaging`, a directive's own position: then it is empty); the caller
+    prefixes it. `at_key` points the location at the key rather than its value (for
+    "this option is not supported" the key is what the user wrote wrong).
+    """
+
+    path: KeyPath
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+
+
+@dataclass(frozen=True)
 class ConfigIssue:
-    """One located problem in a config file."""
+    """One located problem in a config file (a `Problem` placed by `config.loader.SourceMap`)."""
 
     file: str
     line: int

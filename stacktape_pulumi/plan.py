@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from stacktape_pulumi.checks.registry import ORDERING_RULES
-from stacktape_pulumi.config.loader import KeyPath, SourceMap
+from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.directives.parser import DirectiveSyntaxError, parse
-from stacktape_pulumi.errors import ConfigIssue
+from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # Test traffic of a gradual deployment reaches the new tasks on this listener port by default.
 DEFAULT_TEST_LISTENER_PORT = 8080
@@ -56,8 +56,6 @@ class Reference:
 
 def ordering_edges(resources: dict[str, Any], refs: list[Reference]) -> list[Reference]:
     """The edges of every ordering rule that keep the reference graph acyclic."""
-    import stacktape_pulumi.checks  # noqa: F401  (registers the rules)
-
     graph: dict[str, set[str]] = {}
     for ref in refs:
         graph.setdefault(ref.source, set()).add(ref.target)

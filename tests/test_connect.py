@@ -10,10 +10,11 @@ import pytest
 from parliament import analyze_policy_string
 
 from stacktape_pulumi import connect
+from stacktape_pulumi.checks.connect_targets import NOT_CONNECTABLE_TYPES, env_var_name, injected_names, split_words
 from stacktape_pulumi.components.bucket import Bucket, bucket_name
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.workload import MultiContainerWorkload
-from stacktape_pulumi.connect import env_var_name, resolve_connections, split_words
+from stacktape_pulumi.connect import resolve_connections
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.load import load_config
@@ -248,7 +249,7 @@ def test_validation_predicts_exactly_the_injected_names(tmp_path: Path) -> None:
     path.write_text(TARGETS + SOURCES)
     config = load_config(path).config
     predicted = [name for target in CONNECT_TO.strip("[]").split(", ") if target in config.resources
-                 for name in connect.injected_names(target, config.resources[target])]
+                 for name in injected_names(target, config.resources[target])]
     assert predicted == list(INJECTED)
 
 
@@ -409,3 +410,9 @@ def test_duplicate_targets_grant_once() -> None:
         assert len(resolve_connections(ctx, ["b", "b", "aws:ses", "aws:ses"]).statements) == 3
 
     run_offline(program)
+
+
+def test_the_checks_and_the_wiring_agree_on_what_connectTo_cannot_scope() -> None:
+    # validate reads checks.connect_targets; connect.py grants no statements to the same types.
+    unscoped = tuple(kind.resource_type for kind in connect.TARGET_KINDS.values() if kind.statements is None)
+    assert unscoped == NOT_CONNECTABLE_TYPES

@@ -26,7 +26,6 @@ from stacktape_pulumi.directives.registry import (
     BUILTINS,
     GIT_INFO_PROPERTIES,
     Kind,
-    Problem,
     contains_runtime,
     validate,
 )
@@ -38,7 +37,7 @@ from stacktape_pulumi.directives.runtime import (
     find_runtime,
     resource_references,
 )
-from stacktape_pulumi.errors import ConfigError
+from stacktape_pulumi.errors import ConfigError, Problem
 
 D = Directive
 L = Literal
@@ -223,43 +222,43 @@ def test_render_parse_round_trip(directive: Directive) -> None:
 
 ALL_NAMES = ("$CfFormat, $CfStackOutput, $CliArgs, $File, $FileRaw, $Format, $GitInfo, $Region, "
              "$ResourceParam, $Secret, $SsmParam, $StackOutput, $Stage, $This, $Var")
-UNKNOWN_STAG = Problem(f"Unknown directive $Stag. Built-in directives: {ALL_NAMES}.", "did you mean $Stage?")
+UNKNOWN_STAG = Problem((), f"Unknown directive $Stag. Built-in directives: {ALL_NAMES}.", "did you mean $Stage?")
 
 
 @pytest.mark.parametrize(("text", "problems"), [
     ("$Stag()", [UNKNOWN_STAG]),
-    ("$Nothing()", [Problem(f"Unknown directive $Nothing. Built-in directives: {ALL_NAMES}.")]),
+    ("$Nothing()", [Problem((), f"Unknown directive $Nothing. Built-in directives: {ALL_NAMES}.")]),
     ("$ResourceParam('api')",
-     [Problem("$ResourceParam takes 2 arguments (resource name, parameter name), got 1")]),
-    ("$Stage(1)", [Problem("$Stage takes no arguments, got 1")]),
-    ("$File()", [Problem("$File takes 1 argument (file path), got 0")]),
-    ("$CliArgs()", [Problem("$CliArgs takes 1 or 2 arguments (argument name, default value), got 0")]),
-    ("$Var(a, b)", [Problem("$Var takes 0 or 1 arguments (variable name), got 2")]),
-    ("$Format()", [Problem("$Format takes at least 1 argument (template, values...), got 0")]),
+     [Problem((), "$ResourceParam takes 2 arguments (resource name, parameter name), got 1")]),
+    ("$Stage(1)", [Problem((), "$Stage takes no arguments, got 1")]),
+    ("$File()", [Problem((), "$File takes 1 argument (file path), got 0")]),
+    ("$CliArgs()", [Problem((), "$CliArgs takes 1 or 2 arguments (argument name, default value), got 0")]),
+    ("$Var(a, b)", [Problem((), "$Var takes 0 or 1 arguments (variable name), got 2")]),
+    ("$Format()", [Problem((), "$Format takes at least 1 argument (template, values...), got 0")]),
     ("$ResourceParam(api, 5)",
-     [Problem("$ResourceParam argument 2 (parameter name) must be a string, got 5")]),
-    ("$ResourceParam('', url)", [Problem("$ResourceParam argument 1 (resource name) must not be empty")]),
+     [Problem((), "$ResourceParam argument 2 (parameter name) must be a string, got 5")]),
+    ("$ResourceParam('', url)", [Problem((), "$ResourceParam argument 1 (resource name) must not be empty")]),
     ("$GitInfo('comit')",
-     [Problem("$GitInfo argument 1 (property) must be one of 'commit', 'branch', 'username', 'gitUrl', "
+     [Problem((), "$GitInfo argument 1 (property) must be one of 'commit', 'branch', 'username', 'gitUrl', "
               "got 'comit'", "did you mean 'commit'?")]),
     ("$Secret('name.')",
-     [Problem("$Secret argument 1 (secret name) must be 'secret-name' or 'secret-name.jsonKey', "
+     [Problem((), "$Secret argument 1 (secret name) must be 'secret-name' or 'secret-name.jsonKey', "
               "got 'name.'")]),
     ("$File($ResourceParam('a', 'b'))",
-     [Problem("Non-runtime directive $File can't be dependent on a result of runtime directive "
+     [Problem((), "Non-runtime directive $File can't be dependent on a result of runtime directive "
               "$ResourceParam.")]),
     ("$Secret($ResourceParam('a', 'b'))",
-     [Problem("$Secret argument 1 (secret name) must be known before deployment, so it can't be the "
+     [Problem((), "$Secret argument 1 (secret name) must be known before deployment, so it can't be the "
               "result of runtime directive $ResourceParam.")]),
-    ("$CfFormat('{}')", [Problem("Amount of interpolated expressions and values should be the same in "
+    ("$CfFormat('{}')", [Problem((), "Amount of interpolated expressions and values should be the same in "
                                  "$CfFormat directive. You have 1 interpolated expressions and 0 values.")]),
-    ("$Stage().x", [Problem('Property with path "x" is not accessible on result of directive $Stage().',
+    ("$Stage().x", [Problem((), 'Property with path "x" is not accessible on result of directive $Stage().',
                             "$Stage returns a string, which has no properties")]),
     ("$Format('{}', $Stag(), $Var(1))", [
-        Problem("Amount of interpolated expressions and values should be the same in $Format directive. "
+        Problem((), "Amount of interpolated expressions and values should be the same in $Format directive. "
                 "You have 1 interpolated expressions and 2 values."),
         UNKNOWN_STAG,
-        Problem("$Var argument 1 (variable name) must be a string, got 1"),
+        Problem((), "$Var argument 1 (variable name) must be a string, got 1"),
     ]),
     ("$Format('{}-{}', $Stage(), $ResourceParam('db', 'host'))", []),
     ("$ResourceParam($Var().db, 'host').a.b", []),

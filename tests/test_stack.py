@@ -94,13 +94,11 @@ def test_stack_tags_reach_every_taggable_resource(preview: Any) -> None:
 def test_valid_but_unbuilt_features_are_located_errors(config_errors: Callable[[str], list[str]],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """`validate` refuses what the build cannot do yet, at the node that asks for it."""
-    from stacktape_pulumi import load as project
-    from stacktape_pulumi.checks import packaging as checks
+    from stacktape_pulumi.checks import packaging, support
 
     # As if this version built only prebuilt images and workload-internal events.
-    monkeypatch.setattr(project, "PACKAGING_TYPES", ("prebuilt-image",))
-    monkeypatch.setattr(checks, "PACKAGING_TYPES", ("prebuilt-image",))
-    monkeypatch.setattr(project, "WORKLOAD_EVENT_TYPES", ("workload-internal",))
+    monkeypatch.setattr(packaging, "PACKAGING_TYPES", ("prebuilt-image",))
+    monkeypatch.setattr(support, "WORKLOAD_EVENT_TYPES", ("workload-internal",))
     text = "resources:" + workload("back").replace(
         "packaging: {type: prebuilt-image, properties: {image: 'nginx:1.27'}}",
         "packaging: {type: custom-dockerfile, properties: {buildContextPath: .}}\n"

@@ -1,4 +1,4 @@
-"""Refresh stacktape_pulumi/engine/data/instance_types.json from EC2 DescribeInstanceTypes.
+"""Refresh stacktape_pulumi/aws/data/instance_types.json from EC2 DescribeInstanceTypes.
 
 Needs AWS credentials (any region; instance types are the same list in most regions):
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import botocore.session
 
-TABLE = Path(__file__).resolve().parent.parent / "stacktape_pulumi" / "engine" / "data" / "instance_types.json"
+TABLE = Path(__file__).resolve().parent.parent / "stacktape_pulumi" / "aws" / "data" / "instance_types.json"
 
 
 def fetch(region: str, families: set[str]) -> dict[str, dict[str, Any]]:

@@ -1,20 +1,30 @@
 """EC2 instance types for container workloads: the bundled spec table, memory sizing, AMIs.
 
-The table (`engine/data/instance_types.json`) lets `validate` and the offline engine size
+The table (`aws/data/instance_types.json`) lets `validate` and the offline engine size
 tasks without AWS; at deploy time the same numbers come from the EC2 instance-type invoke.
 Refresh it from `aws ec2 describe-instance-types` (see docs/instance-types.md).
 """
 
+import json
 import math
 import re
 from dataclasses import dataclass
-
-from stacktape_pulumi.engine.canned import instance_types
+from functools import cache
+from importlib import resources
+from typing import Any
 
 # family[generation][attributes].size, e.g. c5.large, m7g.2xlarge, c6in.metal-24xl.
 INSTANCE_TYPE_PATTERN = re.compile(r"^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9-]+$")
 AMI_PARAMETER_X86 = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
 AMI_PARAMETER_ARM = "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+
+
+@cache
+def instance_types() -> dict[str, dict[str, Any]]:
+    """The bundled EC2 instance-type table (vCPU, memory MiB, architectures)."""
+    text = resources.files("stacktape_pulumi.aws").joinpath("data/instance_types.json").read_text("utf-8")
+    table: dict[str, dict[str, Any]] = json.loads(text)["instanceTypes"]
+    return table
 
 
 @dataclass(frozen=True)

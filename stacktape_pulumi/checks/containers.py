@@ -12,7 +12,7 @@ key at fault.
 import json
 import re
 
-from stacktape_pulumi.config.loader import KeyPath, SourceMap
+from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.shared import is_directive
 from stacktape_pulumi.config.models.workload import (
     WORKLOAD_TYPE,
@@ -20,7 +20,7 @@ from stacktape_pulumi.config.models.workload import (
     MultiContainerWorkloadProps,
     PrebuiltImagePackaging,
 )
-from stacktape_pulumi.errors import ConfigIssue
+from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # ECS container names: "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens".
 CONTAINER_NAME = re.compile(r"[A-Za-z0-9_-]{1,255}")

@@ -1,15 +1,14 @@
 """`function`: what a function's config asks for that this version cannot build (or AWS would refuse)."""
 
-from stacktape_pulumi.checks.registry import BuildProblem, resource_check
 from stacktape_pulumi.config.models.function import FunctionProps
+from stacktape_pulumi.errors import Problem
 
 
-@resource_check("function")
-def function_problems(name: str, props: FunctionProps | None) -> list[BuildProblem]:
+def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
     """What a function's config asks for that this version cannot build (or AWS would refuse)."""
     if props is None:
         return []
-    problems: list[BuildProblem] = []
+    problems: list[Problem] = []
     unsupported: list[tuple[str, bool, str]] = [
         ("deployment", props.deployment is not None,
          "gradual deployments of functions (CodeDeploy traffic shifting) are not supported yet"),
@@ -19,13 +18,13 @@ def function_problems(name: str, props: FunctionProps | None) -> list[BuildProbl
     ]
     for key, present, message in unsupported:
         if present:
-            problems.append(BuildProblem((key,), message, at_key=True))
+            problems.append(Problem((key,), message, at_key=True))
     if props.logging is not None and props.logging.logForwarding is not None:
-        problems.append(BuildProblem(("logging", "logForwarding"), "log forwarding is not supported yet",
+        problems.append(Problem(("logging", "logForwarding"), "log forwarding is not supported yet",
                                      at_key=True))
     reserved, provisioned = props.reservedConcurrency, props.provisionedConcurrency
     if reserved is not None and provisioned is not None and provisioned > reserved:
-        problems.append(BuildProblem(
+        problems.append(Problem(
             ("provisionedConcurrency",),
             f"provisionedConcurrency {provisioned} is more than reservedConcurrency {reserved}",
             hint="Lambda cannot keep more instances warm than the function may run at once"))

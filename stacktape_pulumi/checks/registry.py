@@ -1,72 +1,63 @@
-"""The registries of the rules `validate` runs beyond the models: per-resource checks and ordering rules.
+"""The tables of the rules `validate` runs beyond the models: checks per resource type, and ordering rules.
 
-Each rule module of `stacktape_pulumi.checks` registers here by resource type; `validate` runs
-them without importing the components, and each component runs the checks of its type on its
-Python args (`raise_build_problems`).
+Both are plain tables (no registration by import): `validate` runs them through
+`checks.run_checks`, plan.py reads the ordering rules, and the components run the checks of their
+type on Python args through `raise_for`, so a Python user gets the same refusals as a YAML user
+without any component naming a rule.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from stacktape_pulumi.config.loader import KeyPath, SourceMap, format_path
-from stacktape_pulumi.errors import ConfigIssue, StacktapeError
+from stacktape_pulumi.checks.bucket import bucket_problems
+from stacktape_pulumi.checks.function import function_problems
+from stacktape_pulumi.checks.gateway import gateway_problems
+from stacktape_pulumi.checks.load_balancer import load_balancer_problems
+from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
+from stacktape_pulumi.checks.traffic import clients_after_services, workload_traffic_problems
+from stacktape_pulumi.config.loader import SourceMap
+from stacktape_pulumi.config.models.bucket import BUCKET_TYPE
+from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE
+from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
+from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem, StacktapeError, format_path
 
+# `fn(resource name, properties model or None)`: what the component would refuse to build, at key
+# paths below the resource's `properties`.
+ResourceCheck = Callable[[str, Any], list[Problem]]
 
-@dataclass(frozen=True)
-class BuildProblem:
-    """Valid config a component cannot build, at a key path below the resource's `properties`."""
-
-    path: KeyPath
-    message: str
-    hint: str | None = None
-    at_key: bool = False
-
-
-# `fn(resource name, properties model or None)`: what the component would refuse to build.
-ResourceCheck = Callable[[str, Any], list[BuildProblem]]
-RESOURCE_CHECKS: dict[str, list[ResourceCheck]] = {}
-
-
-def resource_check(resource_type: str) -> Callable[[ResourceCheck], ResourceCheck]:
-    """Register a check run by `validate` on every resource of a type, so it refuses what the build would."""
-
-    def register(fn: ResourceCheck) -> ResourceCheck:
-        RESOURCE_CHECKS.setdefault(resource_type, []).append(fn)
-        return fn
-
-    return register
-
-
-def build_problems(config: Any, source: SourceMap) -> list[ConfigIssue]:
-    """Located issues from every registered resource check."""
-    issues = []
-    for name, resource in config.resources.items():
-        base = ("resources", name, "properties")
-        for check in RESOURCE_CHECKS.get(resource.type, []):
-            for problem in check(name, getattr(resource, "properties", None)):
-                issues.append(source.issue((*base, *problem.path), problem.message, problem.hint,
-                                           at_key=problem.at_key))
-    return issues
-
-
-def raise_build_problems(kind: str, name: str, problems: list[BuildProblem]) -> None:
-    """The Python door of the same checks: one error naming every problem by its property path."""
-    if problems:
-        raise StacktapeError("\n".join(
-            f"{kind} '{name}': {format_path(p.path)}: {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
-            for p in problems))
-
+RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
+    BUCKET_TYPE: (bucket_problems,),
+    "function": (function_problems,),
+    "http-api-gateway": (gateway_problems,),
+    "application-load-balancer": (load_balancer_problems,),
+    QUEUE_TYPE: (queue_problems,),
+    WORKLOAD_TYPE: (workload_traffic_problems,),
+}
 
 # `fn(resources) -> (source, target, path)`: "create `source` after `target`" where no reference says so
 # (e.g. Service Connect clients after the services they call). An edge that would close a cycle is
 # dropped: an ordering preference never turns a valid config into a cycle error.
 OrderingRule = Callable[[dict[str, Any]], Iterator[tuple[str, str, KeyPath]]]
-ORDERING_RULES: list[OrderingRule] = []
+
+ORDERING_RULES: tuple[OrderingRule, ...] = (queues_after_their_sources, clients_after_services)
 
 
-def ordering_rule(fn: OrderingRule) -> OrderingRule:
-    """Register a rule adding "create after" edges to the creation order."""
-    ORDERING_RULES.append(fn)
-    return fn
+def problems_of(resource_type: str, name: str, props: Any) -> list[Problem]:
+    """What the checks of `resource_type` find in one resource's properties (a model, or None)."""
+    return [problem for check in RESOURCE_CHECKS.get(resource_type, ()) for problem in check(name, props)]
 
+
+def resource_problems(config: Any, source: SourceMap) -> list[ConfigIssue]:
+    """Located issues from the checks of every resource's type."""
+    return [source.locate(problem, ("resources", name, "properties"))
+            for name, resource in config.resources.items()
+            for problem in problems_of(resource.type, name, getattr(resource, "properties", None))]
+
+
+def raise_for(resource_type: str, kind: str, name: str, props: Any) -> None:
+    """The Python door of the same checks: one error naming every problem by its property path."""
+    problems = problems_of(resource_type, name, props)
+    if problems:
+        raise StacktapeError("\n".join(
+            f"{kind} '{name}': {format_path(p.path)}: {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
+            for p in problems))

@@ -1,24 +1,25 @@
-"""`sqs-queue`: what a queue's config asks for that this version cannot build, and its creation order."""
+"""`sqs-queue`: what a queue's config asks for that this version cannot build, its dead-letter queue, its order.
+
+The order: a queue is created after its dead-letter queue and the topics subscribing it.
+"""
 
 from collections.abc import Iterator
 from typing import Any
 
-from stacktape_pulumi.checks.registry import BuildProblem, ordering_rule, resource_check
-from stacktape_pulumi.config.loader import KeyPath
+from stacktape_pulumi.checks.references import StackView
 from stacktape_pulumi.config.models.sns_topic import TOPIC_TYPE
-from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueueProps
+from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE, SqsQueue, SqsQueueProps
+from stacktape_pulumi.errors import KeyPath, Problem
 
 
-@resource_check(QUEUE_TYPE)
-def queue_problems(name: str, props: SqsQueueProps | None) -> list[BuildProblem]:
+def queue_problems(name: str, props: SqsQueueProps | None) -> list[Problem]:
     """What a queue's config asks for that this version cannot build."""
     if props is None or not props.events:
         return []
-    return [BuildProblem(("events",), "sqs-queue events (event-bus rules) are not supported yet", at_key=True,
+    return [Problem(("events",), "sqs-queue events (event-bus rules) are not supported yet", at_key=True,
                          hint="create an EventBridge rule with pulumi_aws.cloudwatch.EventRule and EventTarget")]
 
 
-@ordering_rule
 def queues_after_their_sources(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
     """A queue is created after its dead-letter queue and after the topics subscribing it."""
     for name, resource in resources.items():
@@ -36,3 +37,26 @@ def queues_after_their_sources(resources: dict[str, Any]) -> Iterator[tuple[str,
                     yield queue, name, ("resources", name, "properties", "subscriptions", index, "properties",
                                         "sqsQueueName")
 
+
+
+def is_fifo(resource: Any) -> bool:
+    """Whether a queue or topic model is FIFO."""
+    props = getattr(resource, "properties", None)
+    return bool(getattr(props, "fifoEnabled", False))
+
+
+def check_dead_letter_queue(view: StackView, name: str, queue: SqsQueue, base: KeyPath) -> None:
+    """The dead-letter queue exists, and is FIFO exactly when the queue is (an SQS rule)."""
+    redrive = queue.properties.redrivePolicy if queue.properties else None
+    target = redrive.targetSqsQueueName if redrive else None
+    path = (*base, "redrivePolicy", "targetSqsQueueName")
+    if target is None or not view.reference(target, QUEUE_TYPE, name, QUEUE_TYPE, path):
+        return
+    if target == name:
+        view.add(path, f"sqs-queue {name} cannot be its own dead-letter queue.",
+                 "create another sqs-queue for the failed messages")
+    elif is_fifo(view.config.resources[target]) != is_fifo(queue):
+        kind = "a FIFO" if is_fifo(queue) else "a standard"
+        view.add(path, f"The dead-letter queue of {kind} queue must also be {kind} queue: sqs-queue {target} "
+                       f"{'is not' if is_fifo(queue) else 'is'} FIFO.",
+                 f"set fifoEnabled: {str(is_fifo(queue)).lower()} on {target}, or use another queue")

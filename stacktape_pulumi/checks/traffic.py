@@ -3,28 +3,25 @@
 from collections.abc import Iterator
 from typing import Any
 
-from stacktape_pulumi.checks.registry import BuildProblem, ordering_rule, resource_check
-from stacktape_pulumi.config.loader import KeyPath
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE, MultiContainerWorkloadProps
+from stacktape_pulumi.errors import KeyPath, Problem
 
 TCP_HEALTH_CHECK = ("loadBalancerHealthCheck.healthCheckProtocol TCP is for network load balancers; application "
                     "load balancer target groups check over HTTP")
 
 
-@resource_check(WORKLOAD_TYPE)
-def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | None) -> list[BuildProblem]:
+def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | None) -> list[Problem]:
     """Event settings AWS would reject: a TCP health check on an application load balancer target group."""
-    problems: list[BuildProblem] = []
+    problems: list[Problem] = []
     for index, container in enumerate(props.containers if props is not None else []):
         check = container.loadBalancerHealthCheck
         uses_alb = any(event.type == "application-load-balancer" for event in container.events or [])
         if uses_alb and check is not None and check.healthCheckProtocol == "TCP":
-            problems.append(BuildProblem(("containers", index, "loadBalancerHealthCheck", "healthCheckProtocol"),
+            problems.append(Problem(("containers", index, "loadBalancerHealthCheck", "healthCheckProtocol"),
                                          TCP_HEALTH_CHECK, hint="remove healthCheckProtocol or set HTTP"))
     return problems
 
 
-@ordering_rule
 def clients_after_services(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
     """Workloads exposing no Service Connect port are created after every workload that exposes one."""
     servers: dict[str, KeyPath] = {}

@@ -15,8 +15,8 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
-from stacktape_pulumi.checks.load_balancer import cidr, load_balancer_problems
-from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.checks.load_balancer import cidr
+from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.base import validate_args
 from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
@@ -101,7 +101,7 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:ApplicationLoadBalancer", name, None, opts)
         props = validate_args(KIND, name, args, ApplicationLoadBalancerProps)
-        raise_build_problems(KIND, name, load_balancer_problems(name, props))
+        raise_for("application-load-balancer", KIND, name, props)
         self._name = name
         self._props = props
         self._ctx = context or current_context()

@@ -17,8 +17,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import BucketArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.checks.bucket import bucket_problems
-from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.base import validate_args
 from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.bucket import (
@@ -128,7 +127,7 @@ class Bucket(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:Bucket", name, None, opts)
         props = validate_args(KIND, name, args, BucketProps)
-        raise_build_problems(KIND, name, bucket_problems(name, props))
+        raise_for("bucket", KIND, name, props)
         self._name = name
         self._props = props
         self._ctx = context or current_context()

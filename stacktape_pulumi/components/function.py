@@ -17,8 +17,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import FunctionArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
-from stacktape_pulumi.checks.function import function_problems
-from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.base import validate_args
 from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
@@ -141,7 +140,7 @@ class Function(pulumi.ComponentResource):
         """Validate `args` (the YAML's `properties`, or a `FunctionProps`), package the code, create the function."""
         super().__init__("stacktape:index:Function", name, None, opts)
         props = validate_args(KIND, name, args, FunctionProps)
-        raise_build_problems(KIND, name, function_problems(name, props))
+        raise_for("function", KIND, name, props)
         self._name = name
         self._props = props
         self._ctx = context or current_context()
@@ -279,7 +278,7 @@ class Function(pulumi.ComponentResource):
             f"{self._name}-function",
             name=self._physical_name,
             role=self.role.arn,
-            code=artifact.archive(),
+            code=pulumi.FileArchive(str(artifact.path)),
             source_code_hash=artifact.source_code_hash,
             handler=artifact.handler,
             runtime=artifact.runtime,

@@ -18,8 +18,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import HttpApiGatewayArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.checks.gateway import gateway_problems
-from stacktape_pulumi.checks.registry import raise_build_problems
+from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.base import validate_args
 from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
@@ -111,7 +110,7 @@ class HttpApiGateway(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:HttpApiGateway", name, None, opts)
         props = validate_args(KIND, name, args, HttpApiGatewayProps)
-        raise_build_problems(KIND, name, gateway_problems(name, props))
+        raise_for("http-api-gateway", KIND, name, props)
         self._name = name
         self._props = props
         self._ctx = context or current_context()

@@ -18,8 +18,7 @@ from stacktape_pulumi.args import SqsQueueArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.iam import Statement
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.checks.registry import raise_build_problems
-from stacktape_pulumi.checks.sqs_queue import queue_problems
+from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.base import validate_args
 from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.models.sns_topic import SqsQueueSubscriptionProps
@@ -97,7 +96,7 @@ class SqsQueue(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__("stacktape:index:SqsQueue", name, None, opts)
         props = validate_args(KIND, name, args, SqsQueueProps)
-        raise_build_problems(KIND, name, queue_problems(name, props))
+        raise_for("sqs-queue", KIND, name, props)
         self._name = name
         self._props = props
         self._ctx = context or current_context()

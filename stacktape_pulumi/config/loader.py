@@ -19,10 +19,7 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from stacktape_pulumi.errors import ConfigError, ConfigIssue
-
-PathElem = str | int
-KeyPath = tuple[PathElem, ...]
+from stacktape_pulumi.errors import ConfigError, ConfigIssue, KeyPath, Problem, format_path
 
 # Expanded aliases count toward this many nodes; a real config has a few thousand.
 MAX_NODES = 200_000
@@ -64,21 +61,14 @@ class SourceMap:
         pos = self.key_position(path) if at_key else self.value_position(path)
         return ConfigIssue(self.file, pos.line, pos.col, format_path(path), message, hint)
 
+    def locate(self, problem: Problem, prefix: KeyPath = ()) -> ConfigIssue:
+        """A problem found below `prefix` (e.g. a resource's `properties`), located in this file."""
+        return self.issue((*prefix, *problem.path), problem.message, problem.hint, at_key=problem.at_key)
+
 
 def _prefixes(path: KeyPath) -> Iterator[KeyPath]:
     for end in range(len(path), -1, -1):
         yield path[:end]
-
-
-def format_path(path: KeyPath) -> str:
-    """`('resources', 'api', 'containers', 0, 'name')` → `resources.api.containers[0].name`."""
-    text = ""
-    for elem in path:
-        if isinstance(elem, int):
-            text += f"[{elem}]"
-        else:
-            text += f".{elem}" if text else elem
-    return text
 
 
 @dataclass

@@ -12,9 +12,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from stacktape_pulumi.config.loader import KeyPath, SourceMap
+from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.common import STACKTAPE_ERROR
-from stacktape_pulumi.errors import ConfigIssue
+from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 
 def data_path(data: Any, loc: tuple[int | str, ...]) -> KeyPath:

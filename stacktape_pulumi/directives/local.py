@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from stacktape_pulumi.config.loader import KeyPath, SourceMap
+from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.directives.parser import (
     Directive,
     DirectiveSyntaxError,
@@ -35,7 +35,6 @@ from stacktape_pulumi.directives.parser import (
 )
 from stacktape_pulumi.directives.registry import (
     BUILTINS,
-    Problem,
     check_arg,
     contains_runtime,
     first_runtime,
@@ -50,7 +49,7 @@ from stacktape_pulumi.directives.values import (
     path_error_message,
     placeholder_count,
 )
-from stacktape_pulumi.errors import ConfigError, ConfigIssue
+from stacktape_pulumi.errors import ConfigError, ConfigIssue, KeyPath, Problem
 
 # A directive whose result is a directive string is resolved again; a chain this long is a loop.
 MAX_RESULT_DEPTH = 20
@@ -240,11 +239,11 @@ class _LocalResolver:
 
     def missing_variable(self, name: str) -> Problem:
         if not self.variables:
-            return Problem(f'Variable "{name}" is not defined: the config has no variables.',
+            return Problem((), f'Variable "{name}" is not defined: the config has no variables.',
                            "define it under the top-level 'variables' section")
         defined = ", ".join(str(known) for known in self.variables)
         close = get_close_matches(name, [str(known) for known in self.variables], n=1)
-        return Problem(f'Variable "{name}" is not defined. Defined variables: {defined}.',
+        return Problem((), f'Variable "{name}" is not defined. Defined variables: {defined}.',
                        f'did you mean "{close[0]}"?' if close else None)
 
     # -- directives -----------------------------------------------------------------------
@@ -438,7 +437,7 @@ class _LocalResolver:
         where = heading(directive)
         folder = self.ctx.config_dir
         if not folder.is_dir():
-            return Problem(f'{where} needs a git repository, but "{folder}" is not a directory.')
+            return Problem((), f'{where} needs a git repository, but "{folder}" is not a directory.')
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
@@ -447,17 +446,17 @@ class _LocalResolver:
         try:
             inside = run("rev-parse", "--is-inside-work-tree")
             if inside.returncode != 0 or inside.stdout.strip() != "true":
-                return Problem(f'{where} needs a git repository, but "{folder}" is not inside one.')
+                return Problem((), f'{where} needs a git repository, but "{folder}" is not inside one.')
             answer = run(*GIT_COMMANDS[prop])
         except FileNotFoundError:
-            return Problem(f"{where} needs the git command, which is not installed.")
+            return Problem((), f"{where} needs the git command, which is not installed.")
         except subprocess.TimeoutExpired:
-            return Problem(f"{where} failed: git did not answer within {GIT_TIMEOUT_SECONDS} seconds.")
+            return Problem((), f"{where} failed: git did not answer within {GIT_TIMEOUT_SECONDS} seconds.")
         except OSError as exc:
-            return Problem(f"{where} failed: cannot run git ({exc.strerror}).")
+            return Problem((), f"{where} failed: cannot run git ({exc.strerror}).")
         value = answer.stdout.strip()
         if answer.returncode != 0 or not value:
-            return Problem(f"{where} failed: {GIT_FAILURES[prop]}.")
+            return Problem((), f"{where} failed: {GIT_FAILURES[prop]}.")
         return value
 
     def cli_arg(self, directive: Directive, values: list[Any], path: KeyPath) -> Any:

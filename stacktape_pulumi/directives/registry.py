@@ -4,6 +4,9 @@ Local directives resolve when the config is loaded; runtime directives become
 `pulumi.Output`s when resources are built. `$Format` is local unless one of its values is
 runtime, in which case it is formatted at runtime like `$CfFormat` (the reference rejects
 that; accepting it is deliberate).
+
+A directive's problems are `errors.Problem`s with an empty key path: they are about the
+directive itself, and the caller knows where in the config the directive is written.
 """
 
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +23,7 @@ from stacktape_pulumi.directives.values import (
     path_error_message,
     placeholder_count,
 )
+from stacktape_pulumi.errors import Problem
 
 
 class Kind(Enum):
@@ -31,14 +35,6 @@ class ArgType(Enum):
     STRING = "a string"
     SCALAR = "a string, number or boolean"
     ANY = "any value"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a directive, as a user-facing message and optional hint."""
-
-    message: str
-    hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,12 +78,12 @@ class DirectiveSpec:
         if high is None:
             takes = f"at least {_count(low)}"
         elif high == 0:
-            return Problem(f"${self.name} takes no arguments, got {count}")
+            return Problem((), f"${self.name} takes no arguments, got {count}")
         elif low == high:
             takes = _count(low)
         else:
             takes = f"{low} or {high} arguments" if high == low + 1 else f"{low} to {high} arguments"
-        return Problem(f"${self.name} takes {takes}{listed}, got {count}")
+        return Problem((), f"${self.name} takes {takes}{listed}, got {count}")
 
 
 def _count(number: int) -> str:
@@ -148,7 +144,7 @@ FORMATTING = frozenset({"Format", "CfFormat"})
 def unknown_problem(name: str) -> Problem:
     listed = ", ".join(f"${known}" for known in sorted(BUILTINS))
     close = get_close_matches(name, list(BUILTINS), n=1, cutoff=0.6)
-    return Problem(f"Unknown directive ${name}. Built-in directives: {listed}.",
+    return Problem((), f"Unknown directive ${name}. Built-in directives: {listed}.",
                    f"did you mean ${close[0]}?" if close else None)
 
 
@@ -178,16 +174,16 @@ def check_arg(spec: DirectiveSpec, index: int, value: Any) -> Problem | None:
         return None
     where = f"${spec.name} argument {index + 1} ({param.label})"
     if param.type is ArgType.STRING and not isinstance(value, str):
-        return Problem(f"{where} must be a string, got {describe_value(value)}")
+        return Problem((), f"{where} must be a string, got {describe_value(value)}")
     if param.type is ArgType.SCALAR and not is_scalar(value):
-        return Problem(f"{where} must be {ArgType.SCALAR.value}, got {describe_value(value)}")
+        return Problem((), f"{where} must be {ArgType.SCALAR.value}, got {describe_value(value)}")
     if param.choices and value not in param.choices:
         allowed = ", ".join(repr(choice) for choice in param.choices)
         close = get_close_matches(str(value), list(param.choices), n=1)
-        return Problem(f"{where} must be one of {allowed}, got {describe_value(value)}",
+        return Problem((), f"{where} must be one of {allowed}, got {describe_value(value)}",
                        f"did you mean {close[0]!r}?" if close else None)
     if param.check is not None and (message := param.check(value)) is not None:
-        return Problem(f"{where} {message}")
+        return Problem((), f"{where} {message}")
     return None
 
 
@@ -197,9 +193,9 @@ def runtime_dependency_problem(spec: DirectiveSpec, index: int, runtime: Directi
     if param is None or param.runtime_ok:
         return None
     if spec.kind is Kind.LOCAL:
-        return Problem(f"Non-runtime directive ${spec.name} can't be dependent on a result of runtime "
+        return Problem((), f"Non-runtime directive ${spec.name} can't be dependent on a result of runtime "
                        f"directive ${runtime.name}.")
-    return Problem(f"${spec.name} argument {index + 1} ({param.label}) must be known before deployment, "
+    return Problem((), f"${spec.name} argument {index + 1} ({param.label}) must be known before deployment, "
                    f"so it can't be the result of runtime directive ${runtime.name}.")
 
 
@@ -229,9 +225,9 @@ def _problems(directive: Directive) -> Iterator[Problem]:
                 and isinstance(template := directive.args[0], Literal) and isinstance(template.value, str)):
             placeholders = placeholder_count(template.value)
             if placeholders != len(directive.args) - 1:
-                yield Problem(format_mismatch_message(spec.name, placeholders, len(directive.args) - 1))
+                yield Problem((), format_mismatch_message(spec.name, placeholders, len(directive.args) - 1))
         if directive.path and spec.returns_string:
-            yield Problem(path_error_message(heading(directive), directive.path, 0),
+            yield Problem((), path_error_message(heading(directive), directive.path, 0),
                           f"${spec.name} returns a string, which has no properties")
     for arg in directive.args:
         if isinstance(arg, Directive):

@@ -9,9 +9,9 @@ missing canned answer must show up in tests, not as a wrong graph.
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
+
+from stacktape_pulumi.aws.instances import instance_types
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_VPC_ID = "vpc-0reused00000000"
@@ -19,14 +19,6 @@ DEFAULT_VPC_CIDR = "10.0.0.0/16"
 # Outputs whose canned value wins over an input of the same name: the provider computes them
 # (an API Gateway domain name's configuration gains its target domain and zone).
 COMPUTED_OVER_INPUTS = frozenset({"arn", "id", "domainNameConfiguration"})
-
-
-@cache
-def instance_types() -> dict[str, dict[str, Any]]:
-    """The bundled EC2 instance-type table (vCPU, memory MiB, architectures)."""
-    text = resources.files("stacktape_pulumi.engine").joinpath("data/instance_types.json").read_text("utf-8")
-    table: dict[str, dict[str, Any]] = json.loads(text)["instanceTypes"]
-    return table
 
 
 def short_hash(*parts: str, length: int = 8) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stacktape_pulumi.errors import KeyPath, Problem
 from stacktape_pulumi.lambda_packaging.artifacts import LambdaArtifact, PackagingError, cache_root
 from stacktape_pulumi.lambda_packaging.custom import package_custom_artifact
 from stacktape_pulumi.lambda_packaging.javascript import (
@@ -41,18 +42,6 @@ LANGUAGE_OPTIONS = {
                  "disableSourceMaps", "outputSourceMapsTo", "dependenciesToExcludeFromDeploymentPackage"),
 }
 LANGUAGE_NAMES = {PYTHON: "Python", JAVASCRIPT: "JavaScript/TypeScript"}
-
-KeyPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class PackagingProblem:
-    """A packaging problem found before building, at a key path below the function's `properties`."""
-
-    path: KeyPath
-    message: str
-    hint: str | None = None
-
 
 @dataclass(frozen=True)
 class PackagedFunction:
@@ -100,7 +89,7 @@ def package_function(function: str, packaging: Any, runtime: str | None, archite
     return PackagedFunction(artifact, environment)
 
 
-def packaging_problems(packaging: Any, runtime: str | None, config_dir: Path) -> list[PackagingProblem]:
+def packaging_problems(packaging: Any, runtime: str | None, config_dir: Path) -> list[Problem]:
     """What the packaging of a valid function config asks for that cannot be built here, located."""
     if packaging.type != BUILDPACK:
         return []
@@ -111,31 +100,31 @@ def packaging_problems(packaging: Any, runtime: str | None, config_dir: Path) ->
         suffix = Path(props.entryfilePath).suffix.lower()
         named = OTHER_EXTENSIONS.get(suffix)
         what = f"{named} functions are" if named else f"entry files with extension '{suffix}' are"
-        return [PackagingProblem((*where, "entryfilePath"),
+        return [Problem((*where, "entryfilePath"),
                                  f"{what} not supported by the Lambda buildpack yet",
                                  "use Python (.py), JavaScript or TypeScript, or package the code yourself with "
                                  "custom-artifact")]
-    problems: list[PackagingProblem] = []
+    problems: list[Problem] = []
     entry = config_dir / props.entryfilePath
     if not entry.is_file():
-        problems.append(PackagingProblem((*where, "entryfilePath"),
+        problems.append(Problem((*where, "entryfilePath"),
                                          f"entry file '{props.entryfilePath}' does not exist",
                                          f"paths are relative to the config file's directory ({config_dir})"))
     resolved = resolve_runtime(packaging, runtime)
     if resolved is not None and runtime_language(resolved) != language:
-        problems.append(PackagingProblem(("runtime",),
+        problems.append(Problem(("runtime",),
                                          f"runtime {resolved} cannot run the {LANGUAGE_NAMES[language]} entry file "
                                          f"{props.entryfilePath}",
                                          f"use a {'nodejs' if language == JAVASCRIPT else 'python'} runtime or "
                                          "remove runtime"))
     problems += _language_option_problems(props.languageSpecificConfig, language, where)
     if language == JAVASCRIPT and find_esbuild(config_dir) is None:
-        problems.append(PackagingProblem(("packaging", "type"), missing_esbuild_message("", config_dir)
+        problems.append(Problem(("packaging", "type"), missing_esbuild_message("", config_dir)
                                          .removeprefix("function '': "), f"run `{INSTALL_COMMAND}`"))
     return problems
 
 
-def _language_option_problems(config: Any, language: str, where: KeyPath) -> list[PackagingProblem]:
+def _language_option_problems(config: Any, language: str, where: KeyPath) -> list[Problem]:
     if config is None:
         return []
     allowed: Sequence[str] = LANGUAGE_OPTIONS[language]
@@ -144,16 +133,16 @@ def _language_option_problems(config: Any, language: str, where: KeyPath) -> lis
         if key == "minify" and language == PYTHON and value is False:
             continue  # the code is shipped as written: not minifying is what happens anyway
         if key not in allowed:
-            problems.append(PackagingProblem(
+            problems.append(Problem(
                 (*where, "languageSpecificConfig", key),
                 f"languageSpecificConfig.{key} is not supported for {LANGUAGE_NAMES[language]} Lambda functions",
                 f"supported: {', '.join(allowed)}"))
         elif key == "nodeVersion" and value not in LAMBDA_NODE_VERSIONS:
-            problems.append(PackagingProblem(
+            problems.append(Problem(
                 (*where, "languageSpecificConfig", key), f"Lambda has no Node.js {value} runtime",
                 f"supported: {', '.join(str(v) for v in LAMBDA_NODE_VERSIONS)}"))
         elif key == "pythonVersion" and f"{value:g}" not in LAMBDA_PYTHON_VERSIONS:
-            problems.append(PackagingProblem(
+            problems.append(Problem(
                 (*where, "languageSpecificConfig", key), f"Lambda has no Python {value:g} runtime",
                 f"supported: {', '.join(LAMBDA_PYTHON_VERSIONS)}"))
     return problems
@@ -165,7 +154,6 @@ __all__ = [
     "LambdaArtifact",
     "PackagedFunction",
     "PackagingError",
-    "PackagingProblem",
     "package_function",
     "packaging_problems",
     "resolve_runtime",

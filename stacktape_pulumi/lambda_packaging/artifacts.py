@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import pulumi
-
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging.archive import Entry, code_sha256, write_zip, zip_names
 
@@ -36,9 +34,6 @@ class LambdaArtifact:
     handler: str
     runtime: str
     files: tuple[str, ...]  # archive members, sorted
-
-    def archive(self) -> pulumi.FileArchive:
-        return pulumi.FileArchive(str(self.path))
 
 
 def cache_root(base_dir: Path) -> Path:

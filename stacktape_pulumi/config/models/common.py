@@ -5,11 +5,13 @@ keys. Checks that span several fields raise `located_error`, which carries the s
 of the offending field so the error points at that YAML node, not at the parent.
 """
 
+import sys
 from typing import Annotated, Any, Literal
 
-import pulumi
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from stacktape_pulumi.errors import KeyPath
 
 STACKTAPE_ERROR = "stacktape"
 
@@ -21,7 +23,7 @@ class StrictModel(BaseModel):
                               use_attribute_docstrings=True)
 
 
-def located_error(message: str, *, subpath: tuple[str | int, ...] = (), hint: str | None = None,
+def located_error(message: str, *, subpath: KeyPath = (), hint: str | None = None,
                   at_key: bool = False) -> PydanticCustomError:
     """An error for a model validator, located at `subpath` below the model being validated.
 
@@ -36,8 +38,19 @@ def located_error(message: str, *, subpath: tuple[str | int, ...] = (), hint: st
 RetentionDays = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]
 HttpMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"]
 Port = Annotated[int, Field(ge=1, le=65535)]
+class _IsPulumiOutput(type):
+    def __instancecheck__(cls, value: object) -> bool:
+        # No value can be a pulumi.Output unless pulumi is loaded, so validate never has to load it.
+        pulumi = sys.modules.get("pulumi")
+        return pulumi is not None and isinstance(value, pulumi.Output)
+
+
+class Output(metaclass=_IsPulumiOutput):
+    """Stands for `pulumi.Output` in the models, which stay free of the Pulumi SDK (its import takes ~0.5 s)."""
+
+
 # Python users may pass a pulumi.Output where the YAML has a directive string.
-OutputValue = Annotated[InstanceOf[pulumi.Output], WithJsonSchema({"type": "string"})]  # type: ignore[type-arg]
+OutputValue = Annotated[InstanceOf[Output], WithJsonSchema({"type": "string"})]
 EnvValue = str | int | float | bool | OutputValue
 
 

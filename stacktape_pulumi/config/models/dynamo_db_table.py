@@ -17,6 +17,7 @@ from stacktape_pulumi.config.models.shared import (
     Problems,
     duplicates,
 )
+from stacktape_pulumi.errors import KeyPath
 
 TABLE_TYPE = "dynamo-db-table"
 # DynamoDB limits: index names, indexes per table, projected attributes across all indexes.
@@ -159,8 +160,8 @@ class DynamoDbTableProps(StrictModel):
     def _check_attribute_types(self, problems: Problems) -> None:
         """One attribute has one type across the table's and its indexes' keys."""
         seen: dict[str, str] = {}
-        keys: list[tuple[tuple[str | int, ...], DynamoDbAttribute]] = [(("primaryKey", "partitionKey"),
-                                                                          self.primaryKey.partitionKey)]
+        keys: list[tuple[KeyPath, DynamoDbAttribute]] = [(("primaryKey", "partitionKey"),
+                                                          self.primaryKey.partitionKey)]
         if self.primaryKey.sortKey is not None:
             keys.append((("primaryKey", "sortKey"), self.primaryKey.sortKey))
         for index, gsi in enumerate(self.secondaryIndexes or []):

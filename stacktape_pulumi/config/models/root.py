@@ -6,7 +6,7 @@ a located message saying what to use instead, rather than as unknown keys.
 """
 
 import re
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import AfterValidator, Field, ValidatorFunctionWrapHandler, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -29,23 +29,15 @@ from stacktape_pulumi.config.models.sns_topic import SnsTopic
 from stacktape_pulumi.config.models.sqs_queue import SqsQueue
 from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
-SUPPORTED_RESOURCE_TYPES: tuple[str, ...] = (
-    "multi-container-workload",
-    "http-api-gateway",
-    "application-load-balancer",
-    "function",
-    "bucket",
-    "dynamo-db-table",
-    "sqs-queue",
-    "sns-topic",
-    "event-bus",
-)
-
 Resource = Annotated[
     MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable | SqsQueue
     | SnsTopic | EventBus,
     Field(discriminator="type"),
 ]
+
+# The one list of resource types: each member of the union declares its `type` as a Literal.
+SUPPORTED_RESOURCE_TYPES: tuple[str, ...] = tuple(
+    str(name) for model in get_args(get_args(Resource)[0]) for name in get_args(model.model_fields["type"].annotation))
 
 _RESOURCE_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9]+$")
 # The reference allows up to 45 stack tags: AWS allows 50 per resource and stacks add their own.

@@ -23,6 +23,7 @@ from stacktape_pulumi.config.models.common import (
     StrictModel,
     located_error,
 )
+from stacktape_pulumi.errors import KeyPath, Problem
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -54,21 +55,22 @@ def current_resource_name(info: ValidationInfo) -> str:
 
 
 class Problems:
-    """Located problems found by one model validator, raised together so none is lost."""
+    """The problems one model validator finds (`errors.Problem`s below the model), raised together so none is lost."""
 
     def __init__(self) -> None:
-        self._errors: list[InitErrorDetails] = []
+        self.found: list[Problem] = []
 
-    def add(self, message: str, subpath: tuple[str | int, ...] = (), *, hint: str | None = None,
-            at_key: bool = False) -> None:
+    def add(self, message: str, subpath: KeyPath = (), *, hint: str | None = None, at_key: bool = False) -> None:
         """Record a problem at `subpath` below the model being validated."""
-        error = located_error(message, subpath=subpath, hint=hint, at_key=at_key)
-        self._errors.append(InitErrorDetails(type=error, loc=(), input=None))
+        self.found.append(Problem(subpath, message, hint, at_key))
 
     def raise_if_any(self, title: str) -> None:
         """Raise every recorded problem as one `ValidationError` (pydantic keeps the lines)."""
-        if self._errors:
-            raise ValidationError.from_exception_data(title, self._errors)
+        if self.found:
+            errors = [InitErrorDetails(type=located_error(p.message, subpath=p.path, hint=p.hint, at_key=p.at_key),
+                                       loc=(), input=None)
+                      for p in self.found]
+            raise ValidationError.from_exception_data(title, errors)
 
 
 def rejecting(message: str, hint: str) -> Callable[[Any], Any]:

@@ -30,6 +30,8 @@ from stacktape_pulumi.config.models.shared import (
 )
 
 WORKLOAD_TYPE = "multi-container-workload"
+# Test traffic of a gradual deployment reaches the new tasks on this listener port by default.
+DEFAULT_TEST_LISTENER_PORT = 8080
 
 # Memory (MiB) that Fargate accepts for each vCPU value (behaviour notes §2.3).
 FARGATE_MEMORY_BY_CPU: dict[float, tuple[int, ...]] = {

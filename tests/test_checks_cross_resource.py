@@ -1,4 +1,4 @@
-"""Cross-resource checks (`config.checks.check_stack`): one test per rule, exact located text."""
+"""Cross-resource checks (`checks.cross_resource.check_stack` and the modules it calls): one test per rule."""
 
 import textwrap
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Container rules ECS's RegisterTaskDefinition enforces (`config.container_checks`): exact located text."""
+"""Container rules ECS's RegisterTaskDefinition enforces (`checks.containers`): exact located text."""
 
 import textwrap
 from collections.abc import Callable

@@ -1,0 +1,73 @@
+"""`stacktape_pulumi.checks.support` says what the component registries say, and `validate` runs without them.
+
+The validate side (config/, directives/ but the runtime resolver, checks/, load.py) loads
+neither the components nor Pulumi: they take seconds to import and `validate` needs none of it.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from stacktape_pulumi.checks.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
+from stacktape_pulumi.components.build import COMPONENTS_BY_TYPE
+from stacktape_pulumi.components.packaging import IMAGE_BUILDERS
+from stacktape_pulumi.components.wiring import EVENT_HANDLERS
+from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "programs" / "examples"
+EXAMPLE = EXAMPLES / "multi-container.yml"
+
+
+def test_declared_resource_types_are_the_components() -> None:
+    assert sorted(SUPPORTED_RESOURCE_TYPES) == sorted(COMPONENTS_BY_TYPE)
+
+
+def test_declared_packaging_types_are_the_image_builders() -> None:
+    assert sorted(PACKAGING_TYPES) == sorted(IMAGE_BUILDERS)
+
+
+def test_declared_event_types_are_the_event_handlers() -> None:
+    assert sorted(WORKLOAD_EVENT_TYPES) == sorted(EVENT_HANDLERS)
+
+
+def _last_line_printed(script: str, *, stderr: bool = False, timeout: int = 120) -> str:
+    """What a script run in a fresh interpreter (nothing imported yet) printed last (to stdout, or stderr)."""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return (done.stderr if stderr else done.stdout).splitlines()[-1]
+
+
+def test_validate_imports_no_component() -> None:
+    # The components import the AWS SDK's resource classes (about 1.5 s); validate needs none of them.
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['validate', {str(EXAMPLE)!r}])\n"
+              "loaded = sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.components'))\n"
+              "print(code, loaded)\n")
+    assert _last_line_printed(script) == "0 []"
+
+
+def test_the_validate_side_imports_no_pulumi() -> None:
+    # Every module of config/ and checks/, every directives module but the runtime resolver, and
+    # load_config run on every example, in a fresh interpreter: neither pulumi nor pulumi_aws loads.
+    script = ("import importlib, pkgutil, sys\n"
+              "import stacktape_pulumi.checks, stacktape_pulumi.config, stacktape_pulumi.directives\n"
+              "from stacktape_pulumi.load import load_config\n"
+              "for package in (stacktape_pulumi.checks, stacktape_pulumi.config, stacktape_pulumi.directives):\n"
+              "    for module in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+              "        if module.name != 'stacktape_pulumi.directives.runtime':\n"
+              "            importlib.import_module(module.name)\n"
+              f"for example in {sorted(str(p) for p in EXAMPLES.glob('*.yml'))!r}:\n"
+              "    load_config(example)\n"
+              "print(sorted(m for m in ('pulumi', 'pulumi_aws') if m in sys.modules))\n")
+    assert _last_line_printed(script) == "[]"
+
+
+def test_a_preview_imports_only_the_aws_services_it_builds() -> None:
+    # Component annotations are postponed: a stack without buckets or functions never imports
+    # pulumi_aws.s3 (~0.25 s) or pulumi_aws.lambda_, which the bucket and function modules name.
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['preview', {str(EXAMPLE)!r}, '--json'])\n"
+              "loaded = sorted(m for m in ('s3', 'lambda_', 'dynamodb', 'apigatewayv2', 'ecs', 'ec2')\n"
+              "                if f'pulumi_aws.{m}._inputs' in sys.modules)\n"
+              "print(code, loaded, file=sys.stderr)\n")
+    assert _last_line_printed(script, stderr=True, timeout=300) == "0 ['ec2', 'ecs']"
