@@ -112,7 +112,8 @@ def test_default_listener_without_domains_is_http_80(preview: Callable[[str], Re
         "url": f"http://{balancer['dnsName']}",
         "port80": listener["arn"],
     }
-    assert rec.by_type("aws:acm/certificate:Certificate") == [] and rec.by_type(RECORD) == []
+    assert rec.by_type("aws:acm/certificate:Certificate") == []
+    assert rec.by_type(RECORD) == []
 
 
 def test_default_listeners_with_domains_are_https_and_a_redirect(preview: Callable[[str], Recording]) -> None:

@@ -275,7 +275,8 @@ TYPED_ARGS: generated.MultiContainerWorkloadArgs = {
 def test_typed_python_args_validate_like_the_yaml() -> None:
     props = validate_args("MultiContainerWorkload", "api", TYPED_ARGS, MultiContainerWorkloadProps)
     statement = props.iamRoleStatements[0] if props.iamRoleStatements else None
-    assert statement is not None and statement.Effect == "Allow"
+    assert statement is not None
+    assert statement.Effect == "Allow"
     # User data inside a free-form map keeps its keys (no snake → camel renaming there).
     assert statement.Condition == {"StringEquals": {"aws:ResourceTag/team_name": "platform"}}
     assert props.resources.cpu == 0.5

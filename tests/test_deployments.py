@@ -102,7 +102,8 @@ def test_strategy_with_both_hooks_and_the_test_listener(preview: Preview, hook_f
     production, test = rules["app-lb-80-5-rule"], rules["app-lb-8080-5-test-rule"]
     [forward] = production.inputs["actions"]
     [(primary_group, alternate_group)] = [forward["forward"]["targetGroups"]]
-    assert primary_group["arn"].startswith(primary_arn) and primary_group["weight"] == 100
+    assert primary_group["arn"].startswith(primary_arn)
+    assert primary_group["weight"] == 100
     assert alternate_group["arn"].startswith(primary_arn.replace("app-lb-80/", "app-lb-80-bg/"))
     assert alternate_group["weight"] == 0
     conditions = [{"pathPattern": {"values": ["/app/*"]}}, {"hostHeader": {"values": ["example.com"]}}]
@@ -338,7 +339,8 @@ def test_seed_test_listener_example(preview: Preview, seed_sources: None, with_e
     variables = rec.one("aws:lambda/function:Function").inputs["environment"]["variables"]
     dns_name = rec.one("aws:lb/loadBalancer:LoadBalancer").name
     assert variables["TEST_LISTENER_PORT"] == "8080"
-    assert variables["LB_DOMAIN"].endswith(".us-east-1.elb.amazonaws.com") and dns_name
+    assert variables["LB_DOMAIN"].endswith(".us-east-1.elb.amazonaws.com")
+    assert dns_name
 
 
 # --- the example hook -----------------------------------------------------------------------
@@ -347,7 +349,8 @@ def test_seed_test_listener_example(preview: Preview, seed_sources: None, with_e
 def load_hook() -> ModuleType:
     path = ROOT / "programs" / "hooks" / "smoke_test.py"
     spec = importlib.util.spec_from_file_location("smoke_test", path)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

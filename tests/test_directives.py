@@ -2,7 +2,7 @@
 
 import shutil
 import subprocess
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +186,7 @@ def _parse_or_syntax_error(text: str) -> Directive | None:
     try:
         result = parse(text)
     except DirectiveSyntaxError as exc:
-        assert 0 <= exc.offset <= len(text)
+        assert 0 <= exc.offset <= len(text)  # noqa: PT017 (a syntax error is one allowed outcome, not the expected one)
         return None
     assert result is None or isinstance(result, Directive)
     return result
@@ -637,10 +637,9 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 @pytest.fixture
-def pulumi_mocks() -> Iterator[None]:
+def pulumi_mocks() -> None:
     # Per test rather than at import: other test modules install their own mocks.
     pulumi.runtime.set_mocks(_Mocks(), preview=False)
-    yield
 
 
 def _resource_param(resource: str, param: str) -> pulumi.Output[Any]:

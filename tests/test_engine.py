@@ -26,7 +26,8 @@ def test_private_sdk_names_exist() -> None:
     for name in ("MockMonitor", "MockSettings", "MockEngine", "Mocks", "ROOT", "CONFIG_VAR", "configure",
                  "run_in_stack", "deserialize_properties"):
         assert getattr(sdk, name) is not None
-    assert len(sdk.SPECIAL_SIG_KEY) == 32 and len(sdk.SECRET_SIG) == 32
+    assert len(sdk.SPECIAL_SIG_KEY) == 32
+    assert len(sdk.SECRET_SIG) == 32
 
 
 def test_records_parent_dependencies_and_component_outputs() -> None:
@@ -36,13 +37,15 @@ def test_records_parent_dependencies_and_component_outputs() -> None:
     group = rec.one("aws:cloudwatch/logGroup:LogGroup")
     assert box.urn == "urn:pulumi:dev::stacktape::test:index:Box::box"
     assert role.urn == "urn:pulumi:dev::stacktape::test:index:Box$aws:iam/role:Role::box-role"
-    assert role.parent == box.urn and group.parent == box.urn
+    assert role.parent == box.urn
+    assert group.parent == box.urn
     assert group.dependencies == [role.urn]
     assert group.property_dependencies["tags"] == [role.urn]
     assert group.property_dependencies["name"] == []
     assert group.property_dependencies["kmsKeyId"] == []
     assert box.outputs == {"groupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/plain/name"}
-    assert box.custom is False and role.custom is True
+    assert box.custom is False
+    assert role.custom is True
 
 
 def test_secret_inputs_are_masked_and_listed() -> None:

@@ -315,7 +315,8 @@ def test_function_url_with_cors_is_public_through_two_scoped_permissions(preview
                                   "principal": "*", "invokedViaFunctionUrl": True},
     }
     url = rec.stack_outputs["api"]["url"]
-    assert url.startswith("https://") and url.endswith(".lambda-url.us-east-1.on.aws/")
+    assert url.startswith("https://")
+    assert url.endswith(".lambda-url.us-east-1.on.aws/")
 
 
 def test_iam_function_url_gets_no_public_permission(preview: Preview, tmp_path: Path) -> None:
@@ -355,12 +356,14 @@ resources:
                     "description": "all outbound"}],
         "tags": TAGS,
     }
-    assert "ingress" not in sg.inputs and sg.inputs["vpcId"].startswith("vpc-")
+    assert "ingress" not in sg.inputs
+    assert sg.inputs["vpcId"].startswith("vpc-")
     subnets = [rec.one("aws:ec2/subnet:Subnet", f"stacktape-dev-network-public-subnet-{i}") for i in range(3)]
     function = rec.one("aws:lambda/function:Function")
     vpc_config = function.inputs["vpcConfig"]
     assert vpc_config["securityGroupIds"] == [vpc_config["securityGroupIds"][0]]
-    assert vpc_config["securityGroupIds"][0].startswith("sg-") and len(vpc_config["subnetIds"]) == 3
+    assert vpc_config["securityGroupIds"][0].startswith("sg-")
+    assert len(vpc_config["subnetIds"]) == 3
     assert {s.urn for s in subnets} <= set(function.dependencies)
     eni = rec.one("aws:iam/rolePolicy:RolePolicy", "api-allow-vpc-network-interfaces")
     assert eni.inputs["name"] == "allow-vpc-network-interfaces"

@@ -295,7 +295,8 @@ def test_containers_behind_a_gateway(preview: Callable[[str], Recording]) -> Non
     assert service["serviceRegistries"] == {"registryArn": discovery["arn"], "containerName": "web",
                                             "containerPort": 3000}
     assert service["networkConfiguration"]["securityGroups"] == [workload_group["id"]]
-    assert "serviceConnectConfiguration" not in service and "loadBalancers" not in service
+    assert "serviceConnectConfiguration" not in service
+    assert "loadBalancers" not in service
     assert rec.one("stacktape:index:HttpApiGateway").outputs == {
         "arn": api["arn"], "id": api["id"], "url": api["apiEndpoint"],
         "domain": api["apiEndpoint"].removeprefix("https://")}
@@ -361,7 +362,8 @@ def test_lambda_authorizer() -> None:
         "sourceArn": f"{api['executionArn']}/authorizers/{authorizer['id']}",
     }
     route = rec.one(ROUTE).inputs
-    assert route["authorizationType"] == "CUSTOM" and route["authorizerId"] == authorizer["id"]
+    assert route["authorizationType"] == "CUSTOM"
+    assert route["authorizerId"] == authorizer["id"]
     assert route["routeKey"] == "GET /private"
 
 
@@ -371,7 +373,8 @@ def test_lambda_authorizer_with_iam_response_and_defaults() -> None:
                                           {"auth": {"arn": FUNCTION_ARN}}))
     inputs = rec.one(AUTHORIZER).inputs
     assert inputs["enableSimpleResponses"] is False
-    assert inputs["identitySources"] == [] and inputs["authorizerResultTtlInSeconds"] == 0
+    assert inputs["identitySources"] == []
+    assert inputs["authorizerResultTtlInSeconds"] == 0
 
 
 def test_cognito_authorizer_is_a_jwt_authorizer_of_the_pool() -> None:

@@ -20,7 +20,8 @@ EXAMPLES = sorted((ROOT / "programs" / "examples").glob("*.yml"))
 
 def load_module(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

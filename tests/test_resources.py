@@ -40,7 +40,8 @@ def children(rec: Recording, component: str) -> list[str]:
 def test_bucket_names_are_lower_case_and_unique_per_account_and_region(stack: str, resource: str,
                                                                        expected: str) -> None:
     name = bucket_name(stack, resource, ACCOUNT, REGION)
-    assert name.startswith(expected) and len(name) == len(expected) + 7
+    assert name.startswith(expected)
+    assert len(name) == len(expected) + 7
     assert name != bucket_name(stack, resource, "210987654321", REGION)
     assert name != bucket_name(stack, resource, ACCOUNT, "eu-west-1")
 
@@ -48,7 +49,8 @@ def test_bucket_names_are_lower_case_and_unique_per_account_and_region(stack: st
 def test_long_bucket_names_fit_63_characters() -> None:
     name = bucket_name("a-very-long-project-name-for-testing-dev", "anExtremelyLongBucketResourceName", ACCOUNT,
                        REGION)
-    assert len(name) == 63 and name == name.lower()
+    assert len(name) == 63
+    assert name == name.lower()
 
 
 def test_default_bucket_is_private_encrypted_and_tls_only(preview: Preview) -> None:
@@ -436,7 +438,8 @@ def test_fifo_queue_with_dead_letter_queue_and_policy(preview: Preview) -> None:
 
 
 def test_fifo_names_keep_their_suffix_within_the_limit() -> None:
-    assert fifo_name("x" * 100, True, 80).endswith(".fifo") and len(fifo_name("x" * 100, True, 80)) == 80
+    assert fifo_name("x" * 100, True, 80).endswith(".fifo")
+    assert len(fifo_name("x" * 100, True, 80)) == 80
     assert fifo_name("short", False, 80) == "short"
 
 

@@ -135,7 +135,8 @@ def test_python_door_clients_follow_the_services_already_built() -> None:
 
 def test_stack_without_service_connect_has_no_namespace(preview: Callable[[str], Recording]) -> None:
     rec = preview(SERVICES.split("  users:")[0])
-    assert rec.by_type(NAMESPACE) == [] and "serviceConnectConfiguration" not in rec.one(SERVICE).inputs
+    assert rec.by_type(NAMESPACE) == []
+    assert "serviceConnectConfiguration" not in rec.one(SERVICE).inputs
     assert len(rec.one(SERVICE).inputs["networkConfiguration"]["securityGroups"]) == 1
 
 
@@ -199,7 +200,8 @@ def test_no_security_group_admits_the_world_to_a_task(preview: Callable[[str], R
         group = rule.inputs["securityGroupId"]
         if group in tasks:
             # Tasks admit source groups only: no CIDR at all, so never 0.0.0.0/0 or ::/0.
-            assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs, rule.name
+            assert "cidrIpv4" not in rule.inputs, rule.name
+            assert "cidrIpv6" not in rule.inputs, rule.name
             assert rule.inputs["referencedSecurityGroupId"] not in tasks or \
                 tasks[rule.inputs["referencedSecurityGroupId"]] == CLIENTS
             opened.append((tasks[group], rule.name))

@@ -31,7 +31,8 @@ def test_resource_param_orders_creation_and_becomes_an_output(preview: Any, writ
     front = rec.one("aws:ecs/taskDefinition:TaskDefinition", "front-task-definition")
     back_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "back-sg")
     env = json.loads(front.inputs["containerDefinitions"])[0]["environment"]
-    assert env[1]["name"] == "BACK_SG" and env[1]["value"].startswith("sg-")
+    assert env[1]["name"] == "BACK_SG"
+    assert env[1]["value"].startswith("sg-")
     assert back_sg.urn in front.property_dependencies["containerDefinitions"]
 
 
@@ -88,7 +89,8 @@ def test_stack_tags_reach_every_taggable_resource(preview: Any) -> None:
     tagged = [r for r in rec.resources if "tags" in r.inputs]
     assert len(tagged) >= 10
     for r in tagged:
-        assert r.inputs["tags"]["team"] == "core" and r.inputs["tags"]["stp:stage"] == "dev", r.name
+        assert r.inputs["tags"]["team"] == "core", r.name
+        assert r.inputs["tags"]["stp:stage"] == "dev", r.name
 
 
 def test_valid_but_unbuilt_features_are_located_errors(config_errors: Callable[[str], list[str]],

@@ -63,7 +63,8 @@ def test_single_container_children(preview: Any) -> None:
                     "description": "all outbound"}],
         "tags": STACK_TAGS,
     }
-    assert sg.inputs["vpcId"].startswith("vpc-") and vpc_id in sg.dependencies
+    assert sg.inputs["vpcId"].startswith("vpc-")
+    assert vpc_id in sg.dependencies
     assert "ingress" not in sg.inputs
     assert rec.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") == []
     role = rec.one("aws:iam/role:Role", "api-task-role")
@@ -105,7 +106,8 @@ def test_single_container_children(preview: Any) -> None:
     subnets = [rec.one("aws:ec2/subnet:Subnet", f"stacktape-dev-network-public-subnet-{i}") for i in range(3)]
     assert [s.inputs["cidrBlock"] for s in subnets] == ["172.16.0.0/20", "172.16.16.0/20", "172.16.32.0/20"]
     subnet_ids = [ids for ids in service.inputs["networkConfiguration"]["subnets"]]
-    assert all(i.startswith("subnet-") for i in subnet_ids) and {s.urn for s in subnets} <= set(service.dependencies)
+    assert all(i.startswith("subnet-") for i in subnet_ids)
+    assert {s.urn for s in subnets} <= set(service.dependencies)
     assert service.inputs == {
         "cluster": f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/stacktape-dev-api-cluster",
         "taskDefinition": f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/stacktape-dev-api-task-definition:1",
@@ -143,7 +145,8 @@ def test_single_container_children(preview: Any) -> None:
 
 def _sg_id(rec: Recording) -> str:
     sg_ids: list[str] = rec.one("aws:ecs/service:Service").inputs["networkConfiguration"]["securityGroups"]
-    assert len(sg_ids) == 1 and sg_ids[0].startswith("sg-")
+    assert len(sg_ids) == 1
+    assert sg_ids[0].startswith("sg-")
     return sg_ids[0]
 
 
@@ -198,7 +201,9 @@ def test_sidecars_depends_on_non_essential_disabled_logging_health_check(preview
     app, db, migrate = containers(rec, "app")
     assert app["dependsOn"] == [{"containerName": "db", "condition": "HEALTHY"},
                                 {"containerName": "migrate", "condition": "SUCCESS"}]
-    assert app["stopTimeout"] == 120 and app["essential"] is True and app["portMappings"] == []
+    assert app["stopTimeout"] == 120
+    assert app["essential"] is True
+    assert app["portMappings"] == []
     assert db == {
         "name": "db", "image": "redis:7", "essential": False, "environment": [],
         "portMappings": [{"containerPort": 6379, "hostPort": 6379, "protocol": "tcp", "name": "port-6379"}],
@@ -252,7 +257,8 @@ def test_secrets_use_value_from_and_an_exactly_scoped_execution_policy(preview: 
     ]
     assert web["repositoryCredentials"] == {
         "credentialsParameter": "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf"}
-    assert worker["environment"] == [] and worker["secrets"] == [{"name": "DB_USER",
+    assert worker["environment"] == []
+    assert worker["secrets"] == [{"name": "DB_USER",
                                                                     "valueFrom": f"{db_arn}:username::"}]
     policy = rec.one("aws:iam/rolePolicy:RolePolicy", "api-execution-secrets")
     assert policy.inputs["role"] == "stacktape-dev-ecs-exec-us-east-1"
@@ -291,12 +297,14 @@ def test_private_subnets_with_nat(preview: Any) -> None:
     assert sorted(n.name for n in nats) == [f"stacktape-dev-network-nat-{i}" for i in range(3)]
     routes = {r.name: r.inputs for r in rec.by_type("aws:ec2/route:Route") if "private" in r.name}
     nat_ids = [rec.one("aws:ec2/natGateway:NatGateway", f"stacktape-dev-network-nat-{i}") for i in range(3)]
-    assert len(routes) == 3 and all(r["destinationCidrBlock"] == "0.0.0.0/0" for r in routes.values())
+    assert len(routes) == 3
+    assert all(r["destinationCidrBlock"] == "0.0.0.0/0" for r in routes.values())
     assert {n.urn for n in nat_ids} <= {d for r in rec.by_type("aws:ec2/route:Route") for d in r.dependencies}
     service = rec.one("aws:ecs/service:Service")
     assert service.inputs["networkConfiguration"]["assignPublicIp"] is False
     private_ids = service.inputs["networkConfiguration"]["subnets"]
-    assert {s.urn for s in private} <= set(service.dependencies) and len(private_ids) == 3
+    assert {s.urn for s in private} <= set(service.dependencies)
+    assert len(private_ids) == 3
 
 
 def test_default_nat_count_is_two(preview: Any) -> None:
@@ -307,16 +315,20 @@ def test_default_nat_count_is_two(preview: Any) -> None:
 
 def test_public_only_stack_has_no_nat(preview: Any) -> None:
     rec = preview(SINGLE)
-    assert rec.by_type("aws:ec2/natGateway:NatGateway") == [] and len(rec.by_type("aws:ec2/subnet:Subnet")) == 3
+    assert rec.by_type("aws:ec2/natGateway:NatGateway") == []
+    assert len(rec.by_type("aws:ec2/subnet:Subnet")) == 3
 
 
 def test_reuse_vpc_looks_up_subnets_and_creates_no_network(preview: Any) -> None:
     rec = preview("stackConfig:\n  vpc:\n    reuseVpc: {vpcId: vpc-0abc}\n" + SINGLE)
-    assert rec.by_type("aws:ec2/vpc:Vpc") == [] and rec.by_type("aws:ec2/subnet:Subnet") == []
+    assert rec.by_type("aws:ec2/vpc:Vpc") == []
+    assert rec.by_type("aws:ec2/subnet:Subnet") == []
     sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "api-sg")
     assert sg.inputs["vpcId"] == "vpc-0abc"
     subnets = rec.one("aws:ecs/service:Service").inputs["networkConfiguration"]["subnets"]
-    assert len(subnets) == 3 and all(s.startswith("subnet-") for s in subnets) and len(set(subnets)) == 3
+    assert len(subnets) == 3
+    assert all(s.startswith("subnet-") for s in subnets)
+    assert len(set(subnets)) == 3
 
 
 class _InvokeLog(CannedWorld):
@@ -335,7 +347,8 @@ def test_reuse_vpc_of_another_stack_finds_it_by_its_name_tag(write_config: Any, 
     world = _InvokeLog()
     rec = preview_config(load_config(write_config(
         "stackConfig:\n  vpc:\n    reuseVpc: {projectName: shop, stage: prod}\n" + SINGLE)), world=world)
-    assert rec.by_type("aws:ec2/vpc:Vpc") == [] and rec.by_type("aws:ec2/subnet:Subnet") == []
+    assert rec.by_type("aws:ec2/vpc:Vpc") == []
+    assert rec.by_type("aws:ec2/subnet:Subnet") == []
     assert [args for token, args in world.calls if token == "aws:ec2/getVpc:getVpc"] == [
         {"filters": [{"name": "tag:Name", "values": ["shop-prod-network"]}]}]
     # The VPC the lookup found (the canned world's) is the one the workload joins.
@@ -363,7 +376,8 @@ def test_private_subnets_come_with_the_first_workload_that_asks() -> None:
     assert set(worker.property_dependencies["networkConfiguration"]) & (private_subnets | public_subnets) == \
         private_subnets
     routes = {r.urn for r in rec.by_type("aws:ec2/route:Route") if "-private-route-" in r.name}
-    assert len(routes) == 3 and routes <= set(worker.dependencies)
+    assert len(routes) == 3
+    assert routes <= set(worker.dependencies)
     front = rec.one("aws:ecs/service:Service", "front-service")
     assert not routes & set(front.dependencies)
 
