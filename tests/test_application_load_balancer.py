@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 
+from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.application_load_balancer import (
     ApplicationLoadBalancer,
     ListenerPlan,
-    cidr,
     plan_listeners,
     url,
 )
@@ -361,7 +361,7 @@ def test_events_on_default_https_listener(preview: Callable[[str], Recording]) -
 def test_python_door_checks_listeners() -> None:
     with pytest.raises(StacktapeError, match=r"ApplicationLoadBalancer 'lb': listeners\[0\].protocol: HTTPS listener "
                                              r"443 of load balancer lb has no certificate"):
-        run_offline(lambda: ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTPS", "port": 443}]}))
+        run_offline(lambda: ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTPS", "port": 443}]}))  # type: ignore[arg-type, typeddict-item]
 
 
 # ---- located errors ---------------------------------------------------------------------

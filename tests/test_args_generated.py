@@ -288,8 +288,8 @@ def test_enum_members_and_plain_values_build_the_same_children() -> None:
     from stacktape_pulumi.components.workload import MultiContainerWorkload
 
     plain = json.loads(json.dumps(TYPED_ARGS, default=lambda member: member.value))  # enum members → values
-    with_enums = run_offline(lambda: MultiContainerWorkload("api", TYPED_ARGS)).to_json()
-    with_values = run_offline(lambda: MultiContainerWorkload("api", plain)).to_json()
+    with_enums = run_offline(lambda: MultiContainerWorkload("api", TYPED_ARGS)).to_json()  # type: ignore[arg-type]
+    with_values = run_offline(lambda: MultiContainerWorkload("api", plain)).to_json()  # type: ignore[arg-type]
     assert with_enums == with_values
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pulumi_aws as aws
 import pytest
 
 from stacktape_pulumi.components.deployments import STRATEGIES, deployment_configuration
@@ -63,7 +64,7 @@ def hook_file(tmp_path: Path) -> Path:
 
 # --- the strategy table ---------------------------------------------------------------------
 
-EXPECTED_CONFIGURATIONS = {
+EXPECTED_CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "Canary10Percent5Minutes": {"strategy": "CANARY", "bakeTimeInMinutes": "0",
                                 "canaryConfiguration": {"canaryPercent": 10, "canaryBakeTimeInMinutes": "5"}},
     "Canary10Percent15Minutes": {"strategy": "CANARY", "bakeTimeInMinutes": "0",
@@ -79,6 +80,7 @@ EXPECTED_CONFIGURATIONS = {
 def test_every_strategy_of_the_reference_is_mapped() -> None:
     assert set(STRATEGIES) == set(EXPECTED_CONFIGURATIONS)
     config = deployment_configuration("Linear10PercentEvery3Minutes", [])
+    assert isinstance(config.linear_configuration, aws.ecs.ServiceDeploymentConfigurationLinearConfigurationArgs)
     assert (config.strategy, config.linear_configuration.step_percent, config.canary_configuration,
             config.lifecycle_hooks) == ("LINEAR", 10.0, None, None)
 

@@ -671,7 +671,7 @@ def _expect(value: Any, expected: Any, secret: bool = False) -> Awaitable[None]:
 def _expect_error(text: str, message: str) -> None:
     """Resolving `text` fails inside an apply; the Pulumi runtime re-raises that error."""
 
-    @pulumi.runtime.test
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def run() -> Any:
         return _resolver().resolve(text)
 
@@ -709,13 +709,13 @@ def test_plain_values_are_unchanged() -> None:
     ("$CfFormat('token={}', $SsmParam('/app/token'))", "token=ssm(/app/token)", True),
 ])
 @pytest.mark.usefixtures("pulumi_mocks")
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_runtime_outputs(text: str, expected: Any, secret: bool) -> Awaitable[None]:
     return _expect(_resolver().resolve(text), expected, secret)
 
 
 @pytest.mark.usefixtures("pulumi_mocks")
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_runtime_walks_containers() -> Awaitable[None]:
     resolved = _resolver().resolve({"environment": [{"name": "URL", "value": "$ResourceParam('api', 'url')"},
                                                     {"name": "KEY", "value": "$Secret('keys.api')"}],
@@ -726,7 +726,7 @@ def test_runtime_walks_containers() -> Awaitable[None]:
 
 
 @pytest.mark.usefixtures("pulumi_mocks")
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_local_then_runtime(tmp_path: Path) -> Awaitable[None]:
     text = ("variables:\n  host: $ResourceParam('db', 'host')\n"
             "value: $Format('{}://{}', $Stage(), $Var().host)\n")

@@ -321,13 +321,13 @@ def _authorized_program(authorizer: dict[str, Any], register: dict[str, dict[str
             ctx.register_component(resource, object(), {k: pulumi.Output.from_input(v) for k, v in params.items()})
         HttpApiGateway("gw", context=ctx)
         MultiContainerWorkload("api", {
-            "resources": {"cpu": 0.25, "memory": 512},
+            "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
             "containers": [{
                 "name": "web",
-                "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},
-                "events": [{"type": "http-api-gateway", "properties": {
-                    "http_api_gateway_name": "gw", "method": "GET", "path": "/private", "container_port": 80,
-                    "authorizer": authorizer}}],
+                "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
+                "events": [{"type": "http-api-gateway", "properties": {  # type: ignore[typeddict-item]
+                    "http_api_gateway_name": "gw", "method": "GET", "path": "/private", "container_port": 80,  # type: ignore[typeddict-item]
+                    "authorizer": authorizer}}],  # type: ignore[typeddict-item]
             }],
         }, context=ctx)
 
@@ -400,16 +400,16 @@ def test_cognito_authorizer_without_a_pool_is_an_error() -> None:
 
 def test_python_args_are_checked_like_the_yaml() -> None:
     with pytest.raises(ArgsError, match=r"HttpApiGateway 'gw': logging.format"):
-        run_offline(lambda: HttpApiGateway("gw", {"logging": {"format": "YAML"}}))
+        run_offline(lambda: HttpApiGateway("gw", {"logging": {"format": "YAML"}}))  # type: ignore[arg-type, typeddict-item]
     with pytest.raises(StacktapeError, match=r"HttpApiGateway 'gw': cdn: cdn is not supported yet"):
-        run_offline(lambda: HttpApiGateway("gw", {"cdn": {"enabled": True}}))
+        run_offline(lambda: HttpApiGateway("gw", {"cdn": {"enabled": True}}))  # type: ignore[arg-type]
 
 
 def test_event_before_its_gateway_is_an_error() -> None:
     def program() -> None:
         MultiContainerWorkload("api", {
-            "resources": {"cpu": 0.25, "memory": 512},
-            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},
+            "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
                             "events": [json.loads(
                                 '{"type": "http-api-gateway", "properties": {"httpApiGatewayName": "gw", '
                                 '"method": "GET", "path": "/", "containerPort": 80}}')]}],

@@ -228,7 +228,7 @@ def test_ignored_directories_are_not_walked(tmp_path: Path, monkeypatch: pytest.
         listed.append(os.path.relpath(path, tmp_path))
         return real(path)
 
-    monkeypatch.setattr(hashing.os, "scandir", spy)
+    monkeypatch.setattr(os, "scandir", spy)  # the `os` module hashing walks with
     rules = IgnoreRules.from_lines(["node_modules", "vendor", "!vendor/keep.txt"])
     digest = hash_context(tmp_path, rules)
     assert "node_modules" not in listed

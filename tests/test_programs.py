@@ -34,7 +34,7 @@ def test_every_example_validates_and_previews(example: Path) -> None:
 
 
 def test_the_pulumi_up_program_deploys_the_configured_file() -> None:
-    rec = run_offline(lambda: runpy.run_path(str(ROOT / "programs" / "__main__.py")),
+    rec = run_offline(lambda: runpy.run_path(str(ROOT / "programs" / "__main__.py")),  # type: ignore[arg-type]
                       project="stacktape-pulumi", stack="staging",
                       config={"stacktape-pulumi:config": "programs/examples/multi-container.yml",
                               "aws:region": "eu-west-1"})
@@ -75,7 +75,7 @@ def test_automation_api_selects_a_local_stack(tmp_path: Path, monkeypatch: pytes
 
 def test_python_components_example() -> None:
     module_path = ROOT / "programs" / "python_components.py"
-    rec = run_offline(lambda: load_module(module_path))
+    rec = run_offline(lambda: load_module(module_path))  # type: ignore[arg-type]
     task = rec.one("aws:ecs/taskDefinition:TaskDefinition", "api-task-definition")
     assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
     assert '"name":"DB_PASSWORD","valueFrom":"arn:aws:secretsmanager:' in task.inputs["containerDefinitions"]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stacktape_pulumi import MultiContainerWorkload, StackContext
+from stacktape_pulumi.args import Container, ContainerEvent
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.load import load_config
 from tests.traffic_support import INGRESS, SERVICE, SG, TAGS, canned, tree, workload_children
@@ -115,12 +116,14 @@ def test_ordering_never_makes_a_cycle(write_config: Callable[[str], Any]) -> Non
 def test_python_door_clients_follow_the_services_already_built() -> None:
     def program() -> None:
         ctx = StackContext()
-        container = {"name": "c", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}}}
-        event = {"type": "service-connect", "properties": {"container_port": 80}}
+        # Plain values where the generated args have enums: the README promises both work.
+        container: Container = {
+            "name": "c", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}}}  # type: ignore[typeddict-item]
+        event: ContainerEvent = {"type": "service-connect", "properties": {"container_port": 80}}  # type: ignore[typeddict-item]
         MultiContainerWorkload("server", {
-            "resources": {"cpu": 0.25, "memory": 512}, "containers": [{**container, "events": [event]}],
+            "resources": {"cpu": 0.25, "memory": 512}, "containers": [{**container, "events": [event]}],  # type: ignore[typeddict-item]
         }, context=ctx)
-        MultiContainerWorkload("client", {"resources": {"cpu": 0.25, "memory": 512}, "containers": [container]},
+        MultiContainerWorkload("client", {"resources": {"cpu": 0.25, "memory": 512}, "containers": [container]},  # type: ignore[typeddict-item]
                                context=ctx)
 
     rec = run_offline(program)
