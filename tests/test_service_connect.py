@@ -3,7 +3,7 @@
 import ipaddress
 import json
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 from stacktape_pulumi import MultiContainerWorkload, StackContext
 from stacktape_pulumi.args import Container, ContainerEvent
@@ -102,7 +102,7 @@ def test_client_only_workload_comes_after_the_services(preview: Callable[[str], 
     assert not [r for r in rec.by_type(INGRESS) if r.name.startswith("frontend-")]
 
 
-def test_ordering_never_makes_a_cycle(write_config: Callable[[str], Any]) -> None:
+def test_ordering_never_makes_a_cycle(write_config: Callable[[str], Path]) -> None:
     """A service that references its client keeps the reference's order; the soft edge is dropped."""
     loaded = load_config(write_config(SERVICES.replace(
         "          packaging: {type: prebuilt-image, properties: {image: 'example/users:1'}}",
