@@ -24,9 +24,10 @@ esbuild:
 preview: $(VENV)/.installed
 	$(BIN)/stacktape-pulumi preview $(EXAMPLE)
 
+# One strict mypy run over the package and tests/ (pyproject's [tool.mypy]; a bare `mypy` checks the same files).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check stacktape_pulumi tests programs bench tools
-	$(BIN)/mypy
+	$(BIN)/mypy stacktape_pulumi tests
 
 # One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state.
 test: lint

@@ -230,7 +230,8 @@ def _engine_only() -> None:
     import types
 
     spec = importlib.util.find_spec("stacktape_pulumi")
-    assert spec is not None and spec.submodule_search_locations is not None
+    assert spec is not None
+    assert spec.submodule_search_locations is not None
     package = types.ModuleType("stacktape_pulumi")
     package.__path__ = list(spec.submodule_search_locations)
     sys.modules["stacktape_pulumi"] = package

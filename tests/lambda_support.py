@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -62,10 +62,10 @@ def esbuild_binary() -> Path:
 
 
 @pytest.fixture
-def with_esbuild(esbuild_binary: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def with_esbuild(esbuild_binary: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the packager at the project's esbuild for one test."""
     monkeypatch.setenv(ESBUILD_ENV, str(esbuild_binary))
-    yield esbuild_binary
+    return esbuild_binary
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from typing import Any
 
 import pytest
 
+from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.application_load_balancer import (
     ApplicationLoadBalancer,
     ListenerPlan,
-    cidr,
     plan_listeners,
     url,
 )
@@ -112,7 +112,8 @@ def test_default_listener_without_domains_is_http_80(preview: Callable[[str], Re
         "url": f"http://{balancer['dnsName']}",
         "port80": listener["arn"],
     }
-    assert rec.by_type("aws:acm/certificate:Certificate") == [] and rec.by_type(RECORD) == []
+    assert rec.by_type("aws:acm/certificate:Certificate") == []
+    assert rec.by_type(RECORD) == []
 
 
 def test_default_listeners_with_domains_are_https_and_a_redirect(preview: Callable[[str], Recording]) -> None:
@@ -360,7 +361,7 @@ def test_events_on_default_https_listener(preview: Callable[[str], Recording]) -
 def test_python_door_checks_listeners() -> None:
     with pytest.raises(StacktapeError, match=r"ApplicationLoadBalancer 'lb': listeners\[0\].protocol: HTTPS listener "
                                              r"443 of load balancer lb has no certificate"):
-        run_offline(lambda: ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTPS", "port": 443}]}))
+        run_offline(lambda: ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTPS", "port": 443}]}))  # type: ignore[arg-type, typeddict-item]
 
 
 # ---- located errors ---------------------------------------------------------------------

@@ -275,7 +275,8 @@ TYPED_ARGS: generated.MultiContainerWorkloadArgs = {
 def test_typed_python_args_validate_like_the_yaml() -> None:
     props = validate_args("MultiContainerWorkload", "api", TYPED_ARGS, MultiContainerWorkloadProps)
     statement = props.iamRoleStatements[0] if props.iamRoleStatements else None
-    assert statement is not None and statement.Effect == "Allow"
+    assert statement is not None
+    assert statement.Effect == "Allow"
     # User data inside a free-form map keeps its keys (no snake → camel renaming there).
     assert statement.Condition == {"StringEquals": {"aws:ResourceTag/team_name": "platform"}}
     assert props.resources.cpu == 0.5
@@ -287,8 +288,8 @@ def test_enum_members_and_plain_values_build_the_same_children() -> None:
     from stacktape_pulumi.components.workload import MultiContainerWorkload
 
     plain = json.loads(json.dumps(TYPED_ARGS, default=lambda member: member.value))  # enum members → values
-    with_enums = run_offline(lambda: MultiContainerWorkload("api", TYPED_ARGS)).to_json()
-    with_values = run_offline(lambda: MultiContainerWorkload("api", plain)).to_json()
+    with_enums = run_offline(lambda: MultiContainerWorkload("api", TYPED_ARGS)).to_json()  # type: ignore[arg-type]
+    with_values = run_offline(lambda: MultiContainerWorkload("api", plain)).to_json()  # type: ignore[arg-type]
     assert with_enums == with_values
 
 

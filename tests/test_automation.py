@@ -6,7 +6,7 @@ it, and check the real behaviour without the CLI. The test that needs the binary
 """
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from pulumi import automation as auto
 
 from stacktape_pulumi import automation
 from stacktape_pulumi.cli import main
-from tests.test_programs import load_module
+from tests.module_support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "programs" / "examples" / "multi-container.yml"
@@ -66,11 +66,12 @@ class FakeAutomation:
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAutomation]:
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAutomation:
     recorder = FakeAutomation()
-    monkeypatch.setattr(automation.auto, "create_or_select_stack", recorder.create_or_select_stack)
-    monkeypatch.setattr(automation.shutil, "which", lambda name: f"/usr/local/bin/{name}")
-    yield recorder
+    monkeypatch.setattr(auto, "create_or_select_stack", recorder.create_or_select_stack)
+    which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/local/bin/pulumi" if name == "pulumi" else which(name))
+    return recorder
 
 
 def write(tmp_path: Path, text: str) -> Path:

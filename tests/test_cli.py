@@ -73,13 +73,17 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]
 def test_bad_cli_args_after_double_dash_exit_2(capsys: pytest.CaptureFixture[str],
                                                write_config: Callable[[str], Path]) -> None:
     code, _, err = run(capsys, "validate", str(write_config(VALID)), "--", "positional")
-    assert code == 2 and "unexpected argument 'positional'" in err
+    assert code == 2
+    assert "unexpected argument 'positional'" in err
 
 
 @pytest.mark.parametrize("command", ["validate", "preview"])
 def test_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     code, out, _ = run(capsys, command, "--help")
-    assert code == 0 and "CONFIG" in out and "--stage" in out and "--region" in out
+    assert code == 0
+    assert "CONFIG" in out
+    assert "--stage" in out
+    assert "--region" in out
     assert ("--json" in out) == (command == "preview")
 
 
@@ -105,7 +109,8 @@ def test_preview_json_contract_and_cli_args(capsys: pytest.CaptureFixture[str],
     doc = json.loads(out)
     assert set(doc) == {"resources", "outputs"}
     urns = [r["urn"] for r in doc["resources"]]
-    assert urns == sorted(urns) and len(urns) == len(set(urns))
+    assert urns == sorted(urns)
+    assert len(urns) == len(set(urns))
     for resource in doc["resources"]:
         assert set(resource) - {"outputs"} == {"urn", "type", "name", "parent", "custom", "inputs", "secretInputs",
                                                "dependencies"}
@@ -123,7 +128,8 @@ def test_preview_json_is_byte_identical_across_processes() -> None:
     command = [sys.executable, "-m", "stacktape_pulumi.cli", "preview", example, "--json"]
     first = subprocess.run(command, capture_output=True, check=True, timeout=120).stdout
     second = subprocess.run(command, capture_output=True, check=True, timeout=120).stdout
-    assert first == second and first.startswith(b'{\n  "outputs"')
+    assert first == second
+    assert first.startswith(b'{\n  "outputs"')
 
 
 def test_help_loads_neither_pulumi_nor_the_aws_sdk() -> None:

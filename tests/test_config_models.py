@@ -1510,5 +1510,6 @@ def test_props_validated_alone_take_the_name_from_the_context() -> None:
         MultiContainerWorkloadProps.model_validate(props, context={"resource_name": "api"})
     error = info.value.errors()[0]
     assert error["loc"] == ("resources",)
-    assert error["ctx"] is not None and error["ctx"]["subpath"] == ["memory"]
+    assert error["ctx"] is not None
+    assert error["ctx"]["subpath"] == ["memory"]
     assert error["msg"].startswith("Error in resources of container compute resource api. Memory value '512'")

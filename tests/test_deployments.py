@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pulumi_aws as aws
 import pytest
 
 from stacktape_pulumi.components.deployments import STRATEGIES, deployment_configuration
@@ -63,7 +64,7 @@ def hook_file(tmp_path: Path) -> Path:
 
 # --- the strategy table ---------------------------------------------------------------------
 
-EXPECTED_CONFIGURATIONS = {
+EXPECTED_CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "Canary10Percent5Minutes": {"strategy": "CANARY", "bakeTimeInMinutes": "0",
                                 "canaryConfiguration": {"canaryPercent": 10, "canaryBakeTimeInMinutes": "5"}},
     "Canary10Percent15Minutes": {"strategy": "CANARY", "bakeTimeInMinutes": "0",
@@ -79,6 +80,7 @@ EXPECTED_CONFIGURATIONS = {
 def test_every_strategy_of_the_reference_is_mapped() -> None:
     assert set(STRATEGIES) == set(EXPECTED_CONFIGURATIONS)
     config = deployment_configuration("Linear10PercentEvery3Minutes", [])
+    assert isinstance(config.linear_configuration, aws.ecs.ServiceDeploymentConfigurationLinearConfigurationArgs)
     assert (config.strategy, config.linear_configuration.step_percent, config.canary_configuration,
             config.lifecycle_hooks) == ("LINEAR", 10.0, None, None)
 
@@ -102,7 +104,8 @@ def test_strategy_with_both_hooks_and_the_test_listener(preview: Preview, hook_f
     production, test = rules["app-lb-80-5-rule"], rules["app-lb-8080-5-test-rule"]
     [forward] = production.inputs["actions"]
     [(primary_group, alternate_group)] = [forward["forward"]["targetGroups"]]
-    assert primary_group["arn"].startswith(primary_arn) and primary_group["weight"] == 100
+    assert primary_group["arn"].startswith(primary_arn)
+    assert primary_group["weight"] == 100
     assert alternate_group["arn"].startswith(primary_arn.replace("app-lb-80/", "app-lb-80-bg/"))
     assert alternate_group["weight"] == 0
     conditions = [{"pathPattern": {"values": ["/app/*"]}}, {"hostHeader": {"values": ["example.com"]}}]
@@ -338,7 +341,8 @@ def test_seed_test_listener_example(preview: Preview, seed_sources: None, with_e
     variables = rec.one("aws:lambda/function:Function").inputs["environment"]["variables"]
     dns_name = rec.one("aws:lb/loadBalancer:LoadBalancer").name
     assert variables["TEST_LISTENER_PORT"] == "8080"
-    assert variables["LB_DOMAIN"].endswith(".us-east-1.elb.amazonaws.com") and dns_name
+    assert variables["LB_DOMAIN"].endswith(".us-east-1.elb.amazonaws.com")
+    assert dns_name
 
 
 # --- the example hook -----------------------------------------------------------------------
@@ -347,7 +351,8 @@ def test_seed_test_listener_example(preview: Preview, seed_sources: None, with_e
 def load_hook() -> ModuleType:
     path = ROOT / "programs" / "hooks" / "smoke_test.py"
     spec = importlib.util.spec_from_file_location("smoke_test", path)
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

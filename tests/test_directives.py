@@ -2,7 +2,7 @@
 
 import shutil
 import subprocess
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -185,7 +185,7 @@ def _parse_or_syntax_error(text: str) -> Directive | None:
     try:
         result = parse(text)
     except DirectiveSyntaxError as exc:
-        assert 0 <= exc.offset <= len(text)
+        assert 0 <= exc.offset <= len(text)  # noqa: PT017 (a syntax error is one allowed outcome, not the expected one)
         return None
     assert result is None or isinstance(result, Directive)
     return result
@@ -636,10 +636,9 @@ class _Mocks(pulumi.runtime.Mocks):
 
 
 @pytest.fixture
-def pulumi_mocks() -> Iterator[None]:
+def pulumi_mocks() -> None:
     # Per test rather than at import: other test modules install their own mocks.
     pulumi.runtime.set_mocks(_Mocks(), preview=False)
-    yield
 
 
 def _resource_param(resource: str, param: str) -> pulumi.Output[Any]:
@@ -671,7 +670,7 @@ def _expect(value: Any, expected: Any, secret: bool = False) -> Awaitable[None]:
 def _expect_error(text: str, message: str) -> None:
     """Resolving `text` fails inside an apply; the Pulumi runtime re-raises that error."""
 
-    @pulumi.runtime.test
+    @pulumi.runtime.test  # type: ignore[untyped-decorator]
     def run() -> Any:
         return _resolver().resolve(text)
 
@@ -709,13 +708,13 @@ def test_plain_values_are_unchanged() -> None:
     ("$CfFormat('token={}', $SsmParam('/app/token'))", "token=ssm(/app/token)", True),
 ])
 @pytest.mark.usefixtures("pulumi_mocks")
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_runtime_outputs(text: str, expected: Any, secret: bool) -> Awaitable[None]:
     return _expect(_resolver().resolve(text), expected, secret)
 
 
 @pytest.mark.usefixtures("pulumi_mocks")
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_runtime_walks_containers() -> Awaitable[None]:
     resolved = _resolver().resolve({"environment": [{"name": "URL", "value": "$ResourceParam('api', 'url')"},
                                                     {"name": "KEY", "value": "$Secret('keys.api')"}],
@@ -726,7 +725,7 @@ def test_runtime_walks_containers() -> Awaitable[None]:
 
 
 @pytest.mark.usefixtures("pulumi_mocks")
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_local_then_runtime(tmp_path: Path) -> Awaitable[None]:
     text = ("variables:\n  host: $ResourceParam('db', 'host')\n"
             "value: $Format('{}://{}', $Stage(), $Var().host)\n")

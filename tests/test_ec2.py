@@ -63,13 +63,15 @@ def test_one_type_without_cpu_or_memory(preview: Callable[[str], Recording]) -> 
         "arn": "arn:aws:iam::123456789012:instance-profile/stacktape-dev-ecs-instance-us-east-1"}
     (sg,) = template.inputs["vpcSecurityGroupIds"]
     workload_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "api-sg")
-    assert sg.startswith("sg-") and workload_sg.urn in template.dependencies
+    assert sg.startswith("sg-")
+    assert workload_sg.urn in template.dependencies
     group = rec.one("aws:autoscaling/group:Group", "api-asg").inputs
     assert {k: v for k, v in group.items() if k not in ("vpcZoneIdentifiers", "tags", "launchTemplate")} == {
         "name": "stacktape-dev-api-asg", "minSize": 0, "maxSize": 12, "protectFromScaleIn": True,
         "forceDelete": True, "instanceMaintenancePolicy": {"minHealthyPercentage": 100, "maxHealthyPercentage": 200},
     }
-    assert group["launchTemplate"]["version"] == "1" and group["launchTemplate"]["id"].startswith("lt-")
+    assert group["launchTemplate"]["version"] == "1"
+    assert group["launchTemplate"]["id"].startswith("lt-")
     assert {"key": "AmazonECSManaged", "value": "true", "propagateAtLaunch": False} in group["tags"]
     provider = rec.one("aws:ecs/capacityProvider:CapacityProvider").inputs
     assert provider["autoScalingGroupProvider"] == {
@@ -155,7 +157,8 @@ def test_destroy_without_manual_steps(preview: Callable[[str], Recording]) -> No
     service = rec.one("aws:ecs/service:Service")
     association = rec.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")
     provider = rec.one("aws:ecs/capacityProvider:CapacityProvider")
-    assert association.urn in service.dependencies and provider.urn in association.dependencies
+    assert association.urn in service.dependencies
+    assert provider.urn in association.dependencies
 
 
 def test_ec2_behind_an_alb_uses_instance_targets_and_ephemeral_ports(preview: Callable[[str], Recording]) -> None:
@@ -164,11 +167,13 @@ def test_ec2_behind_an_alb_uses_instance_targets_and_ephemeral_ports(preview: Ca
         events="[{type: application-load-balancer, properties: {loadBalancerName: lb, containerPort: 80, "
                "priority: 1, paths: ['/*']}}]"))
     group = rec.one("aws:lb/targetGroup:TargetGroup").inputs
-    assert group["targetType"] == "instance" and group["port"] == 80
+    assert group["targetType"] == "instance"
+    assert group["port"] == 80
     rules = rec.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
     task_rules = [r.inputs for r in rules if r.parent and r.parent.endswith("MultiContainerWorkload::api")]
     assert [(r["fromPort"], r["toPort"], r["ipProtocol"]) for r in task_rules] == [(32768, 65535, "tcp")]
-    assert "cidrIpv4" not in task_rules[0] and task_rules[0]["referencedSecurityGroupId"].startswith("sg-")
+    assert "cidrIpv4" not in task_rules[0]
+    assert task_rules[0]["referencedSecurityGroupId"].startswith("sg-")
 
 
 def test_ec2_with_service_connect(preview: Callable[[str], Recording]) -> None:

@@ -26,27 +26,30 @@ def test_private_sdk_names_exist() -> None:
     for name in ("MockMonitor", "MockSettings", "MockEngine", "Mocks", "ROOT", "CONFIG_VAR", "configure",
                  "run_in_stack", "deserialize_properties"):
         assert getattr(sdk, name) is not None
-    assert len(sdk.SPECIAL_SIG_KEY) == 32 and len(sdk.SECRET_SIG) == 32
+    assert len(sdk.SPECIAL_SIG_KEY) == 32
+    assert len(sdk.SECRET_SIG) == 32
 
 
 def test_records_parent_dependencies_and_component_outputs() -> None:
-    rec = run_offline(lambda: Box("box"))
+    rec = run_offline(lambda: Box("box"))  # type: ignore[arg-type]
     box = rec.one("test:index:Box")
     role = rec.one("aws:iam/role:Role")
     group = rec.one("aws:cloudwatch/logGroup:LogGroup")
     assert box.urn == "urn:pulumi:dev::stacktape::test:index:Box::box"
     assert role.urn == "urn:pulumi:dev::stacktape::test:index:Box$aws:iam/role:Role::box-role"
-    assert role.parent == box.urn and group.parent == box.urn
+    assert role.parent == box.urn
+    assert group.parent == box.urn
     assert group.dependencies == [role.urn]
     assert group.property_dependencies["tags"] == [role.urn]
     assert group.property_dependencies["name"] == []
     assert group.property_dependencies["kmsKeyId"] == []
     assert box.outputs == {"groupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/plain/name"}
-    assert box.custom is False and role.custom is True
+    assert box.custom is False
+    assert role.custom is True
 
 
 def test_secret_inputs_are_masked_and_listed() -> None:
-    rec = run_offline(lambda: Box("box"))
+    rec = run_offline(lambda: Box("box"))  # type: ignore[arg-type]
     group = rec.one("aws:cloudwatch/logGroup:LogGroup")
     role_name = rec.one("aws:iam/role:Role").name
     assert role_name == "box-role"
@@ -82,9 +85,9 @@ def test_unknown_invoke_is_an_error_naming_the_token() -> None:
 
 
 def test_runs_are_isolated_and_byte_identical() -> None:
-    first = run_offline(lambda: Box("one"))
-    second = run_offline(lambda: Box("two"))
-    third = run_offline(lambda: Box("one"))
+    first = run_offline(lambda: Box("one"))  # type: ignore[arg-type]
+    second = run_offline(lambda: Box("two"))  # type: ignore[arg-type]
+    third = run_offline(lambda: Box("one"))  # type: ignore[arg-type]
     assert {r.name for r in second.resources} == {"two", "two-role", "two-logs", "stacktape-dev"}
     assert first.dumps() == third.dumps()
     assert json.loads(first.dumps())["resources"][0]["urn"] < json.loads(first.dumps())["resources"][1]["urn"]
@@ -110,5 +113,5 @@ def test_a_failed_run_leaves_no_pending_output_to_the_next() -> None:
 
     leftover = set(SETTINGS.outputs)
     assert all(task.done() for task in leftover)
-    after = run_offline(lambda: Box("next"))
+    after = run_offline(lambda: Box("next"))  # type: ignore[arg-type]
     assert {r.name for r in after.resources} == {"next", "next-role", "next-logs", "stacktape-dev"}

@@ -315,7 +315,8 @@ def test_function_url_with_cors_is_public_through_two_scoped_permissions(preview
                                   "principal": "*", "invokedViaFunctionUrl": True},
     }
     url = rec.stack_outputs["api"]["url"]
-    assert url.startswith("https://") and url.endswith(".lambda-url.us-east-1.on.aws/")
+    assert url.startswith("https://")
+    assert url.endswith(".lambda-url.us-east-1.on.aws/")
 
 
 def test_iam_function_url_gets_no_public_permission(preview: Preview, tmp_path: Path) -> None:
@@ -355,12 +356,14 @@ resources:
                     "description": "all outbound"}],
         "tags": TAGS,
     }
-    assert "ingress" not in sg.inputs and sg.inputs["vpcId"].startswith("vpc-")
+    assert "ingress" not in sg.inputs
+    assert sg.inputs["vpcId"].startswith("vpc-")
     subnets = [rec.one("aws:ec2/subnet:Subnet", f"stacktape-dev-network-public-subnet-{i}") for i in range(3)]
     function = rec.one("aws:lambda/function:Function")
     vpc_config = function.inputs["vpcConfig"]
     assert vpc_config["securityGroupIds"] == [vpc_config["securityGroupIds"][0]]
-    assert vpc_config["securityGroupIds"][0].startswith("sg-") and len(vpc_config["subnetIds"]) == 3
+    assert vpc_config["securityGroupIds"][0].startswith("sg-")
+    assert len(vpc_config["subnetIds"]) == 3
     assert {s.urn for s in subnets} <= set(function.dependencies)
     eni = rec.one("aws:iam/rolePolicy:RolePolicy", "api-allow-vpc-network-interfaces")
     assert eni.inputs["name"] == "allow-vpc-network-interfaces"
@@ -627,9 +630,9 @@ resources:
       url: {enabled: true, auth_mode: AWS_IAM}
 """.replace("auth_mode", "authMode"))
     monkeypatch.chdir(tmp_path)  # a program's relative paths start at its working directory
-    from_python = run_offline(lambda: Function("api", {
-        "packaging": {"type": "stacktape-lambda-buildpack", "properties": {"entryfile_path": "handler.py"}},
-        "memory": 512, "url": {"enabled": True, "auth_mode": "AWS_IAM"}}))
+    from_python = run_offline(lambda: Function("api", {  # type: ignore[arg-type]
+        "packaging": {"type": "stacktape-lambda-buildpack", "properties": {"entryfile_path": "handler.py"}},  # type: ignore[typeddict-item]
+        "memory": 512, "url": {"enabled": True, "auth_mode": "AWS_IAM"}}))  # type: ignore[typeddict-item]
 
     def comparable(rec: Recording) -> list[tuple[str, str, Any]]:
         return [(r.type, r.name, r.inputs) for r in sorted(rec.resources, key=lambda r: r.urn)
@@ -641,7 +644,7 @@ resources:
 def test_python_args_problems_name_the_field(tmp_path: Path) -> None:
     with pytest.raises(StacktapeError, match="Function 'api': provisionedConcurrency: provisionedConcurrency 9 is "
                                              "more than reservedConcurrency 1"):
-        run_offline(lambda: Function("api", {
-            "packaging": {"type": "custom-artifact", "properties": {"package_path": str(tmp_path),
+        run_offline(lambda: Function("api", {  # type: ignore[arg-type]
+            "packaging": {"type": "custom-artifact", "properties": {"package_path": str(tmp_path),  # type: ignore[typeddict-item]
                                                                     "handler": "a.py:h"}},
-            "runtime": "python3.12", "reserved_concurrency": 1, "provisioned_concurrency": 9}))
+            "runtime": "python3.12", "reserved_concurrency": 1, "provisioned_concurrency": 9}))  # type: ignore[typeddict-item]

@@ -295,7 +295,8 @@ def test_containers_behind_a_gateway(preview: Callable[[str], Recording]) -> Non
     assert service["serviceRegistries"] == {"registryArn": discovery["arn"], "containerName": "web",
                                             "containerPort": 3000}
     assert service["networkConfiguration"]["securityGroups"] == [workload_group["id"]]
-    assert "serviceConnectConfiguration" not in service and "loadBalancers" not in service
+    assert "serviceConnectConfiguration" not in service
+    assert "loadBalancers" not in service
     assert rec.one("stacktape:index:HttpApiGateway").outputs == {
         "arn": api["arn"], "id": api["id"], "url": api["apiEndpoint"],
         "domain": api["apiEndpoint"].removeprefix("https://")}
@@ -320,13 +321,13 @@ def _authorized_program(authorizer: dict[str, Any], register: dict[str, dict[str
             ctx.register_component(resource, object(), {k: pulumi.Output.from_input(v) for k, v in params.items()})
         HttpApiGateway("gw", context=ctx)
         MultiContainerWorkload("api", {
-            "resources": {"cpu": 0.25, "memory": 512},
+            "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
             "containers": [{
                 "name": "web",
-                "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},
-                "events": [{"type": "http-api-gateway", "properties": {
-                    "http_api_gateway_name": "gw", "method": "GET", "path": "/private", "container_port": 80,
-                    "authorizer": authorizer}}],
+                "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
+                "events": [{"type": "http-api-gateway", "properties": {  # type: ignore[typeddict-item]
+                    "http_api_gateway_name": "gw", "method": "GET", "path": "/private", "container_port": 80,  # type: ignore[typeddict-item]
+                    "authorizer": authorizer}}],  # type: ignore[typeddict-item]
             }],
         }, context=ctx)
 
@@ -361,7 +362,8 @@ def test_lambda_authorizer() -> None:
         "sourceArn": f"{api['executionArn']}/authorizers/{authorizer['id']}",
     }
     route = rec.one(ROUTE).inputs
-    assert route["authorizationType"] == "CUSTOM" and route["authorizerId"] == authorizer["id"]
+    assert route["authorizationType"] == "CUSTOM"
+    assert route["authorizerId"] == authorizer["id"]
     assert route["routeKey"] == "GET /private"
 
 
@@ -371,7 +373,8 @@ def test_lambda_authorizer_with_iam_response_and_defaults() -> None:
                                           {"auth": {"arn": FUNCTION_ARN}}))
     inputs = rec.one(AUTHORIZER).inputs
     assert inputs["enableSimpleResponses"] is False
-    assert inputs["identitySources"] == [] and inputs["authorizerResultTtlInSeconds"] == 0
+    assert inputs["identitySources"] == []
+    assert inputs["authorizerResultTtlInSeconds"] == 0
 
 
 def test_cognito_authorizer_is_a_jwt_authorizer_of_the_pool() -> None:
@@ -397,16 +400,16 @@ def test_cognito_authorizer_without_a_pool_is_an_error() -> None:
 
 def test_python_args_are_checked_like_the_yaml() -> None:
     with pytest.raises(ArgsError, match=r"HttpApiGateway 'gw': logging.format"):
-        run_offline(lambda: HttpApiGateway("gw", {"logging": {"format": "YAML"}}))
+        run_offline(lambda: HttpApiGateway("gw", {"logging": {"format": "YAML"}}))  # type: ignore[arg-type, typeddict-item]
     with pytest.raises(StacktapeError, match=r"HttpApiGateway 'gw': cdn: cdn is not supported yet"):
-        run_offline(lambda: HttpApiGateway("gw", {"cdn": {"enabled": True}}))
+        run_offline(lambda: HttpApiGateway("gw", {"cdn": {"enabled": True}}))  # type: ignore[arg-type]
 
 
 def test_event_before_its_gateway_is_an_error() -> None:
     def program() -> None:
         MultiContainerWorkload("api", {
-            "resources": {"cpu": 0.25, "memory": 512},
-            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},
+            "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
                             "events": [json.loads(
                                 '{"type": "http-api-gateway", "properties": {"httpApiGatewayName": "gw", '
                                 '"method": "GET", "path": "/", "containerPort": 80}}')]}],

@@ -109,8 +109,11 @@ def test_generated_dockerfile_parses_and_lints_clean(tmp_path: Path, name: str) 
     final = parsed[-1]
     assert "AS" not in final[0].value  # the final stage is the unnamed last one
     user = [c for c in final if c.cmd == "USER"]
-    assert user and not user[-1].value[0].startswith("0") and user[-1].value[0] != "root"
-    assert final[-1].cmd == "CMD" and final[-1].json, "JSON-form CMD (signals reach the process)"
+    assert user
+    assert not user[-1].value[0].startswith("0")
+    assert user[-1].value[0] != "root"
+    assert final[-1].cmd == "CMD", "JSON-form CMD (signals reach the process)"
+    assert final[-1].json, "JSON-form CMD (signals reach the process)"
     final_runs = " ".join(" ".join(c.value) for c in final if c.cmd == "RUN")
     assert not any(tool in final_runs for tool in BUILD_TOOLS), final_runs
     problems = [f for f in hadolint(tmp_path, text) if f["level"] in ("error", "warning")
@@ -225,10 +228,11 @@ def test_ignored_directories_are_not_walked(tmp_path: Path, monkeypatch: pytest.
         listed.append(os.path.relpath(path, tmp_path))
         return real(path)
 
-    monkeypatch.setattr(hashing.os, "scandir", spy)
+    monkeypatch.setattr(os, "scandir", spy)  # the `os` module hashing walks with
     rules = IgnoreRules.from_lines(["node_modules", "vendor", "!vendor/keep.txt"])
     digest = hash_context(tmp_path, rules)
-    assert "node_modules" not in listed and "node_modules/p" not in listed
+    assert "node_modules" not in listed
+    assert "node_modules/p" not in listed
     assert "vendor" in listed  # a `!` pattern may re-include below it: Docker walks it too
     assert digest.files == ["keep/node_modules/q.js", "src/a.ts", "vendor/keep.txt"]
 
@@ -282,7 +286,8 @@ def test_buildpack_tag_changes_only_with_inputs(tmp_path: Path) -> None:
         return buildpack_plan(root, "api", "web", {**props, **extra}, platform).tag
 
     first = tag()
-    assert first.startswith("api-web-") and len(first) == len("api-web-") + 32
+    assert first.startswith("api-web-")
+    assert len(first) == len("api-web-") + 32
     assert tag() == first
     (root / "notes/todo.txt").write_text("ignored by .dockerignore")
     assert tag() == first
@@ -309,7 +314,8 @@ def test_custom_dockerfile_hash_uses_the_dockerfile_specific_ignore_file(tmp_pat
 
 def test_image_tag_is_a_valid_docker_tag() -> None:
     tag = image_tag("My Workload/With Weird+Chars" * 10, "f" * 64)
-    assert len(tag) <= 128 and tag.endswith("-" + "f" * 32)
+    assert len(tag) <= 128
+    assert tag.endswith("-" + "f" * 32)
     assert all(ch.isalnum() or ch in "_.-" for ch in tag)
 
 
@@ -362,10 +368,12 @@ def test_buildpack_image_is_built_pushed_and_referenced_by_digest(tmp_path: Path
             for r in rules] == [("untagged", "sinceImagePushed", 14), ("any", "imageCountMoreThan", 100)]
 
     image = rec.one("docker-build:index:Image", "api-web-image")
-    assert image.parent is not None and image.parent.endswith("MultiContainerWorkload::api")
+    assert image.parent is not None
+    assert image.parent.endswith("MultiContainerWorkload::api")
     dockerfile_path = tmp_path / ".stacktape" / "dockerfiles" / "api-web.Dockerfile"
     assert image.inputs["platforms"] == ["linux/arm64"]
-    assert image.inputs["push"] is True and image.inputs["buildOnPreview"] is False
+    assert image.inputs["push"] is True
+    assert image.inputs["buildOnPreview"] is False
     assert image.inputs["context"] == {"location": str(tmp_path)}
     assert image.inputs["dockerfile"] == {"location": str(dockerfile_path)}
     plan = buildpack_plan(tmp_path, "api", "web", {"entryfilePath": "src/main.ts", "includeFiles": ["static/**"]},
@@ -375,7 +383,8 @@ def test_buildpack_image_is_built_pushed_and_referenced_by_digest(tmp_path: Path
 
     images = task_images(rec)
     assert images["proxy"] == "nginx:1.27"
-    assert images["web"].startswith(f"{REPO_URL}@sha256:") and len(images["web"]) == len(REPO_URL) + 8 + 64
+    assert images["web"].startswith(f"{REPO_URL}@sha256:")
+    assert len(images["web"]) == len(REPO_URL) + 8 + 64
 
     text = dockerfile_path.read_text()
     assert 'COPY ["static", "./static/"]' in text
@@ -421,7 +430,8 @@ def test_custom_dockerfile_inputs(tmp_path: Path, preview: Callable[[str], Recor
     assert image.inputs["context"] == {"location": str(tmp_path / "docker")}
     assert image.inputs["dockerfile"] == {"location": str(tmp_path / "docker" / "web.Dockerfile")}
     # A secret build argument makes the arguments (and the tag hashed from them) secret as a whole.
-    assert image.inputs["buildArgs"] == "[secret]" and image.inputs["tags"] == "[secret]"
+    assert image.inputs["buildArgs"] == "[secret]"
+    assert image.inputs["tags"] == "[secret]"
     assert {"buildArgs", "tags"} <= set(image.secret_inputs)
     assert "offline-secret" not in json.dumps(rec.to_json())
     container = json.loads(rec.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])[0]
@@ -552,23 +562,28 @@ def test_external_buildpack_runs_pack_build_in_a_local_command(tmp_path: Path, f
     assert rec.by_type("docker-build:index:Image") == []
     build = rec.one("command:local:Command")
     assert build.name == "web-site-image"
-    assert build.parent is not None and build.parent.endswith("MultiContainerWorkload::web")
+    assert build.parent is not None
+    assert build.parent.endswith("MultiContainerWorkload::web")
     props = {"sourceDirectoryPath": "site", "builder": "paketobuildpacks/builder-jammy-full",
              "buildpacks": ["paketo-buildpacks/nodejs", "paketo-buildpacks/procfile"]}
     plan = pack_plan(tmp_path, "web", "site", props, "linux/arm64")
-    assert plan.tag.startswith("web-site-") and len(plan.tag) == len("web-site-") + 32
+    assert plan.tag.startswith("web-site-")
+    assert len(plan.tag) == len("web-site-") + 32
     assert build.inputs["create"] == expected_pack_script(tmp_path, plan.tag)
     assert build.inputs["triggers"] == [plan.tag]
     assert build.inputs["interpreter"] == ["/bin/sh", "-c"]
-    assert build.inputs["update"] == KEEP_OUTPUT_SCRIPT and build.inputs["addPreviousOutputInEnv"] is True
+    assert build.inputs["update"] == KEEP_OUTPUT_SCRIPT
+    assert build.inputs["addPreviousOutputInEnv"] is True
     # The ECR credentials travel only in the environment, which is secret as a whole.
-    assert build.inputs["environment"] == "[secret]" and build.secret_inputs == ["environment"]
+    assert build.inputs["environment"] == "[secret]"
+    assert build.secret_inputs == ["environment"]
     assert ECR_PASSWORD not in rec.dumps()
     assert "create" not in build.secret_inputs, "the script holds no secret, so previews show it"
 
     # The task definition pulls the digest pack reported (canned: `*** Images (sha256:…)`), never the tag.
     image = task_images(rec)["site"]
-    assert image.startswith(f"{REPO_URL}@sha256:") and len(image) == len(REPO_URL) + 8 + 64
+    assert image.startswith(f"{REPO_URL}@sha256:")
+    assert len(image) == len(REPO_URL) + 8 + 64
     assert plan.tag not in image
 
 
@@ -583,7 +598,8 @@ def test_external_buildpack_tag_follows_the_source_builder_and_buildpacks(tmp_pa
     assert built() == first, "an unchanged source is the same image: no new command run, no new task definition"
     (tmp_path / "site/server.js").write_text("console.log('changed')\n")
     changed = built()
-    assert changed[0] != first[0] and changed[1] != first[1]
+    assert changed[0] != first[0]
+    assert changed[1] != first[1]
     (tmp_path / "site/server.js").write_text("console.log('hi')\n")
     assert built() == first
     # Generated files beside the config (`.stacktape/`) are not build inputs.
@@ -669,7 +685,8 @@ def test_external_buildpack_script_authenticates_from_the_environment_and_report
                             env={**env, "PACK_FAIL": "1"}, check=False, timeout=60)
     log = tmp_path / ".stacktape" / "pack" / "web-site.log"
     assert failed.returncode == 3
-    assert "ERROR: failed to build" in failed.stderr and f"full log: {log}" in failed.stderr
+    assert "ERROR: failed to build" in failed.stderr
+    assert f"full log: {log}" in failed.stderr
     assert "ERROR: failed to build" in log.read_text()
 
 
@@ -787,7 +804,8 @@ def test_buildpack_example_validates_and_previews(examples: Path) -> None:
         for container in json.loads(task.inputs["containerDefinitions"]):
             assert container["image"].startswith(f"{REPO_URL}@sha256:")
     text = (examples / ".stacktape/dockerfiles/apiServer-api-container.Dockerfile").read_text()
-    assert '"esbuild", "src/main.ts"' in text and "WORKDIR /src/app" in text
+    assert '"esbuild", "src/main.ts"' in text
+    assert "WORKDIR /src/app" in text
 
 
 def test_custom_dockerfile_example_previews(examples: Path) -> None:

@@ -72,5 +72,6 @@ def test_instance_type_name_pattern(name: str, valid: bool) -> None:
 def test_bundled_table_entries() -> None:
     assert instance_spec("c5.large") == instance_spec("c5.large")
     spec = instance_spec("m7g.xlarge")
-    assert spec is not None and (spec.vcpu, spec.memory_mib, spec.arm64) == (4, 16384, True)
+    assert spec is not None
+    assert (spec.vcpu, spec.memory_mib, spec.arm64) == (4, 16384, True)
     assert instance_spec("nope.large") is None

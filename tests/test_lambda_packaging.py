@@ -91,11 +91,12 @@ def test_runtime_resolution_prefers_the_explicit_runtime() -> None:
 
 def test_platform_tags_follow_the_runtime_glibc_and_architecture() -> None:
     al2023 = platform_tags("python3.13", "arm64")
-    assert al2023[0] == "manylinux_2_34_aarch64" and al2023[-2:] == ["manylinux_2_17_aarch64",
-                                                                      "manylinux2014_aarch64"]
+    assert al2023[0] == "manylinux_2_34_aarch64"
+    assert al2023[-2:] == ["manylinux_2_17_aarch64", "manylinux2014_aarch64"]
     assert len(al2023) == 34 - 17 + 2
     al2 = platform_tags("python3.11", "x86_64")
-    assert al2[0] == "manylinux_2_26_x86_64" and al2[-1] == "manylinux2014_x86_64"
+    assert al2[0] == "manylinux_2_26_x86_64"
+    assert al2[-1] == "manylinux2014_x86_64"
 
 
 def test_pip_installs_wheels_for_the_function_not_this_machine(tmp_path: Path) -> None:
@@ -239,7 +240,8 @@ def test_python_function_with_dependencies(tmp_path: Path) -> None:
         "tinydep-1.0.dist-info/REQUESTED", "tinydep-1.0.dist-info/WHEEL", "tinydep/__init__.py",
     )
     assert artifact.source_code_hash == sha256_b64(artifact.path)
-    assert artifact.path.name.startswith("api-") and artifact.path.parent == tmp_path / ".stacktape" / "lambda"
+    assert artifact.path.name.startswith("api-")
+    assert artifact.path.parent == tmp_path / ".stacktape" / "lambda"
 
 
 def test_unchanged_python_function_keeps_its_code_hash_and_a_change_replaces_the_artifact(tmp_path: Path) -> None:
@@ -248,7 +250,8 @@ def test_unchanged_python_function_keeps_its_code_hash_and_a_change_replaces_the
     first = package_function("api", packaging, None, None, base_dir=tmp_path).artifact
     mtime = first.path.stat().st_mtime_ns
     again = package_function("api", packaging, None, None, base_dir=tmp_path).artifact
-    assert again == first and first.path.stat().st_mtime_ns == mtime  # found in the cache, not rewritten
+    assert again == first
+    assert first.path.stat().st_mtime_ns == mtime  # found in the cache, not rewritten
     first.path.unlink()
     rebuilt = package_function("api", packaging, None, None, base_dir=tmp_path).artifact
     assert rebuilt.source_code_hash == first.source_code_hash  # deterministic even when rebuilt

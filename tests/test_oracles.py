@@ -134,7 +134,8 @@ def run_for(path: Path) -> PlantedRun:
 
 def test_configs_are_discovered() -> None:
     assert EXAMPLES, "no example configs found in programs/examples"
-    assert VALID and BROKEN
+    assert VALID
+    assert BROKEN
 
 
 @pytest.mark.parametrize("oracle", ORACLES)
@@ -173,7 +174,8 @@ def test_oracles_are_not_vacuous_on_the_configs() -> None:
     assert aws_validity.TASK_DEFINITION in types
     assert sum(len(iam_lint.documents(rec)) for rec in recordings) >= 2 * len(CONFIGS)
     assert any(r.inputs.get("assumeRolePolicy") for r in resources)
-    assert security_groups.SG in types and security_groups.SERVICE in types
+    assert security_groups.SG in types
+    assert security_groups.SERVICE in types
     assert sum(1 for r in resources if r.type in names.RULES and r.custom) >= 5 * len(CONFIGS)
     assert any(run_for(p).plant.sentinels for p in CONFIGS)
 
@@ -264,7 +266,8 @@ def _findings(run: PlantedRun, oracle: str) -> list[Finding]:
 @pytest.mark.parametrize("path", BROKEN, ids=config_id)
 def test_broken_fixture_is_caught(path: Path) -> None:
     fields = header(path)
-    assert "broken" in fields and "expect" in fields, f"{path.name} needs '# broken:' and '# expect:' lines"
+    assert "broken" in fields, f"{path.name} needs '# broken:' and '# expect:' lines"
+    assert "expect" in fields, f"{path.name} needs '# broken:' and '# expect:' lines"
     oracle, _, code = fields["expect"].partition("/")
     inject = fields.get("inject")
     assert inject is None or inject in INJECTIONS, f"unknown injection {inject}"

@@ -1,9 +1,7 @@
 """The bundled programs: every example config, the `pulumi up` program, Automation API, Python components."""
 
-import importlib.util
 import runpy
 from pathlib import Path
-from types import ModuleType
 
 import pulumi
 import pytest
@@ -12,17 +10,10 @@ from stacktape_pulumi import inline_program
 from stacktape_pulumi.engine import run_offline
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
+from tests.module_support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "programs" / "examples").glob("*.yml"))
-
-
-def load_module(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
@@ -32,7 +23,7 @@ def test_every_example_validates_and_previews(example: Path) -> None:
 
 
 def test_the_pulumi_up_program_deploys_the_configured_file() -> None:
-    rec = run_offline(lambda: runpy.run_path(str(ROOT / "programs" / "__main__.py")),
+    rec = run_offline(lambda: runpy.run_path(str(ROOT / "programs" / "__main__.py")),  # type: ignore[arg-type]
                       project="stacktape-pulumi", stack="staging",
                       config={"stacktape-pulumi:config": "programs/examples/multi-container.yml",
                               "aws:region": "eu-west-1"})
@@ -61,7 +52,7 @@ def test_automation_inline_program_builds_the_stack_offline() -> None:
 
 def test_python_components_example() -> None:
     module_path = ROOT / "programs" / "python_components.py"
-    rec = run_offline(lambda: load_module(module_path))
+    rec = run_offline(lambda: load_module(module_path))  # type: ignore[arg-type]
     task = rec.one("aws:ecs/taskDefinition:TaskDefinition", "api-task-definition")
     assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
     assert '"name":"DB_PASSWORD","valueFrom":"arn:aws:secretsmanager:' in task.inputs["containerDefinitions"]

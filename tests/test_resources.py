@@ -40,7 +40,8 @@ def children(rec: Recording, component: str) -> list[str]:
 def test_bucket_names_are_lower_case_and_unique_per_account_and_region(stack: str, resource: str,
                                                                        expected: str) -> None:
     name = bucket_name(stack, resource, ACCOUNT, REGION)
-    assert name.startswith(expected) and len(name) == len(expected) + 7
+    assert name.startswith(expected)
+    assert len(name) == len(expected) + 7
     assert name != bucket_name(stack, resource, "210987654321", REGION)
     assert name != bucket_name(stack, resource, ACCOUNT, "eu-west-1")
 
@@ -48,7 +49,8 @@ def test_bucket_names_are_lower_case_and_unique_per_account_and_region(stack: st
 def test_long_bucket_names_fit_63_characters() -> None:
     name = bucket_name("a-very-long-project-name-for-testing-dev", "anExtremelyLongBucketResourceName", ACCOUNT,
                        REGION)
-    assert len(name) == 63 and name == name.lower()
+    assert len(name) == 63
+    assert name == name.lower()
 
 
 def test_default_bucket_is_private_encrypted_and_tls_only(preview: Preview) -> None:
@@ -436,7 +438,8 @@ def test_fifo_queue_with_dead_letter_queue_and_policy(preview: Preview) -> None:
 
 
 def test_fifo_names_keep_their_suffix_within_the_limit() -> None:
-    assert fifo_name("x" * 100, True, 80).endswith(".fifo") and len(fifo_name("x" * 100, True, 80)) == 80
+    assert fifo_name("x" * 100, True, 80).endswith(".fifo")
+    assert len(fifo_name("x" * 100, True, 80)) == 80
     assert fifo_name("short", False, 80) == "short"
 
 
@@ -689,14 +692,14 @@ def test_partner_event_bus_with_archive(preview: Preview) -> None:
 def test_python_door_builds_the_same_children() -> None:
     def program() -> None:
         ctx = StackContext()
-        SnsTopic("alerts", {"subscriptions": [{"type": "sqs-queue",
+        SnsTopic("alerts", {"subscriptions": [{"type": "sqs-queue",  # type: ignore[typeddict-item]
                                                "properties": {"sqs_queue_name": "inbox",
                                                               "raw_message_delivery": True}}]}, context=ctx)
         SqsQueue("dlq", {}, context=ctx)
         SqsQueue("inbox", {"redrive_policy": {"target_sqs_queue_name": "dlq", "max_receive_count": 4}}, context=ctx)
         Bucket("files", {"versioning": True}, context=ctx)
-        DynamoDbTable("items", {"primary_key": {"partition_key": {"name": "pk", "type": "string"}},
-                                "stream_type": "KEYS_ONLY"}, context=ctx)
+        DynamoDbTable("items", {"primary_key": {"partition_key": {"name": "pk", "type": "string"}},  # type: ignore[typeddict-item]
+                                "stream_type": "KEYS_ONLY"}, context=ctx)  # type: ignore[typeddict-item]
         EventBus("bus", {"archivation": {"enabled": True}}, context=ctx)
 
     rec = run_offline(program)
@@ -724,7 +727,7 @@ def test_python_door_errors() -> None:
                      context=ctx)
         SqsQueue("built", {}, context=ctx)
         with pytest.raises(StacktapeError, match="SqsQueue 'built' already exists; create the topic first"):
-            SnsTopic("t", {"subscriptions": [{"type": "sqs-queue", "properties": {"sqs_queue_name": "built"}}]},
+            SnsTopic("t", {"subscriptions": [{"type": "sqs-queue", "properties": {"sqs_queue_name": "built"}}]},  # type: ignore[typeddict-item]
                      context=ctx)
 
     run_offline(program)

@@ -3,9 +3,10 @@
 import ipaddress
 import json
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 from stacktape_pulumi import MultiContainerWorkload, StackContext
+from stacktape_pulumi.args import Container, ContainerEvent
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.load import load_config
 from tests.traffic_support import INGRESS, SERVICE, SG, TAGS, canned, tree, workload_children
@@ -101,7 +102,7 @@ def test_client_only_workload_comes_after_the_services(preview: Callable[[str], 
     assert not [r for r in rec.by_type(INGRESS) if r.name.startswith("frontend-")]
 
 
-def test_ordering_never_makes_a_cycle(write_config: Callable[[str], Any]) -> None:
+def test_ordering_never_makes_a_cycle(write_config: Callable[[str], Path]) -> None:
     """A service that references its client keeps the reference's order; the soft edge is dropped."""
     loaded = load_config(write_config(SERVICES.replace(
         "          packaging: {type: prebuilt-image, properties: {image: 'example/users:1'}}",
@@ -115,12 +116,14 @@ def test_ordering_never_makes_a_cycle(write_config: Callable[[str], Any]) -> Non
 def test_python_door_clients_follow_the_services_already_built() -> None:
     def program() -> None:
         ctx = StackContext()
-        container = {"name": "c", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}}}
-        event = {"type": "service-connect", "properties": {"container_port": 80}}
+        # Plain values where the generated args have enums: the README promises both work.
+        container: Container = {
+            "name": "c", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}}}  # type: ignore[typeddict-item]
+        event: ContainerEvent = {"type": "service-connect", "properties": {"container_port": 80}}  # type: ignore[typeddict-item]
         MultiContainerWorkload("server", {
-            "resources": {"cpu": 0.25, "memory": 512}, "containers": [{**container, "events": [event]}],
+            "resources": {"cpu": 0.25, "memory": 512}, "containers": [{**container, "events": [event]}],  # type: ignore[typeddict-item]
         }, context=ctx)
-        MultiContainerWorkload("client", {"resources": {"cpu": 0.25, "memory": 512}, "containers": [container]},
+        MultiContainerWorkload("client", {"resources": {"cpu": 0.25, "memory": 512}, "containers": [container]},  # type: ignore[typeddict-item]
                                context=ctx)
 
     rec = run_offline(program)
@@ -135,7 +138,8 @@ def test_python_door_clients_follow_the_services_already_built() -> None:
 
 def test_stack_without_service_connect_has_no_namespace(preview: Callable[[str], Recording]) -> None:
     rec = preview(SERVICES.split("  users:")[0])
-    assert rec.by_type(NAMESPACE) == [] and "serviceConnectConfiguration" not in rec.one(SERVICE).inputs
+    assert rec.by_type(NAMESPACE) == []
+    assert "serviceConnectConfiguration" not in rec.one(SERVICE).inputs
     assert len(rec.one(SERVICE).inputs["networkConfiguration"]["securityGroups"]) == 1
 
 
@@ -199,7 +203,8 @@ def test_no_security_group_admits_the_world_to_a_task(preview: Callable[[str], R
         group = rule.inputs["securityGroupId"]
         if group in tasks:
             # Tasks admit source groups only: no CIDR at all, so never 0.0.0.0/0 or ::/0.
-            assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs, rule.name
+            assert "cidrIpv4" not in rule.inputs, rule.name
+            assert "cidrIpv6" not in rule.inputs, rule.name
             assert rule.inputs["referencedSecurityGroupId"] not in tasks or \
                 tasks[rule.inputs["referencedSecurityGroupId"]] == CLIENTS
             opened.append((tasks[group], rule.name))

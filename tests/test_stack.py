@@ -2,11 +2,14 @@
 
 import json
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 import pytest
 
+from stacktape_pulumi.engine import Recording
 from stacktape_pulumi.load import load_config
+
+Preview = Callable[[str], Recording]
 
 
 def workload(name: str, env: dict[str, str] | None = None) -> str:
@@ -24,14 +27,16 @@ def workload(name: str, env: dict[str, str] | None = None) -> str:
 """
 
 
-def test_resource_param_orders_creation_and_becomes_an_output(preview: Any, write_config: Any) -> None:
+def test_resource_param_orders_creation_and_becomes_an_output(preview: Preview,
+                                                              write_config: Callable[[str], Path]) -> None:
     text = "resources:" + workload("front", {"BACK_SG": "$ResourceParam('back', 'securityGroupId')"}) + workload("back")
     assert load_config(write_config(text)).order == ["back", "front"]
     rec = preview(text)
     front = rec.one("aws:ecs/taskDefinition:TaskDefinition", "front-task-definition")
     back_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "back-sg")
     env = json.loads(front.inputs["containerDefinitions"])[0]["environment"]
-    assert env[1]["name"] == "BACK_SG" and env[1]["value"].startswith("sg-")
+    assert env[1]["name"] == "BACK_SG"
+    assert env[1]["value"].startswith("sg-")
     assert back_sg.urn in front.property_dependencies["containerDefinitions"]
 
 
@@ -58,7 +63,7 @@ def test_malformed_runtime_directive_is_located(config_errors: Callable[[str], l
     assert errors[0].startswith("stacktape.yml:11:32: resources.front.properties.containers[0].environment[1].value: ")
 
 
-def test_unknown_param_fails_the_preview_with_the_available_params(preview: Any) -> None:
+def test_unknown_param_fails_the_preview_with_the_available_params(preview: Preview) -> None:
     from stacktape_pulumi.errors import StacktapeError
 
     text = "resources:" + workload("front", {"X": "$ResourceParam('back', 'url')"}) + workload("back")
@@ -67,7 +72,7 @@ def test_unknown_param_fails_the_preview_with_the_available_params(preview: Any)
         preview(text)
 
 
-def test_stack_outputs_and_resource_params_are_exported(preview: Any) -> None:
+def test_stack_outputs_and_resource_params_are_exported(preview: Preview) -> None:
     text = """
 stackConfig:
   outputs:
@@ -83,12 +88,13 @@ resources:""" + workload("back")
                                               "taskRoleArn"}
 
 
-def test_stack_tags_reach_every_taggable_resource(preview: Any) -> None:
+def test_stack_tags_reach_every_taggable_resource(preview: Preview) -> None:
     rec = preview("stackConfig:\n  tags:\n    - {name: team, value: core}\nresources:" + workload("back"))
     tagged = [r for r in rec.resources if "tags" in r.inputs]
     assert len(tagged) >= 10
     for r in tagged:
-        assert r.inputs["tags"]["team"] == "core" and r.inputs["tags"]["stp:stage"] == "dev", r.name
+        assert r.inputs["tags"]["team"] == "core", r.name
+        assert r.inputs["tags"]["stp:stage"] == "dev", r.name
 
 
 def test_valid_but_unbuilt_features_are_located_errors(config_errors: Callable[[str], list[str]],

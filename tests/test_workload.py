@@ -1,6 +1,8 @@
 """MultiContainerWorkload on Fargate: exact inputs of every child, through the offline engine."""
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import botocore.session
@@ -8,6 +10,7 @@ import pytest
 from botocore.validate import ParamValidator
 
 from stacktape_pulumi import MultiContainerWorkload
+from stacktape_pulumi.args import Container, MultiContainerWorkloadArgs
 from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import DEFAULT_VPC_ID, CannedWorld
@@ -17,6 +20,7 @@ from stacktape_pulumi.load import load_config
 ACCOUNT = "123456789012"
 STACK_TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
 WORKLOAD_URN = "urn:pulumi:dev::stacktape::stacktape:index:MultiContainerWorkload"
+Preview = Callable[[str], Recording]
 
 SINGLE = """
 resources:
@@ -49,7 +53,7 @@ def containers(rec: Recording, workload: str = "api") -> list[dict[str, Any]]:
     return defs
 
 
-def test_single_container_children(preview: Any) -> None:
+def test_single_container_children(preview: Preview) -> None:
     rec = preview(SINGLE)
     assert rec.one("aws:ecs/cluster:Cluster", "api-cluster").inputs == {
         "name": "stacktape-dev-api-cluster", "tags": STACK_TAGS}
@@ -63,7 +67,8 @@ def test_single_container_children(preview: Any) -> None:
                     "description": "all outbound"}],
         "tags": STACK_TAGS,
     }
-    assert sg.inputs["vpcId"].startswith("vpc-") and vpc_id in sg.dependencies
+    assert sg.inputs["vpcId"].startswith("vpc-")
+    assert vpc_id in sg.dependencies
     assert "ingress" not in sg.inputs
     assert rec.by_type("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") == []
     role = rec.one("aws:iam/role:Role", "api-task-role")
@@ -105,7 +110,8 @@ def test_single_container_children(preview: Any) -> None:
     subnets = [rec.one("aws:ec2/subnet:Subnet", f"stacktape-dev-network-public-subnet-{i}") for i in range(3)]
     assert [s.inputs["cidrBlock"] for s in subnets] == ["172.16.0.0/20", "172.16.16.0/20", "172.16.32.0/20"]
     subnet_ids = [ids for ids in service.inputs["networkConfiguration"]["subnets"]]
-    assert all(i.startswith("subnet-") for i in subnet_ids) and {s.urn for s in subnets} <= set(service.dependencies)
+    assert all(i.startswith("subnet-") for i in subnet_ids)
+    assert {s.urn for s in subnets} <= set(service.dependencies)
     assert service.inputs == {
         "cluster": f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/stacktape-dev-api-cluster",
         "taskDefinition": f"arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/stacktape-dev-api-task-definition:1",
@@ -143,7 +149,8 @@ def test_single_container_children(preview: Any) -> None:
 
 def _sg_id(rec: Recording) -> str:
     sg_ids: list[str] = rec.one("aws:ecs/service:Service").inputs["networkConfiguration"]["securityGroups"]
-    assert len(sg_ids) == 1 and sg_ids[0].startswith("sg-")
+    assert len(sg_ids) == 1
+    assert sg_ids[0].startswith("sg-")
     return sg_ids[0]
 
 
@@ -193,12 +200,14 @@ resources:
 """
 
 
-def test_sidecars_depends_on_non_essential_disabled_logging_health_check(preview: Any) -> None:
+def test_sidecars_depends_on_non_essential_disabled_logging_health_check(preview: Preview) -> None:
     rec = preview(SIDECAR)
     app, db, migrate = containers(rec, "app")
     assert app["dependsOn"] == [{"containerName": "db", "condition": "HEALTHY"},
                                 {"containerName": "migrate", "condition": "SUCCESS"}]
-    assert app["stopTimeout"] == 120 and app["essential"] is True and app["portMappings"] == []
+    assert app["stopTimeout"] == 120
+    assert app["essential"] is True
+    assert app["portMappings"] == []
     assert db == {
         "name": "db", "image": "redis:7", "essential": False, "environment": [],
         "portMappings": [{"containerPort": 6379, "hostPort": 6379, "protocol": "tcp", "name": "port-6379"}],
@@ -239,7 +248,7 @@ resources:
 """
 
 
-def test_secrets_use_value_from_and_an_exactly_scoped_execution_policy(preview: Any) -> None:
+def test_secrets_use_value_from_and_an_exactly_scoped_execution_policy(preview: Preview) -> None:
     rec = preview(SECRETS)
     web, worker = containers(rec)
     db_arn = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:db-credentials-9464be"
@@ -252,7 +261,8 @@ def test_secrets_use_value_from_and_an_exactly_scoped_execution_policy(preview: 
     ]
     assert web["repositoryCredentials"] == {
         "credentialsParameter": "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf"}
-    assert worker["environment"] == [] and worker["secrets"] == [{"name": "DB_USER",
+    assert worker["environment"] == []
+    assert worker["secrets"] == [{"name": "DB_USER",
                                                                     "valueFrom": f"{db_arn}:username::"}]
     policy = rec.one("aws:iam/rolePolicy:RolePolicy", "api-execution-secrets")
     assert policy.inputs["role"] == "stacktape-dev-ecs-exec-us-east-1"
@@ -266,7 +276,7 @@ def test_secrets_use_value_from_and_an_exactly_scoped_execution_policy(preview: 
     assert "offline-secret" not in rec.dumps()
 
 
-def test_workload_without_secrets_adds_no_execution_policy(preview: Any) -> None:
+def test_workload_without_secrets_adds_no_execution_policy(preview: Preview) -> None:
     rec = preview(SINGLE)
     assert rec.by_type("aws:iam/rolePolicy:RolePolicy") == []
     attachment = rec.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
@@ -275,13 +285,13 @@ def test_workload_without_secrets_adds_no_execution_policy(preview: Any) -> None
         "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}
 
 
-def test_arm64_runtime_platform(preview: Any) -> None:
+def test_arm64_runtime_platform(preview: Preview) -> None:
     rec = preview(SINGLE.replace("{cpu: 1, memory: 2048}", "{cpu: 1, memory: 2048, architecture: arm64}"))
     task = rec.one("aws:ecs/taskDefinition:TaskDefinition")
     assert task.inputs["runtimePlatform"] == {"operatingSystemFamily": "LINUX", "cpuArchitecture": "ARM64"}
 
 
-def test_private_subnets_with_nat(preview: Any) -> None:
+def test_private_subnets_with_nat(preview: Preview) -> None:
     text = SINGLE.replace("      scaling:", "      usePrivateSubnetsWithNAT: true\n      scaling:")
     rec = preview("stackConfig:\n  vpc:\n    nat: {availabilityZones: 3}\n" + text)
     private = [rec.one("aws:ec2/subnet:Subnet", f"stacktape-dev-network-private-subnet-{i}") for i in range(3)]
@@ -291,32 +301,38 @@ def test_private_subnets_with_nat(preview: Any) -> None:
     assert sorted(n.name for n in nats) == [f"stacktape-dev-network-nat-{i}" for i in range(3)]
     routes = {r.name: r.inputs for r in rec.by_type("aws:ec2/route:Route") if "private" in r.name}
     nat_ids = [rec.one("aws:ec2/natGateway:NatGateway", f"stacktape-dev-network-nat-{i}") for i in range(3)]
-    assert len(routes) == 3 and all(r["destinationCidrBlock"] == "0.0.0.0/0" for r in routes.values())
+    assert len(routes) == 3
+    assert all(r["destinationCidrBlock"] == "0.0.0.0/0" for r in routes.values())
     assert {n.urn for n in nat_ids} <= {d for r in rec.by_type("aws:ec2/route:Route") for d in r.dependencies}
     service = rec.one("aws:ecs/service:Service")
     assert service.inputs["networkConfiguration"]["assignPublicIp"] is False
     private_ids = service.inputs["networkConfiguration"]["subnets"]
-    assert {s.urn for s in private} <= set(service.dependencies) and len(private_ids) == 3
+    assert {s.urn for s in private} <= set(service.dependencies)
+    assert len(private_ids) == 3
 
 
-def test_default_nat_count_is_two(preview: Any) -> None:
+def test_default_nat_count_is_two(preview: Preview) -> None:
     rec = preview(SINGLE.replace("      scaling:", "      usePrivateSubnetsWithNAT: true\n      scaling:"))
     assert len(rec.by_type("aws:ec2/natGateway:NatGateway")) == 2
     assert len(rec.by_type("aws:ec2/eip:Eip")) == 2
 
 
-def test_public_only_stack_has_no_nat(preview: Any) -> None:
+def test_public_only_stack_has_no_nat(preview: Preview) -> None:
     rec = preview(SINGLE)
-    assert rec.by_type("aws:ec2/natGateway:NatGateway") == [] and len(rec.by_type("aws:ec2/subnet:Subnet")) == 3
+    assert rec.by_type("aws:ec2/natGateway:NatGateway") == []
+    assert len(rec.by_type("aws:ec2/subnet:Subnet")) == 3
 
 
-def test_reuse_vpc_looks_up_subnets_and_creates_no_network(preview: Any) -> None:
+def test_reuse_vpc_looks_up_subnets_and_creates_no_network(preview: Preview) -> None:
     rec = preview("stackConfig:\n  vpc:\n    reuseVpc: {vpcId: vpc-0abc}\n" + SINGLE)
-    assert rec.by_type("aws:ec2/vpc:Vpc") == [] and rec.by_type("aws:ec2/subnet:Subnet") == []
+    assert rec.by_type("aws:ec2/vpc:Vpc") == []
+    assert rec.by_type("aws:ec2/subnet:Subnet") == []
     sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "api-sg")
     assert sg.inputs["vpcId"] == "vpc-0abc"
     subnets = rec.one("aws:ecs/service:Service").inputs["networkConfiguration"]["subnets"]
-    assert len(subnets) == 3 and all(s.startswith("subnet-") for s in subnets) and len(set(subnets)) == 3
+    assert len(subnets) == 3
+    assert all(s.startswith("subnet-") for s in subnets)
+    assert len(set(subnets)) == 3
 
 
 class _InvokeLog(CannedWorld):
@@ -331,11 +347,13 @@ class _InvokeLog(CannedWorld):
         return super().invoke(token, args)
 
 
-def test_reuse_vpc_of_another_stack_finds_it_by_its_name_tag(write_config: Any, preview: Any) -> None:
+def test_reuse_vpc_of_another_stack_finds_it_by_its_name_tag(write_config: Callable[[str], Path],
+                                                             preview: Preview) -> None:
     world = _InvokeLog()
     rec = preview_config(load_config(write_config(
         "stackConfig:\n  vpc:\n    reuseVpc: {projectName: shop, stage: prod}\n" + SINGLE)), world=world)
-    assert rec.by_type("aws:ec2/vpc:Vpc") == [] and rec.by_type("aws:ec2/subnet:Subnet") == []
+    assert rec.by_type("aws:ec2/vpc:Vpc") == []
+    assert rec.by_type("aws:ec2/subnet:Subnet") == []
     assert [args for token, args in world.calls if token == "aws:ec2/getVpc:getVpc"] == [
         {"filters": [{"name": "tag:Name", "values": ["shop-prod-network"]}]}]
     # The VPC the lookup found (the canned world's) is the one the workload joins.
@@ -348,7 +366,8 @@ def test_reuse_vpc_of_another_stack_finds_it_by_its_name_tag(write_config: Any, 
 def test_private_subnets_come_with_the_first_workload_that_asks() -> None:
     # Python (and provider) callers build one component at a time: a workload in private subnets after a
     # public one gets them then, with their NAT gateways, and waits for their routes.
-    private = {**PYTHON_ARGS, "use_private_subnets_with_nat": True}
+    # The spelling Python hands write; the args field keeps the YAML's (`usePrivateSubnetsWithNAT`).
+    private: MultiContainerWorkloadArgs = {**PYTHON_ARGS, "use_private_subnets_with_nat": True}  # type: ignore[typeddict-unknown-key]
 
     def program() -> None:
         MultiContainerWorkload("front", PYTHON_ARGS)
@@ -363,12 +382,13 @@ def test_private_subnets_come_with_the_first_workload_that_asks() -> None:
     assert set(worker.property_dependencies["networkConfiguration"]) & (private_subnets | public_subnets) == \
         private_subnets
     routes = {r.urn for r in rec.by_type("aws:ec2/route:Route") if "-private-route-" in r.name}
-    assert len(routes) == 3 and routes <= set(worker.dependencies)
+    assert len(routes) == 3
+    assert routes <= set(worker.dependencies)
     front = rec.one("aws:ecs/service:Service", "front-service")
     assert not routes & set(front.dependencies)
 
 
-def test_remote_sessions_and_iam_role_statements(preview: Any) -> None:
+def test_remote_sessions_and_iam_role_statements(preview: Preview) -> None:
     text = SINGLE.replace("      scaling:", """      enableRemoteSessions: true
       iamRoleStatements:
         - Sid: ReadBucket
@@ -394,17 +414,19 @@ def test_remote_sessions_and_iam_role_statements(preview: Any) -> None:
     ]}
 
 
-PYTHON_ARGS = {
-    "resources": {"cpu": 1, "memory": 2048},
+# Plain values where the generated args have enums (`type: ignore[typeddict-item]`): the README promises
+# both work, and test_args_generated shows they build the same children.
+PYTHON_ARGS: MultiContainerWorkloadArgs = {
+    "resources": {"cpu": 1, "memory": 2048},  # type: ignore[typeddict-item]
     "scaling": {"min_instances": 2, "max_instances": 5,
                 "scaling_policy": {"keep_avg_cpu_utilization_under": 60, "keep_avg_memory_utilization_under": 75}},
     "containers": [{
         "name": "web",
-        "packaging": {"type": "prebuilt-image",
+        "packaging": {"type": "prebuilt-image",  # type: ignore[typeddict-item]
                       "properties": {"image": "nginx:1.27", "command": ["nginx", "-g", "daemon off;"]}},
         "environment": [{"name": "PORT", "value": 8080}, {"name": "DEBUG", "value": False},
                         {"name": "RATIO", "value": 1.5}],
-        "events": [{"type": "workload-internal", "properties": {"container_port": 8080}}],
+        "events": [{"type": "workload-internal", "properties": {"container_port": 8080}}],  # type: ignore[typeddict-item]
     }],
 }
 
@@ -414,16 +436,17 @@ def _comparable(rec: Recording) -> list[tuple[str, str, Any]]:
             if r.type != "pulumi:pulumi:Stack"]
 
 
-def test_python_args_build_the_same_children_as_yaml(preview: Any) -> None:
+def test_python_args_build_the_same_children_as_yaml(preview: Preview) -> None:
     from_yaml = preview(SINGLE)
-    from_python = run_offline(lambda: MultiContainerWorkload("api", PYTHON_ARGS))
+    from_python = run_offline(lambda: MultiContainerWorkload("api", PYTHON_ARGS))  # type: ignore[arg-type]
     assert _comparable(from_python) == _comparable(from_yaml)
 
 
 def test_python_args_errors_name_every_bad_field() -> None:
-    bad = {**PYTHON_ARGS, "resources": {"cpu": 3, "memory": 2048}, "scaling": {"min_instances": 0}}
+    bad: MultiContainerWorkloadArgs = {**PYTHON_ARGS, "resources": {"cpu": 3, "memory": 2048},  # type: ignore[typeddict-item]
+                                       "scaling": {"min_instances": 0}}
     with pytest.raises(ArgsError) as err:
-        run_offline(lambda: MultiContainerWorkload("api", bad))
+        run_offline(lambda: MultiContainerWorkload("api", bad))  # type: ignore[arg-type]
     assert str(err.value).splitlines() == [
         "MultiContainerWorkload 'api': resources.cpu: invalid value 3; allowed values: 0.25, 0.5, 1, 2, 4, 8 or 16",
         "MultiContainerWorkload 'api': scaling.minInstances: 0 is out of range: input should be greater than "
@@ -435,8 +458,8 @@ def test_python_outputs_are_accepted_as_environment_values() -> None:
     import pulumi
 
     def program() -> None:
-        container = {**PYTHON_ARGS["containers"][0],  # type: ignore[dict-item]
-                     "environment": [{"name": "FROM_OUTPUT", "value": pulumi.Output.from_input("computed")}]}
+        container: Container = {**PYTHON_ARGS["containers"][0],
+                                "environment": [{"name": "FROM_OUTPUT", "value": pulumi.Output.from_input("computed")}]}
         MultiContainerWorkload("api", {**PYTHON_ARGS, "containers": [container]})
 
     rec = run_offline(program)
@@ -447,7 +470,7 @@ ECS_MODEL = botocore.session.get_session().get_service_model("ecs")
 
 
 @pytest.mark.parametrize("config", [SINGLE, SIDECAR, SECRETS], ids=["single", "sidecar", "secrets"])
-def test_task_definitions_pass_botocore_register_task_definition_validation(preview: Any, config: str) -> None:
+def test_task_definitions_pass_botocore_register_task_definition_validation(preview: Preview, config: str) -> None:
     rec = preview(config)
     for task in rec.by_type("aws:ecs/taskDefinition:TaskDefinition"):
         request = {
