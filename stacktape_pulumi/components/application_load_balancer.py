@@ -17,8 +17,8 @@ from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.checks.load_balancer import cidr, load_balancer_problems
 from stacktape_pulumi.checks.registry import raise_build_problems
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
 from stacktape_pulumi.errors import StacktapeError
 
@@ -85,7 +85,7 @@ def url(protocol: str, host: str, port: int) -> str:
 
 # ---- the component ----------------------------------------------------------------------
 
-class ApplicationLoadBalancer(pulumi.ComponentResource):
+class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
     """An application load balancer; `application-load-balancer` events add target groups and rules to it."""
 
     load_balancer: aws.lb.LoadBalancer
@@ -99,19 +99,16 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ApplicationLoadBalancerArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:ApplicationLoadBalancer", name, None, opts)
-        props = validate_args(KIND, name, args, ApplicationLoadBalancerProps)
+        super().__init__(KIND, name, args, ApplicationLoadBalancerProps, opts, context)
+        props = self.props
         raise_build_problems(KIND, name, load_balancer_problems(name, props))
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
-        self._network = self._ctx.network()
+        self._network = self.context.network()
         self._internet = props.interface == "internet"
         self.default_listener_port = default_listener_port(props)
 
         plans = plan_listeners(props)
-        plans += test_listener_plans(plans, self._ctx.settings.test_listener_ports.get(name, ()))
-        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self._tags, self)
+        plans += test_listener_plans(plans, self.context.settings.test_listener_ports.get(name, ()))
+        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self.tags, self)
                                             for domain in props.customDomains or []]
         self.security_group = self._create_security_group(plans)
         self.load_balancer = self._create_load_balancer()
@@ -120,24 +117,16 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
         for domain in self.domains:
             domain.alias(self.load_balancer.dns_name, self.load_balancer.zone_id)
         self.params = self._params(plans)
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
+        self.publish(self.params)
 
     # ---- helpers -------------------------------------------------------------------------
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
-
-    @property
-    def _tags(self) -> dict[str, str]:
-        return self._ctx.tags
-
     def listener(self, port: int | None = None) -> aws.lb.Listener:
         """The listener on `port` (default: the listener events without `listenerPort` use)."""
         wanted = port if port is not None else self.default_listener_port
         found = self.listeners.get(wanted)
         if found is None:
             raise StacktapeError(
-                f"{KIND} '{self._name}' has no listener on port {wanted}; listener ports: "
+                f"{KIND} '{self.resource_name}' has no listener on port {wanted}; listener ports: "
                 f"{', '.join(str(p) for p in self.listeners)}")
         return found
 
@@ -161,28 +150,28 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
                     protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
                     description=f"listener {plan.port} from the stack VPC"))
         return aws.ec2.SecurityGroup(
-            f"{self._name}-security-group",
-            name=self._ctx.name("security-group", self._name, "lb-sg"),
-            description=f"Load balancer {self._name} in stack {self._ctx.stack_name}",
+            f"{self.resource_name}-security-group",
+            name=self.context.name("security-group", self.resource_name, "lb-sg"),
+            description=f"Load balancer {self.resource_name} in stack {self.context.stack_name}",
             vpc_id=self._network.vpc_id,
             ingress=ingress,
             # Targets and their health checks are in the stack VPC; nothing else is reached.
             egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
                                                     cidr_blocks=[self._network.cidr_block],
                                                     description="to targets in the stack VPC")],
-            tags=self._tags, opts=self._child())
+            tags=self.tags, opts=self.child_opts())
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return aws.lb.LoadBalancer(
-            f"{self._name}-load-balancer",
-            name=self._ctx.name("load-balancer", self._name),
+            f"{self.resource_name}-load-balancer",
+            name=self.context.name("load-balancer", self.resource_name),
             load_balancer_type="application",
             internal=not self._internet,
             ip_address_type="ipv4",
             # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
             subnets=self._network.public_subnet_ids,
             security_groups=[self.security_group.id],
-            tags=self._tags, opts=self._child(depends_on=self._network.ready))
+            tags=self.tags, opts=self.child_opts(depends_on=self._network.ready))
 
     def _certificates(self, plan: ListenerPlan) -> list[pulumi.Input[str]]:
         if plan.protocol != "HTTPS":
@@ -199,18 +188,18 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
     def _create_listener(self, plan: ListenerPlan) -> aws.lb.Listener:
         certificates = self._certificates(plan)
         listener = aws.lb.Listener(
-            f"{self._name}-listener-{plan.port}",
+            f"{self.resource_name}-listener-{plan.port}",
             load_balancer_arn=self.load_balancer.arn,
             port=plan.port,
             protocol=plan.protocol,
             ssl_policy=SSL_POLICY if plan.protocol == "HTTPS" else None,
             certificate_arn=certificates[0] if certificates else None,
             default_actions=[_default_action(plan.redirect)],
-            tags=self._tags, opts=self._child())
+            tags=self.tags, opts=self.child_opts())
         for index, arn in enumerate(certificates[1:], start=1):
             aws.lb.ListenerCertificate(
-                f"{self._name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
-                certificate_arn=arn, opts=self._child())
+                f"{self.resource_name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
+                certificate_arn=arn, opts=self.child_opts())
         return listener
 
     def _params(self, plans: list[ListenerPlan]) -> dict[str, pulumi.Output[Any]]:

@@ -20,6 +20,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
+from stacktape_pulumi.components.exchange import StackExchange
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.plan import StackSettings
@@ -54,6 +55,8 @@ class StackContext:
         self._stack_refs: dict[str, pulumi.StackReference] = {}
         self._container_repository: aws.ecr.Repository | None = None
         self._once: dict[str, Any] = {}
+        # What components hand each other (topic subscriptions, Service Connect servers), typed.
+        self.exchange = StackExchange()
 
     # ---- names and tags -----------------------------------------------------------------
     @property
@@ -114,8 +117,9 @@ class StackContext:
     def once(self, key: str, create: Callable[[], T]) -> T:
         """The value `create()` made the first time `key` was asked for in this stack.
 
-        For resources shared by several components or events, e.g. one Cloud Map service per
-        workload however many HTTP API events it has.
+        A cache of resources shared by several components or events, e.g. one Cloud Map service per
+        workload however many HTTP API events it has. Facts components hand each other are typed
+        fields of `exchange` instead.
         """
         if key not in self._once:
             self._once[key] = create()

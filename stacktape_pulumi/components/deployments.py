@@ -16,7 +16,6 @@ roles when it is done. Hook functions are ECS lifecycle hooks: ECS invokes them 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -28,9 +27,10 @@ from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
     ServiceWiring,
     TrafficRule,
+    TrafficTarget,
     forward_actions,
-    workload_handler,
 )
+from stacktape_pulumi.config.models.workload import ContainerWorkloadDeployment
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.plan import DEFAULT_TEST_LISTENER_PORT
 
@@ -95,18 +95,17 @@ def load_balancers_role(ctx: StackContext) -> tuple[aws.iam.Role, aws.iam.RolePo
     return ctx.once("ecs-load-balancers-role", create)
 
 
-@workload_handler
-def gradual_deployment(workload: Any, wiring: ServiceWiring) -> None:
+def gradual_deployment(workload: TrafficTarget, wiring: ServiceWiring) -> None:
     """A workload with `deployment`: strategy, hooks, test traffic and the target group pair on its service."""
-    deployment = workload._props.deployment
+    deployment = workload.props.deployment
     if deployment is None:
         return
-    name = workload._name
+    name = workload.resource_name
     if len(wiring.traffic_rules) != 1:
         raise StacktapeError(f"MultiContainerWorkload '{name}': deployment needs exactly one "
                              f"application-load-balancer event, found {len(wiring.traffic_rules)}")
     target = wiring.traffic_rules[0]
-    ctx: StackContext = workload._ctx
+    ctx = workload.context
     role, attachment = load_balancers_role(ctx)
     test_rule = None
     if deployment.beforeAllowTrafficFunction is not None:
@@ -129,40 +128,40 @@ def gradual_deployment(workload: Any, wiring: ServiceWiring) -> None:
     wiring.ignore_changes.append("loadBalancers")
 
 
-def _test_rule(workload: Any, target: TrafficRule, port: int) -> aws.lb.ListenerRule:
+def _test_rule(workload: TrafficTarget, target: TrafficRule, port: int) -> aws.lb.ListenerRule:
     """A copy of the production rule on the test listener: testers reach the new tasks before users do."""
     lb = target.load_balancer
     try:
         listener = lb.listener(port)
     except StacktapeError as exc:
         raise StacktapeError(
-            f"MultiContainerWorkload '{workload._name}': test traffic needs a listener on port {port} of load "
-            f"balancer '{lb._name}' ({exc}); give the load balancer a listener on that port, or (Python) create "
-            f"the stack context with StackSettings(test_listener_ports={{'{lb._name}': ({port},)}})") from None
+            f"MultiContainerWorkload '{workload.resource_name}': test traffic needs a listener on port {port} of load "
+            f"balancer '{lb.resource_name}' ({exc}); give the load balancer a listener on that port, or (Python) create "
+            f"the stack context with StackSettings(test_listener_ports={{'{lb.resource_name}': ({port},)}})") from None
     return aws.lb.ListenerRule(
-        f"{workload._name}-{lb._name}-{port}-{target.priority}-test-rule",
+        f"{workload.resource_name}-{lb.resource_name}-{port}-{target.priority}-test-rule",
         listener_arn=listener.arn,
         priority=target.priority,
         actions=forward_actions(target.target_group.arn, target.alternate_target_group.arn),
         conditions=target.conditions,
-        tags=workload._ctx.tags,
-        opts=pulumi.ResourceOptions(parent=workload, ignore_changes=GRADUAL_RULE_IGNORE_CHANGES))
+        tags=workload.context.tags,
+        opts=workload.child_opts(ignore_changes=GRADUAL_RULE_IGNORE_CHANGES))
 
 
-def _lifecycle_hooks(workload: Any, deployment: Any, wiring: ServiceWiring
+def _lifecycle_hooks(workload: TrafficTarget, deployment: ContainerWorkloadDeployment, wiring: ServiceWiring
                      ) -> list[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgs]:
     """One hook per hook function, and a role allowing ECS to invoke exactly those functions."""
-    ctx: StackContext = workload._ctx
+    ctx = workload.context
     wanted = [(deployment.beforeAllowTrafficFunction, BEFORE_ALLOW_TRAFFIC_STAGES),
               (deployment.afterTrafficShiftFunction, AFTER_TRAFFIC_SHIFT_STAGES)]
     hooks = [(ctx.component(function, Function), stages) for function, stages in wanted if function is not None]
     if not hooks:
         return []
-    name = workload._name
-    opts = pulumi.ResourceOptions(parent=workload)
+    name = workload.resource_name
+    opts = workload.child_opts()
     role = aws.iam.Role(f"{name}-deployment-hooks-role", name=ctx.iam_name(name, "hooks"),
                         assume_role_policy=iam.assume_role_policy("ecs.amazonaws.com"), tags=ctx.tags, opts=opts)
-    functions = {function.name: function for function, _ in hooks}
+    functions = {function.resource_name: function for function, _ in hooks}
     policy = aws.iam.RolePolicy(
         f"{name}-{HOOKS_POLICY}", role=role.id, name=HOOKS_POLICY,
         policy=iam.policy_document([iam.statement(["lambda:InvokeFunction"],
