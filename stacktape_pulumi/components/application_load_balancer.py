@@ -17,7 +17,7 @@ from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.checks.load_balancer import cidr, load_balancer_problems
 from stacktape_pulumi.checks.registry import raise_build_problems
-from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
 from stacktape_pulumi.errors import StacktapeError
@@ -59,12 +59,10 @@ def plan_listeners(props: ApplicationLoadBalancerProps) -> list[ListenerPlan]:
     return [ListenerPlan(80, "HTTP")]
 
 
-def test_listener_plans(plans: list[ListenerPlan], ports: tuple[int, ...]) -> list[ListenerPlan]:
-    """Listeners for the test traffic of gradual deployments: as the main listener, answering 404 by default."""
+def test_listener_plan(plans: list[ListenerPlan], port: int) -> ListenerPlan:
+    """The listener for the test traffic of gradual deployments: as the main listener, answering 404 by default."""
     main = main_listener(plans)
-    existing = {plan.port for plan in plans}
-    return [ListenerPlan(port, main.protocol, main.whitelist, main.certificate_arns)
-            for port in ports if port not in existing]
+    return ListenerPlan(port, main.protocol, main.whitelist, main.certificate_arns)
 
 
 def default_listener_port(props: ApplicationLoadBalancerProps) -> int:
@@ -106,18 +104,46 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
         self._internet = props.interface == "internet"
         self.default_listener_port = default_listener_port(props)
 
-        plans = plan_listeners(props)
-        plans += test_listener_plans(plans, self.context.settings.test_listener_ports.get(name, ()))
+        self._plans = plan_listeners(props)
+        # Test listeners are added while the program body runs (`test_listener`); the security group's
+        # ingress and the component's outputs take them in once it has run (`_close`).
+        self._test_plans: list[ListenerPlan] = []
+        self._closed = False
         self.domains: list[CustomDomain] = [CustomDomain(name, domain, self.tags, self)
                                             for domain in props.customDomains or []]
-        self.security_group = self._create_security_group(plans)
+        self.security_group = self._create_security_group(after_body(self._close))
         self.load_balancer = self._create_load_balancer()
         # Keyed by port (an int), so not a component output: the schema's maps are string-keyed.
-        self.listeners: dict[int, aws.lb.Listener] = {plan.port: self._create_listener(plan) for plan in plans}
+        self.listeners: dict[int, aws.lb.Listener] = {plan.port: self._create_listener(plan)
+                                                      for plan in self._plans}
         for domain in self.domains:
             domain.alias(self.load_balancer.dns_name, self.load_balancer.zone_id)
-        self.params = self._params(plans)
-        self.publish(self.params)
+        self.share(self._params(self._plans))
+
+    def _close(self) -> list[aws.ec2.SecurityGroupIngressArgs]:
+        """Once the program body has run: no more test listeners; the outputs, and the ingress of every listener."""
+        self._closed = True
+        self.register_outputs(dict(self.params))
+        test_plans = sorted(self._test_plans, key=lambda plan: plan.port)
+        return [rule for plan in [*self._plans, *test_plans] for rule in self._ingress(plan)]
+
+    def test_listener(self, port: int) -> aws.lb.Listener:
+        """The listener a gradual deployment sends test traffic to, created on the first ask.
+
+        Only on the default listeners: custom `listeners` name the test listener themselves. A
+        load balancer already closed (built by an earlier provider call) cannot open a port any more.
+        """
+        found = self.listeners.get(port)
+        if found is not None or self.props.listeners:
+            return self.listener(port)
+        if self._closed:
+            raise StacktapeError(f"{KIND} '{self.resource_name}' was complete before a test listener on port {port} "
+                                 "was asked for")
+        plan = test_listener_plan(self._plans, port)
+        self._test_plans.append(plan)
+        listener = self.listeners[port] = self._create_listener(plan)
+        self.params[f"port{port}"] = listener.arn
+        return listener
 
     # ---- helpers -------------------------------------------------------------------------
     def listener(self, port: int | None = None) -> aws.lb.Listener:
@@ -131,24 +157,27 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
         return found
 
     # ---- recipe steps --------------------------------------------------------------------
-    def _create_security_group(self, plans: list[ListenerPlan]) -> aws.ec2.SecurityGroup:
-        ingress = []
-        for plan in plans:
-            if plan.whitelist:
-                for block in plan.whitelist:
-                    v6 = ipaddress.ip_network(block).version == 6
-                    ingress.append(aws.ec2.SecurityGroupIngressArgs(
-                        protocol="tcp", from_port=plan.port, to_port=plan.port,
-                        cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
-                        description=f"listener {plan.port} from {block}"))
-            elif self._internet:
-                ingress.append(aws.ec2.SecurityGroupIngressArgs(
-                    protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
-                    description=f"listener {plan.port} from anywhere"))
-            else:
-                ingress.append(aws.ec2.SecurityGroupIngressArgs(
-                    protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
-                    description=f"listener {plan.port} from the stack VPC"))
+    def _ingress(self, plan: ListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
+        """Who may reach one listener: its whitelist, else everyone (internet-facing) or the stack VPC."""
+        if plan.whitelist:
+            rules = []
+            for block in plan.whitelist:
+                v6 = ipaddress.ip_network(block).version == 6
+                rules.append(aws.ec2.SecurityGroupIngressArgs(
+                    protocol="tcp", from_port=plan.port, to_port=plan.port,
+                    cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
+                    description=f"listener {plan.port} from {block}"))
+            return rules
+        if self._internet:
+            return [aws.ec2.SecurityGroupIngressArgs(
+                protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
+                description=f"listener {plan.port} from anywhere")]
+        return [aws.ec2.SecurityGroupIngressArgs(
+            protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
+            description=f"listener {plan.port} from the stack VPC")]
+
+    def _create_security_group(self, ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]
+                               ) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
             f"{self.resource_name}-security-group",
             name=self.context.name("security-group", self.resource_name, "lb-sg"),

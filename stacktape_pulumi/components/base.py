@@ -13,7 +13,8 @@ has that field (so user data such as IAM `Condition` operators, tag maps and `va
 keys), enum members become their values, and the result is validated exactly like the YAML.
 """
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import cache
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_args, get_origin
@@ -29,9 +30,10 @@ from stacktape_pulumi.schema.naming import camel, python_name, snake, strip_anno
 
 Model = TypeVar("Model", bound=BaseModel)
 PropsT = TypeVar("PropsT", bound=BaseModel)
+T = TypeVar("T")
 
-__all__ = ["ArgsError", "ResourceOwner", "StacktapeComponent", "camel", "python_name", "snake", "to_model_keys",
-           "validate_args"]
+__all__ = ["ArgsError", "ResourceOwner", "StacktapeComponent", "after_body", "camel", "python_name", "snake",
+           "to_model_keys", "validate_args"]
 
 
 class ArgsError(StacktapeError):
@@ -199,6 +201,35 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
 
     def publish(self, params: dict[str, pulumi.Output[Any]]) -> None:
         """The closing step: `params` become `$ResourceParam` values, the stack's view of it, and its outputs."""
+        self.share(params)
+        self.register_outputs(dict(params))
+
+    def share(self, params: dict[str, pulumi.Output[Any]]) -> None:
+        """Let the stack's other components find this one and `$ResourceParam` read `params` (outputs come later)."""
         self.params = params
         self._context.register_component(self._resource_name, self, params)
-        self.register_outputs(dict(params))
+
+
+def after_body(compute: Callable[[], T]) -> pulumi.Output[T]:
+    """An Output of what `compute()` returns once the program body has run.
+
+    Pulumi runs a program's body (and a provider's `construct`) synchronously inside its event loop,
+    and sends registrations only afterwards; a callback scheduled now runs once the body is done.
+    For inputs other components may still add to while it runs, e.g. a load balancer's ingress for
+    the test listeners deployments ask for.
+    """
+    loop = asyncio.get_event_loop()
+    value: asyncio.Future[T] = loop.create_future()
+    known: asyncio.Future[bool] = loop.create_future()
+    secret: asyncio.Future[bool] = loop.create_future()
+
+    def settle() -> None:
+        try:
+            value.set_result(compute())
+        except Exception as exc:  # handed to whoever awaits the Output
+            value.set_exception(exc)
+        known.set_result(True)
+        secret.set_result(False)
+
+    loop.call_soon(settle)
+    return pulumi.Output(set(), value, known, secret)

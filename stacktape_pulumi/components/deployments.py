@@ -132,12 +132,11 @@ def _test_rule(workload: TrafficTarget, target: TrafficRule, port: int) -> aws.l
     """A copy of the production rule on the test listener: testers reach the new tasks before users do."""
     lb = target.load_balancer
     try:
-        listener = lb.listener(port)
+        listener = lb.test_listener(port)
     except StacktapeError as exc:
         raise StacktapeError(
-            f"MultiContainerWorkload '{workload.resource_name}': test traffic needs a listener on port {port} of load "
-            f"balancer '{lb.resource_name}' ({exc}); give the load balancer a listener on that port, or (Python) create "
-            f"the stack context with StackSettings(test_listener_ports={{'{lb.resource_name}': ({port},)}})") from None
+            f"MultiContainerWorkload '{workload.resource_name}': test traffic needs a listener on port {port} of "
+            f"load balancer '{lb.resource_name}' ({exc}); give the load balancer a listener on that port") from None
     return aws.lb.ListenerRule(
         f"{workload.resource_name}-{lb.resource_name}-{port}-{target.priority}-test-rule",
         listener_arn=listener.arn,
