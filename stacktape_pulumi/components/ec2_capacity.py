@@ -28,6 +28,7 @@ from stacktape_pulumi.aws.instances import (
     smallest_instance,
     task_memory,
 )
+from stacktape_pulumi.components.base import ResourceOwner
 from stacktape_pulumi.components.context import StackContext
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
@@ -72,10 +73,11 @@ def ec2_sizing(workload: str, resources: Any) -> Ec2Sizing:
 class Ec2Capacity:
     """Creates a workload's launch template, Auto Scaling group, capacity provider and refresh schedule."""
 
-    def __init__(self, parent: pulumi.Resource, workload: str, props: Any, ctx: StackContext,
+    def __init__(self, owner: ResourceOwner, props: Any, ctx: StackContext,
                  cluster: aws.ecs.Cluster, security_groups: list[pulumi.Input[str]],
                  subnets: list[pulumi.Output[str]], depends_on: list[pulumi.Resource]) -> None:
-        self._parent = parent
+        workload = owner.resource_name
+        self._child = owner.child_opts  # its resources are the workload's children
         self._name = workload
         self._ctx = ctx
         resources = props.resources
@@ -102,9 +104,6 @@ class Ec2Capacity:
                 capacity_provider=self.capacity_provider.name, weight=1)],
             opts=self._child())
         self._weekly_refresh()
-
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self._parent, **kwargs)
 
     def _instance_profile(self) -> aws.iam.InstanceProfile:
         """The instance role and profile every EC2 workload of the stack shares."""

@@ -6,6 +6,7 @@ EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -40,6 +41,17 @@ SSM_MESSAGES_ACTIONS = [
 DEFAULT_LOG_RETENTION_DAYS = 90
 DEFAULT_STOP_TIMEOUT = 2
 DEFAULT_SCALING_TARGET = 80
+
+
+@dataclass(frozen=True)
+class TaskPlacement:
+    """What differs between a Fargate and an EC2 task definition."""
+
+    network_mode: str  # awsvpc (Fargate) or bridge (EC2: dynamic host ports)
+    compatibility: str  # FARGATE or EC2
+    cpu: str | None
+    memory: pulumi.Input[str]
+    cpu_architecture: str  # X86_64 or ARM64
 
 
 class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
@@ -83,7 +95,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         wiring = self._wire_events()
         self._create_ingress(wiring)
         self.capacity = None if self._fargate else Ec2Capacity(
-            self, name, props, self.context, self.cluster, [self.security_group.id, *wiring.security_groups],
+            self, props, self.context, self.cluster, [self.security_group.id, *wiring.security_groups],
             self._network.subnets(private), [*self._network.ready])
         self.service = self._create_service(wiring, private, exec_policy)
         self._create_scaling()
@@ -246,38 +258,31 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
     def _create_task_definition(self, environments: dict[str, list[Any]],
                                 secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
                                 ) -> aws.ecs.TaskDefinition:
-        resources = self.props.resources
         definitions = [self._container_definition(c, environments[c.name], secrets[c.name])
                        for c in self.props.containers]
-        architecture = "ARM64" if resources.architecture == "arm64" else "X86_64"
-        if self._ec2 is not None:
-            # EC2: bridge networking; memory from the instance types; cpu only when set.
-            return aws.ecs.TaskDefinition(
-                f"{self.resource_name}-task-definition",
-                family=self.context.name("task-family", self.resource_name, "task-definition"),
-                network_mode="bridge",
-                requires_compatibilities=["EC2"],
-                cpu=self._ec2.cpu,
-                memory=self._ec2.memory,
-                execution_role_arn=self.context.execution_role().arn,
-                task_role_arn=self.task_role.arn,
-                runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                    operating_system_family="LINUX", cpu_architecture=self._ec2.cpu_architecture),
-                container_definitions=json_output(definitions, separators=(",", ":")),
-                tags=self.tags, opts=self.child_opts())
+        placement = self._task_placement()
         return aws.ecs.TaskDefinition(
             f"{self.resource_name}-task-definition",
             family=self.context.name("task-family", self.resource_name, "task-definition"),
-            network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"],
-            cpu=ecs_plan.task_cpu(float(resources.cpu or 0)),
-            memory=str(int(resources.memory or 0)),
+            network_mode=placement.network_mode,
+            requires_compatibilities=[placement.compatibility],
+            cpu=placement.cpu,
+            memory=placement.memory,
             execution_role_arn=self.context.execution_role().arn,
             task_role_arn=self.task_role.arn,
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                operating_system_family="LINUX", cpu_architecture=architecture),
+                operating_system_family="LINUX", cpu_architecture=placement.cpu_architecture),
             container_definitions=json_output(definitions, separators=(",", ":")),
             tags=self.tags, opts=self.child_opts())
+
+    def _task_placement(self) -> TaskPlacement:
+        """Fargate: awsvpc, cpu and memory as configured; EC2: bridge, memory from the instance types, cpu if set."""
+        if self._ec2 is not None:
+            return TaskPlacement("bridge", "EC2", self._ec2.cpu, self._ec2.memory, self._ec2.cpu_architecture)
+        resources = self.props.resources
+        return TaskPlacement("awsvpc", "FARGATE", ecs_plan.task_cpu(float(resources.cpu or 0)),
+                             str(int(resources.memory or 0)),
+                             "ARM64" if resources.architecture == "arm64" else "X86_64")
 
     def _wire_events(self) -> ServiceWiring:
         wiring = ServiceWiring(gradual=self.props.deployment is not None)
