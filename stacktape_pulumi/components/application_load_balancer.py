@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
+from stacktape_pulumi.aws.security_groups import egress_to
 from stacktape_pulumi.checks.load_balancer import cidr, load_balancer_problems
 from stacktape_pulumi.checks.registry import raise_build_problems
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
@@ -185,9 +186,7 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
             vpc_id=self._network.vpc_id,
             ingress=ingress,
             # Targets and their health checks are in the stack VPC; nothing else is reached.
-            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                    cidr_blocks=[self._network.cidr_block],
-                                                    description="to targets in the stack VPC")],
+            egress=egress_to(self._network.cidr_block, "to targets in the stack VPC"),
             tags=self.tags, opts=self.child_opts())
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:

@@ -101,16 +101,9 @@ class StackContext:
     def execution_role(self) -> aws.iam.Role:
         """The ECS task execution role shared by every workload (pull images, write logs)."""
         if self._execution_role is None:
-            role = aws.iam.Role(
-                f"{self.stack_name}-ecs-execution-role",
-                name=self.iam_name("ecs-exec"),
-                assume_role_policy=iam.assume_role_policy("ecs-tasks.amazonaws.com"),
-                tags=self.tags,
-            )
-            aws.iam.RolePolicyAttachment(
-                f"{self.stack_name}-ecs-execution-role-managed",
-                role=role.name, policy_arn=ECS_TASK_EXECUTION_POLICY,
-                opts=pulumi.ResourceOptions(parent=role))
+            role = iam.service_role(f"{self.stack_name}-ecs-execution-role", name=self.iam_name("ecs-exec"),
+                                    service="ecs-tasks.amazonaws.com", tags=self.tags)
+            iam.managed_policy(f"{self.stack_name}-ecs-execution-role-managed", role, ECS_TASK_EXECUTION_POLICY)
             self._execution_role = role
         return self._execution_role
 

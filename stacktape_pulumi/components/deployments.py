@@ -17,7 +17,6 @@ from __future__ import annotations  # see stacktape_pulumi/components/__init__.p
 
 from dataclasses import dataclass
 
-import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
@@ -85,11 +84,10 @@ def load_balancers_role(ctx: StackContext) -> tuple[aws.iam.Role, aws.iam.RolePo
     """The stack's ECS infrastructure role for load balancers: ECS moves targets and rule weights with it."""
 
     def create() -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
-        role = aws.iam.Role(f"{ctx.stack_name}-ecs-load-balancers-role", name=ctx.iam_name("ecs-lb"),
-                            assume_role_policy=iam.assume_role_policy("ecs.amazonaws.com"), tags=ctx.tags)
-        attachment = aws.iam.RolePolicyAttachment(
-            f"{ctx.stack_name}-ecs-load-balancers-role-managed", role=role.name, policy_arn=LOAD_BALANCERS_POLICY,
-            opts=pulumi.ResourceOptions(parent=role))
+        role = iam.service_role(f"{ctx.stack_name}-ecs-load-balancers-role", name=ctx.iam_name("ecs-lb"),
+                                service="ecs.amazonaws.com", tags=ctx.tags)
+        attachment = iam.managed_policy(f"{ctx.stack_name}-ecs-load-balancers-role-managed", role,
+                                        LOAD_BALANCERS_POLICY)
         return role, attachment
 
     return ctx.once("ecs-load-balancers-role", create)
@@ -158,14 +156,12 @@ def _lifecycle_hooks(workload: TrafficTarget, deployment: ContainerWorkloadDeplo
         return []
     name = workload.resource_name
     opts = workload.child_opts()
-    role = aws.iam.Role(f"{name}-deployment-hooks-role", name=ctx.iam_name(name, "hooks"),
-                        assume_role_policy=iam.assume_role_policy("ecs.amazonaws.com"), tags=ctx.tags, opts=opts)
+    role = iam.service_role(f"{name}-deployment-hooks-role", name=ctx.iam_name(name, "hooks"),
+                            service="ecs.amazonaws.com", tags=ctx.tags, opts=opts)
     functions = {function.resource_name: function for function, _ in hooks}
-    policy = aws.iam.RolePolicy(
-        f"{name}-{HOOKS_POLICY}", role=role.id, name=HOOKS_POLICY,
-        policy=iam.policy_document([iam.statement(["lambda:InvokeFunction"],
-                                                  [f.target_arn for f in functions.values()])]),
-        opts=opts)
+    policy = iam.inline_policy(
+        f"{name}-{HOOKS_POLICY}", role, HOOKS_POLICY,
+        [iam.statement(["lambda:InvokeFunction"], [f.target_arn for f in functions.values()])], opts)
     wiring.depends_on.append(policy)
     return [aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgs(
         hook_target_arn=function.target_arn, role_arn=role.arn, lifecycle_stages=list(stages))

@@ -110,10 +110,9 @@ class Ec2Capacity:
         ctx = self._ctx
 
         def create() -> aws.iam.InstanceProfile:
-            role = aws.iam.Role(f"{ctx.stack_name}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
-                                assume_role_policy=iam.assume_role_policy("ec2.amazonaws.com"), tags=ctx.tags)
-            aws.iam.RolePolicyAttachment(f"{ctx.stack_name}-ecs-instance-role-managed", role=role.name,
-                                         policy_arn=ECS_INSTANCE_POLICY, opts=pulumi.ResourceOptions(parent=role))
+            role = iam.service_role(f"{ctx.stack_name}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
+                                    service="ec2.amazonaws.com", tags=ctx.tags)
+            iam.managed_policy(f"{ctx.stack_name}-ecs-instance-role-managed", role, ECS_INSTANCE_POLICY)
             return aws.iam.InstanceProfile(f"{ctx.stack_name}-ecs-instance-profile", role=role.name,
                                            name=ctx.iam_name("ecs-instance"), tags=ctx.tags,
                                            opts=pulumi.ResourceOptions(parent=role))
@@ -194,13 +193,10 @@ class Ec2Capacity:
     def _weekly_refresh(self) -> None:
         """Replace the instances every Sunday 03:00 UTC with no downtime (patching)."""
         ctx, name, group = self._ctx, self._name, self.group
-        role = aws.iam.Role(f"{name}-refresh-role", name=ctx.iam_name(name, "refresh"),
-                            assume_role_policy=iam.assume_role_policy("scheduler.amazonaws.com"),
-                            tags=ctx.tags, opts=self._child())
-        aws.iam.RolePolicy(f"{name}-refresh-policy", role=role.id, name="start-instance-refresh",
-                           policy=iam.policy_document([iam.statement(["autoscaling:StartInstanceRefresh"],
-                                                                     [group.arn])]),
-                           opts=self._child())
+        role = iam.service_role(f"{name}-refresh-role", name=ctx.iam_name(name, "refresh"),
+                                service="scheduler.amazonaws.com", tags=ctx.tags, opts=self._child())
+        iam.inline_policy(f"{name}-refresh-policy", role, "start-instance-refresh",
+                          [iam.statement(["autoscaling:StartInstanceRefresh"], [group.arn])], self._child())
         payload = group.name.apply(lambda asg: json.dumps({
             "AutoScalingGroupName": asg,
             "Preferences": {"MinHealthyPercentage": 100, "MaxHealthyPercentage": 200,

@@ -16,6 +16,8 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import FunctionArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
+from stacktape_pulumi.aws.logs import log_group
+from stacktape_pulumi.aws.security_groups import outbound_only_group
 from stacktape_pulumi.checks.function import function_problems
 from stacktape_pulumi.checks.registry import raise_build_problems
 from stacktape_pulumi.components.base import StacktapeComponent
@@ -154,35 +156,25 @@ class Function(StacktapeComponent[FunctionProps]):
                                 base_dir=self.context.base_dir)
 
     def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
-        logging = self.props.logging
-        if logging is not None and logging.disabled:
-            return None
-        retention = logging.retentionDays if logging is not None and logging.retentionDays else None
-        return aws.cloudwatch.LogGroup(
-            f"{self.resource_name}-log-group", name=f"/aws/lambda/{self._physical_name}",
-            retention_in_days=retention or DEFAULT_LOG_RETENTION_DAYS, tags=self.tags, opts=self.child_opts())
+        return log_group(f"{self.resource_name}-log-group", f"/aws/lambda/{self._physical_name}", self.props.logging,
+                         DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
 
     def _create_role(self) -> aws.iam.Role:
-        return aws.iam.Role(f"{self.resource_name}-role", name=self.context.iam_name(self.resource_name),
-                            assume_role_policy=iam.assume_role_policy("lambda.amazonaws.com"),
-                            tags=self.tags, opts=self.child_opts())
+        return iam.service_role(f"{self.resource_name}-role", name=self.context.iam_name(self.resource_name),
+                                service="lambda.amazonaws.com", tags=self.tags, opts=self.child_opts())
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup | None:
         if not self.props.joinDefaultVpc:
             return None
         # No ingress: nothing connects to a function; it connects out (databases, caches, AWS APIs).
-        return aws.ec2.SecurityGroup(
+        return outbound_only_group(
             f"{self.resource_name}-security-group",
             name=self.context.name("security-group", self.resource_name, "sg"),
             description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
-            vpc_id=self.context.network().vpc_id,
-            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                    cidr_blocks=["0.0.0.0/0"], description="all outbound")],
-            tags=self.tags, opts=self.child_opts())
+            vpc_id=self.context.network().vpc_id, tags=self.tags, opts=self.child_opts())
 
     def _policy(self, key: str, statements: list[Any]) -> aws.iam.RolePolicy:
-        return aws.iam.RolePolicy(f"{self.resource_name}-{key}", role=self.role.id, name=key,
-                                  policy=iam.policy_document(statements), opts=self.child_opts())
+        return iam.inline_policy(f"{self.resource_name}-{key}", self.role, key, statements, self.child_opts())
 
     def _create_role_policies(self) -> list[aws.iam.RolePolicy]:
         """Inline policies: logging to its own group, user statements, VPC interfaces, destinations."""
@@ -191,11 +183,8 @@ class Function(StacktapeComponent[FunctionProps]):
             arn = self.log_group.arn
             policies.append(self._policy("allow-cloudwatch-logging", [
                 iam.statement(LOG_ACTIONS, [arn, pulumi.Output.concat(arn, ":*")])]))
-        statements = [
-            iam.statement(s.Action or ["*"], runtime_values(self.context, s.Resource), effect=s.Effect or "Allow",
-                          sid=s.Sid, condition=runtime_values(self.context, s.Condition) if s.Condition else None)
-            for s in self.props.iamRoleStatements or []
-        ]
+        statements = iam.custom_statements(self.props.iamRoleStatements,
+                                           lambda value: runtime_values(self.context, value))
         if statements:
             policies.append(self._policy("custom-iam-role-statements", statements))
         if self._connections.statements:

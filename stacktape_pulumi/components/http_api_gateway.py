@@ -17,7 +17,9 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import HttpApiGatewayArgs
 from stacktape_pulumi.aws.domains import CustomDomain
+from stacktape_pulumi.aws.logs import log_group
 from stacktape_pulumi.aws.naming import fit
+from stacktape_pulumi.aws.security_groups import egress_to
 from stacktape_pulumi.checks.gateway import gateway_problems
 from stacktape_pulumi.checks.registry import raise_build_problems
 from stacktape_pulumi.components.base import ResourceOwner, StacktapeComponent
@@ -151,15 +153,10 @@ class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
             max_age=cors.maxAge)
 
     def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
-        logging = self.props.logging
-        if logging is not None and logging.disabled:
-            return None
-        retention = logging.retentionDays if logging is not None and logging.retentionDays else None
-        return aws.cloudwatch.LogGroup(
+        return log_group(
             f"{self.resource_name}-access-logs",
-            name=f"/aws/vendedlogs/{self.context.stack_name}/api-gateway/{self.resource_name}/access-logs",
-            retention_in_days=retention or DEFAULT_LOG_RETENTION_DAYS,
-            tags=self.tags, opts=self.child_opts())
+            f"/aws/vendedlogs/{self.context.stack_name}/api-gateway/{self.resource_name}/access-logs",
+            self.props.logging, DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
 
     def _create_stage(self) -> aws.apigatewayv2.Stage:
         access_logs = None
@@ -232,9 +229,7 @@ class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
                 vpc_id=network.vpc_id,
                 # API Gateway reaches the link's network interfaces without ingress rules; the link
                 # only needs to reach the tasks, which admit it by this group.
-                egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                        cidr_blocks=[network.cidr_block],
-                                                        description="to tasks in the stack VPC")],
+                egress=egress_to(network.cidr_block, "to tasks in the stack VPC"),
                 tags=self.tags, opts=self.child_opts())
             link = aws.apigatewayv2.VpcLink(
                 f"{self.resource_name}-vpc-link",

@@ -16,6 +16,8 @@ from stacktape_pulumi.args import MultiContainerWorkloadArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
+from stacktape_pulumi.aws.logs import log_group
+from stacktape_pulumi.aws.security_groups import outbound_only_group
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
@@ -117,49 +119,37 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         # No inline ingress: event wiring adds rules from source groups only.
-        return aws.ec2.SecurityGroup(
+        return outbound_only_group(
             f"{self.resource_name}-sg",
             name=self.context.name("security-group", self.resource_name, "sg"),
             description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
-            vpc_id=self._network.vpc_id,
-            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                    cidr_blocks=["0.0.0.0/0"], description="all outbound")],
-            tags=self.tags, opts=self.child_opts())
+            vpc_id=self._network.vpc_id, tags=self.tags, opts=self.child_opts())
 
     def _create_task_role(self) -> aws.iam.Role:
-        role = aws.iam.Role(f"{self.resource_name}-task-role", name=self.context.iam_name(self.resource_name),
-                            assume_role_policy=iam.assume_role_policy("ecs-tasks.amazonaws.com"),
-                            tags=self.tags, opts=self.child_opts())
-        statements = [
-            iam.statement(s.Action or ["*"], runtime_values(self.context, s.Resource), effect=s.Effect or "Allow",
-                          sid=s.Sid, condition=runtime_values(self.context, s.Condition) if s.Condition else None)
-            for s in self.props.iamRoleStatements or []
-        ]
-        if statements:
-            aws.iam.RolePolicy(f"{self.resource_name}-custom-iam-role-statements", role=role.id,
-                               name="custom-iam-role-statements", policy=iam.policy_document(statements),
-                               opts=self.child_opts())
-        if self._connections.statements:
-            aws.iam.RolePolicy(f"{self.resource_name}-{CONNECT_POLICY_NAME}", role=role.id, name=CONNECT_POLICY_NAME,
-                               policy=iam.policy_document(self._connections.statements), opts=self.child_opts())
-        if self.props.enableRemoteSessions:
+        name = self.resource_name
+        role = iam.service_role(f"{name}-task-role", name=self.context.iam_name(name),
+                                service="ecs-tasks.amazonaws.com", tags=self.tags, opts=self.child_opts())
+        policies = {
+            "custom-iam-role-statements": iam.custom_statements(
+                self.props.iamRoleStatements, lambda value: runtime_values(self.context, value)),
+            CONNECT_POLICY_NAME: self._connections.statements,
             # ECS Exec needs these on "*": the SSM channels have no resource ARN to scope to.
-            aws.iam.RolePolicy(f"{self.resource_name}-ssm-messages", role=role.id, name="ssm-messages",
-                               policy=iam.policy_document([iam.statement(SSM_MESSAGES_ACTIONS, ["*"])]),
-                               opts=self.child_opts())
+            "ssm-messages": [iam.statement(SSM_MESSAGES_ACTIONS, ["*"])] if self.props.enableRemoteSessions else [],
+        }
+        for policy, statements in policies.items():
+            if statements:
+                iam.inline_policy(f"{name}-{policy}", role, policy, statements, self.child_opts())
         return role
 
     def _create_log_groups(self) -> dict[str, aws.cloudwatch.LogGroup]:
         groups: dict[str, aws.cloudwatch.LogGroup] = {}
         for container in self.props.containers:
-            logging = container.logging
-            if logging is not None and logging.disabled:
-                continue
-            retention = (logging.retentionDays if logging and logging.retentionDays else DEFAULT_LOG_RETENTION_DAYS)
-            groups[container.name] = aws.cloudwatch.LogGroup(
+            group = log_group(
                 f"{self.resource_name}-{container.name}-logs",
-                name=f"/stp/{self.context.stack_name}/ecs/{self.resource_name}/{container.name}/process-logs",
-                retention_in_days=retention, tags=self.tags, opts=self.child_opts())
+                f"/stp/{self.context.stack_name}/ecs/{self.resource_name}/{container.name}/process-logs",
+                container.logging, DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
+            if group is not None:
+                groups[container.name] = group
         return groups
 
     def _resolve_environment(self) -> tuple[dict[str, list[Any]], dict[str, list[tuple[str, SecretRef | SsmParamRef]]]]:
@@ -214,9 +204,8 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         if not statements:
             return None
         role = self.context.execution_role()
-        return aws.iam.RolePolicy(f"{self.resource_name}-execution-secrets", role=role.id,
-                                  name=f"{self.resource_name}-secrets", policy=iam.policy_document(statements),
-                                  opts=self.child_opts())
+        return iam.inline_policy(f"{self.resource_name}-execution-secrets", role, f"{self.resource_name}-secrets",
+                                 statements, self.child_opts())
 
     def _container_definition(self, container: Any, environment: list[Any],
                               secrets: list[tuple[str, SecretRef | SsmParamRef]]) -> dict[str, Any]:
