@@ -128,6 +128,17 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
         test_plans = sorted(self._test_plans, key=lambda plan: plan.port)
         return [rule for plan in [*self._plans, *test_plans] for rule in self._ingress(plan)]
 
+    # ---- used by events and deployments ------------------------------------------------
+    def listener(self, port: int | None = None) -> aws.lb.Listener:
+        """The listener on `port` (default: the listener events without `listenerPort` use)."""
+        wanted = port if port is not None else self.default_listener_port
+        found = self.listeners.get(wanted)
+        if found is None:
+            raise StacktapeError(
+                f"{KIND} '{self.resource_name}' has no listener on port {wanted}; listener ports: "
+                f"{', '.join(str(p) for p in self.listeners)}")
+        return found
+
     def test_listener(self, port: int) -> aws.lb.Listener:
         """The listener a gradual deployment sends test traffic to, created on the first ask.
 
@@ -145,17 +156,6 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
         listener = self.listeners[port] = self._create_listener(plan)
         self.params[f"port{port}"] = listener.arn
         return listener
-
-    # ---- helpers -------------------------------------------------------------------------
-    def listener(self, port: int | None = None) -> aws.lb.Listener:
-        """The listener on `port` (default: the listener events without `listenerPort` use)."""
-        wanted = port if port is not None else self.default_listener_port
-        found = self.listeners.get(wanted)
-        if found is None:
-            raise StacktapeError(
-                f"{KIND} '{self.resource_name}' has no listener on port {wanted}; listener ports: "
-                f"{', '.join(str(p) for p in self.listeners)}")
-        return found
 
     # ---- recipe steps --------------------------------------------------------------------
     def _ingress(self, plan: ListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:

@@ -149,7 +149,6 @@ class Function(StacktapeComponent[FunctionProps]):
         """The alias name for permissions of the invoked alias, or None (the unqualified function)."""
         return self.alias.name if self.alias is not None else None
 
-    # ---- helpers -------------------------------------------------------------------------
     # ---- recipe steps --------------------------------------------------------------------
     def _package(self) -> PackagedFunction:
         return package_function(self.resource_name, self.props.packaging, self.props.runtime, self._architecture,

@@ -127,7 +127,6 @@ class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
         self.params = self._params()
         self.publish(self.params)
 
-    # ---- helpers -------------------------------------------------------------------------
     # ---- recipe steps --------------------------------------------------------------------
     def _create_api(self) -> aws.apigatewayv2.Api:
         return aws.apigatewayv2.Api(

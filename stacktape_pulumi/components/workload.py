@@ -110,7 +110,6 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         }
         self.publish(self.params)
 
-    # ---- helpers -------------------------------------------------------------------------
     # ---- recipe steps --------------------------------------------------------------------
     def _create_cluster(self) -> aws.ecs.Cluster:
         return aws.ecs.Cluster(f"{self.resource_name}-cluster",
