@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.context import StackContext
-from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
+from stacktape_pulumi.config.models.workload import Container, MultiContainerWorkloadProps
 
 
 class TrafficTarget(Protocol):
@@ -114,8 +114,8 @@ class EventSite:
     """Where an event sits: the workload, its container, and the event model."""
 
     workload: TrafficTarget
-    container: Any
-    event: Any
+    container: Container
+    event: Any  # the member of the event union the handler's table key names
     fargate: bool
 
 
