@@ -38,8 +38,6 @@ class StackSettings:
     service_connect: bool = False
     # HTTP API gateway name → the methods its routes use (default CORS allowed methods).
     http_api_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Load balancer name → ports of the listeners for test traffic that gradual deployments add to it.
-    test_listener_ports: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 # Keys whose string value (or list of strings) names another resource of the stack.
@@ -197,7 +195,6 @@ def stack_settings(config: Any) -> StackSettings:
                                    for r in config.resources.values())
     settings.service_connect = any(event.type == "service-connect" for _, event in _events(config))
     settings.http_api_methods = _http_api_methods(config)
-    settings.test_listener_ports = _test_listener_ports(config)
     return settings
 
 
@@ -210,26 +207,6 @@ def _events(config: Any) -> Iterator[tuple[str, Any]]:
                 yield name, event
         for event in getattr(props, "events", None) or []:
             yield name, event
-
-
-def _test_listener_ports(config: Any) -> dict[str, tuple[int, ...]]:
-    """Per load balancer with default listeners, the test-traffic listener ports gradual deployments need on it."""
-    ports: dict[str, set[int]] = {}
-    for resource in config.resources.values():
-        props = getattr(resource, "properties", None)
-        deployment = getattr(props, "deployment", None)
-        if resource.type != "multi-container-workload" or props is None or deployment is None \
-                or deployment.beforeAllowTrafficFunction is None:
-            continue
-        for container in props.containers:
-            for event in container.events or []:
-                if event.type != "application-load-balancer":
-                    continue
-                lb_name = event.properties.loadBalancerName
-                lb_props = getattr(config.resources.get(lb_name), "properties", None)
-                if lb_name in config.resources and not getattr(lb_props, "listeners", None):
-                    ports.setdefault(lb_name, set()).add(deployment.testListenerPort or DEFAULT_TEST_LISTENER_PORT)
-    return {name: tuple(sorted(found)) for name, found in ports.items()}
 
 
 def _http_api_methods(config: Any) -> dict[str, tuple[str, ...]]:

@@ -462,3 +462,47 @@ def test_seed_load_balancer_event(preview: Callable[[str], Recording]) -> None:
         (INGRESS, "myApp-ingress-alb-myLoadBalancer-80"),
     ])
     assert rec.one(TARGET_GROUP).inputs["name"] == "stacktape-dev-myApp-myLoa-dcf919"
+
+
+# ---- test listeners opened on request -----------------------------------------------------
+
+def test_test_listener_opens_once_on_request_with_its_ingress_and_output() -> None:
+    def program() -> None:
+        lb = ApplicationLoadBalancer("lb", {})
+        assert lb.test_listener(8080) is lb.test_listener(8080)
+        assert lb.test_listener(80) is lb.listener(80)  # an existing listener serves as it is
+
+    rec = run_offline(program)
+    assert canned(rec, LISTENER, "lb-listener-8080") is not None
+    assert rec.one(LISTENER, "lb-listener-8080").inputs["port"] == 8080
+    ingress = rec.one(SG, "lb-security-group").inputs["ingress"]
+    assert [(rule["fromPort"], rule["description"]) for rule in ingress] == [
+        (80, "listener 80 from anywhere"), (8080, "listener 8080 from anywhere")]
+    assert set(rec.named("lb").outputs or {}) >= {"port80", "port8080"}
+
+
+def test_custom_listeners_open_no_test_listener() -> None:
+    def program() -> None:
+        ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTP", "port": 80}]}).test_listener(8080)
+
+    with pytest.raises(StacktapeError, match="ApplicationLoadBalancer 'lb' has no listener on port 8080; "
+                                             "listener ports: 80"):
+        run_offline(program)
+
+
+def test_a_complete_load_balancer_opens_no_test_listener() -> None:
+    """After the program body (a later provider call) the ingress and outputs are final: the ask is refused."""
+    refused: list[str] = []
+
+    def ask_late(lb: ApplicationLoadBalancer) -> None:
+        try:
+            lb.test_listener(8080)
+        except StacktapeError as exc:
+            refused.append(str(exc))
+
+    def program() -> None:
+        lb = ApplicationLoadBalancer("lb", {})
+        lb.load_balancer.arn.apply(lambda _: ask_late(lb))
+
+    run_offline(program)
+    assert refused == ["ApplicationLoadBalancer 'lb' was complete before a test listener on port 8080 was asked for"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from stacktape_pulumi.checks.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
 from stacktape_pulumi.components.build import COMPONENTS_BY_TYPE
 from stacktape_pulumi.components.packaging import IMAGE_BUILDERS
-from stacktape_pulumi.components.wiring import EVENT_HANDLERS
+from stacktape_pulumi.components.workload_events import EVENT_HANDLERS
 from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "programs" / "examples"

@@ -1,12 +1,14 @@
-"""IAM policy documents as plain JSON-able dicts, built from Outputs where ARNs are computed."""
+"""IAM: policy documents as plain JSON-able dicts (built from Outputs where ARNs are computed), and the
+roles, inline policies and managed-policy attachments every component creates alike."""
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 from stacktape_pulumi.aws.json_output import json_output
 
@@ -38,3 +40,28 @@ def statement(actions: Sequence[str], resources: Sequence[Any], *, effect: str =
     if condition:
         stmt["Condition"] = condition
     return stmt
+
+
+def service_role(logical_name: str, *, name: pulumi.Input[str], service: str, tags: dict[str, str],
+                 opts: pulumi.ResourceOptions | None = None) -> aws.iam.Role:
+    """A role one AWS service principal assumes (a function, a task, ECS itself, the scheduler ...)."""
+    return aws.iam.Role(logical_name, name=name, assume_role_policy=assume_role_policy(service), tags=tags, opts=opts)
+
+
+def inline_policy(logical_name: str, role: aws.iam.Role, name: str, statements: Sequence[Statement],
+                  opts: pulumi.ResourceOptions | None = None) -> aws.iam.RolePolicy:
+    """An inline policy of `role` named `name`, holding `statements`."""
+    return aws.iam.RolePolicy(logical_name, role=role.id, name=name, policy=policy_document(statements), opts=opts)
+
+
+def managed_policy(logical_name: str, role: aws.iam.Role, policy_arn: str) -> aws.iam.RolePolicyAttachment:
+    """An AWS managed policy attached to `role` (a child of the role)."""
+    return aws.iam.RolePolicyAttachment(logical_name, role=role.name, policy_arn=policy_arn,
+                                        opts=pulumi.ResourceOptions(parent=role))
+
+
+def custom_statements(statements: Sequence[Any] | None, resolve: Callable[[Any], Any]) -> list[Statement]:
+    """A config's `iamRoleStatements` (action `*` and effect Allow unless given), directives resolved by `resolve`."""
+    return [statement(s.Action or ["*"], resolve(s.Resource), effect=s.Effect or "Allow", sid=s.Sid,
+                      condition=resolve(s.Condition) if s.Condition else None)
+            for s in statements or []]

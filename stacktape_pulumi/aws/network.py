@@ -70,7 +70,7 @@ class StackNetwork(pulumi.ComponentResource):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("stacktape:index:StackNetwork", name, None, opts)
         self.ready = []
-        self._name = name
+        self._prefix = name  # of every resource's logical name (Pulumi's own `_name` is the same, but private)
         self._settings = settings
         self._tags = tags
         self._reused = bool(settings.reuse_vpc_id or settings.reuse_vpc_of_stack)
@@ -112,27 +112,31 @@ class StackNetwork(pulumi.ComponentResource):
         igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags=tags, opts=child)
         self.vpc_id = vpc.id
         self.cidr_block = vpc.cidr_block
-        self.public_subnet_ids = []
-        public_subnets: list[aws.ec2.Subnet] = []
-        for i, cidr in enumerate(PUBLIC_CIDRS):
-            subnet = aws.ec2.Subnet(
-                f"{name}-public-subnet-{i}", vpc_id=vpc.id, cidr_block=cidr,
-                availability_zone=azs.names[i], map_public_ip_on_launch=True,
-                tags={**tags, "Name": f"{name}-public-{i}"}, opts=child)
-            table = aws.ec2.RouteTable(f"{name}-public-rt-{i}", vpc_id=vpc.id, tags=tags, opts=child)
-            route = aws.ec2.Route(f"{name}-public-route-{i}", route_table_id=table.id,
-                                  destination_cidr_block="0.0.0.0/0", gateway_id=igw.id, opts=child)
-            assoc = aws.ec2.RouteTableAssociation(f"{name}-public-rta-{i}", subnet_id=subnet.id,
-                                                  route_table_id=table.id, opts=child)
-            public_subnets.append(subnet)
-            self.public_subnet_ids.append(subnet.id)
-            self.ready += [route, assoc]
+        self._vpc, self._igw, self._azs = vpc, igw, azs
+        self._public_subnets = [self._routed_subnet("public", i, cidr, gateway_id=igw.id)
+                                for i, cidr in enumerate(PUBLIC_CIDRS)]
+        self.public_subnet_ids = [subnet.id for subnet in self._public_subnets]
         self.private_subnet_ids = []
-        self._vpc, self._igw, self._azs, self._public_subnets = vpc, igw, azs, public_subnets
+
+    def _routed_subnet(self, tier: str, index: int, cidr: str, **route_target: pulumi.Input[str]) -> aws.ec2.Subnet:
+        """A `public` or `private` subnet in zone `index`; its own route table sends 0.0.0.0/0 to `route_target`."""
+        name, tags, child = self._prefix, self._tags, pulumi.ResourceOptions(parent=self)
+        vpc_id = self._vpc.id
+        subnet = aws.ec2.Subnet(
+            f"{name}-{tier}-subnet-{index}", vpc_id=vpc_id, cidr_block=cidr,
+            availability_zone=self._azs.names[index], map_public_ip_on_launch=tier == "public",
+            tags={**tags, "Name": f"{name}-{tier}-{index}"}, opts=child)
+        table = aws.ec2.RouteTable(f"{name}-{tier}-rt-{index}", vpc_id=vpc_id, tags=tags, opts=child)
+        route = aws.ec2.Route(f"{name}-{tier}-route-{index}", route_table_id=table.id,
+                              destination_cidr_block="0.0.0.0/0", **route_target, opts=child)
+        assoc = aws.ec2.RouteTableAssociation(f"{name}-{tier}-rta-{index}", subnet_id=subnet.id,
+                                              route_table_id=table.id, opts=child)
+        self.ready += [route, assoc]
+        return subnet
 
     def _create_private(self) -> None:
         """Private subnets (one per zone) behind `nat_zones` NAT gateways in the public subnets."""
-        name, tags, vpc, igw, azs = self._name, self._tags, self._vpc, self._igw, self._azs
+        name, tags, igw = self._prefix, self._tags, self._igw
         child = pulumi.ResourceOptions(parent=self)
         public_subnets = self._public_subnets
         nats: list[aws.ec2.NatGateway] = []
@@ -141,19 +145,9 @@ class StackNetwork(pulumi.ComponentResource):
             nats.append(aws.ec2.NatGateway(f"{name}-nat-{n}", allocation_id=eip.id,
                                            subnet_id=public_subnets[n].id, tags=tags,
                                            opts=pulumi.ResourceOptions(parent=self, depends_on=[igw])))
-        for i, cidr in enumerate(PRIVATE_CIDRS):
-            subnet = aws.ec2.Subnet(
-                f"{name}-private-subnet-{i}", vpc_id=vpc.id, cidr_block=cidr,
-                availability_zone=azs.names[i], map_public_ip_on_launch=False,
-                tags={**tags, "Name": f"{name}-private-{i}"}, opts=child)
-            table = aws.ec2.RouteTable(f"{name}-private-rt-{i}", vpc_id=vpc.id, tags=tags, opts=child)
-            route = aws.ec2.Route(f"{name}-private-route-{i}", route_table_id=table.id,
-                                  destination_cidr_block="0.0.0.0/0",
-                                  nat_gateway_id=nats[nat_index(i, len(nats))].id, opts=child)
-            assoc = aws.ec2.RouteTableAssociation(f"{name}-private-rta-{i}", subnet_id=subnet.id,
-                                                  route_table_id=table.id, opts=child)
-            self.private_subnet_ids.append(subnet.id)
-            self.ready += [route, assoc]
+        self.private_subnet_ids = [
+            self._routed_subnet("private", i, cidr, nat_gateway_id=nats[nat_index(i, len(nats))].id).id
+            for i, cidr in enumerate(PRIVATE_CIDRS)]
 
     def ensure_private_subnets(self) -> None:
         """Create the private subnets and their NAT gateways, unless they exist (or the VPC is reused)."""

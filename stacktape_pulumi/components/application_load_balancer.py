@@ -15,10 +15,10 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
+from stacktape_pulumi.aws.security_groups import egress_to
 from stacktape_pulumi.checks.load_balancer import cidr
-from stacktape_pulumi.checks.registry import raise_for
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.components.base import StacktapeComponent, after_body
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
 from stacktape_pulumi.errors import StacktapeError
 
@@ -59,12 +59,10 @@ def plan_listeners(props: ApplicationLoadBalancerProps) -> list[ListenerPlan]:
     return [ListenerPlan(80, "HTTP")]
 
 
-def test_listener_plans(plans: list[ListenerPlan], ports: tuple[int, ...]) -> list[ListenerPlan]:
-    """Listeners for the test traffic of gradual deployments: as the main listener, answering 404 by default."""
+def test_listener_plan(plans: list[ListenerPlan], port: int) -> ListenerPlan:
+    """The listener for the test traffic of gradual deployments: as the main listener, answering 404 by default."""
     main = main_listener(plans)
-    existing = {plan.port for plan in plans}
-    return [ListenerPlan(port, main.protocol, main.whitelist, main.certificate_arns)
-            for port in ports if port not in existing]
+    return ListenerPlan(port, main.protocol, main.whitelist, main.certificate_arns)
 
 
 def default_listener_port(props: ApplicationLoadBalancerProps) -> int:
@@ -85,7 +83,7 @@ def url(protocol: str, host: str, port: int) -> str:
 
 # ---- the component ----------------------------------------------------------------------
 
-class ApplicationLoadBalancer(pulumi.ComponentResource):
+class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
     """An application load balancer; `application-load-balancer` events add target groups and rules to it."""
 
     load_balancer: aws.lb.LoadBalancer
@@ -99,90 +97,107 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ApplicationLoadBalancerArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:ApplicationLoadBalancer", name, None, opts)
-        props = validate_args(KIND, name, args, ApplicationLoadBalancerProps)
-        raise_for("application-load-balancer", KIND, name, props)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
-        self._network = self._ctx.network()
+        super().__init__(KIND, "application-load-balancer", name, args, ApplicationLoadBalancerProps, opts, context)
+        props = self.props
+        self._network = self.context.network()
         self._internet = props.interface == "internet"
         self.default_listener_port = default_listener_port(props)
 
-        plans = plan_listeners(props)
-        plans += test_listener_plans(plans, self._ctx.settings.test_listener_ports.get(name, ()))
-        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self._tags, self)
+        self._plans = plan_listeners(props)
+        # Test listeners are added while the program body runs (`test_listener`); the security group's
+        # ingress and the component's outputs take them in once it has run (`_close`).
+        self._test_plans: list[ListenerPlan] = []
+        self._closed = False
+        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self.tags, self)
                                             for domain in props.customDomains or []]
-        self.security_group = self._create_security_group(plans)
+        self.security_group = self._create_security_group(after_body(self._close))
         self.load_balancer = self._create_load_balancer()
         # Keyed by port (an int), so not a component output: the schema's maps are string-keyed.
-        self.listeners: dict[int, aws.lb.Listener] = {plan.port: self._create_listener(plan) for plan in plans}
+        self.listeners: dict[int, aws.lb.Listener] = {plan.port: self._create_listener(plan)
+                                                      for plan in self._plans}
         for domain in self.domains:
             domain.alias(self.load_balancer.dns_name, self.load_balancer.zone_id)
-        self.params = self._params(plans)
-        self._ctx.register_component(name, self, self.params)
+        self.share(self._params(self._plans))
+
+    def _close(self) -> list[aws.ec2.SecurityGroupIngressArgs]:
+        """Once the program body has run: no more test listeners; the outputs, and the ingress of every listener."""
+        self._closed = True
         self.register_outputs(dict(self.params))
+        test_plans = sorted(self._test_plans, key=lambda plan: plan.port)
+        return [rule for plan in [*self._plans, *test_plans] for rule in self._ingress(plan)]
 
-    # ---- helpers -------------------------------------------------------------------------
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
-
-    @property
-    def _tags(self) -> dict[str, str]:
-        return self._ctx.tags
-
+    # ---- used by events and deployments ------------------------------------------------
     def listener(self, port: int | None = None) -> aws.lb.Listener:
         """The listener on `port` (default: the listener events without `listenerPort` use)."""
         wanted = port if port is not None else self.default_listener_port
         found = self.listeners.get(wanted)
         if found is None:
             raise StacktapeError(
-                f"{KIND} '{self._name}' has no listener on port {wanted}; listener ports: "
+                f"{KIND} '{self.resource_name}' has no listener on port {wanted}; listener ports: "
                 f"{', '.join(str(p) for p in self.listeners)}")
         return found
 
+    def test_listener(self, port: int) -> aws.lb.Listener:
+        """The listener a gradual deployment sends test traffic to, created on the first ask.
+
+        Only on the default listeners: custom `listeners` name the test listener themselves. A
+        load balancer already closed (built by an earlier provider call) cannot open a port any more.
+        """
+        found = self.listeners.get(port)
+        if found is not None or self.props.listeners:
+            return self.listener(port)
+        if self._closed:
+            raise StacktapeError(f"{KIND} '{self.resource_name}' was complete before a test listener on port {port} "
+                                 "was asked for")
+        plan = test_listener_plan(self._plans, port)
+        self._test_plans.append(plan)
+        listener = self.listeners[port] = self._create_listener(plan)
+        self.params[f"port{port}"] = listener.arn
+        return listener
+
     # ---- recipe steps --------------------------------------------------------------------
-    def _create_security_group(self, plans: list[ListenerPlan]) -> aws.ec2.SecurityGroup:
-        ingress = []
-        for plan in plans:
-            if plan.whitelist:
-                for block in plan.whitelist:
-                    v6 = ipaddress.ip_network(block).version == 6
-                    ingress.append(aws.ec2.SecurityGroupIngressArgs(
-                        protocol="tcp", from_port=plan.port, to_port=plan.port,
-                        cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
-                        description=f"listener {plan.port} from {block}"))
-            elif self._internet:
-                ingress.append(aws.ec2.SecurityGroupIngressArgs(
-                    protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
-                    description=f"listener {plan.port} from anywhere"))
-            else:
-                ingress.append(aws.ec2.SecurityGroupIngressArgs(
-                    protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
-                    description=f"listener {plan.port} from the stack VPC"))
+    def _ingress(self, plan: ListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
+        """Who may reach one listener: its whitelist, else everyone (internet-facing) or the stack VPC."""
+        if plan.whitelist:
+            rules = []
+            for block in plan.whitelist:
+                v6 = ipaddress.ip_network(block).version == 6
+                rules.append(aws.ec2.SecurityGroupIngressArgs(
+                    protocol="tcp", from_port=plan.port, to_port=plan.port,
+                    cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
+                    description=f"listener {plan.port} from {block}"))
+            return rules
+        if self._internet:
+            return [aws.ec2.SecurityGroupIngressArgs(
+                protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
+                description=f"listener {plan.port} from anywhere")]
+        return [aws.ec2.SecurityGroupIngressArgs(
+            protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
+            description=f"listener {plan.port} from the stack VPC")]
+
+    def _create_security_group(self, ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]
+                               ) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
-            f"{self._name}-security-group",
-            name=self._ctx.name("security-group", self._name, "lb-sg"),
-            description=f"Load balancer {self._name} in stack {self._ctx.stack_name}",
+            f"{self.resource_name}-security-group",
+            name=self.context.name("security-group", self.resource_name, "lb-sg"),
+            description=f"Load balancer {self.resource_name} in stack {self.context.stack_name}",
             vpc_id=self._network.vpc_id,
             ingress=ingress,
             # Targets and their health checks are in the stack VPC; nothing else is reached.
-            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                    cidr_blocks=[self._network.cidr_block],
-                                                    description="to targets in the stack VPC")],
-            tags=self._tags, opts=self._child())
+            egress=egress_to(self._network.cidr_block, "to targets in the stack VPC"),
+            tags=self.tags, opts=self.child_opts())
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return aws.lb.LoadBalancer(
-            f"{self._name}-load-balancer",
-            name=self._ctx.name("load-balancer", self._name),
+            f"{self.resource_name}-load-balancer",
+            name=self.context.name("load-balancer", self.resource_name),
             load_balancer_type="application",
             internal=not self._internet,
             ip_address_type="ipv4",
             # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
             subnets=self._network.public_subnet_ids,
             security_groups=[self.security_group.id],
-            tags=self._tags, opts=self._child(depends_on=self._network.ready))
+            tags=self.tags, opts=self.child_opts(depends_on=self._network.ready))
 
     def _certificates(self, plan: ListenerPlan) -> list[pulumi.Input[str]]:
         if plan.protocol != "HTTPS":
@@ -199,18 +214,18 @@ class ApplicationLoadBalancer(pulumi.ComponentResource):
     def _create_listener(self, plan: ListenerPlan) -> aws.lb.Listener:
         certificates = self._certificates(plan)
         listener = aws.lb.Listener(
-            f"{self._name}-listener-{plan.port}",
+            f"{self.resource_name}-listener-{plan.port}",
             load_balancer_arn=self.load_balancer.arn,
             port=plan.port,
             protocol=plan.protocol,
             ssl_policy=SSL_POLICY if plan.protocol == "HTTPS" else None,
             certificate_arn=certificates[0] if certificates else None,
             default_actions=[_default_action(plan.redirect)],
-            tags=self._tags, opts=self._child())
+            tags=self.tags, opts=self.child_opts())
         for index, arn in enumerate(certificates[1:], start=1):
             aws.lb.ListenerCertificate(
-                f"{self._name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
-                certificate_arn=arn, opts=self._child())
+                f"{self.resource_name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
+                certificate_arn=arn, opts=self.child_opts())
         return listener
 
     def _params(self, plans: list[ListenerPlan]) -> dict[str, pulumi.Output[Any]]:

@@ -1,25 +1,40 @@
-"""Component args from Python and the provider: snake_case keys → the YAML's keys, validated by the same models.
+"""The component base every resource type builds on, and its args: validated by the YAML's models.
 
-The renaming follows the pydantic model, not a fixed list: a key is renamed only where the model
+`StacktapeComponent` holds what every component does alike: validate its args into the props
+model, pick the stack context, give its children `parent=self`, and at the end register its
+params with the context and as its outputs. It exposes what other components may read —
+`resource_name`, `props`, `context` — as typed, read-only properties (properties, not class
+annotations: Pulumi's schema inference reads a component's annotations as its outputs).
+
+Args from Python and the provider arrive with snake_case keys; `validate_args` renames them to
+the YAML's keys and validates them with the same models. The renaming follows the pydantic
+model, not a fixed list: a key is renamed only where the model
 has that field (so user data such as IAM `Condition` operators, tag maps and `variables` keep their
 keys), enum members become their values, and the result is validated exactly like the YAML.
 """
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Callable, Mapping
 from enum import Enum
 from functools import cache
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Generic, Literal, Protocol, TypeVar, get_args, get_origin
 
+import pulumi
 from pydantic import BaseModel, ValidationError
 
+from stacktape_pulumi.checks.registry import raise_for
+from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.validate import issues_from_validation
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.schema.naming import camel, python_name, snake, strip_annotated, union_members
 
 Model = TypeVar("Model", bound=BaseModel)
+PropsT = TypeVar("PropsT", bound=BaseModel)
+T = TypeVar("T")
 
-__all__ = ["ArgsError", "camel", "python_name", "snake", "to_model_keys", "validate_args"]
+__all__ = ["ArgsError", "ResourceOwner", "StacktapeComponent", "after_body", "camel", "python_name", "snake",
+           "to_model_keys", "validate_args"]
 
 
 class ArgsError(StacktapeError):
@@ -128,3 +143,98 @@ def validate_args(kind: str, name: str, args: Mapping[str, Any] | BaseModel, mod
         lines = [f"{kind} '{name}': {issue.path}: {issue.message}" + (f" (hint: {issue.hint})" if issue.hint else "")
                  for issue in sorted(issues, key=lambda i: i.path)]
         raise ArgsError("\n".join(lines)) from None
+
+
+class ResourceOwner(Protocol):
+    """A component other components may create resources under (routes, integrations, rules of its events)."""
+
+    @property
+    def resource_name(self) -> str: ...
+
+    def child_opts(self, **kwargs: Any) -> pulumi.ResourceOptions: ...
+
+
+class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
+    """A resource of the config as one Pulumi component: `stacktape:index:<kind>` named like the resource.
+
+    A subclass calls `super().__init__` first (validated props, context), creates its resources with
+    `child_opts()`, and ends with `publish(params)`.
+    """
+
+    params: dict[str, pulumi.Output[Any]]
+
+    def __init__(self, kind: str, resource_type: str, name: str, args: Mapping[str, Any] | BaseModel,
+                 model: type[PropsT], opts: pulumi.ResourceOptions | None, context: StackContext | None) -> None:
+        super().__init__(f"stacktape:index:{kind}", name, None, opts)
+        self._kind = kind
+        self._resource_name = name
+        self._props = validate_args(kind, name, args, model)
+        if not isinstance(args, model):
+            # Python and provider args meet the checks `validate` runs on YAML here; the YAML door hands
+            # over props models that `load.load_config` has checked already.
+            raise_for(resource_type, kind, name, self._props)
+        self._context = context or current_context()
+
+    @property
+    def kind(self) -> str:
+        """The component type without its package prefix, as error messages name it (e.g. `SqsQueue`)."""
+        return self._kind
+
+    @property
+    def resource_name(self) -> str:
+        """The resource's name in the config, which is also its Pulumi name."""
+        return self._resource_name
+
+    @property
+    def props(self) -> PropsT:
+        """The validated properties."""
+        return self._props
+
+    @property
+    def context(self) -> StackContext:
+        """The stack this component belongs to."""
+        return self._context
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """The tags every taggable resource of the stack carries."""
+        return self._context.tags
+
+    def child_opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        """Options of a resource owned by this component (also for event wiring created on its behalf)."""
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def publish(self, params: dict[str, pulumi.Output[Any]]) -> None:
+        """The closing step: `params` become `$ResourceParam` values, the stack's view of it, and its outputs."""
+        self.share(params)
+        self.register_outputs(dict(params))
+
+    def share(self, params: dict[str, pulumi.Output[Any]]) -> None:
+        """Let the stack's other components find this one and `$ResourceParam` read `params` (outputs come later)."""
+        self.params = params
+        self._context.register_component(self._resource_name, self, params)
+
+
+def after_body(compute: Callable[[], T]) -> pulumi.Output[T]:
+    """An Output of what `compute()` returns once the program body has run.
+
+    Pulumi runs a program's body (and a provider's `construct`) synchronously inside its event loop,
+    and sends registrations only afterwards; a callback scheduled now runs once the body is done.
+    For inputs other components may still add to while it runs, e.g. a load balancer's ingress for
+    the test listeners deployments ask for.
+    """
+    loop = asyncio.get_event_loop()
+    value: asyncio.Future[T] = loop.create_future()
+    known: asyncio.Future[bool] = loop.create_future()
+    secret: asyncio.Future[bool] = loop.create_future()
+
+    def settle() -> None:
+        try:
+            value.set_result(compute())
+        except Exception as exc:  # handed to whoever awaits the Output
+            value.set_exception(exc)
+        known.set_result(True)
+        secret.set_result(False)
+
+    loop.call_soon(settle)
+    return pulumi.Output(set(), value, known, secret)

@@ -17,9 +17,8 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import BucketArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.checks.registry import raise_for
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.bucket import (
     S3_CORS_METHODS,
     AbortIncompleteMultipartUpload,
@@ -111,7 +110,7 @@ def lifecycle_rule(index: int, rule: LifecycleRule) -> aws.s3.BucketLifecycleCon
 
 # ---- the component ----------------------------------------------------------------------
 
-class Bucket(pulumi.ComponentResource):
+class Bucket(StacktapeComponent[BucketProps]):
     """An S3 bucket: public access blocked and SSE-S3 encryption unless configured otherwise, TLS-only access."""
 
     bucket: aws.s3.Bucket
@@ -125,12 +124,8 @@ class Bucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: BucketArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:Bucket", name, None, opts)
-        props = validate_args(KIND, name, args, BucketProps)
-        raise_for("bucket", KIND, name, props)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
+        super().__init__(KIND, "bucket", name, args, BucketProps, opts, context)
+        props = self.props
         self._mode = props.accessibility.accessibilityMode if props.accessibility else "private"
 
         self.bucket = self._create_bucket()
@@ -142,64 +137,60 @@ class Bucket(pulumi.ComponentResource):
         self.policy = self._create_policy()
         self._create_event_bus_notifications()
         self.params = {"name": self.bucket.bucket, "arn": self.bucket.arn}
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
-
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
+        self.publish(self.params)
 
     def _create_bucket(self) -> aws.s3.Bucket:
-        identity = self._ctx.once("caller-identity", aws.get_caller_identity_output)
-        stack = self._ctx.stack_name
-        name = pulumi.Output.all(identity.account_id, self._ctx.region).apply(
-            lambda values: bucket_name(stack, self._name, values[0], values[1]))
-        return aws.s3.Bucket(f"{self._name}-bucket", bucket=name, tags=self._ctx.tags, opts=self._child())
+        identity = self.context.once("caller-identity", aws.get_caller_identity_output)
+        stack = self.context.stack_name
+        name = pulumi.Output.all(identity.account_id, self.context.region).apply(
+            lambda values: bucket_name(stack, self.resource_name, values[0], values[1]))
+        return aws.s3.Bucket(f"{self.resource_name}-bucket", bucket=name, tags=self.tags, opts=self.child_opts())
 
     def _create_public_access_block(self) -> aws.s3.BucketPublicAccessBlock:
         # ACLs stay blocked in every mode: public modes grant access through the bucket policy only.
         public_policy = self._mode != "private"
         return aws.s3.BucketPublicAccessBlock(
-            f"{self._name}-public-access-block", bucket=self.bucket.id,
+            f"{self.resource_name}-public-access-block", bucket=self.bucket.id,
             block_public_acls=True, ignore_public_acls=True,
             block_public_policy=not public_policy, restrict_public_buckets=not public_policy,
-            opts=self._child())
+            opts=self.child_opts())
 
     def _create_encryption(self) -> None:
         # `encryption: false` leaves S3's own default (which is SSE-S3 too for new buckets).
-        if self._props.encryption is False:
+        if self.props.encryption is False:
             return
         by_default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
             sse_algorithm="AES256")
         aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{self._name}-encryption", bucket=self.bucket.id,
+            f"{self.resource_name}-encryption", bucket=self.bucket.id,
             rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
                 apply_server_side_encryption_by_default=by_default)],
-            opts=self._child())
+            opts=self.child_opts())
 
     def _create_versioning(self) -> aws.s3.BucketVersioning | None:
-        if not self._props.versioning:
+        if not self.props.versioning:
             return None
         return aws.s3.BucketVersioning(
-            f"{self._name}-versioning", bucket=self.bucket.id,
+            f"{self.resource_name}-versioning", bucket=self.bucket.id,
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
-            opts=self._child())
+            opts=self.child_opts())
 
     def _create_cors(self) -> None:
-        cors = self._props.cors
+        cors = self.props.cors
         if cors is None or not cors.enabled:
             return
-        aws.s3.BucketCorsConfiguration(f"{self._name}-cors", bucket=self.bucket.id, cors_rules=cors_rules(cors),
-                                       opts=self._child())
+        aws.s3.BucketCorsConfiguration(f"{self.resource_name}-cors", bucket=self.bucket.id, cors_rules=cors_rules(cors),
+                                       opts=self.child_opts())
 
     def _create_lifecycle(self, versioning: aws.s3.BucketVersioning | None) -> None:
-        rules = self._props.lifecycleRules
+        rules = self.props.lifecycleRules
         if not rules:
             return
         # Non-current-version rules only make sense once versioning is on.
         aws.s3.BucketLifecycleConfiguration(
-            f"{self._name}-lifecycle", bucket=self.bucket.id,
+            f"{self.resource_name}-lifecycle", bucket=self.bucket.id,
             rules=[lifecycle_rule(index, rule) for index, rule in enumerate(rules)],
-            opts=self._child(depends_on=[versioning] if versioning else None))
+            opts=self.child_opts(depends_on=[versioning] if versioning else None))
 
     def _create_policy(self) -> aws.s3.BucketPolicy:
         arn = self.bucket.arn
@@ -210,18 +201,18 @@ class Bucket(pulumi.ComponentResource):
         public = PUBLIC_ACTIONS.get(self._mode)
         if public:
             statements.append(with_principal(iam.statement(public, [objects], sid="PublicAccess"), "*"))
-        accessibility = self._props.accessibility
+        accessibility = self.props.accessibility
         for user in (accessibility.accessPolicyStatements if accessibility else None) or []:
-            stmt = iam.statement(user.Action or ["*"], runtime_values(self._ctx, user.Resource),
+            stmt = iam.statement(user.Action or ["*"], runtime_values(self.context, user.Resource),
                                  effect=user.Effect or "Allow", sid=user.Sid,
-                                 condition=runtime_values(self._ctx, user.Condition) if user.Condition else None)
-            statements.append(with_principal(stmt, runtime_values(self._ctx, user.Principal)))
+                                 condition=runtime_values(self.context, user.Condition) if user.Condition else None)
+            statements.append(with_principal(stmt, runtime_values(self.context, user.Principal)))
         # A public policy is refused while the public access block still forbids it.
-        return aws.s3.BucketPolicy(f"{self._name}-policy", bucket=self.bucket.id,
+        return aws.s3.BucketPolicy(f"{self.resource_name}-policy", bucket=self.bucket.id,
                                    policy=iam.policy_document(statements),
-                                   opts=self._child(depends_on=[self.public_access_block]))
+                                   opts=self.child_opts(depends_on=[self.public_access_block]))
 
     def _create_event_bus_notifications(self) -> None:
-        if self._props.enableEventBusNotifications:
-            aws.s3.BucketNotification(f"{self._name}-event-bus-notifications", bucket=self.bucket.id,
-                                      eventbridge=True, opts=self._child())
+        if self.props.enableEventBusNotifications:
+            aws.s3.BucketNotification(f"{self.resource_name}-event-bus-notifications", bucket=self.bucket.id,
+                                      eventbridge=True, opts=self.child_opts())

@@ -5,11 +5,6 @@ from typing import Any
 
 import pulumi
 
-# The event-wiring and image modules fill the handler and builder registries when imported.
-from stacktape_pulumi.components import deployments as _deployments  # noqa: F401
-from stacktape_pulumi.components import function_events as _function_events  # noqa: F401
-from stacktape_pulumi.components import images as _images  # noqa: F401
-from stacktape_pulumi.components import traffic_events as _traffic_events  # noqa: F401
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.bucket import Bucket
 from stacktape_pulumi.components.context import StackContext, use_context

@@ -20,6 +20,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
+from stacktape_pulumi.components.exchange import StackExchange
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.plan import StackSettings
@@ -54,6 +55,8 @@ class StackContext:
         self._stack_refs: dict[str, pulumi.StackReference] = {}
         self._container_repository: aws.ecr.Repository | None = None
         self._once: dict[str, Any] = {}
+        # What components hand each other (topic subscriptions, Service Connect servers), typed.
+        self.exchange = StackExchange()
 
     # ---- names and tags -----------------------------------------------------------------
     @property
@@ -98,24 +101,18 @@ class StackContext:
     def execution_role(self) -> aws.iam.Role:
         """The ECS task execution role shared by every workload (pull images, write logs)."""
         if self._execution_role is None:
-            role = aws.iam.Role(
-                f"{self.stack_name}-ecs-execution-role",
-                name=self.iam_name("ecs-exec"),
-                assume_role_policy=iam.assume_role_policy("ecs-tasks.amazonaws.com"),
-                tags=self.tags,
-            )
-            aws.iam.RolePolicyAttachment(
-                f"{self.stack_name}-ecs-execution-role-managed",
-                role=role.name, policy_arn=ECS_TASK_EXECUTION_POLICY,
-                opts=pulumi.ResourceOptions(parent=role))
+            role = iam.service_role(f"{self.stack_name}-ecs-execution-role", name=self.iam_name("ecs-exec"),
+                                    service="ecs-tasks.amazonaws.com", tags=self.tags)
+            iam.managed_policy(f"{self.stack_name}-ecs-execution-role-managed", role, ECS_TASK_EXECUTION_POLICY)
             self._execution_role = role
         return self._execution_role
 
     def once(self, key: str, create: Callable[[], T]) -> T:
         """The value `create()` made the first time `key` was asked for in this stack.
 
-        For resources shared by several components or events, e.g. one Cloud Map service per
-        workload however many HTTP API events it has.
+        A cache of resources shared by several components or events, e.g. one Cloud Map service per
+        workload however many HTTP API events it has. Facts components hand each other are typed
+        fields of `exchange` instead.
         """
         if key not in self._once:
             self._once[key] = create()

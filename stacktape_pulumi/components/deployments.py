@@ -16,9 +16,7 @@ roles when it is done. Hook functions are ECS lifecycle hooks: ECS invokes them 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from dataclasses import dataclass
-from typing import Any
 
-import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
@@ -28,9 +26,10 @@ from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
     ServiceWiring,
     TrafficRule,
+    TrafficTarget,
     forward_actions,
-    workload_handler,
 )
+from stacktape_pulumi.config.models.workload import ContainerWorkloadDeployment
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.plan import DEFAULT_TEST_LISTENER_PORT
 
@@ -85,28 +84,26 @@ def load_balancers_role(ctx: StackContext) -> tuple[aws.iam.Role, aws.iam.RolePo
     """The stack's ECS infrastructure role for load balancers: ECS moves targets and rule weights with it."""
 
     def create() -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
-        role = aws.iam.Role(f"{ctx.stack_name}-ecs-load-balancers-role", name=ctx.iam_name("ecs-lb"),
-                            assume_role_policy=iam.assume_role_policy("ecs.amazonaws.com"), tags=ctx.tags)
-        attachment = aws.iam.RolePolicyAttachment(
-            f"{ctx.stack_name}-ecs-load-balancers-role-managed", role=role.name, policy_arn=LOAD_BALANCERS_POLICY,
-            opts=pulumi.ResourceOptions(parent=role))
+        role = iam.service_role(f"{ctx.stack_name}-ecs-load-balancers-role", name=ctx.iam_name("ecs-lb"),
+                                service="ecs.amazonaws.com", tags=ctx.tags)
+        attachment = iam.managed_policy(f"{ctx.stack_name}-ecs-load-balancers-role-managed", role,
+                                        LOAD_BALANCERS_POLICY)
         return role, attachment
 
     return ctx.once("ecs-load-balancers-role", create)
 
 
-@workload_handler
-def gradual_deployment(workload: Any, wiring: ServiceWiring) -> None:
+def gradual_deployment(workload: TrafficTarget, wiring: ServiceWiring) -> None:
     """A workload with `deployment`: strategy, hooks, test traffic and the target group pair on its service."""
-    deployment = workload._props.deployment
+    deployment = workload.props.deployment
     if deployment is None:
         return
-    name = workload._name
+    name = workload.resource_name
     if len(wiring.traffic_rules) != 1:
         raise StacktapeError(f"MultiContainerWorkload '{name}': deployment needs exactly one "
                              f"application-load-balancer event, found {len(wiring.traffic_rules)}")
     target = wiring.traffic_rules[0]
-    ctx: StackContext = workload._ctx
+    ctx = workload.context
     role, attachment = load_balancers_role(ctx)
     test_rule = None
     if deployment.beforeAllowTrafficFunction is not None:
@@ -129,45 +126,42 @@ def gradual_deployment(workload: Any, wiring: ServiceWiring) -> None:
     wiring.ignore_changes.append("loadBalancers")
 
 
-def _test_rule(workload: Any, target: TrafficRule, port: int) -> aws.lb.ListenerRule:
+def _test_rule(workload: TrafficTarget, target: TrafficRule, port: int) -> aws.lb.ListenerRule:
     """A copy of the production rule on the test listener: testers reach the new tasks before users do."""
     lb = target.load_balancer
     try:
-        listener = lb.listener(port)
+        listener = lb.test_listener(port)
     except StacktapeError as exc:
         raise StacktapeError(
-            f"MultiContainerWorkload '{workload._name}': test traffic needs a listener on port {port} of load "
-            f"balancer '{lb._name}' ({exc}); give the load balancer a listener on that port, or (Python) create "
-            f"the stack context with StackSettings(test_listener_ports={{'{lb._name}': ({port},)}})") from None
+            f"MultiContainerWorkload '{workload.resource_name}': test traffic needs a listener on port {port} of "
+            f"load balancer '{lb.resource_name}' ({exc}); give the load balancer a listener on that port") from None
     return aws.lb.ListenerRule(
-        f"{workload._name}-{lb._name}-{port}-{target.priority}-test-rule",
+        f"{workload.resource_name}-{lb.resource_name}-{port}-{target.priority}-test-rule",
         listener_arn=listener.arn,
         priority=target.priority,
         actions=forward_actions(target.target_group.arn, target.alternate_target_group.arn),
         conditions=target.conditions,
-        tags=workload._ctx.tags,
-        opts=pulumi.ResourceOptions(parent=workload, ignore_changes=GRADUAL_RULE_IGNORE_CHANGES))
+        tags=workload.context.tags,
+        opts=workload.child_opts(ignore_changes=GRADUAL_RULE_IGNORE_CHANGES))
 
 
-def _lifecycle_hooks(workload: Any, deployment: Any, wiring: ServiceWiring
+def _lifecycle_hooks(workload: TrafficTarget, deployment: ContainerWorkloadDeployment, wiring: ServiceWiring
                      ) -> list[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgs]:
     """One hook per hook function, and a role allowing ECS to invoke exactly those functions."""
-    ctx: StackContext = workload._ctx
+    ctx = workload.context
     wanted = [(deployment.beforeAllowTrafficFunction, BEFORE_ALLOW_TRAFFIC_STAGES),
               (deployment.afterTrafficShiftFunction, AFTER_TRAFFIC_SHIFT_STAGES)]
     hooks = [(ctx.component(function, Function), stages) for function, stages in wanted if function is not None]
     if not hooks:
         return []
-    name = workload._name
-    opts = pulumi.ResourceOptions(parent=workload)
-    role = aws.iam.Role(f"{name}-deployment-hooks-role", name=ctx.iam_name(name, "hooks"),
-                        assume_role_policy=iam.assume_role_policy("ecs.amazonaws.com"), tags=ctx.tags, opts=opts)
-    functions = {function.name: function for function, _ in hooks}
-    policy = aws.iam.RolePolicy(
-        f"{name}-{HOOKS_POLICY}", role=role.id, name=HOOKS_POLICY,
-        policy=iam.policy_document([iam.statement(["lambda:InvokeFunction"],
-                                                  [f.target_arn for f in functions.values()])]),
-        opts=opts)
+    name = workload.resource_name
+    opts = workload.child_opts()
+    role = iam.service_role(f"{name}-deployment-hooks-role", name=ctx.iam_name(name, "hooks"),
+                            service="ecs.amazonaws.com", tags=ctx.tags, opts=opts)
+    functions = {function.resource_name: function for function, _ in hooks}
+    policy = iam.inline_policy(
+        f"{name}-{HOOKS_POLICY}", role, HOOKS_POLICY,
+        [iam.statement(["lambda:InvokeFunction"], [f.target_arn for f in functions.values()])], opts)
     wiring.depends_on.append(policy)
     return [aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgs(
         hook_target_arn=function.target_arn, role_arn=role.arn, lifecycle_stages=list(stages))

@@ -13,8 +13,8 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import DynamoDbTableArgs
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.dynamo_db_table import (
     DynamoDbAttribute,
     DynamoDbCapacityScaling,
@@ -75,7 +75,7 @@ def local_indexes(props: DynamoDbTableProps) -> list[aws.dynamodb.TableLocalSeco
 
 # ---- the component ----------------------------------------------------------------------
 
-class DynamoDbTable(pulumi.ComponentResource):
+class DynamoDbTable(StacktapeComponent[DynamoDbTableProps]):
     """A DynamoDB table: on-demand unless provisioned, with optional stream, TTL, indexes and PITR."""
 
     table: aws.dynamodb.Table
@@ -85,25 +85,18 @@ class DynamoDbTable(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: DynamoDbTableArgs,
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:DynamoDbTable", name, None, opts)
-        props = validate_args(KIND, name, args, DynamoDbTableProps)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
+        super().__init__(KIND, "dynamo-db-table", name, args, DynamoDbTableProps, opts, context)
+        props = self.props
 
         self.table = self._create_table()
         self._create_scaling()
         self.params = {"name": self.table.name, "arn": self.table.arn}
         if props.streamType:
             self.params["streamArn"] = self.table.stream_arn
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
-
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
+        self.publish(self.params)
 
     def _create_table(self) -> aws.dynamodb.Table:
-        props = self._props
+        props = self.props
         throughput = props.provisionedThroughput
         key = props.primaryKey
         # Scaling owns the table's capacity once created.
@@ -111,8 +104,8 @@ class DynamoDbTable(pulumi.ComponentResource):
                                                ("writeCapacity", throughput and throughput.writeScaling))
                   if scaling]
         return aws.dynamodb.Table(
-            f"{self._name}-table",
-            name=fit(f"{self._ctx.stack_name}-{self._name}", NAME_LIMIT),
+            f"{self.resource_name}-table",
+            name=fit(f"{self.context.stack_name}-{self.resource_name}", NAME_LIMIT),
             billing_mode="PROVISIONED" if throughput else "PAY_PER_REQUEST",
             read_capacity=throughput.readUnits if throughput else None,
             write_capacity=throughput.writeUnits if throughput else None,
@@ -127,11 +120,11 @@ class DynamoDbTable(pulumi.ComponentResource):
                 enabled=props.enablePointInTimeRecovery),
             ttl=(aws.dynamodb.TableTtlArgs(attribute_name=props.timeToLiveAttribute, enabled=True)
                  if props.timeToLiveAttribute else None),
-            tags=self._ctx.tags,
-            opts=self._child(ignore_changes=scaled or None))
+            tags=self.context.tags,
+            opts=self.child_opts(ignore_changes=scaled or None))
 
     def _create_scaling(self) -> None:
-        throughput = self._props.provisionedThroughput
+        throughput = self.props.provisionedThroughput
         if throughput is None:
             return
         for unit, scaling in (("Read", throughput.readScaling), ("Write", throughput.writeScaling)):
@@ -142,19 +135,19 @@ class DynamoDbTable(pulumi.ComponentResource):
         """Application Auto Scaling of the table's read or write capacity (target tracking)."""
         key = unit.lower()
         target = aws.appautoscaling.Target(
-            f"{self._name}-{key}-scaling-target", min_capacity=scaling.minUnits, max_capacity=scaling.maxUnits,
+            f"{self.resource_name}-{key}-scaling-target", min_capacity=scaling.minUnits, max_capacity=scaling.maxUnits,
             resource_id=pulumi.Output.concat("table/", self.table.name),
             scalable_dimension=f"dynamodb:table:{unit}CapacityUnits", service_namespace="dynamodb",
-            tags=self._ctx.tags, opts=self._child())
+            tags=self.context.tags, opts=self.child_opts())
         metric = f"DynamoDB{unit}CapacityUtilization"
         aws.appautoscaling.Policy(
-            f"{self._name}-{key}-scaling",
-            name=fit(f"{self._ctx.stack_name}-{self._name}-{metric}", NAME_LIMIT),
+            f"{self.resource_name}-{key}-scaling",
+            name=fit(f"{self.context.stack_name}-{self.resource_name}-{metric}", NAME_LIMIT),
             policy_type="TargetTrackingScaling",
             resource_id=target.resource_id, scalable_dimension=target.scalable_dimension,
             service_namespace=target.service_namespace,
             target_tracking_scaling_policy_configuration=_target_tracking(float(scaling.keepUtilizationUnder), metric),
-            opts=self._child())
+            opts=self.child_opts())
 
 
 def _target_tracking(target: float,

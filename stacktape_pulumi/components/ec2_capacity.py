@@ -28,6 +28,7 @@ from stacktape_pulumi.aws.instances import (
     smallest_instance,
     task_memory,
 )
+from stacktape_pulumi.components.base import ResourceOwner
 from stacktape_pulumi.components.context import StackContext
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
@@ -72,10 +73,11 @@ def ec2_sizing(workload: str, resources: Any) -> Ec2Sizing:
 class Ec2Capacity:
     """Creates a workload's launch template, Auto Scaling group, capacity provider and refresh schedule."""
 
-    def __init__(self, parent: pulumi.Resource, workload: str, props: Any, ctx: StackContext,
+    def __init__(self, owner: ResourceOwner, props: Any, ctx: StackContext,
                  cluster: aws.ecs.Cluster, security_groups: list[pulumi.Input[str]],
                  subnets: list[pulumi.Output[str]], depends_on: list[pulumi.Resource]) -> None:
-        self._parent = parent
+        workload = owner.resource_name
+        self._child = owner.child_opts  # its resources are the workload's children
         self._name = workload
         self._ctx = ctx
         resources = props.resources
@@ -103,18 +105,14 @@ class Ec2Capacity:
             opts=self._child())
         self._weekly_refresh()
 
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self._parent, **kwargs)
-
     def _instance_profile(self) -> aws.iam.InstanceProfile:
         """The instance role and profile every EC2 workload of the stack shares."""
         ctx = self._ctx
 
         def create() -> aws.iam.InstanceProfile:
-            role = aws.iam.Role(f"{ctx.stack_name}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
-                                assume_role_policy=iam.assume_role_policy("ec2.amazonaws.com"), tags=ctx.tags)
-            aws.iam.RolePolicyAttachment(f"{ctx.stack_name}-ecs-instance-role-managed", role=role.name,
-                                         policy_arn=ECS_INSTANCE_POLICY, opts=pulumi.ResourceOptions(parent=role))
+            role = iam.service_role(f"{ctx.stack_name}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
+                                    service="ec2.amazonaws.com", tags=ctx.tags)
+            iam.managed_policy(f"{ctx.stack_name}-ecs-instance-role-managed", role, ECS_INSTANCE_POLICY)
             return aws.iam.InstanceProfile(f"{ctx.stack_name}-ecs-instance-profile", role=role.name,
                                            name=ctx.iam_name("ecs-instance"), tags=ctx.tags,
                                            opts=pulumi.ResourceOptions(parent=role))
@@ -195,13 +193,10 @@ class Ec2Capacity:
     def _weekly_refresh(self) -> None:
         """Replace the instances every Sunday 03:00 UTC with no downtime (patching)."""
         ctx, name, group = self._ctx, self._name, self.group
-        role = aws.iam.Role(f"{name}-refresh-role", name=ctx.iam_name(name, "refresh"),
-                            assume_role_policy=iam.assume_role_policy("scheduler.amazonaws.com"),
-                            tags=ctx.tags, opts=self._child())
-        aws.iam.RolePolicy(f"{name}-refresh-policy", role=role.id, name="start-instance-refresh",
-                           policy=iam.policy_document([iam.statement(["autoscaling:StartInstanceRefresh"],
-                                                                     [group.arn])]),
-                           opts=self._child())
+        role = iam.service_role(f"{name}-refresh-role", name=ctx.iam_name(name, "refresh"),
+                                service="scheduler.amazonaws.com", tags=ctx.tags, opts=self._child())
+        iam.inline_policy(f"{name}-refresh-policy", role, "start-instance-refresh",
+                          [iam.statement(["autoscaling:StartInstanceRefresh"], [group.arn])], self._child())
         payload = group.name.apply(lambda asg: json.dumps({
             "AutoScalingGroupName": asg,
             "Preferences": {"MinHealthyPercentage": 100, "MaxHealthyPercentage": 200,

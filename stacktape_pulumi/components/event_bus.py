@@ -12,8 +12,8 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import EventBusArgs
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.event_bus import EventBusProps
 
 KIND = "EventBus"
@@ -21,7 +21,7 @@ NAME_LIMIT = 256
 ARCHIVE_NAME_LIMIT = 48
 
 
-class EventBus(pulumi.ComponentResource):
+class EventBus(StacktapeComponent[EventBusProps]):
     """An EventBridge bus; with `archivation.enabled`, an archive of every event it receives."""
 
     bus: aws.cloudwatch.EventBus
@@ -33,34 +33,27 @@ class EventBus(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EventBusArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:EventBus", name, None, opts)
-        props = validate_args(KIND, name, args, EventBusProps)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
+        super().__init__(KIND, "event-bus", name, args, EventBusProps, opts, context)
 
         self.bus = self._create_bus()
         self.archive = self._create_archive()
         self.params = {"arn": self.bus.arn}
         if self.archive is not None:
             self.params["archiveArn"] = self.archive.arn
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
-
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
+        self.publish(self.params)
 
     def _create_bus(self) -> aws.cloudwatch.EventBus:
-        source = self._props.eventSourceName
+        source = self.props.eventSourceName
         # EventBridge requires a partner bus to be named exactly like its event source.
-        name = source or fit(f"{self._ctx.stack_name}-{self._name}", NAME_LIMIT)
-        return aws.cloudwatch.EventBus(f"{self._name}-bus", name=name, event_source_name=source,
-                                       tags=self._ctx.tags, opts=self._child())
+        name = source or fit(f"{self.context.stack_name}-{self.resource_name}", NAME_LIMIT)
+        return aws.cloudwatch.EventBus(f"{self.resource_name}-bus", name=name, event_source_name=source,
+                                       tags=self.context.tags, opts=self.child_opts())
 
     def _create_archive(self) -> aws.cloudwatch.EventArchive | None:
-        archivation = self._props.archivation
+        archivation = self.props.archivation
         if archivation is None or not archivation.enabled:
             return None
         return aws.cloudwatch.EventArchive(
-            f"{self._name}-archive", name=fit(f"{self._ctx.stack_name}-{self._name}", ARCHIVE_NAME_LIMIT),
-            event_source_arn=self.bus.arn, retention_days=archivation.retentionDays, opts=self._child())
+            f"{self.resource_name}-archive",
+            name=fit(f"{self.context.stack_name}-{self.resource_name}", ARCHIVE_NAME_LIMIT),
+            event_source_arn=self.bus.arn, retention_days=archivation.retentionDays, opts=self.child_opts())

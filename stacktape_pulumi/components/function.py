@@ -7,8 +7,7 @@ permissions, event invoke config), IAM (role and inline policies), CloudWatch Lo
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -17,9 +16,11 @@ import pulumi_aws as aws
 from stacktape_pulumi.args import FunctionArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
-from stacktape_pulumi.checks.registry import raise_for
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.aws.logs import log_group
+from stacktape_pulumi.aws.security_groups import outbound_only_group
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.function_events import FUNCTION_EVENT_HANDLERS, FunctionEventSite
 from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
@@ -88,34 +89,9 @@ def merge_environment(packaged: Mapping[str, str], user: Mapping[str, Any]) -> d
     return merged
 
 
-# ---- events -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class FunctionEventSite:
-    """Where a function event sits: the function component, the event model and its index."""
-
-    function: Function
-    event: Any
-    index: int
-
-
-FunctionEventHandler = Callable[[FunctionEventSite], None]
-FUNCTION_EVENT_HANDLERS: dict[str, FunctionEventHandler] = {}
-
-
-def function_event_handler(event_type: str) -> Callable[[FunctionEventHandler], FunctionEventHandler]:
-    """Register the handler of one function event type."""
-
-    def register(fn: FunctionEventHandler) -> FunctionEventHandler:
-        FUNCTION_EVENT_HANDLERS[event_type] = fn
-        return fn
-
-    return register
-
-
 # ---- the component ----------------------------------------------------------------------
 
-class Function(pulumi.ComponentResource):
+class Function(StacktapeComponent[FunctionProps]):
     """A Lambda function packaged from source or a pre-built artifact; its events wire traffic to it."""
 
     function: aws.lambda_.Function
@@ -138,19 +114,15 @@ class Function(pulumi.ComponentResource):
     def __init__(self, name: str, args: FunctionArgs,
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         """Validate `args` (the YAML's `properties`, or a `FunctionProps`), package the code, create the function."""
-        super().__init__("stacktape:index:Function", name, None, opts)
-        props = validate_args(KIND, name, args, FunctionProps)
-        raise_for("function", KIND, name, props)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
+        super().__init__(KIND, "function", name, args, FunctionProps, opts, context)
+        props = self.props
         self.timeout = props.timeout or DEFAULT_TIMEOUT
         self._architecture = props.architecture or DEFAULT_ARCHITECTURE
-        self._physical_name = self._ctx.name("lambda", name)
+        self._physical_name = self.context.name("lambda", name)
 
         # Not a component output (a local artifact, not data another language could use).
         self.packaged: PackagedFunction = self._package()
-        self._connections = resolve_connections(self._ctx, props.connectTo or [], owner=name)
+        self._connections = resolve_connections(self.context, props.connectTo or [], owner=name)
         self.log_group = self._create_log_group()
         self.role = self._create_role()
         self.security_group = self._create_security_group()
@@ -161,15 +133,9 @@ class Function(pulumi.ComponentResource):
         self.url = self._create_url()
         self._wire_events()
         self.params = self._params()
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
+        self.publish(self.params)
 
     # ---- used by events and deployments --------------------------------------------------
-    @property
-    def name(self) -> str:
-        """The resource name in the config."""
-        return self._name
-
     @property
     def target_arn(self) -> pulumi.Output[str]:
         """What integrations invoke: the alias when there is one (it carries provisioned concurrency)."""
@@ -180,49 +146,31 @@ class Function(pulumi.ComponentResource):
         """The alias name for permissions of the invoked alias, or None (the unqualified function)."""
         return self.alias.name if self.alias is not None else None
 
-    # ---- helpers -------------------------------------------------------------------------
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
-
-    @property
-    def _tags(self) -> dict[str, str]:
-        return self._ctx.tags
-
     # ---- recipe steps --------------------------------------------------------------------
     def _package(self) -> PackagedFunction:
-        return package_function(self._name, self._props.packaging, self._props.runtime, self._architecture,
-                                base_dir=self._ctx.base_dir)
+        return package_function(self.resource_name, self.props.packaging, self.props.runtime, self._architecture,
+                                base_dir=self.context.base_dir)
 
     def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
-        logging = self._props.logging
-        if logging is not None and logging.disabled:
-            return None
-        retention = logging.retentionDays if logging is not None and logging.retentionDays else None
-        return aws.cloudwatch.LogGroup(
-            f"{self._name}-log-group", name=f"/aws/lambda/{self._physical_name}",
-            retention_in_days=retention or DEFAULT_LOG_RETENTION_DAYS, tags=self._tags, opts=self._child())
+        return log_group(f"{self.resource_name}-log-group", f"/aws/lambda/{self._physical_name}", self.props.logging,
+                         DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
 
     def _create_role(self) -> aws.iam.Role:
-        return aws.iam.Role(f"{self._name}-role", name=self._ctx.iam_name(self._name),
-                            assume_role_policy=iam.assume_role_policy("lambda.amazonaws.com"),
-                            tags=self._tags, opts=self._child())
+        return iam.service_role(f"{self.resource_name}-role", name=self.context.iam_name(self.resource_name),
+                                service="lambda.amazonaws.com", tags=self.tags, opts=self.child_opts())
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup | None:
-        if not self._props.joinDefaultVpc:
+        if not self.props.joinDefaultVpc:
             return None
         # No ingress: nothing connects to a function; it connects out (databases, caches, AWS APIs).
-        return aws.ec2.SecurityGroup(
-            f"{self._name}-security-group",
-            name=self._ctx.name("security-group", self._name, "sg"),
-            description=f"Security group associated with {self._name} in stack {self._ctx.stack_name}",
-            vpc_id=self._ctx.network().vpc_id,
-            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                    cidr_blocks=["0.0.0.0/0"], description="all outbound")],
-            tags=self._tags, opts=self._child())
+        return outbound_only_group(
+            f"{self.resource_name}-security-group",
+            name=self.context.name("security-group", self.resource_name, "sg"),
+            description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
+            vpc_id=self.context.network().vpc_id, tags=self.tags, opts=self.child_opts())
 
     def _policy(self, key: str, statements: list[Any]) -> aws.iam.RolePolicy:
-        return aws.iam.RolePolicy(f"{self._name}-{key}", role=self.role.id, name=key,
-                                  policy=iam.policy_document(statements), opts=self._child())
+        return iam.inline_policy(f"{self.resource_name}-{key}", self.role, key, statements, self.child_opts())
 
     def _create_role_policies(self) -> list[aws.iam.RolePolicy]:
         """Inline policies: logging to its own group, user statements, VPC interfaces, destinations."""
@@ -231,32 +179,29 @@ class Function(pulumi.ComponentResource):
             arn = self.log_group.arn
             policies.append(self._policy("allow-cloudwatch-logging", [
                 iam.statement(LOG_ACTIONS, [arn, pulumi.Output.concat(arn, ":*")])]))
-        statements = [
-            iam.statement(s.Action or ["*"], runtime_values(self._ctx, s.Resource), effect=s.Effect or "Allow",
-                          sid=s.Sid, condition=runtime_values(self._ctx, s.Condition) if s.Condition else None)
-            for s in self._props.iamRoleStatements or []
-        ]
+        statements = iam.custom_statements(self.props.iamRoleStatements,
+                                           lambda value: runtime_values(self.context, value))
         if statements:
             policies.append(self._policy("custom-iam-role-statements", statements))
         if self._connections.statements:
             policies.append(self._policy(CONNECT_POLICY_NAME, self._connections.statements))
-        if self._props.joinDefaultVpc:
+        if self.props.joinDefaultVpc:
             # Lambda's network interfaces have no ARN to scope to before they exist.
             policies.append(self._policy("allow-vpc-network-interfaces",
                                          [iam.statement(NETWORK_INTERFACE_ACTIONS, ["*"])]))
-        destinations = self._props.destinations
+        destinations = self.props.destinations
         targets = [t for t in (destinations.onSuccess, destinations.onFailure) if t] if destinations else []
         if targets:
-            arns = [self._ctx.output_value(t) for t in targets]
+            arns = [self.context.output_value(t) for t in targets]
             policies.append(self._policy("allow-destinations", [
                 pulumi.Output.from_input(arn).apply(destination_statement) for arn in arns]))
         return policies
 
     def _environment(self) -> aws.lambda_.FunctionEnvironmentArgs | None:
         user: dict[str, Any] = {}
-        for var in self._props.environment or []:
+        for var in self.props.environment or []:
             # `$Secret` / `$SsmParam` become secret Outputs: Lambda has no `valueFrom`.
-            value = self._ctx.output_value(var.value)
+            value = self.context.output_value(var.value)
             user[var.name] = (value.apply(ecs_plan.stringify) if isinstance(value, pulumi.Output)
                               else ecs_plan.stringify(value))
         # connectTo's `STP_*` variables replace user variables of the same name (as the reference).
@@ -264,18 +209,18 @@ class Function(pulumi.ComponentResource):
         return aws.lambda_.FunctionEnvironmentArgs(variables=variables) if variables else None
 
     def _create_function(self, policies: list[aws.iam.RolePolicy]) -> aws.lambda_.Function:
-        props = self._props
+        props = self.props
         artifact = self.packaged.artifact
         vpc = None
         if self.security_group is not None:
-            vpc = aws.lambda_.FunctionVpcConfigArgs(subnet_ids=self._ctx.network().public_subnet_ids,
+            vpc = aws.lambda_.FunctionVpcConfigArgs(subnet_ids=self.context.network().public_subnet_ids,
                                                     security_group_ids=[self.security_group.id])
         user_tags = {tag.name: tag.value for tag in props.tags or []}
         depends: list[pulumi.Resource] = list(policies)
         if self.log_group is not None:
             depends.append(self.log_group)
         return aws.lambda_.Function(
-            f"{self._name}-function",
+            f"{self.resource_name}-function",
             name=self._physical_name,
             role=self.role.arn,
             code=pulumi.FileArchive(str(artifact.path)),
@@ -295,62 +240,59 @@ class Function(pulumi.ComponentResource):
                             if self.log_group is not None else None),
             # A published version backs the alias that holds provisioned concurrency.
             publish=props.provisionedConcurrency is not None,
-            tags={**self._tags, **user_tags},
-            opts=self._child(depends_on=depends))
+            tags={**self.tags, **user_tags},
+            opts=self.child_opts(depends_on=depends))
 
     def _create_alias(self) -> aws.lambda_.Alias | None:
-        provisioned = self._props.provisionedConcurrency
+        provisioned = self.props.provisionedConcurrency
         if provisioned is None:
             return None
-        alias = aws.lambda_.Alias(f"{self._name}-alias", name=ALIAS_NAME, function_name=self.function.name,
-                                  function_version=self.function.version, opts=self._child())
+        alias = aws.lambda_.Alias(f"{self.resource_name}-alias", name=ALIAS_NAME, function_name=self.function.name,
+                                  function_version=self.function.version, opts=self.child_opts())
         aws.lambda_.ProvisionedConcurrencyConfig(
-            f"{self._name}-provisioned-concurrency", function_name=self.function.name, qualifier=alias.name,
-            provisioned_concurrent_executions=provisioned, opts=self._child())
+            f"{self.resource_name}-provisioned-concurrency", function_name=self.function.name, qualifier=alias.name,
+            provisioned_concurrent_executions=provisioned, opts=self.child_opts())
         return alias
 
     def _create_destinations(self) -> None:
-        destinations = self._props.destinations
+        destinations = self.props.destinations
         if destinations is None or not (destinations.onSuccess or destinations.onFailure):
             return
         config = aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
             on_success=(aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnSuccessArgs(
-                destination=self._ctx.output_value(destinations.onSuccess)) if destinations.onSuccess else None),
+                destination=self.context.output_value(destinations.onSuccess)) if destinations.onSuccess else None),
             on_failure=(aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
-                destination=self._ctx.output_value(destinations.onFailure)) if destinations.onFailure else None))
+                destination=self.context.output_value(destinations.onFailure)) if destinations.onFailure else None))
         aws.lambda_.FunctionEventInvokeConfig(
-            f"{self._name}-destinations", function_name=self.function.name, qualifier=self.qualifier,
-            destination_config=config, opts=self._child())
+            f"{self.resource_name}-destinations", function_name=self.function.name, qualifier=self.qualifier,
+            destination_config=config, opts=self.child_opts())
 
     def _create_url(self) -> aws.lambda_.FunctionUrl | None:
-        config = self._props.url
+        config = self.props.url
         if config is None or not config.enabled:
             return None
         url = aws.lambda_.FunctionUrl(
-            f"{self._name}-url", function_name=self.function.name, qualifier=self.qualifier,
+            f"{self.resource_name}-url", function_name=self.function.name, qualifier=self.qualifier,
             authorization_type=config.authMode,
             invoke_mode="RESPONSE_STREAM" if config.responseStreamEnabled else "BUFFERED",
-            cors=url_cors(config.cors), opts=self._child())
+            cors=url_cors(config.cors), opts=self.child_opts())
         if config.authMode == "NONE":
             # A public URL needs both: invoking the URL, and the function only through that URL.
             aws.lambda_.Permission(
-                f"{self._name}-url-public-access", action="lambda:InvokeFunctionUrl",
+                f"{self.resource_name}-url-public-access", action="lambda:InvokeFunctionUrl",
                 function=self.function.name, qualifier=self.qualifier, principal="*",
-                function_url_auth_type="NONE", opts=self._child())
+                function_url_auth_type="NONE", opts=self.child_opts())
             aws.lambda_.Permission(
-                f"{self._name}-url-public-invoke", action="lambda:InvokeFunction",
+                f"{self.resource_name}-url-public-invoke", action="lambda:InvokeFunction",
                 function=self.function.name, qualifier=self.qualifier, principal="*",
-                invoked_via_function_url=True, opts=self._child())
+                invoked_via_function_url=True, opts=self.child_opts())
         return url
 
     def _wire_events(self) -> None:
-        # The handlers live with the traffic components they need; importing them registers them.
-        import stacktape_pulumi.components.function_events  # noqa: F401
-
-        for index, event in enumerate(self._props.events or []):
+        for index, event in enumerate(self.props.events or []):
             handler = FUNCTION_EVENT_HANDLERS.get(event.type)
             if handler is None:
-                raise StacktapeError(f"{KIND} '{self._name}': event type '{event.type}' is not supported yet; "
+                raise StacktapeError(f"{KIND} '{self.resource_name}': event type '{event.type}' is not supported yet; "
                                      f"supported: {', '.join(sorted(FUNCTION_EVENT_HANDLERS))}")
             handler(FunctionEventSite(self, event, index))
 

@@ -7,11 +7,15 @@ group). The other documented function event types are rejected by the config mod
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
 import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
-from stacktape_pulumi.components.function import Function, FunctionEventSite, function_event_handler
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.components.traffic_events import listener_rule_conditions
 
@@ -26,27 +30,58 @@ def integration_timeout_ms(function_timeout: int) -> int:
     return round(min(function_timeout + TIMEOUT_HEADROOM_SECONDS, MAX_INTEGRATION_TIMEOUT_SECONDS) * 1000)
 
 
-def _child(function: Function) -> pulumi.ResourceOptions:
-    return pulumi.ResourceOptions(parent=function)
+class EventFunction(Protocol):
+    """What a function event's handler may read of the function component (which imports the handlers)."""
+
+    @property
+    def resource_name(self) -> str: ...
+
+    @property
+    def context(self) -> StackContext: ...
+
+    @property
+    def function(self) -> aws.lambda_.Function: ...
+
+    @property
+    def timeout(self) -> int: ...
+
+    @property
+    def target_arn(self) -> pulumi.Output[str]: ...
+
+    @property
+    def qualifier(self) -> pulumi.Output[str] | None: ...
+
+    def child_opts(self, **kwargs: Any) -> pulumi.ResourceOptions: ...
+
+
+@dataclass(frozen=True)
+class FunctionEventSite:
+    """Where a function event sits: the function component, the event model and its index."""
+
+    function: EventFunction
+    event: Any
+    index: int
+
+
+FunctionEventHandler = Callable[[FunctionEventSite], None]
 
 
 # ---- http-api-gateway -------------------------------------------------------------------
 
-@function_event_handler("http-api-gateway")
 def http_api_gateway_event(site: FunctionEventSite) -> None:
     """A route of an HTTP API to the function, through one Lambda proxy integration per gateway."""
     function, props = site.function, site.event.properties
-    ctx = function._ctx
+    ctx = function.context
     gateway = ctx.component(props.httpApiGatewayName, HttpApiGateway)
     payload_format = props.payloadFormat or gateway.payload_format
-    integration = ctx.once(f"lambda-integration:{function.name}:{props.httpApiGatewayName}",
+    integration = ctx.once(f"lambda-integration:{function.resource_name}:{props.httpApiGatewayName}",
                            lambda: _lambda_integration(function, gateway, props.httpApiGatewayName, payload_format))
-    gateway.add_route(function, function.name, props.method, props.path, integration, props.authorizer)
+    gateway.add_route(function, props.method, props.path, integration, props.authorizer)
 
 
-def _lambda_integration(function: Function, gateway: HttpApiGateway, gateway_name: str,
+def _lambda_integration(function: EventFunction, gateway: HttpApiGateway, gateway_name: str,
                         payload_format: str) -> aws.apigatewayv2.Integration:
-    prefix = f"{function.name}-{gateway_name}"
+    prefix = f"{function.resource_name}-{gateway_name}"
     integration = aws.apigatewayv2.Integration(
         f"{prefix}-integration",
         api_id=gateway.api.id,
@@ -55,7 +90,7 @@ def _lambda_integration(function: Function, gateway: HttpApiGateway, gateway_nam
         integration_uri=function.target_arn,
         payload_format_version=payload_format,
         timeout_milliseconds=integration_timeout_ms(function.timeout),
-        opts=_child(function))
+        opts=function.child_opts())
     aws.lambda_.Permission(
         f"{prefix}-invoke-permission",
         action="lambda:InvokeFunction",
@@ -64,43 +99,42 @@ def _lambda_integration(function: Function, gateway: HttpApiGateway, gateway_nam
         principal="apigateway.amazonaws.com",
         # Any route and stage of this API, and nothing else.
         source_arn=pulumi.Output.concat(gateway.api.execution_arn, "/*"),
-        opts=_child(function))
+        opts=function.child_opts())
     return integration
 
 
 # ---- application-load-balancer ----------------------------------------------------------
 
-@function_event_handler("application-load-balancer")
 def application_load_balancer_event(site: FunctionEventSite) -> None:
     """A listener rule forwarding matching requests to the function's Lambda target group on that load balancer."""
     function, props = site.function, site.event.properties
-    ctx = function._ctx
+    ctx = function.context
     lb_name = props.loadBalancerName
     lb = ctx.component(lb_name, ApplicationLoadBalancer)
     listener_port = props.listenerPort if props.listenerPort is not None else lb.default_listener_port
     listener = lb.listener(listener_port)
-    group = ctx.once(f"lambda-target-group:{function.name}:{lb_name}",
+    group = ctx.once(f"lambda-target-group:{function.resource_name}:{lb_name}",
                      lambda: _lambda_target_group(function, lb_name))
     aws.lb.ListenerRule(
-        f"{function.name}-{lb_name}-{listener_port}-{props.priority}-rule",
+        f"{function.resource_name}-{lb_name}-{listener_port}-{props.priority}-rule",
         listener_arn=listener.arn,
         priority=props.priority,
         actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=group.arn)],
         conditions=listener_rule_conditions(props),
         tags=ctx.tags,
-        opts=_child(function))
+        opts=function.child_opts())
 
 
-def _lambda_target_group(function: Function, lb_name: str) -> aws.lb.TargetGroup:
+def _lambda_target_group(function: EventFunction, lb_name: str) -> aws.lb.TargetGroup:
     """One Lambda target group per (function, load balancer); the function is registered once invocable."""
-    ctx = function._ctx
-    prefix = f"{function.name}-{lb_name}"
+    ctx = function.context
+    prefix = f"{function.resource_name}-{lb_name}"
     group = aws.lb.TargetGroup(
         f"{prefix}-target-group",
-        name=ctx.name("target-group", lb_name, function.name),
+        name=ctx.name("target-group", lb_name, function.resource_name),
         target_type="lambda",
         tags=ctx.tags,
-        opts=_child(function))
+        opts=function.child_opts())
     permission = aws.lambda_.Permission(
         f"{prefix}-invoke-permission",
         action="lambda:InvokeFunction",
@@ -108,9 +142,16 @@ def _lambda_target_group(function: Function, lb_name: str) -> aws.lb.TargetGroup
         qualifier=function.qualifier,
         principal="elasticloadbalancing.amazonaws.com",
         source_arn=group.arn,
-        opts=_child(function))
+        opts=function.child_opts())
     # Registering a Lambda target fails unless the load balancer may already invoke it.
     aws.lb.TargetGroupAttachment(
         f"{prefix}-target", target_group_arn=group.arn, target_id=function.target_arn,
-        opts=pulumi.ResourceOptions(parent=function, depends_on=[permission]))
+        opts=function.child_opts(depends_on=[permission]))
     return group
+
+
+# The function event types built, and their handlers (the config model rejects the other documented ones).
+FUNCTION_EVENT_HANDLERS: dict[str, FunctionEventHandler] = {
+    "http-api-gateway": http_api_gateway_event,
+    "application-load-balancer": application_load_balancer_event,
+}

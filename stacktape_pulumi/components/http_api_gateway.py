@@ -17,10 +17,11 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import HttpApiGatewayArgs
 from stacktape_pulumi.aws.domains import CustomDomain
+from stacktape_pulumi.aws.logs import log_group
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.checks.registry import raise_for
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.aws.security_groups import egress_to
+from stacktape_pulumi.components.base import ResourceOwner, StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
 from stacktape_pulumi.config.models.shared import Authorizer, CognitoAuthorizer, CorsConfig
 from stacktape_pulumi.errors import StacktapeError
@@ -92,7 +93,7 @@ def lambda_invoke_uri(region: str, function_arn: str) -> str:
 
 # ---- the component ----------------------------------------------------------------------
 
-class HttpApiGateway(pulumi.ComponentResource):
+class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
     """An HTTP API with a `$default` auto-deployed stage; events of workloads and functions add routes to it."""
 
     api: aws.apigatewayv2.Api
@@ -108,12 +109,8 @@ class HttpApiGateway(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: HttpApiGatewayArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:HttpApiGateway", name, None, opts)
-        props = validate_args(KIND, name, args, HttpApiGatewayProps)
-        raise_for("http-api-gateway", KIND, name, props)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
+        super().__init__(KIND, "http-api-gateway", name, args, HttpApiGatewayProps, opts, context)
+        props = self.props
         self._vpc_link: tuple[aws.apigatewayv2.VpcLink, aws.ec2.SecurityGroup] | None = None
         self._domain_targets: list[pulumi.Output[str]] = []
         self._integrations: dict[str, aws.apigatewayv2.Integration] = {}
@@ -125,34 +122,26 @@ class HttpApiGateway(pulumi.ComponentResource):
         self.stage = self._create_stage()
         self.domains: list[CustomDomain] = self._create_custom_domains()
         self.params = self._params()
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
-
-    # ---- helpers -------------------------------------------------------------------------
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
-
-    @property
-    def _tags(self) -> dict[str, str]:
-        return self._ctx.tags
+        self.publish(self.params)
 
     # ---- recipe steps --------------------------------------------------------------------
     def _create_api(self) -> aws.apigatewayv2.Api:
         return aws.apigatewayv2.Api(
-            f"{self._name}-api",
+            f"{self.resource_name}-api",
             # One name per gateway (the reference names every API of a stack `<stack>-http-api`).
-            name=fit(f"{self._ctx.stack_name}-{self._name}", NAME_LIMIT),
+            name=fit(f"{self.context.stack_name}-{self.resource_name}", NAME_LIMIT),
             protocol_type="HTTP",
-            cors_configuration=self._cors(self._props.cors),
-            tags=self._tags,
-            opts=self._child())
+            cors_configuration=self._cors(self.props.cors),
+            tags=self.tags,
+            opts=self.child_opts())
 
     def _cors(self, cors: CorsConfig | None) -> aws.apigatewayv2.ApiCorsConfigurationArgs | None:
         if cors is None or not cors.enabled:
             return None
         return aws.apigatewayv2.ApiCorsConfigurationArgs(
             allow_origins=cors.allowedOrigins or ["*"],
-            allow_methods=cors_methods(cors.allowedMethods, self._ctx.settings.http_api_methods.get(self._name)),
+            allow_methods=cors_methods(cors.allowedMethods,
+                                       self.context.settings.http_api_methods.get(self.resource_name)),
             # Honoured, unlike the reference, which sends allowedMethods here.
             allow_headers=cors.allowedHeaders or list(DEFAULT_CORS_HEADERS),
             allow_credentials=cors.allowCredentials,
@@ -160,39 +149,34 @@ class HttpApiGateway(pulumi.ComponentResource):
             max_age=cors.maxAge)
 
     def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
-        logging = self._props.logging
-        if logging is not None and logging.disabled:
-            return None
-        retention = logging.retentionDays if logging is not None and logging.retentionDays else None
-        return aws.cloudwatch.LogGroup(
-            f"{self._name}-access-logs",
-            name=f"/aws/vendedlogs/{self._ctx.stack_name}/api-gateway/{self._name}/access-logs",
-            retention_in_days=retention or DEFAULT_LOG_RETENTION_DAYS,
-            tags=self._tags, opts=self._child())
+        return log_group(
+            f"{self.resource_name}-access-logs",
+            f"/aws/vendedlogs/{self.context.stack_name}/api-gateway/{self.resource_name}/access-logs",
+            self.props.logging, DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
 
     def _create_stage(self) -> aws.apigatewayv2.Stage:
         access_logs = None
         if self.log_group is not None:
-            fmt = self._props.logging.format if self._props.logging is not None else "JSON"
+            fmt = self.props.logging.format if self.props.logging is not None else "JSON"
             access_logs = aws.apigatewayv2.StageAccessLogSettingsArgs(
                 destination_arn=self.log_group.arn, format=access_log_format(fmt))
         return aws.apigatewayv2.Stage(
-            f"{self._name}-stage", api_id=self.api.id, name="$default", auto_deploy=True,
-            access_log_settings=access_logs, tags=self._tags, opts=self._child())
+            f"{self.resource_name}-stage", api_id=self.api.id, name="$default", auto_deploy=True,
+            access_log_settings=access_logs, tags=self.tags, opts=self.child_opts())
 
     def _create_custom_domains(self) -> list[CustomDomain]:
         domains = []
-        for config in self._props.customDomains or []:
-            domain = CustomDomain(self._name, config, self._tags, self)
+        for config in self.props.customDomains or []:
+            domain = CustomDomain(self.resource_name, config, self.tags, self)
             domain_name = aws.apigatewayv2.DomainName(
                 f"{domain.prefix}-domain",
                 domain_name=domain.name,
                 domain_name_configuration=aws.apigatewayv2.DomainNameDomainNameConfigurationArgs(
                     certificate_arn=domain.certificate_arn(), endpoint_type="REGIONAL", security_policy="TLS_1_2"),
-                tags=self._tags, opts=self._child())
+                tags=self.tags, opts=self.child_opts())
             aws.apigatewayv2.ApiMapping(
                 f"{domain.prefix}-api-mapping", api_id=self.api.id, domain_name=domain_name.id,
-                stage=self.stage.id, opts=self._child())
+                stage=self.stage.id, opts=self.child_opts())
             target = domain_name.domain_name_configuration
             self._domain_targets.append(target.target_domain_name)
             domain.alias(target.target_domain_name, target.hosted_zone_id)
@@ -233,33 +217,32 @@ class HttpApiGateway(pulumi.ComponentResource):
 
     def _vpc_link_resources(self) -> tuple[aws.apigatewayv2.VpcLink, aws.ec2.SecurityGroup]:
         if self._vpc_link is None:
-            network = self._ctx.network()
+            network = self.context.network()
             group = aws.ec2.SecurityGroup(
-                f"{self._name}-vpc-link-security-group",
-                name=self._ctx.name("security-group", self._name, "vpc-link-sg"),
-                description=f"VPC link of HTTP API {self._name} in stack {self._ctx.stack_name}",
+                f"{self.resource_name}-vpc-link-security-group",
+                name=self.context.name("security-group", self.resource_name, "vpc-link-sg"),
+                description=f"VPC link of HTTP API {self.resource_name} in stack {self.context.stack_name}",
                 vpc_id=network.vpc_id,
                 # API Gateway reaches the link's network interfaces without ingress rules; the link
                 # only needs to reach the tasks, which admit it by this group.
-                egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                        cidr_blocks=[network.cidr_block],
-                                                        description="to tasks in the stack VPC")],
-                tags=self._tags, opts=self._child())
+                egress=egress_to(network.cidr_block, "to tasks in the stack VPC"),
+                tags=self.tags, opts=self.child_opts())
             link = aws.apigatewayv2.VpcLink(
-                f"{self._name}-vpc-link",
-                name=fit(f"{self._ctx.stack_name}-{self._name}-vpc-link", NAME_LIMIT),
+                f"{self.resource_name}-vpc-link",
+                name=fit(f"{self.context.stack_name}-{self.resource_name}-vpc-link", NAME_LIMIT),
                 subnet_ids=network.public_subnet_ids,
                 security_group_ids=[group.id],
-                tags=self._tags, opts=self._child())
+                tags=self.tags, opts=self.child_opts())
             self._vpc_link = (link, group)
         return self._vpc_link
 
-    def cloud_map_integration(self, owner: pulumi.Resource, owner_name: str,
+    def cloud_map_integration(self, owner: ResourceOwner,
                               discovery_service_arn: pulumi.Input[str]) -> aws.apigatewayv2.Integration:
         """One `HTTP_PROXY` integration per owner: through the VPC link to its Cloud Map service."""
+        owner_name = owner.resource_name
         if owner_name not in self._integrations:
             self._integrations[owner_name] = aws.apigatewayv2.Integration(
-                f"{owner_name}-{self._name}-integration",
+                f"{owner_name}-{self.resource_name}-integration",
                 api_id=self.api.id,
                 integration_type="HTTP_PROXY",
                 integration_method="ANY",
@@ -267,15 +250,15 @@ class HttpApiGateway(pulumi.ComponentResource):
                 connection_type="VPC_LINK",
                 connection_id=self.vpc_link().id,
                 payload_format_version="1.0",
-                opts=pulumi.ResourceOptions(parent=owner))
+                opts=owner.child_opts())
         return self._integrations[owner_name]
 
-    def add_route(self, owner: pulumi.Resource, owner_name: str, method: str, path: str,
+    def add_route(self, owner: ResourceOwner, method: str, path: str,
                   integration: aws.apigatewayv2.Integration,
                   authorizer: Authorizer | None = None) -> aws.apigatewayv2.Route:
         """A route (with its authorizer, if any) to an integration, as a child of the resource whose event it is."""
         key = route_key(method, path)
-        base = f"{owner_name}-{self._name}-{route_slug(key)}"
+        base = f"{owner.resource_name}-{self.resource_name}-{route_slug(key)}"
         name = base
         suffix = 2
         while name in self._route_names:  # `/a-b` and `/a/b` share a slug
@@ -295,12 +278,12 @@ class HttpApiGateway(pulumi.ComponentResource):
             target=pulumi.Output.concat("integrations/", integration.id),
             authorization_type=authorization_type,
             authorizer_id=authorizer_id,
-            opts=pulumi.ResourceOptions(parent=owner))
+            opts=owner.child_opts())
 
-    def _create_authorizer(self, owner: pulumi.Resource, name: str, key: str,
+    def _create_authorizer(self, owner: ResourceOwner, name: str, key: str,
                            authorizer: Authorizer) -> aws.apigatewayv2.Authorizer:
-        opts = pulumi.ResourceOptions(parent=owner)
-        physical = fit(f"{self._ctx.stack_name}-{name}", NAME_LIMIT)
+        opts = owner.child_opts()
+        physical = fit(f"{self.context.stack_name}-{name}", NAME_LIMIT)
         if isinstance(authorizer, CognitoAuthorizer):
             pool = authorizer.properties.userPoolName
             pool_id, client_id = self._user_pool(pool, key)
@@ -312,20 +295,22 @@ class HttpApiGateway(pulumi.ComponentResource):
                 identity_sources=list(authorizer.properties.identitySources or DEFAULT_JWT_IDENTITY_SOURCES),
                 jwt_configuration=aws.apigatewayv2.AuthorizerJwtConfigurationArgs(
                     audiences=[client_id],
-                    issuer=pulumi.Output.concat("https://cognito-idp.", self._ctx.region, ".amazonaws.com/", pool_id)),
+                    issuer=pulumi.Output.concat("https://cognito-idp.", self.context.region, ".amazonaws.com/",
+                                                pool_id)),
                 opts=opts)
         props = authorizer.properties
-        if "arn" not in self._ctx.params.get(props.functionName, {}):
+        if "arn" not in self.context.params.get(props.functionName, {}):
             raise StacktapeError(
-                f"{KIND} '{self._name}': route '{key}': the lambda authorizer needs function '{props.functionName}' "
+                f"{KIND} '{self.resource_name}': route '{key}': the lambda authorizer needs function "
+                f"'{props.functionName}' "
                 "built first (a component registered with an 'arn' param)")
-        function_arn = self._ctx.params[props.functionName]["arn"]
+        function_arn = self.context.params[props.functionName]["arn"]
         created = aws.apigatewayv2.Authorizer(
             f"{name}-authorizer",
             api_id=self.api.id,
             name=physical,
             authorizer_type="REQUEST",
-            authorizer_uri=pulumi.Output.all(self._ctx.region, function_arn).apply(
+            authorizer_uri=pulumi.Output.all(self.context.region, function_arn).apply(
                 lambda values: lambda_invoke_uri(str(values[0]), str(values[1]))),
             authorizer_payload_format_version="2.0",
             identity_sources=list(props.identitySources or []),
@@ -343,10 +328,11 @@ class HttpApiGateway(pulumi.ComponentResource):
         return created
 
     def _user_pool(self, pool: str, key: str) -> tuple[pulumi.Output[Any], pulumi.Output[Any]]:
-        params = self._ctx.params.get(pool) or {}
+        params = self.context.params.get(pool) or {}
         if "id" not in params or "clientId" not in params:
             raise StacktapeError(
-                f"{KIND} '{self._name}': route '{key}': the cognito authorizer needs user pool '{pool}' with the "
+                f"{KIND} '{self.resource_name}': route '{key}': the cognito authorizer needs user pool '{pool}' "
+                "with the "
                 "params 'id' and 'clientId'; user-auth-pool resources are not supported yet, register your pool "
                 "with StackContext.register_component")
         return params["id"], params["clientId"]

@@ -12,6 +12,7 @@ instead, run by a `command:local:Command` on the same terms (content-addressed t
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +22,6 @@ import pulumi_command as command
 import pulumi_docker_build as docker_build
 
 from stacktape_pulumi.components.context import StackContext
-from stacktape_pulumi.components.packaging import ImageTarget, image_builder
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.hashing import combine
@@ -46,6 +46,19 @@ from stacktape_pulumi.images.plan import (
 )
 
 _Plan = TypeVar("_Plan")
+
+
+@dataclass(frozen=True)
+class ImageTarget:
+    """Where the image runs: the workload's CPU architecture, and the component that owns the build."""
+
+    architecture: str | None = None  # "x86_64" (default) or "arm64"
+    parent: pulumi.Resource | None = None
+
+    @property
+    def platform(self) -> str:
+        """The Docker platform of the architecture: `linux/amd64` or `linux/arm64`."""
+        return "linux/arm64" if self.architecture == "arm64" else "linux/amd64"
 
 
 def portable_path(path: Path) -> str:
@@ -103,7 +116,7 @@ PLANNERS: dict[str, Callable[[Path, str, str, Any, str], BuildPlan]] = {
 }
 
 
-def _planned_image(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
+def planned_image(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
     planner = PLANNERS[container.packaging.type]
     props = container.packaging.properties
     plan = _planned(workload, container,
@@ -111,12 +124,7 @@ def _planned_image(ctx: StackContext, workload: str, container: Any, target: Ima
     return push_image(ctx, workload, container.name, plan, target)
 
 
-for _packaging_type in PLANNERS:
-    image_builder(_packaging_type)(_planned_image)
-
-
-@image_builder("custom-dockerfile")
-def _custom_dockerfile(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
+def custom_dockerfile_image(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
     props = container.packaging.properties
     plan = _planned(workload, container,
                     lambda: dockerfile_plan(ctx.base_dir, workload, container.name, props, target.platform))
@@ -131,8 +139,8 @@ def _custom_dockerfile(ctx: StackContext, workload: str, container: Any, target:
     return push_image(ctx, workload, container.name, plan, target, args)
 
 
-@image_builder("external-buildpack")
-def _external_buildpack(ctx: StackContext, workload: str, container: Any, target: ImageTarget) -> pulumi.Input[str]:
+def external_buildpack_image(ctx: StackContext, workload: str, container: Any,
+                             target: ImageTarget) -> pulumi.Input[str]:
     """`pack build --publish` in a local command; the task definition gets `<repo>@<digest>` from its output."""
     props = container.packaging.properties
     plan = _planned(workload, container,
@@ -165,8 +173,3 @@ def _external_buildpack(ctx: StackContext, workload: str, container: Any, target
     # The digest is no secret, though the command's outputs are (its environment holds the password).
     digest = pulumi.Output.unsecret(pulumi.Output.all(build.stdout, ref).apply(lambda v: pack_digest(v[0], v[1])))
     return pulumi.Output.concat(repository.repository_url, "@", digest)
-
-
-# ---- validate-time checks ------------------------------------------------------------------
-
-

@@ -15,20 +15,17 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.args import SnsTopicArgs
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
-from stacktape_pulumi.components.sqs_queue import (
-    TopicSubscriptionRequest,
-    fifo_name,
-    request_topic_subscription,
-)
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.exchange import TopicSubscriptionRequest
+from stacktape_pulumi.components.sqs_queue import fifo_name, request_topic_subscription
 from stacktape_pulumi.config.models.sns_topic import FunctionSubscription, SnsTopicProps, SqsQueueSubscription
 
 KIND = "SnsTopic"
 NAME_LIMIT = 256
 
 
-class SnsTopic(pulumi.ComponentResource):
+class SnsTopic(StacktapeComponent[SnsTopicProps]):
     """An SNS topic, optionally FIFO, delivering to queues and functions of the stack."""
 
     topic: aws.sns.Topic
@@ -38,51 +35,43 @@ class SnsTopic(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SnsTopicArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:SnsTopic", name, None, opts)
-        props = validate_args(KIND, name, args, SnsTopicProps)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
+        super().__init__(KIND, "sns-topic", name, args, SnsTopicProps, opts, context)
 
         self.topic = self._create_topic()
         self._create_subscriptions()
         self.params = {"arn": self.topic.arn, "name": self.topic.name}
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
-
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
+        self.publish(self.params)
 
     def _create_topic(self) -> aws.sns.Topic:
-        props = self._props
+        props = self.props
         return aws.sns.Topic(
-            f"{self._name}-topic",
-            name=fifo_name(f"{self._ctx.stack_name}-{self._name}", props.fifoEnabled, NAME_LIMIT),
+            f"{self.resource_name}-topic",
+            name=fifo_name(f"{self.context.stack_name}-{self.resource_name}", props.fifoEnabled, NAME_LIMIT),
             display_name=props.smsDisplayName,
             fifo_topic=props.fifoEnabled or None,
             content_based_deduplication=props.contentBasedDeduplication or None,
-            tags=self._ctx.tags,
-            opts=self._child())
+            tags=self.context.tags,
+            opts=self.child_opts())
 
     def _create_subscriptions(self) -> None:
-        for subscription in self._props.subscriptions or []:
+        for subscription in self.props.subscriptions or []:
             if isinstance(subscription, SqsQueueSubscription):
                 queue = subscription.properties.sqsQueueName
-                request_topic_subscription(self._ctx, queue, TopicSubscriptionRequest(
-                    self._name, self.topic.arn, subscription.properties))
+                request_topic_subscription(self.context, queue, TopicSubscriptionRequest(
+                    self.resource_name, self.topic.arn, subscription.properties))
             elif isinstance(subscription, FunctionSubscription):
                 self._subscribe_function(subscription)
 
     def _subscribe_function(self, subscription: FunctionSubscription) -> None:
         props = subscription.properties
         function = props.functionName
-        self._ctx.component(function, object)
-        arn = self._ctx.resource_param(function, "arn")
+        self.context.component(function, object)
+        arn = self.context.resource_param(function, "arn")
         permission = aws.lambda_.Permission(
-            f"{self._name}-{function}-permission", action="lambda:InvokeFunction", function=arn,
-            principal="sns.amazonaws.com", source_arn=self.topic.arn, opts=self._child())
+            f"{self.resource_name}-{function}-permission", action="lambda:InvokeFunction", function=arn,
+            principal="sns.amazonaws.com", source_arn=self.topic.arn, opts=self.child_opts())
         aws.sns.TopicSubscription(
-            f"{self._name}-{function}-subscription", topic=self.topic.arn, protocol="lambda", endpoint=arn,
+            f"{self.resource_name}-{function}-subscription", topic=self.topic.arn, protocol="lambda", endpoint=arn,
             filter_policy=json.dumps(props.filterPolicy) if props.filterPolicy is not None else None,
             filter_policy_scope=props.filterPolicyScope,
-            opts=self._child(depends_on=[permission]))
+            opts=self.child_opts(depends_on=[permission]))

@@ -8,7 +8,6 @@ AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue).
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -18,10 +17,9 @@ from stacktape_pulumi.args import SqsQueueArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.iam import Statement
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.checks.registry import raise_for
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
-from stacktape_pulumi.config.models.sns_topic import SqsQueueSubscriptionProps
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.exchange import TopicSubscriptionRequest
 from stacktape_pulumi.config.models.sqs_queue import SqsQueueProps
 from stacktape_pulumi.connect import runtime_values, with_principal
 from stacktape_pulumi.errors import StacktapeError
@@ -29,7 +27,6 @@ from stacktape_pulumi.errors import StacktapeError
 KIND = "SqsQueue"
 NAME_LIMIT = 80
 FIFO_SUFFIX = ".fifo"
-SUBSCRIPTIONS_KEY = "sns-queue-subscriptions"
 # The reference's defaults, set explicitly: SQS's own maximum message size default has since grown.
 DEFAULT_DELAY_SECONDS = 0
 DEFAULT_MAX_MESSAGE_SIZE = 262144
@@ -61,28 +58,18 @@ def topic_statement(queue_arn: Any, topic_arn: Any) -> Statement:
 
 # ---- topic subscriptions requested before the queue exists ------------------------------
 
-@dataclass(frozen=True)
-class TopicSubscriptionRequest:
-    """An sns-topic asking to deliver to a queue."""
-
-    topic: str
-    topic_arn: pulumi.Output[str]
-    props: SqsQueueSubscriptionProps
-
-
 def request_topic_subscription(ctx: StackContext, queue: str, request: TopicSubscriptionRequest) -> None:
     """Leave a subscription for `queue` to create (it must not be built yet: its policy is final once built)."""
     if queue in ctx.components:
         raise StacktapeError(
             f"SnsTopic '{request.topic}': SqsQueue '{queue}' already exists; create the topic first, so the queue's "
             "policy can allow it")
-    requests: dict[str, list[TopicSubscriptionRequest]] = ctx.once(SUBSCRIPTIONS_KEY, dict)
-    requests.setdefault(queue, []).append(request)
+    ctx.exchange.topic_subscriptions.setdefault(queue, []).append(request)
 
 
 # ---- the component ----------------------------------------------------------------------
 
-class SqsQueue(pulumi.ComponentResource):
+class SqsQueue(StacktapeComponent[SqsQueueProps]):
     """An SQS queue encrypted with SQS-managed keys, with optional dead-letter queue and resource policy."""
 
     queue: aws.sqs.Queue
@@ -94,38 +81,28 @@ class SqsQueue(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SqsQueueArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        super().__init__("stacktape:index:SqsQueue", name, None, opts)
-        props = validate_args(KIND, name, args, SqsQueueProps)
-        raise_for("sqs-queue", KIND, name, props)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
-        requests: dict[str, list[TopicSubscriptionRequest]] = self._ctx.once(SUBSCRIPTIONS_KEY, dict)
-        subscriptions = requests.pop(name, [])
+        super().__init__(KIND, "sqs-queue", name, args, SqsQueueProps, opts, context)
+        subscriptions = self.context.exchange.topic_subscriptions.pop(name, [])
 
         self.queue = self._create_queue()
         self.policy = self._create_policy(subscriptions)
         self._create_subscriptions(subscriptions)
         self.params = {"arn": self.queue.arn, "url": self.queue.url, "name": self.queue.name}
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
-
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
+        self.publish(self.params)
 
     def _dead_letter_arn(self) -> pulumi.Input[str] | None:
-        redrive = self._props.redrivePolicy
+        redrive = self.props.redrivePolicy
         if redrive is None:
             return None
         if redrive.targetSqsQueueArn is not None:
-            arn: pulumi.Input[str] = self._ctx.output_value(redrive.targetSqsQueueArn)
+            arn: pulumi.Input[str] = self.context.output_value(redrive.targetSqsQueueArn)
             return arn
         target = redrive.targetSqsQueueName or ""
-        self._ctx.component(target, SqsQueue)
-        return self._ctx.params[target]["arn"]
+        self.context.component(target, SqsQueue)
+        return self.context.params[target]["arn"]
 
     def _create_queue(self) -> aws.sqs.Queue:
-        props = self._props
+        props = self.props
         dead_letter = self._dead_letter_arn()
         redrive = None
         if dead_letter is not None and props.redrivePolicy is not None:
@@ -133,8 +110,8 @@ class SqsQueue(pulumi.ComponentResource):
             redrive = pulumi.Output.from_input(dead_letter).apply(lambda arn: redrive_policy(arn, count))
         high_throughput = props.fifoEnabled and props.fifoHighThroughput
         return aws.sqs.Queue(
-            f"{self._name}-queue",
-            name=fifo_name(f"{self._ctx.stack_name}-{self._name}", props.fifoEnabled, NAME_LIMIT),
+            f"{self.resource_name}-queue",
+            name=fifo_name(f"{self.context.stack_name}-{self.resource_name}", props.fifoEnabled, NAME_LIMIT),
             fifo_queue=props.fifoEnabled or None,
             content_based_deduplication=props.contentBasedDeduplication or None,
             # High throughput: deduplicate and limit throughput per message group, not per queue.
@@ -147,33 +124,33 @@ class SqsQueue(pulumi.ComponentResource):
             visibility_timeout_seconds=_or(props.visibilityTimeoutSeconds, DEFAULT_VISIBILITY_TIMEOUT_SECONDS),
             sqs_managed_sse_enabled=True,
             redrive_policy=redrive,
-            tags=self._ctx.tags,
-            opts=self._child())
+            tags=self.context.tags,
+            opts=self.child_opts())
 
     def _create_policy(self, subscriptions: list[TopicSubscriptionRequest]) -> aws.sqs.QueuePolicy | None:
         arn = self.queue.arn
         statements = [with_principal(iam.statement(s.Action, [arn], effect=s.Effect,
-                                                   condition=runtime_values(self._ctx, s.Condition)
+                                                   condition=runtime_values(self.context, s.Condition)
                                                    if s.Condition else None),
-                                     runtime_values(self._ctx, s.Principal))
-                      for s in self._props.policyStatements or []]
+                                     runtime_values(self.context, s.Principal))
+                      for s in self.props.policyStatements or []]
         statements += [topic_statement(arn, request.topic_arn) for request in subscriptions]
         if not statements:
             return None
-        return aws.sqs.QueuePolicy(f"{self._name}-policy", queue_url=self.queue.url,
-                                   policy=iam.policy_document(statements), opts=self._child())
+        return aws.sqs.QueuePolicy(f"{self.resource_name}-policy", queue_url=self.queue.url,
+                                   policy=iam.policy_document(statements), opts=self.child_opts())
 
     def _create_subscriptions(self, subscriptions: list[TopicSubscriptionRequest]) -> None:
         for request in subscriptions:
             props = request.props
             # Messages published before the policy allows the topic would be lost.
             aws.sns.TopicSubscription(
-                f"{self._name}-{request.topic}-subscription",
+                f"{self.resource_name}-{request.topic}-subscription",
                 topic=request.topic_arn, protocol="sqs", endpoint=self.queue.arn,
                 raw_message_delivery=props.rawMessageDelivery or None,
                 filter_policy=json.dumps(props.filterPolicy) if props.filterPolicy is not None else None,
                 filter_policy_scope=props.filterPolicyScope,
-                opts=self._child(depends_on=[self.policy] if self.policy else None))
+                opts=self.child_opts(depends_on=[self.policy] if self.policy else None))
 
 
 def _or(value: int | None, default: int) -> int:

@@ -7,16 +7,13 @@ balancers, Service Connect), EC2 (security-group ingress from source groups only
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Any
-
-import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws.naming import lower_kebab
 from stacktape_pulumi.checks.traffic import TCP_HEALTH_CHECK
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
-from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.exchange import ServiceConnectExposure
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
@@ -24,9 +21,8 @@ from stacktape_pulumi.components.wiring import (
     Ingress,
     ServiceWiring,
     TrafficRule,
-    event_handler,
+    TrafficTarget,
     forward_actions,
-    workload_handler,
 )
 from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
 from stacktape_pulumi.errors import StacktapeError
@@ -40,31 +36,24 @@ HEALTHY_THRESHOLD = 2
 DEREGISTRATION_DELAY = 5
 # On EC2 (bridge networking) tasks get dynamic host ports from this range.
 EPHEMERAL_PORTS = (32768, 65535)
-SERVERS_KEY = "service-connect-servers"
 
 
 def _ports(site: EventSite, port: int) -> tuple[int, int]:
     return (port, port) if site.fargate else EPHEMERAL_PORTS
 
 
-def _ctx(workload: Any) -> StackContext:
-    ctx: StackContext = workload._ctx
-    return ctx
-
-
 # ---- http-api-gateway -------------------------------------------------------------------
 
-@event_handler("http-api-gateway")
 def http_api_gateway_event(site: EventSite, wiring: ServiceWiring) -> None:
     """A route of an HTTP API to the container: VPC link → Cloud Map SRV records of the workload's tasks."""
     workload, props = site.workload, site.event.properties
-    ctx = _ctx(workload)
+    ctx = workload.context
     gateway = ctx.component(props.httpApiGatewayName, HttpApiGateway)
     port = props.containerPort
-    discovery = ctx.once(f"cloud-map-service:{workload._name}",
+    discovery = ctx.once(f"cloud-map-service:{workload.resource_name}",
                          lambda: _discovery_service(site, wiring, port))
-    integration = gateway.cloud_map_integration(workload, workload._name, discovery.arn)
-    gateway.add_route(workload, workload._name, props.method, props.path, integration, props.authorizer)
+    integration = gateway.cloud_map_integration(workload, discovery.arn)
+    gateway.add_route(workload, props.method, props.path, integration, props.authorizer)
     low, high = _ports(site, port)
     wiring.allow(Ingress(gateway.vpc_link_security_group().id, low, high,
                          f"from http api gateway {props.httpApiGatewayName} to {port}",
@@ -74,10 +63,10 @@ def http_api_gateway_event(site: EventSite, wiring: ServiceWiring) -> None:
 def _discovery_service(site: EventSite, wiring: ServiceWiring, port: int) -> aws.servicediscovery.Service:
     """The workload's Cloud Map service; ECS registers every task's address and port in it as SRV records."""
     workload = site.workload
-    ctx = _ctx(workload)
+    ctx = workload.context
     service = aws.servicediscovery.Service(
-        f"{workload._name}-discovery-service",
-        name=f"{lower_kebab(workload._name)}-http-api",
+        f"{workload.resource_name}-discovery-service",
+        name=f"{lower_kebab(workload.resource_name)}-http-api",
         dns_config=aws.servicediscovery.ServiceDnsConfigArgs(
             namespace_id=ctx.private_namespace().id,
             routing_policy="MULTIVALUE",
@@ -85,7 +74,7 @@ def _discovery_service(site: EventSite, wiring: ServiceWiring, port: int) -> aws
         # ECS reports task health; AWS fixes the failure threshold at 1.
         health_check_custom_config=aws.servicediscovery.ServiceHealthCheckCustomConfigArgs(),
         tags=ctx.tags,
-        opts=pulumi.ResourceOptions(parent=workload))
+        opts=workload.child_opts())
     wiring.service_registries.append(aws.ecs.ServiceServiceRegistriesArgs(
         registry_arn=service.arn, container_name=site.container.name, container_port=port))
     return service
@@ -93,36 +82,34 @@ def _discovery_service(site: EventSite, wiring: ServiceWiring, port: int) -> aws
 
 # ---- application-load-balancer ----------------------------------------------------------
 
-@event_handler("application-load-balancer")
 def application_load_balancer_event(site: EventSite, wiring: ServiceWiring) -> None:
     """A listener rule forwarding matching requests to the workload's target group for the container port."""
     workload, container, props = site.workload, site.container, site.event.properties
-    ctx = _ctx(workload)
+    ctx = workload.context
     health = container.loadBalancerHealthCheck
     if health is not None and health.healthCheckProtocol == "TCP":
-        raise StacktapeError(f"MultiContainerWorkload '{workload._name}': container '{container.name}': "
+        raise StacktapeError(f"MultiContainerWorkload '{workload.resource_name}': container '{container.name}': "
                              f"{TCP_HEALTH_CHECK}")
     lb_name = props.loadBalancerName
     lb = ctx.component(lb_name, ApplicationLoadBalancer)
     listener_port = props.listenerPort if props.listenerPort is not None else lb.default_listener_port
     listener = lb.listener(listener_port)
     port = props.containerPort
-    group = ctx.once(f"alb-target-group:{workload._name}:{lb_name}:{port}",
+    group = ctx.once(f"alb-target-group:{workload.resource_name}:{lb_name}:{port}",
                      lambda: _target_group(site, wiring, lb, port))
     # A gradually deployed workload gets a second, identical target group: ECS shifts traffic between the two.
-    alternate = (ctx.once(f"alb-alternate-target-group:{workload._name}:{lb_name}:{port}",
+    alternate = (ctx.once(f"alb-alternate-target-group:{workload.resource_name}:{lb_name}:{port}",
                           lambda: _target_group(site, wiring, lb, port, alternate=True))
                  if wiring.gradual else None)
     conditions = listener_rule_conditions(props)
     rule = aws.lb.ListenerRule(
-        f"{workload._name}-{lb_name}-{listener_port}-{props.priority}-rule",
+        f"{workload.resource_name}-{lb_name}-{listener_port}-{props.priority}-rule",
         listener_arn=listener.arn,
         priority=props.priority,
         actions=forward_actions(group.arn, alternate.arn if alternate is not None else None),
         conditions=conditions,
         tags=ctx.tags,
-        opts=pulumi.ResourceOptions(parent=workload,
-                                    ignore_changes=GRADUAL_RULE_IGNORE_CHANGES if alternate is not None else None))
+        opts=workload.child_opts(ignore_changes=GRADUAL_RULE_IGNORE_CHANGES if alternate is not None else None))
     # The service registers targets only once a rule ties the target group to the load balancer.
     wiring.depends_on.append(rule)
     if alternate is not None:
@@ -138,13 +125,13 @@ def _target_group(site: EventSite, wiring: ServiceWiring, lb: ApplicationLoadBal
     the primary's advanced configuration, so it adds no load balancer entry or ingress of its own).
     """
     workload, container = site.workload, site.container
-    ctx = _ctx(workload)
-    lb_name = lb._name
+    ctx = workload.context
+    lb_name = lb.resource_name
     check = container.loadBalancerHealthCheck
     health_port = check.healthCheckPort if check is not None else None
     group = aws.lb.TargetGroup(
-        f"{workload._name}-{lb_name}-{port}{'-alternate' if alternate else ''}-target-group",
-        name=ctx.name("target-group", workload._name, lb_name, str(port), "bg" if alternate else ""),
+        f"{workload.resource_name}-{lb_name}-{port}{'-alternate' if alternate else ''}-target-group",
+        name=ctx.name("target-group", workload.resource_name, lb_name, str(port), "bg" if alternate else ""),
         port=port,
         protocol="HTTP",
         target_type="ip" if site.fargate else "instance",
@@ -158,7 +145,7 @@ def _target_group(site: EventSite, wiring: ServiceWiring, lb: ApplicationLoadBal
             protocol=(check.healthCheckProtocol if check is not None else None) or "HTTP",
             port=str(health_port) if health_port is not None else None),
         tags=ctx.tags,
-        opts=pulumi.ResourceOptions(parent=workload))
+        opts=workload.child_opts())
     if alternate:
         return group
     wiring.load_balancers.append(aws.ecs.ServiceLoadBalancerArgs(
@@ -200,18 +187,16 @@ def listener_rule_conditions(props: ApplicationLoadBalancerIntegrationProps) -> 
 
 # ---- service-connect --------------------------------------------------------------------
 
-@event_handler("service-connect")
 def service_connect_event(site: EventSite, wiring: ServiceWiring) -> None:
     """Expose a container port to the stack's workloads under `<alias>:<port>` (ECS Service Connect)."""
     workload, props = site.workload, site.event.properties
-    ctx = _ctx(workload)
+    ctx = workload.context
     port = props.containerPort
-    services: list[aws.ecs.ServiceServiceConnectConfigurationServiceArgs] = ctx.once(
-        f"service-connect-services:{workload._name}", list)
-    ports: set[int] = ctx.once(f"service-connect-ports:{workload._name}", set)
-    if port not in ports:  # the first event of a port names it
-        ports.add(port)
-        alias = props.alias or f"{workload._name}-{site.container.name}".lower()
+    exposure = ctx.exchange.service_connect_exposures.setdefault(workload.resource_name, ServiceConnectExposure())
+    services = exposure.services
+    if port not in exposure.ports:  # the first event of a port names it
+        exposure.ports.add(port)
+        alias = props.alias or f"{workload.resource_name}-{site.container.name}".lower()
         services.append(aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
             port_name=ecs_plan.port_name(port),
             discovery_name=alias,
@@ -222,21 +207,20 @@ def service_connect_event(site: EventSite, wiring: ServiceWiring) -> None:
     low, high = _ports(site, port)
     wiring.allow(Ingress(ctx.service_connect_clients_security_group().id, low, high,
                          f"service connect port {port}", f"service-connect-{port}"))
-    servers: list[Any] = ctx.once(SERVERS_KEY, list)
+    servers = ctx.exchange.service_connect_servers
     if workload not in servers:
         servers.append(workload)
 
 
-@workload_handler
-def service_connect_clients(workload: Any, wiring: ServiceWiring) -> None:
+def service_connect_clients(workload: TrafficTarget, wiring: ServiceWiring) -> None:
     """In a stack using Service Connect every workload is a client: in the namespace, with the clients group.
 
     A workload exposing no port gets a client-only configuration and waits for the services already
     built (the ordering rule below builds them first): a client only resolves services that existed
     when its tasks started.
     """
-    ctx = _ctx(workload)
-    servers: list[Any] = ctx.once(SERVERS_KEY, list)
+    ctx = workload.context
+    servers = ctx.exchange.service_connect_servers
     if not (ctx.settings.service_connect or servers):
         return
     wiring.security_groups.append(ctx.service_connect_clients_security_group().id)

@@ -3,17 +3,46 @@
 Each container event type has a handler that adds to a `ServiceWiring`: load balancer
 attachments, service registries, a Service Connect configuration, security-group ingress
 from a source group, and resources the ECS service must wait for. The workload component
-applies the wiring generically; no event type is special-cased inside it.
+applies the wiring generically; no event type is special-cased inside it. Handlers see the
+workload only through `TrafficTarget`, the typed part of it they may read. Which handler serves
+which event type is the table in `workload_events`.
 """
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 import pulumi_aws as aws
+
+from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.config.models.workload import Container, MultiContainerWorkloadProps
+
+
+class TrafficTarget(Protocol):
+    """A workload that events send traffic to: what its event and workload handlers may read of it.
+
+    The workload component satisfies it; the handlers need not import the component (which imports them).
+    """
+
+    @property
+    def resource_name(self) -> str: ...
+
+    @property
+    def props(self) -> MultiContainerWorkloadProps: ...
+
+    @property
+    def context(self) -> StackContext: ...
+
+    @property
+    def service(self) -> aws.ecs.Service:
+        """The ECS service (exists once the workload's own handlers ran: read it from later workloads)."""
+        ...
+
+    def child_opts(self, **kwargs: Any) -> pulumi.ResourceOptions: ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +60,7 @@ class Ingress:
 class TrafficRule:
     """A listener rule sending a gradually deployed workload its traffic, with the target group pair ECS shifts."""
 
-    load_balancer: Any  # the ApplicationLoadBalancer component
+    load_balancer: ApplicationLoadBalancer
     listener_port: int
     priority: int
     conditions: list[aws.lb.ListenerRuleConditionArgs]
@@ -84,40 +113,19 @@ class ServiceWiring:
 class EventSite:
     """Where an event sits: the workload, its container, and the event model."""
 
-    workload: Any  # the MultiContainerWorkload component (typed loosely to avoid an import cycle)
-    container: Any
-    event: Any
+    workload: TrafficTarget
+    container: Container
+    event: Any  # the member of the event union the handler's table key names
     fargate: bool
 
 
+# `fn(site, wiring)`: one container event's part of the wiring.
 EventHandler = Callable[[EventSite, ServiceWiring], None]
 
-EVENT_HANDLERS: dict[str, EventHandler] = {}
+# `fn(workload, wiring)`: run for every workload after its event handlers, whatever events it has
+# (stack-wide wiring such as Service Connect clients, gradual deployments).
+WorkloadHandler = Callable[[TrafficTarget, ServiceWiring], None]
 
 
-def event_handler(event_type: str) -> Callable[[EventHandler], EventHandler]:
-    """Register the handler for one container event type."""
-
-    def register(fn: EventHandler) -> EventHandler:
-        EVENT_HANDLERS[event_type] = fn
-        return fn
-
-    return register
-
-
-# Handlers run for every workload after its event handlers, whatever events it has: stack-wide
-# wiring such as Service Connect clients. `fn(workload component, wiring)`.
-WorkloadHandler = Callable[[Any, ServiceWiring], None]
-
-WORKLOAD_HANDLERS: list[WorkloadHandler] = []
-
-
-def workload_handler(fn: WorkloadHandler) -> WorkloadHandler:
-    """Register a handler run once for every workload."""
-    WORKLOAD_HANDLERS.append(fn)
-    return fn
-
-
-@event_handler("workload-internal")
-def _workload_internal(site: EventSite, wiring: ServiceWiring) -> None:
+def workload_internal_event(site: EventSite, wiring: ServiceWiring) -> None:
     """Only a port mapping: the task's other containers reach it over localhost; nothing opens in the SG."""

@@ -6,6 +6,7 @@ EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -15,16 +16,15 @@ from stacktape_pulumi.args import MultiContainerWorkloadArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
-
-# The handler and builder registries are filled when these modules are imported.
-from stacktape_pulumi.components import deployments as _deployments  # noqa: F401
-from stacktape_pulumi.components import images as _images  # noqa: F401
-from stacktape_pulumi.components import traffic_events as _traffic_events  # noqa: F401
-from stacktape_pulumi.components.base import validate_args
-from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.aws.logs import log_group
+from stacktape_pulumi.aws.security_groups import outbound_only_group
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
-from stacktape_pulumi.components.packaging import ImageTarget, image_uri
-from stacktape_pulumi.components.wiring import EVENT_HANDLERS, WORKLOAD_HANDLERS, EventSite, ServiceWiring
+from stacktape_pulumi.components.images import ImageTarget
+from stacktape_pulumi.components.packaging import image_uri
+from stacktape_pulumi.components.wiring import EventSite, ServiceWiring
+from stacktape_pulumi.components.workload_events import EVENT_HANDLERS, WORKLOAD_HANDLERS
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
 from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
 from stacktape_pulumi.connect import resolve_connections, runtime_values
@@ -45,7 +45,18 @@ DEFAULT_STOP_TIMEOUT = 2
 DEFAULT_SCALING_TARGET = 80
 
 
-class MultiContainerWorkload(pulumi.ComponentResource):
+@dataclass(frozen=True)
+class TaskPlacement:
+    """What differs between a Fargate and an EC2 task definition."""
+
+    network_mode: str  # awsvpc (Fargate) or bridge (EC2: dynamic host ports)
+    compatibility: str  # FARGATE or EC2
+    cpu: str | None
+    memory: pulumi.Input[str]
+    cpu_architecture: str  # X86_64 or ARM64
+
+
+class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
     """One or more containers running together as an ECS service on Fargate, scaled as a unit."""
 
     cluster: aws.ecs.Cluster
@@ -66,19 +77,17 @@ class MultiContainerWorkload(pulumi.ComponentResource):
     def __init__(self, name: str, args: MultiContainerWorkloadArgs,
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         """Validate `args` (the YAML's `properties`, or a `MultiContainerWorkloadProps`) and create the workload."""
-        super().__init__("stacktape:index:MultiContainerWorkload", name, None, opts)
-        props = validate_args("MultiContainerWorkload", name, args, MultiContainerWorkloadProps)
-        self._name = name
-        self._props = props
-        self._ctx = context or current_context()
+        super().__init__("MultiContainerWorkload", "multi-container-workload", name, args,
+                         MultiContainerWorkloadProps, opts, context)
+        props = self.props
         self._fargate = not props.resources.instanceTypes
         # EC2 sizing is decided before any resource exists (memory formula, architecture).
         self._ec2 = None if self._fargate else ec2_sizing(name, props.resources)
 
         private = bool(props.usePrivateSubnetsWithNAT)
-        self._network = self._ctx.network(private_subnets=private)
+        self._network = self.context.network(private_subnets=private)
         # connectTo: statements for the task role, STP_* variables for every container.
-        self._connections = resolve_connections(self._ctx, props.connectTo or [], owner=name)
+        self._connections = resolve_connections(self.context, props.connectTo or [], owner=name)
         self.cluster = self._create_cluster()
         self.security_group = self._create_security_group()
         self.task_role = self._create_task_role()
@@ -89,7 +98,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
         wiring = self._wire_events()
         self._create_ingress(wiring)
         self.capacity = None if self._fargate else Ec2Capacity(
-            self, name, props, self._ctx, self.cluster, [self.security_group.id, *wiring.security_groups],
+            self, props, self.context, self.cluster, [self.security_group.id, *wiring.security_groups],
             self._network.subnets(private), [*self._network.ready])
         self.service = self._create_service(wiring, private, exec_policy)
         self._create_scaling()
@@ -100,75 +109,55 @@ class MultiContainerWorkload(pulumi.ComponentResource):
             "securityGroupId": self.security_group.id,
             "taskRoleArn": self.task_role.arn,
         }
-        self._ctx.register_component(name, self, self.params)
-        self.register_outputs(dict(self.params))
-
-    # ---- helpers -------------------------------------------------------------------------
-    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, **kwargs)
-
-    @property
-    def _tags(self) -> dict[str, str]:
-        return self._ctx.tags
+        self.publish(self.params)
 
     # ---- recipe steps --------------------------------------------------------------------
     def _create_cluster(self) -> aws.ecs.Cluster:
-        return aws.ecs.Cluster(f"{self._name}-cluster", name=self._ctx.name("ecs-cluster", self._name, "cluster"),
-                               tags=self._tags, opts=self._child())
+        return aws.ecs.Cluster(f"{self.resource_name}-cluster",
+                               name=self.context.name("ecs-cluster", self.resource_name, "cluster"),
+                               tags=self.tags, opts=self.child_opts())
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         # No inline ingress: event wiring adds rules from source groups only.
-        return aws.ec2.SecurityGroup(
-            f"{self._name}-sg",
-            name=self._ctx.name("security-group", self._name, "sg"),
-            description=f"Security group associated with {self._name} in stack {self._ctx.stack_name}",
-            vpc_id=self._network.vpc_id,
-            egress=[aws.ec2.SecurityGroupEgressArgs(protocol="-1", from_port=0, to_port=0,
-                                                    cidr_blocks=["0.0.0.0/0"], description="all outbound")],
-            tags=self._tags, opts=self._child())
+        return outbound_only_group(
+            f"{self.resource_name}-sg",
+            name=self.context.name("security-group", self.resource_name, "sg"),
+            description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
+            vpc_id=self._network.vpc_id, tags=self.tags, opts=self.child_opts())
 
     def _create_task_role(self) -> aws.iam.Role:
-        role = aws.iam.Role(f"{self._name}-task-role", name=self._ctx.iam_name(self._name),
-                            assume_role_policy=iam.assume_role_policy("ecs-tasks.amazonaws.com"),
-                            tags=self._tags, opts=self._child())
-        statements = [
-            iam.statement(s.Action or ["*"], runtime_values(self._ctx, s.Resource), effect=s.Effect or "Allow",
-                          sid=s.Sid, condition=runtime_values(self._ctx, s.Condition) if s.Condition else None)
-            for s in self._props.iamRoleStatements or []
-        ]
-        if statements:
-            aws.iam.RolePolicy(f"{self._name}-custom-iam-role-statements", role=role.id,
-                               name="custom-iam-role-statements", policy=iam.policy_document(statements),
-                               opts=self._child())
-        if self._connections.statements:
-            aws.iam.RolePolicy(f"{self._name}-{CONNECT_POLICY_NAME}", role=role.id, name=CONNECT_POLICY_NAME,
-                               policy=iam.policy_document(self._connections.statements), opts=self._child())
-        if self._props.enableRemoteSessions:
+        name = self.resource_name
+        role = iam.service_role(f"{name}-task-role", name=self.context.iam_name(name),
+                                service="ecs-tasks.amazonaws.com", tags=self.tags, opts=self.child_opts())
+        policies = {
+            "custom-iam-role-statements": iam.custom_statements(
+                self.props.iamRoleStatements, lambda value: runtime_values(self.context, value)),
+            CONNECT_POLICY_NAME: self._connections.statements,
             # ECS Exec needs these on "*": the SSM channels have no resource ARN to scope to.
-            aws.iam.RolePolicy(f"{self._name}-ssm-messages", role=role.id, name="ssm-messages",
-                               policy=iam.policy_document([iam.statement(SSM_MESSAGES_ACTIONS, ["*"])]),
-                               opts=self._child())
+            "ssm-messages": [iam.statement(SSM_MESSAGES_ACTIONS, ["*"])] if self.props.enableRemoteSessions else [],
+        }
+        for policy, statements in policies.items():
+            if statements:
+                iam.inline_policy(f"{name}-{policy}", role, policy, statements, self.child_opts())
         return role
 
     def _create_log_groups(self) -> dict[str, aws.cloudwatch.LogGroup]:
         groups: dict[str, aws.cloudwatch.LogGroup] = {}
-        for container in self._props.containers:
-            logging = container.logging
-            if logging is not None and logging.disabled:
-                continue
-            retention = (logging.retentionDays if logging and logging.retentionDays else DEFAULT_LOG_RETENTION_DAYS)
-            groups[container.name] = aws.cloudwatch.LogGroup(
-                f"{self._name}-{container.name}-logs",
-                name=f"/stp/{self._ctx.stack_name}/ecs/{self._name}/{container.name}/process-logs",
-                retention_in_days=retention, tags=self._tags, opts=self._child())
+        for container in self.props.containers:
+            group = log_group(
+                f"{self.resource_name}-{container.name}-logs",
+                f"/stp/{self.context.stack_name}/ecs/{self.resource_name}/{container.name}/process-logs",
+                container.logging, DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
+            if group is not None:
+                groups[container.name] = group
         return groups
 
     def _resolve_environment(self) -> tuple[dict[str, list[Any]], dict[str, list[tuple[str, SecretRef | SsmParamRef]]]]:
         """Split each container's env into plain values and `valueFrom` secrets (never mixed)."""
-        resolver = self._ctx.resolver
+        resolver = self.context.resolver
         environments: dict[str, list[Any]] = {}
         secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]] = {}
-        for container in self._props.containers:
+        for container in self.props.containers:
             plain: list[Any] = []
             hidden: list[tuple[str, SecretRef | SsmParamRef]] = []
             for var in container.environment or []:
@@ -189,18 +178,19 @@ class MultiContainerWorkload(pulumi.ComponentResource):
 
     def _value_from(self, ref: SecretRef | SsmParamRef) -> pulumi.Output[str]:
         if isinstance(ref, SecretRef):
-            return self._ctx.secret_arn(ref.name).apply(lambda arn: ecs_plan.secret_value_from(arn, ref.key))
-        return self._ctx.ssm_parameter_arn(ref.name)
+            return self.context.secret_arn(ref.name).apply(lambda arn: ecs_plan.secret_value_from(arn, ref.key))
+        return self.context.ssm_parameter_arn(ref.name)
 
     def _secret_resource_arns(self, secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
                               ) -> tuple[list[pulumi.Output[str]], list[pulumi.Output[str]]]:
         secret_names = sorted({ref.name for refs in secrets.values() for _, ref in refs if isinstance(ref, SecretRef)})
-        for container in self._props.containers:
+        for container in self.props.containers:
             cred = getattr(container.packaging.properties, "repositoryCredentialsSecretArn", None)
             if cred and cred not in secret_names:
                 secret_names.append(cred)
         ssm_names = sorted({ref.name for refs in secrets.values() for _, ref in refs if isinstance(ref, SsmParamRef)})
-        return ([self._ctx.secret_arn(n) for n in secret_names], [self._ctx.ssm_parameter_arn(n) for n in ssm_names])
+        return ([self.context.secret_arn(n) for n in secret_names],
+                [self.context.ssm_parameter_arn(n) for n in ssm_names])
 
     def _create_execution_secrets_policy(self, secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
                                          ) -> aws.iam.RolePolicy | None:
@@ -213,15 +203,15 @@ class MultiContainerWorkload(pulumi.ComponentResource):
             statements.append(iam.statement(["ssm:GetParameters"], ssm_arns))
         if not statements:
             return None
-        role = self._ctx.execution_role()
-        return aws.iam.RolePolicy(f"{self._name}-execution-secrets", role=role.id,
-                                  name=f"{self._name}-secrets", policy=iam.policy_document(statements),
-                                  opts=self._child())
+        role = self.context.execution_role()
+        return iam.inline_policy(f"{self.resource_name}-execution-secrets", role, f"{self.resource_name}-secrets",
+                                 statements, self.child_opts())
 
     def _container_definition(self, container: Any, environment: list[Any],
                               secrets: list[tuple[str, SecretRef | SsmParamRef]]) -> dict[str, Any]:
         packaging = container.packaging
-        image = image_uri(self._ctx, self._name, container, ImageTarget(self._props.resources.architecture, self))
+        target = ImageTarget(self.props.resources.architecture, self)
+        image = image_uri(self.context, self.resource_name, container, target)
         definition: dict[str, Any] = {
             "name": container.name,
             "image": image,
@@ -238,7 +228,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
                 definition[field] = list(value)
         cred = getattr(packaging.properties, "repositoryCredentialsSecretArn", None)
         if cred:
-            definition["repositoryCredentials"] = {"credentialsParameter": self._ctx.secret_arn(cred)}
+            definition["repositoryCredentials"] = {"credentialsParameter": self.context.secret_arn(cred)}
         if container.dependsOn:
             definition["dependsOn"] = [{"containerName": d.containerName, "condition": d.condition}
                                        for d in container.dependsOn]
@@ -249,7 +239,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
         if group is not None:
             definition["logConfiguration"] = {
                 "logDriver": "awslogs",
-                "options": {"awslogs-region": self._ctx.region, "awslogs-group": group.name,
+                "options": {"awslogs-region": self.context.region, "awslogs-group": group.name,
                             "awslogs-stream-prefix": ecs_plan.CONTAINER_LOG_PREFIX},
             }
         return definition
@@ -257,47 +247,40 @@ class MultiContainerWorkload(pulumi.ComponentResource):
     def _create_task_definition(self, environments: dict[str, list[Any]],
                                 secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
                                 ) -> aws.ecs.TaskDefinition:
-        resources = self._props.resources
         definitions = [self._container_definition(c, environments[c.name], secrets[c.name])
-                       for c in self._props.containers]
-        architecture = "ARM64" if resources.architecture == "arm64" else "X86_64"
-        if self._ec2 is not None:
-            # EC2: bridge networking; memory from the instance types; cpu only when set.
-            return aws.ecs.TaskDefinition(
-                f"{self._name}-task-definition",
-                family=self._ctx.name("task-family", self._name, "task-definition"),
-                network_mode="bridge",
-                requires_compatibilities=["EC2"],
-                cpu=self._ec2.cpu,
-                memory=self._ec2.memory,
-                execution_role_arn=self._ctx.execution_role().arn,
-                task_role_arn=self.task_role.arn,
-                runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                    operating_system_family="LINUX", cpu_architecture=self._ec2.cpu_architecture),
-                container_definitions=json_output(definitions, separators=(",", ":")),
-                tags=self._tags, opts=self._child())
+                       for c in self.props.containers]
+        placement = self._task_placement()
         return aws.ecs.TaskDefinition(
-            f"{self._name}-task-definition",
-            family=self._ctx.name("task-family", self._name, "task-definition"),
-            network_mode="awsvpc",
-            requires_compatibilities=["FARGATE"],
-            cpu=ecs_plan.task_cpu(float(resources.cpu or 0)),
-            memory=str(int(resources.memory or 0)),
-            execution_role_arn=self._ctx.execution_role().arn,
+            f"{self.resource_name}-task-definition",
+            family=self.context.name("task-family", self.resource_name, "task-definition"),
+            network_mode=placement.network_mode,
+            requires_compatibilities=[placement.compatibility],
+            cpu=placement.cpu,
+            memory=placement.memory,
+            execution_role_arn=self.context.execution_role().arn,
             task_role_arn=self.task_role.arn,
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
-                operating_system_family="LINUX", cpu_architecture=architecture),
+                operating_system_family="LINUX", cpu_architecture=placement.cpu_architecture),
             container_definitions=json_output(definitions, separators=(",", ":")),
-            tags=self._tags, opts=self._child())
+            tags=self.tags, opts=self.child_opts())
+
+    def _task_placement(self) -> TaskPlacement:
+        """Fargate: awsvpc, cpu and memory as configured; EC2: bridge, memory from the instance types, cpu if set."""
+        if self._ec2 is not None:
+            return TaskPlacement("bridge", "EC2", self._ec2.cpu, self._ec2.memory, self._ec2.cpu_architecture)
+        resources = self.props.resources
+        return TaskPlacement("awsvpc", "FARGATE", ecs_plan.task_cpu(float(resources.cpu or 0)),
+                             str(int(resources.memory or 0)),
+                             "ARM64" if resources.architecture == "arm64" else "X86_64")
 
     def _wire_events(self) -> ServiceWiring:
-        wiring = ServiceWiring(gradual=self._props.deployment is not None)
-        for container in self._props.containers:
+        wiring = ServiceWiring(gradual=self.props.deployment is not None)
+        for container in self.props.containers:
             for event in container.events or []:
                 handler = EVENT_HANDLERS.get(event.type)
                 if handler is None:
                     raise StacktapeError(
-                        f"MultiContainerWorkload '{self._name}': container '{container.name}': "
+                        f"MultiContainerWorkload '{self.resource_name}': container '{container.name}': "
                         f"event type '{event.type}' is not supported yet; supported: "
                         f"{', '.join(sorted(EVENT_HANDLERS))}")
                 handler(EventSite(self, container, event, self._fargate), wiring)
@@ -308,14 +291,14 @@ class MultiContainerWorkload(pulumi.ComponentResource):
     def _create_ingress(self, wiring: ServiceWiring) -> None:
         for rule in wiring.ingress:
             aws.vpc.SecurityGroupIngressRule(
-                f"{self._name}-ingress-{rule.key}", security_group_id=self.security_group.id,
+                f"{self.resource_name}-ingress-{rule.key}", security_group_id=self.security_group.id,
                 referenced_security_group_id=rule.source_security_group_id, ip_protocol="tcp",
                 from_port=rule.from_port, to_port=rule.to_port, description=rule.description,
-                tags=self._tags, opts=self._child())
+                tags=self.tags, opts=self.child_opts())
 
     def _create_service(self, wiring: ServiceWiring, private: bool,
                         exec_policy: aws.iam.RolePolicy | None) -> aws.ecs.Service:
-        scaling = self._props.scaling
+        scaling = self.props.scaling
         min_instances = scaling.minInstances if scaling and scaling.minInstances else 1
         depends: list[pulumi.Resource] = [*self._network.ready, *wiring.depends_on]
         if exec_policy is not None:
@@ -338,7 +321,7 @@ class MultiContainerWorkload(pulumi.ComponentResource):
                     type="binpack", field="memory")],
             }
         return aws.ecs.Service(
-            f"{self._name}-service",
+            f"{self.resource_name}-service",
             cluster=self.cluster.arn,
             task_definition=self.task_definition.arn,
             desired_count=min_instances,
@@ -347,26 +330,26 @@ class MultiContainerWorkload(pulumi.ComponentResource):
             deployment_minimum_healthy_percent=100,
             enable_ecs_managed_tags=True,
             propagate_tags="SERVICE",
-            enable_execute_command=bool(self._props.enableRemoteSessions),
+            enable_execute_command=bool(self.props.enableRemoteSessions),
             **placement,
             load_balancers=wiring.load_balancers or None,
             service_registries=wiring.service_registries[0] if wiring.service_registries else None,
             service_connect_configuration=wiring.service_connect,
             deployment_configuration=wiring.deployment,
-            tags=self._tags,
+            tags=self.tags,
             # Autoscaling owns the desired count after creation.
-            opts=self._child(depends_on=depends, ignore_changes=["desiredCount", *wiring.ignore_changes]))
+            opts=self.child_opts(depends_on=depends, ignore_changes=["desiredCount", *wiring.ignore_changes]))
 
     def _create_scaling(self) -> None:
-        scaling = self._props.scaling
+        scaling = self.props.scaling
         policy = scaling.scalingPolicy if scaling else None
         min_instances = scaling.minInstances if scaling and scaling.minInstances else 1
         max_instances = scaling.maxInstances if scaling and scaling.maxInstances else 1
         target = aws.appautoscaling.Target(
-            f"{self._name}-scaling-target", min_capacity=min_instances, max_capacity=max_instances,
+            f"{self.resource_name}-scaling-target", min_capacity=min_instances, max_capacity=max_instances,
             resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
-            scalable_dimension="ecs:service:DesiredCount", service_namespace="ecs", tags=self._tags,
-            opts=self._child())
+            scalable_dimension="ecs:service:DesiredCount", service_namespace="ecs", tags=self.tags,
+            opts=self.child_opts())
         cpu_target = (policy.keepAvgCpuUtilizationUnder if policy else None) or DEFAULT_SCALING_TARGET
         memory_target = (policy.keepAvgMemoryUtilizationUnder if policy else None) or DEFAULT_SCALING_TARGET
         metrics = (
@@ -375,12 +358,12 @@ class MultiContainerWorkload(pulumi.ComponentResource):
         )
         for key, metric, value in metrics:
             aws.appautoscaling.Policy(
-                f"{self._name}-scaling-{key}",
-                name=self._ctx.name("scaling-policy", self._name, metric),
+                f"{self.resource_name}-scaling-{key}",
+                name=self.context.name("scaling-policy", self.resource_name, metric),
                 policy_type="TargetTrackingScaling",
                 resource_id=target.resource_id, scalable_dimension=target.scalable_dimension,
                 service_namespace=target.service_namespace,
                 target_tracking_scaling_policy_configuration=TrackingArgs(
                     target_value=float(value),
                     predefined_metric_specification=MetricArgs(predefined_metric_type=metric)),
-                opts=self._child())
+                opts=self.child_opts())
