@@ -16,9 +16,6 @@ from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.directives.parser import DirectiveSyntaxError, parse
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
-# Test traffic of a gradual deployment reaches the new tasks on this listener port by default.
-DEFAULT_TEST_LISTENER_PORT = 8080
-
 
 @dataclass
 class StackSettings:

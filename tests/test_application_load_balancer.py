@@ -483,7 +483,9 @@ def test_test_listener_opens_once_on_request_with_its_ingress_and_output() -> No
 
 def test_custom_listeners_open_no_test_listener() -> None:
     def program() -> None:
-        ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTP", "port": 80}]}).test_listener(8080)
+        # A plain protocol value, as the README allows (the generated args type it as an enum).
+        listeners = [{"protocol": "HTTP", "port": 80}]
+        ApplicationLoadBalancer("lb", {"listeners": listeners}).test_listener(8080)  # type: ignore[typeddict-item]
 
     with pytest.raises(StacktapeError, match="ApplicationLoadBalancer 'lb' has no listener on port 8080; "
                                              "listener ports: 80"):

@@ -1,8 +1,9 @@
 """What this version builds, and "not supported yet" for the rest, where `validate` reads it without the components.
 
-The tables below are the one list of the container packaging types and workload event types
-this version builds; the components' builder registries (`components.packaging.IMAGE_BUILDERS`,
-`components.wiring.EVENT_HANDLERS`) must cover exactly these (tests/test_checks_support.py). The
+The types below are the one list of the container packaging types and workload event types
+this version builds; the components' dispatch tables (`components.packaging.IMAGE_BUILDERS`,
+`components.workload_events.EVENT_HANDLERS`) are keyed by them, and tests/test_checks_support.py
+checks that they cover every one. The
 resource types are the config model's `SUPPORTED_RESOURCE_TYPES`, derived from its union: every
 type the model accepts has a component. Pure: importing the components would pull in the AWS
 SDK's resource classes, seconds of work `validate` does not need.

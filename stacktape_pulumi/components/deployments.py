@@ -29,9 +29,8 @@ from stacktape_pulumi.components.wiring import (
     TrafficTarget,
     forward_actions,
 )
-from stacktape_pulumi.config.models.workload import ContainerWorkloadDeployment
+from stacktape_pulumi.config.models.workload import DEFAULT_TEST_LISTENER_PORT, ContainerWorkloadDeployment
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.plan import DEFAULT_TEST_LISTENER_PORT
 
 LOAD_BALANCERS_POLICY = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
 # Minutes both revisions keep running after production traffic moved: 0, as the reference (CodeDeploy

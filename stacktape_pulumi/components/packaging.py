@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 
+from stacktape_pulumi.checks.support import PackagingType
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.images import (
     ImageTarget,
@@ -32,7 +33,8 @@ def prebuilt_image(ctx: StackContext, workload: str, container: Any, target: Ima
     return image
 
 
-IMAGE_BUILDERS: dict[str, ImageBuilder] = {
+# Keyed by the one list of the packaging types this version builds (checks.support.PackagingType).
+IMAGE_BUILDERS: dict[PackagingType, ImageBuilder] = {
     "prebuilt-image": prebuilt_image,
     # Plans needing only the properties: generated (buildpack) or written by a tool (nixpacks).
     "stacktape-image-buildpack": planned_image,

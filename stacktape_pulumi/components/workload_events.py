@@ -7,6 +7,7 @@ event types is kept equal to it by a test.
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+from stacktape_pulumi.checks.support import WorkloadEventType
 from stacktape_pulumi.components.deployments import gradual_deployment
 from stacktape_pulumi.components.traffic_events import (
     application_load_balancer_event,
@@ -16,7 +17,8 @@ from stacktape_pulumi.components.traffic_events import (
 )
 from stacktape_pulumi.components.wiring import EventHandler, WorkloadHandler, workload_internal_event
 
-EVENT_HANDLERS: dict[str, EventHandler] = {
+# Keyed by the one list of the event types this version builds (checks.support.WorkloadEventType).
+EVENT_HANDLERS: dict[WorkloadEventType, EventHandler] = {
     "workload-internal": workload_internal_event,
     "http-api-gateway": http_api_gateway_event,
     "application-load-balancer": application_load_balancer_event,
