@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.workload import MultiContainerWorkload
     from stacktape_pulumi.errors import ConfigError, ConfigIssue, StacktapeError
     from stacktape_pulumi.load import LoadedConfig, load_config
-    from stacktape_pulumi.plan import StackSettings
+    from stacktape_pulumi.plan import StackPlan, StackSettings
     from stacktape_pulumi.program import deploy, inline_program
 
 _EXPORTS = {
@@ -61,6 +61,7 @@ _EXPORTS = {
     "SqsQueue": "stacktape_pulumi.components.sqs_queue",
     "SqsQueueArgs": "stacktape_pulumi.args",
     "StackContext": "stacktape_pulumi.components.context",
+    "StackPlan": "stacktape_pulumi.plan",
     "StackSettings": "stacktape_pulumi.plan",
     "StacktapeError": "stacktape_pulumi.errors",
     "current_context": "stacktape_pulumi.components.context",
@@ -93,6 +94,7 @@ __all__ = [
     "SqsQueue",
     "SqsQueueArgs",
     "StackContext",
+    "StackPlan",
     "StackSettings",
     "StacktapeError",
     "current_context",

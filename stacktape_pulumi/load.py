@@ -1,4 +1,4 @@
-"""The whole load pipeline: YAML → local directives → models → checks → plan (references, creation order).
+"""The whole load pipeline: YAML → local directives → models → checks → plan.
 
 Every stage reports all of its located issues at once; nothing is built unless all pass.
 """
@@ -14,8 +14,8 @@ from stacktape_pulumi.config.loader import SourceMap, load_yaml_file
 from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.config.validate import issues_from_validation
 from stacktape_pulumi.directives.local import LocalContext, resolve_local
-from stacktape_pulumi.errors import ConfigError, ConfigIssue
-from stacktape_pulumi.plan import check_references, creation_order, find_references
+from stacktape_pulumi.errors import ConfigError
+from stacktape_pulumi.plan import StackPlan, plan_stack
 
 DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "us-east-1"
@@ -23,16 +23,21 @@ DEFAULT_REGION = "us-east-1"
 
 @dataclass
 class LoadedConfig:
-    """A config that passed every check, with the order its resources are created in."""
+    """A config that passed every check, with its stack plan (creation order, derived values)."""
 
     path: Path
     config: StacktapeConfig
     data: dict[str, Any]
     source: SourceMap
-    order: list[str]
+    plan: StackPlan
     stage: str
     region: str
     cli_args: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def order(self) -> list[str]:
+        """The resources in creation order."""
+        return list(self.plan.order)
 
 
 def load_config(path: str | Path, *, stage: str = DEFAULT_STAGE, region: str = DEFAULT_REGION,
@@ -52,18 +57,8 @@ def load_config(path: str | Path, *, stage: str = DEFAULT_STAGE, region: str = D
         config = StacktapeConfig.model_validate(data, context={"config_dir": config_path.parent.resolve()})
     except ValidationError as exc:
         raise ConfigError(issues_from_validation(exc, data, source, root=StacktapeConfig)) from None
-    issues = run_checks(config, data, source)
-    resources = data.get("resources") or {}
-    refs, directive_issues = find_references(resources, source)
-    issues += directive_issues
-    issues += [i for i in check_references(refs, resources, source) if not _duplicate(i, issues)]
-    if issues:
-        raise ConfigError(issues)
-    order, cycle = creation_order(list(resources), refs, source)
-    if cycle:
-        raise ConfigError(cycle)
-    return LoadedConfig(config_path, config, data, source, order, stage, region, dict(cli_args or {}))
-
-
-def _duplicate(issue: ConfigIssue, issues: list[ConfigIssue]) -> bool:
-    return any(i.file == issue.file and i.line == issue.line and i.col == issue.col for i in issues)
+    checked = run_checks(config, data, source)
+    if checked.issues:
+        raise ConfigError(checked.issues)
+    plan = plan_stack(config, checked.order)
+    return LoadedConfig(config_path, config, data, source, plan, stage, region, dict(cli_args or {}))

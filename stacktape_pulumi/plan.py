@@ -1,177 +1,63 @@
-"""From a validated config to a Pulumi stack: registry, reference graph, creation order, outputs.
+"""The stack plan: what a whole checked config asks of the stack, decided before any resource exists.
 
-The graph has an edge `a → b` when resource `a` needs `b` to exist first: a `$ResourceParam`
-to `b`, an event targeting gateway or load balancer `b`, a hook or authorizer function `b`,
-or `connectTo: [b]`. A cycle is reported with its path before any resource exists.
+`plan_stack` is pure (no Pulumi): from the validated config and the creation order the checks
+found (`checks.graph`), the shared parts the stack needs up front and the values derived from
+several resources at once — the private subnets, whether Service Connect is in use (every
+workload is then a client), the methods of each HTTP API's routes (its default CORS methods).
+The components read it from the stack context; Python and provider users, who build components
+one by one, get an empty plan, and each component derives what it can on demand (the first
+workload asking for private subnets creates them; the HTTP API's CORS methods default to `*`).
+
+`StackSettings` are what a user sets for the whole stack: the YAML's `stackConfig`, or the
+provider's `stacktape:stackConfig`, or `StackSettings(...)` from Python.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
-
-from stacktape_pulumi.checks.registry import ORDERING_RULES
-from stacktape_pulumi.config.loader import SourceMap
-from stacktape_pulumi.directives.parser import DirectiveSyntaxError, parse
-from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 
 @dataclass
 class StackSettings:
-    """Stack-wide settings (from `stackConfig` on the YAML path)."""
+    """Stack-wide settings a user chooses (from `stackConfig` on the YAML path)."""
 
     tags: dict[str, str] = field(default_factory=dict)
     reuse_vpc_id: str | None = None
     # `<project>-<stage>` of another stack whose VPC (created by this tool) the stack joins.
     reuse_vpc_of_stack: str | None = None
     nat_zones: int = 2
-    # Create the private subnets with the VPC (the YAML path knows whether a workload needs them);
-    # otherwise the first workload that asks creates them.
-    private_subnets: bool = False
     # Relative paths in the config (build contexts, entry files) resolve against this; default: cwd.
     base_dir: Path | None = None
-    # Some workload exposes a Service Connect port: every workload of the stack is a client.
-    service_connect: bool = False
-    # HTTP API gateway name → the methods its routes use (default CORS allowed methods).
-    http_api_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-# Keys whose string value (or list of strings) names another resource of the stack.
-REFERENCE_KEYS = ("httpApiGatewayName", "loadBalancerName", "functionName", "beforeAllowTrafficFunction",
-                  "afterTrafficShiftFunction", "connectTo")
 
 
 @dataclass(frozen=True)
-class Reference:
-    source: str
-    target: str
-    path: KeyPath  # where the reference is written
+class StackPlan:
+    """What the whole config implies for the stack (the YAML door); empty for components built one by one."""
+
+    # Resources in creation order: each after what it references.
+    order: tuple[str, ...] = ()
+    # Create the private subnets with the VPC; otherwise the first workload that asks creates them.
+    private_subnets: bool = False
+    # Some workload exposes a Service Connect port: every workload of the stack is a client.
+    service_connect: bool = False
+    # HTTP API gateway name → the methods its routes use (the default of its CORS `allowedMethods`).
+    http_api_methods: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def ordering_edges(resources: dict[str, Any], refs: list[Reference]) -> list[Reference]:
-    """The edges of every ordering rule that keep the reference graph acyclic."""
-    graph: dict[str, set[str]] = {}
-    for ref in refs:
-        graph.setdefault(ref.source, set()).add(ref.target)
-    edges: list[Reference] = []
-    for rule in ORDERING_RULES:
-        for source, target, path in rule(resources):
-            if source == target or _reaches(graph, target, source):
-                continue
-            graph.setdefault(source, set()).add(target)
-            edges.append(Reference(source, target, path))
-    return edges
-
-
-def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        node = todo.pop()
-        if node == goal:
-            return True
-        if node not in seen:
-            seen.add(node)
-            todo.extend(graph.get(node, ()))
-    return False
-
-
-def walk_strings(value: Any, path: KeyPath, key: str = "") -> Iterator[tuple[KeyPath, str, Any]]:
-    """Every (path, owning key, string) below `value`; list items report the key that holds the list."""
-    if isinstance(value, str):
-        yield path, key, value
-    elif isinstance(value, dict):
-        for child_key, child in value.items():
-            yield from walk_strings(child, (*path, child_key), str(child_key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from walk_strings(child, (*path, index), key)
-
-
-def _directive_references(node: Any) -> Iterator[str]:
-    if getattr(node, "name", None) == "ResourceParam" and node.args:
-        first = node.args[0]
-        if isinstance(getattr(first, "value", None), str):
-            yield first.value
-    for arg in getattr(node, "args", ()):
-        yield from _directive_references(arg)
-
-
-def find_references(resources: dict[str, Any], source: SourceMap) -> tuple[list[Reference], list[ConfigIssue]]:
-    """All references between resources, and located issues for malformed runtime directives."""
-    refs: list[Reference] = []
-    issues: list[ConfigIssue] = []
-    for name, resource in resources.items():
-        for path, key, text in walk_strings(resource, ("resources", name)):
-            if key in REFERENCE_KEYS:
-                refs.append(Reference(name, text, path))
-            if not text.startswith("$"):
-                continue
-            try:
-                node = parse(text)
-            except DirectiveSyntaxError as exc:
-                issues.append(source.issue(path, str(exc)))
-                continue
-            for target in _directive_references(node):
-                refs.append(Reference(name, target, path))
-    refs += ordering_edges(resources, [r for r in refs if r.target in resources])
-    return refs, issues
-
-
-def check_references(refs: list[Reference], resources: dict[str, Any], source: SourceMap) -> list[ConfigIssue]:
-    """`$ResourceParam` targets must exist (typed references are checked by config.checks)."""
-    issues = []
-    names = sorted(resources)
-    for ref in refs:
-        if ref.target not in resources and ref.target != "aws:ses":
-            close = get_close_matches(ref.target, names, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"resources: {', '.join(names)}"
-            issues.append(source.issue(
-                ref.path, f"Referenced resource with name {ref.target} could not be resolved in the config "
-                          f"(referenced from {ref.source}).", hint))
-    return issues
-
-
-def creation_order(names: list[str], refs: list[Reference], source: SourceMap) -> tuple[list[str], list[ConfigIssue]]:
-    """Resources in dependency order (stable: config order among independent ones), or the cycle."""
-    deps: dict[str, list[Reference]] = {n: [] for n in names}
-    for ref in refs:
-        if ref.target in deps and ref.source in deps and ref.target != ref.source:
-            deps[ref.source].append(ref)
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-    stack: list[str] = []
-    for start in names:
-        cycle = _visit(start, deps, state, stack, order)
-        if cycle:
-            first = next(r for r in deps[cycle[0]] if r.target == cycle[1])
-            text = " → ".join(cycle)
-            return [], [source.issue(first.path, f"reference cycle: {text}",
-                                     "break the cycle: one of these resources must not need the other")]
-    return order, []
-
-
-def _visit(name: str, deps: dict[str, list[Reference]], state: dict[str, int], stack: list[str],
-           order: list[str]) -> list[str] | None:
-    if state.get(name) == 2:
-        return None
-    if state.get(name) == 1:
-        return [*stack[stack.index(name):], name]
-    state[name] = 1
-    stack.append(name)
-    for ref in deps[name]:
-        cycle = _visit(ref.target, deps, state, stack, order)
-        if cycle:
-            return cycle
-    stack.pop()
-    state[name] = 2
-    order.append(name)
-    return None
+def plan_stack(config: Any, order: Sequence[str]) -> StackPlan:
+    """The plan of a config that passed every check, `order` being its creation order."""
+    return StackPlan(
+        order=tuple(order),
+        private_subnets=any(getattr(getattr(r, "properties", None), "usePrivateSubnetsWithNAT", False)
+                            for r in config.resources.values()),
+        service_connect=any(event.type == "service-connect" for _, event in _events(config)),
+        http_api_methods=_http_api_methods(config),
+    )
 
 
 def stack_config_settings(stack_config: Any) -> StackSettings:
-    """`stackConfig` (tags, VPC reuse, NAT) → settings; the YAML path adds what the resources imply."""
+    """`stackConfig` (tags, VPC reuse, NAT) → settings."""
     tags = {t.name: str(t.value) for t in (getattr(stack_config, "tags", None) or [])}
     vpc = getattr(stack_config, "vpc", None)
     reuse = getattr(vpc, "reuseVpc", None) if vpc else None
@@ -183,16 +69,6 @@ def stack_config_settings(stack_config: Any) -> StackSettings:
         reuse_vpc_of_stack=of_stack,
         nat_zones=(getattr(nat, "availabilityZones", None) or 2) if nat else 2,
     )
-
-
-def stack_settings(config: Any) -> StackSettings:
-    """A whole config → the settings shared resources are created with."""
-    settings = stack_config_settings(getattr(config, "stackConfig", None))
-    settings.private_subnets = any(getattr(getattr(r, "properties", None), "usePrivateSubnetsWithNAT", False)
-                                   for r in config.resources.values())
-    settings.service_connect = any(event.type == "service-connect" for _, event in _events(config))
-    settings.http_api_methods = _http_api_methods(config)
-    return settings
 
 
 def _events(config: Any) -> Iterator[tuple[str, Any]]:

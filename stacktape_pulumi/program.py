@@ -21,7 +21,7 @@ def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -
     region = pulumi.Config("aws").get("region") or DEFAULT_REGION
     try:
         loaded = load_config(config_path, stage=pulumi.get_stack(), region=region, cli_args=cli_args)
-        return build_stack(loaded.config, loaded.order, project=pulumi.get_project(), stage=pulumi.get_stack(),
+        return build_stack(loaded.config, loaded.plan, project=pulumi.get_project(), stage=pulumi.get_stack(),
                            base_dir=loaded.path.parent.resolve())
     except ConfigError as exc:
         raise pulumi.RunError(exc.render()) from None

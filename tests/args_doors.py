@@ -21,7 +21,7 @@ from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
 from stacktape_pulumi.engine.sdk import deserialize_properties
 from stacktape_pulumi.load import LoadedConfig
-from stacktape_pulumi.plan import stack_settings
+from stacktape_pulumi.plan import stack_config_settings
 from stacktape_pulumi.provider import StacktapeProvider, create_provider
 from stacktape_pulumi.schema.naming import camel, python_name
 from stacktape_pulumi.schema.registry import ComponentSpec, component_classes, component_specs
@@ -83,12 +83,12 @@ def properties(loaded: LoadedConfig, name: str) -> dict[str, Any]:
 
 
 def run_stack(loaded: LoadedConfig, build: Callable[[str, ComponentSpec, StackContext], None]) -> Recording:
-    """Run `build` for every resource in creation order, in a stack context made from the config."""
-    settings = stack_settings(loaded.config)
+    """Run `build` for every resource in creation order, in a stack context made from the config and its plan."""
+    settings = stack_config_settings(loaded.config.stackConfig)
     settings.base_dir = loaded.path.parent.resolve()
 
     def program() -> None:
-        ctx = StackContext(settings)
+        ctx = StackContext(settings, plan=loaded.plan)
         restore = use_context(ctx)
         try:
             for name in loaded.order:

@@ -17,14 +17,17 @@ resources together can (rule priorities, routes, `connectTo` targets). Each chec
 - `support`: "not supported yet", and the one table of the packaging and event types built;
 - `connect_targets`: the `connectTo` facts the checks share with the connection wiring.
 
-The reference graph, dangling references and cycles are the plan's (`stacktape_pulumi.plan`).
+`graph` is the reference graph: dangling references, cycles and the creation order the plan
+(`stacktape_pulumi.plan`) starts from.
 Nothing here imports Pulumi: `validate` must not pay for the SDK. Components run the checks of
 their type on Python args through `raise_for`, so Python users get the same refusals.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from stacktape_pulumi.checks.cross_resource import check_stack
+from stacktape_pulumi.checks.graph import check_references, creation_order, find_references
 from stacktape_pulumi.checks.packaging import function_packaging_issues, workload_packaging_issues
 from stacktape_pulumi.checks.registry import raise_for, resource_problems
 from stacktape_pulumi.checks.support import unsupported_event_types, unsupported_resource_types
@@ -33,15 +36,36 @@ from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.errors import ConfigIssue
 
 
-def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap) -> list[ConfigIssue]:
-    """Every located issue of a config that passed the models (`data`: the mapping it was validated from)."""
+@dataclass(frozen=True)
+class CheckedConfig:
+    """What the checks found: every located issue, and when there is none, the creation order."""
+
+    issues: list[ConfigIssue]
+    order: list[str]
+
+
+def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap) -> CheckedConfig:
+    """Every rule of a config that passed the models (`data`: the mapping it was validated from)."""
     issues = check_stack(config, source, data)
     issues += function_packaging_issues(config, source)
     issues += unsupported_resource_types(data, source)
     issues += workload_packaging_issues(data, source)
     issues += unsupported_event_types(data, source)
     issues += resource_problems(config, source)
-    return issues
+    resources = data.get("resources") or {}
+    refs, directive_issues = find_references(resources, source)
+    issues += directive_issues
+    # A typed reference (an event's gateway, a connectTo target) is reported once, by its own rule.
+    issues += [i for i in check_references(refs, resources, source) if not _same_place(i, issues)]
+    if issues:
+        return CheckedConfig(issues, [])
+    # Ordering needs a graph whose every edge is valid: a cycle is looked for only then.
+    order, cycle = creation_order(list(resources), refs, source)
+    return CheckedConfig(cycle, order)
 
 
-__all__ = ["raise_for", "run_checks"]
+def _same_place(issue: ConfigIssue, issues: list[ConfigIssue]) -> bool:
+    return any(i.file == issue.file and i.line == issue.line and i.col == issue.col for i in issues)
+
+
+__all__ = ["CheckedConfig", "raise_for", "run_checks"]

@@ -15,7 +15,7 @@ from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.components.sns_topic import SnsTopic
 from stacktape_pulumi.components.sqs_queue import SqsQueue
 from stacktape_pulumi.components.workload import MultiContainerWorkload
-from stacktape_pulumi.plan import stack_settings
+from stacktape_pulumi.plan import StackPlan, stack_config_settings
 
 # YAML type → component. Each is built from the props model validation already produced (the
 # components' `validate_args` accepts a model as is), with the stack's context.
@@ -32,21 +32,21 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
 }
 
 
-def build_stack(config: Any, order: list[str], *, project: str | None = None,
+def build_stack(config: Any, plan: StackPlan, *, project: str | None = None,
                 stage: str | None = None, base_dir: Path | None = None) -> StackContext:
-    """Create every resource's component in `order` inside the running Pulumi program; export outputs."""
-    settings = stack_settings(config)
+    """Create every resource's component in the plan's order inside the running Pulumi program; export outputs."""
+    settings = stack_config_settings(getattr(config, "stackConfig", None))
     settings.base_dir = base_dir  # the config file's directory: relative paths in the config start there
-    ctx = StackContext(settings, project=project, stage=stage)
+    ctx = StackContext(settings, plan=plan, project=project, stage=stage)
     restore = use_context(ctx)
     try:
-        for name in order:
+        for name in plan.order:
             resource = config.resources[name]
             # Components register themselves (and their params) with the context.
             component = COMPONENTS_BY_TYPE[resource.type]
             # A YAML resource may leave `properties` out; the components take that as empty args.
             component(name, resource.properties if resource.properties is not None else {}, context=ctx)
-        for name in order:
+        for name in plan.order:
             if ctx.params.get(name):
                 pulumi.export(name, ctx.params[name])
         stack_config = getattr(config, "stackConfig", None)

@@ -23,7 +23,7 @@ from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_
 from stacktape_pulumi.components.exchange import StackExchange
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.plan import StackSettings
+from stacktape_pulumi.plan import StackPlan, StackSettings
 
 T = TypeVar("T")
 
@@ -38,9 +38,11 @@ ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskE
 class StackContext:
     """Shared, lazily created per-stack resources and the registry of referenceable params."""
 
-    def __init__(self, settings: StackSettings | None = None, *, project: str | None = None,
-                 stage: str | None = None) -> None:
+    def __init__(self, settings: StackSettings | None = None, *, plan: StackPlan | None = None,
+                 project: str | None = None, stage: str | None = None) -> None:
         self.settings = settings or StackSettings()
+        # What the whole config implies (YAML door); empty when components are built one by one.
+        self.plan = plan or StackPlan()
         self.project = project or pulumi.get_project()
         self.stage = stage or pulumi.get_stack()
         self.stack_name = f"{self.project}-{self.stage}"
@@ -91,7 +93,7 @@ class StackContext:
                 reuse_vpc_id=self.settings.reuse_vpc_id,
                 reuse_vpc_of_stack=self.settings.reuse_vpc_of_stack,
                 nat_zones=self.settings.nat_zones,
-                private_subnets=self.settings.private_subnets,
+                private_subnets=self.plan.private_subnets,
             )
             self._network = StackNetwork(network_name(self.stack_name), settings, self.tags)
         if private_subnets:

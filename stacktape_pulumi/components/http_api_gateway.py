@@ -141,7 +141,7 @@ class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
         return aws.apigatewayv2.ApiCorsConfigurationArgs(
             allow_origins=cors.allowedOrigins or ["*"],
             allow_methods=cors_methods(cors.allowedMethods,
-                                       self.context.settings.http_api_methods.get(self.resource_name)),
+                                       self.context.plan.http_api_methods.get(self.resource_name)),
             # Honoured, unlike the reference, which sends allowedMethods here.
             allow_headers=cors.allowedHeaders or list(DEFAULT_CORS_HEADERS),
             allow_credentials=cors.allowCredentials,

@@ -221,7 +221,7 @@ def service_connect_clients(workload: TrafficTarget, wiring: ServiceWiring) -> N
     """
     ctx = workload.context
     servers = ctx.exchange.service_connect_servers
-    if not (ctx.settings.service_connect or servers):
+    if not (ctx.plan.service_connect or servers):
         return
     wiring.security_groups.append(ctx.service_connect_clients_security_group().id)
     if wiring.service_connect is None:

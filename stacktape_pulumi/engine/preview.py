@@ -18,7 +18,7 @@ def preview_config(loaded: LoadedConfig, *, project: str | None = None,
     world.answer_secrets(secret_references(loaded.data).secrets)
 
     def program() -> None:
-        build_stack(loaded.config, loaded.order, base_dir=loaded.path.parent.resolve())
+        build_stack(loaded.config, loaded.plan, base_dir=loaded.path.parent.resolve())
 
     return run_offline(program, project=project_name, stack=loaded.stage,
                        config={"aws:region": loaded.region}, world=world)
