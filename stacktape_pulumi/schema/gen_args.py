@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
+import stacktape_pulumi.config.models as models_package
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.schema.naming import python_name, strip_annotated, union_members
 from stacktape_pulumi.schema.registry import ComponentSpec, component_specs
@@ -162,8 +163,7 @@ def _type_values(model: type[BaseModel]) -> tuple[Any, ...] | None:
 
 def _aliases() -> tuple[dict[frozenset[Any], str], dict[tuple[tuple[str, Any], ...], str]]:
     """Module-level names the config models give to unions and `Literal` sets, first binding wins."""
-    import stacktape_pulumi.config.models as package
-
+    package = models_package
     unions: dict[frozenset[Any], str] = {}
     literals: dict[tuple[tuple[str, Any], ...], str] = {}
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):

@@ -19,6 +19,8 @@ from typing import Any, Literal, get_args, get_origin
 import pulumi
 from pydantic import BaseModel
 
+import stacktape_pulumi.components as components_package
+from stacktape_pulumi.config.models.root import Resource
 from stacktape_pulumi.schema.naming import strip_annotated, union_members
 
 
@@ -53,8 +55,6 @@ PROVIDER_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "provider" / "sc
 
 def component_specs() -> list[ComponentSpec]:
     """One spec per member of the config's `Resource` union, in its order."""
-    from stacktape_pulumi.config.models.root import Resource
-
     specs = []
     for model in union_members(Resource):
         type_field, props_field = model.model_fields["type"], model.model_fields["properties"]
@@ -72,8 +72,7 @@ def component_specs() -> list[ComponentSpec]:
 @cache
 def component_classes() -> dict[str, type[pulumi.ComponentResource]]:
     """Every `ComponentResource` class defined in a module of `stacktape_pulumi.components`, by name."""
-    import stacktape_pulumi.components as package
-
+    package = components_package
     found: dict[str, type[pulumi.ComponentResource]] = {}
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
@@ -117,6 +116,8 @@ def hosting() -> Hosting:
     Every other resource type is listed in `skipped` with the reason. Computed once per process:
     the annotations it reads are fixed at import.
     """
+    # Imported here, not at the top: the args generator reads this module to write args.py, which
+    # must work when args.py is missing or stale.
     import stacktape_pulumi.args as generated
 
     classes = component_classes()
