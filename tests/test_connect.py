@@ -9,12 +9,12 @@ import pulumi
 import pytest
 from parliament import analyze_policy_string
 
-from stacktape_pulumi import connect
 from stacktape_pulumi.checks.connect_targets import NOT_CONNECTABLE_TYPES, env_var_name, injected_names, split_words
+from stacktape_pulumi.components import connect
 from stacktape_pulumi.components.bucket import Bucket, bucket_name
+from stacktape_pulumi.components.connect import resolve_connections
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.workload import MultiContainerWorkload
-from stacktape_pulumi.connect import resolve_connections
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.load import load_config
@@ -364,7 +364,7 @@ def test_gateways_and_load_balancers_cannot_be_connected_to(config_errors: Calla
 # ---- the Python door -----------------------------------------------------------------------
 
 class HttpApiGateway(pulumi.ComponentResource):
-    """Stands in for the real gateway: connect.py recognizes components by class name."""
+    """Stands in for the real gateway: components/connect.py recognizes components by class name."""
 
     def __init__(self, name: str) -> None:
         super().__init__("test:index:HttpApiGateway", name)
@@ -413,6 +413,6 @@ def test_duplicate_targets_grant_once() -> None:
 
 
 def test_the_checks_and_the_wiring_agree_on_what_connectTo_cannot_scope() -> None:
-    # validate reads checks.connect_targets; connect.py grants no statements to the same types.
+    # validate reads checks.connect_targets; components/connect.py grants no statements to the same types.
     unscoped = tuple(kind.resource_type for kind in connect.TARGET_KINDS.values() if kind.statements is None)
     assert unscoped == NOT_CONNECTABLE_TYPES

@@ -1,7 +1,7 @@
-"""The facts about `connectTo` that `validate` and the connection wiring (`stacktape_pulumi.connect`) share.
+"""The facts about `connectTo` that `validate` and the connection wiring (`stacktape_pulumi.components.connect`) share.
 
 Which names `connectTo` accepts, which types it cannot scope, and which `STP_*` environment
-variables connecting to a resource injects. Kept apart from connect.py, which builds IAM
+variables connecting to a resource injects. Kept apart from components/connect.py, which builds IAM
 statements with the Pulumi SDK, so the checks stay free of it.
 """
 
@@ -29,7 +29,7 @@ ENV_PARAMS: Mapping[str, tuple[str, ...]] = {
 }
 
 NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer")
-"""Types `connectTo` cannot scope (the reference rejects them too): connect.py grants them no statements."""
+"""Types `connectTo` cannot scope (the reference rejects them too): components/connect.py grants them no statements."""
 
 
 # ---- environment variable names ---------------------------------------------------------

@@ -18,6 +18,7 @@ from stacktape_pulumi.args import BucketArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.connect import runtime_values, with_principal
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.bucket import (
     S3_CORS_METHODS,
@@ -30,7 +31,6 @@ from stacktape_pulumi.config.models.bucket import (
     NonCurrentVersionClassTransition,
     NonCurrentVersionExpiration,
 )
-from stacktape_pulumi.connect import runtime_values, with_principal
 
 KIND = "Bucket"
 NAME_LIMIT = 63

@@ -19,12 +19,12 @@ from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.logs import log_group
 from stacktape_pulumi.aws.security_groups import outbound_only_group
 from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.connect import POLICY_NAME as CONNECT_POLICY_NAME
+from stacktape_pulumi.components.connect import resolve_connections, runtime_values
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.function_events import FUNCTION_EVENT_HANDLERS, FunctionEventSite
 from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
 from stacktape_pulumi.config.models.function import FunctionProps
-from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
-from stacktape_pulumi.connect import resolve_connections, runtime_values
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
 

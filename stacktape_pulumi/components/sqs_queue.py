@@ -18,10 +18,10 @@ from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.iam import Statement
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.connect import runtime_values, with_principal
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.exchange import TopicSubscriptionRequest
 from stacktape_pulumi.config.models.sqs_queue import SqsQueueProps
-from stacktape_pulumi.connect import runtime_values, with_principal
 from stacktape_pulumi.errors import StacktapeError
 
 KIND = "SqsQueue"

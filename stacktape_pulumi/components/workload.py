@@ -20,6 +20,8 @@ from stacktape_pulumi.aws.logs import log_group
 from stacktape_pulumi.aws.security_groups import outbound_only_group
 from stacktape_pulumi.checks.support import WorkloadEventType
 from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.connect import POLICY_NAME as CONNECT_POLICY_NAME
+from stacktape_pulumi.components.connect import resolve_connections, runtime_values
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
 from stacktape_pulumi.components.images import ImageTarget
@@ -27,8 +29,6 @@ from stacktape_pulumi.components.packaging import image_uri
 from stacktape_pulumi.components.wiring import EventSite, ServiceWiring
 from stacktape_pulumi.components.workload_events import EVENT_HANDLERS, WORKLOAD_HANDLERS
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
-from stacktape_pulumi.connect import POLICY_NAME as CONNECT_POLICY_NAME
-from stacktape_pulumi.connect import resolve_connections, runtime_values
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 

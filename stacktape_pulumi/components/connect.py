@@ -14,7 +14,7 @@ from __future__ import annotations  # see stacktape_pulumi/components/__init__.p
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -26,10 +26,8 @@ from stacktape_pulumi.checks.connect_targets import (
     env_var_name,
     not_connectable_message,
 )
+from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.errors import StacktapeError
-
-if TYPE_CHECKING:  # the context imports the components package, which imports this module
-    from stacktape_pulumi.components.context import StackContext
 
 POLICY_NAME = "custom-allow-access-to-policy-statements"
 
