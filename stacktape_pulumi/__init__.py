@@ -8,8 +8,9 @@ The names are imported on first use (PEP 562), so `stacktape-pulumi --help` and 
 that need neither Pulumi nor the AWS SDK (errors, the YAML loader) load without them.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from stacktape_pulumi.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from stacktape_pulumi.args import (
@@ -105,14 +106,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'stacktape_pulumi' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -11,8 +11,9 @@ schema inference reads the annotations as objects; `schema.registry.component_cl
 them for it.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from stacktape_pulumi.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
@@ -26,15 +27,15 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.workload import MultiContainerWorkload
 
 _EXPORTS = {
-    "ApplicationLoadBalancer": "application_load_balancer",
-    "Bucket": "bucket",
-    "DynamoDbTable": "dynamo_db_table",
-    "EventBus": "event_bus",
-    "Function": "function",
-    "HttpApiGateway": "http_api_gateway",
-    "MultiContainerWorkload": "workload",
-    "SnsTopic": "sns_topic",
-    "SqsQueue": "sqs_queue",
+    "ApplicationLoadBalancer": "stacktape_pulumi.components.application_load_balancer",
+    "Bucket": "stacktape_pulumi.components.bucket",
+    "DynamoDbTable": "stacktape_pulumi.components.dynamo_db_table",
+    "EventBus": "stacktape_pulumi.components.event_bus",
+    "Function": "stacktape_pulumi.components.function",
+    "HttpApiGateway": "stacktape_pulumi.components.http_api_gateway",
+    "MultiContainerWorkload": "stacktape_pulumi.components.workload",
+    "SnsTopic": "stacktape_pulumi.components.sns_topic",
+    "SqsQueue": "stacktape_pulumi.components.sqs_queue",
 }
 
 __all__ = [
@@ -50,14 +51,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'stacktape_pulumi.components' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
