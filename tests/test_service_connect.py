@@ -4,12 +4,15 @@ import ipaddress
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stacktape_pulumi import MultiContainerWorkload, StackContext
-from stacktape_pulumi.args import Container, ContainerEvent
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.load import load_config
 from tests.traffic_support import INGRESS, SERVICE, SG, TAGS, canned, tree, workload_children
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.args import Container, ContainerEvent
 
 NAMESPACE = "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace"
 CLIENTS = "stacktape-dev-service-connect-clients"

@@ -7,11 +7,13 @@ the HTTP API gateway and the application load balancer.
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 import re
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.config.models.shared import DomainConfiguration
+if TYPE_CHECKING:
+    from stacktape_pulumi.config.models.shared import DomainConfiguration
 
 # Public suffixes of two labels: under them the registrable domain has three (`example.co.uk`).
 TWO_LABEL_SUFFIXES = frozenset({

@@ -4,13 +4,15 @@ roles, inline policies and managed-policy attachments every component creates al
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 import json
-from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws.json_output import json_output
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 Statement = dict[str, Any]
 

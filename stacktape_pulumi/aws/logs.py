@@ -2,10 +2,12 @@
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import pulumi
 import pulumi_aws as aws
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 class LoggingSettings(Protocol):

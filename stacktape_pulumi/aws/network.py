@@ -7,13 +7,16 @@ AWS: EC2 VPC, subnets, internet gateway, route tables, NAT gateways, Elastic IPs
 # modules (hundreds of ms) for every `validate`, which never builds anything.
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 VPC_CIDR = "172.16.0.0/16"
 PUBLIC_CIDRS = ("172.16.0.0/20", "172.16.16.0/20", "172.16.32.0/20")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-import pulumi
+from typing import TYPE_CHECKING
+
 import pulumi_aws as aws
+
+if TYPE_CHECKING:
+    import pulumi
 
 
 def egress_to(cidr_block: pulumi.Input[str], description: str) -> list[aws.ec2.SecurityGroupEgressArgs]:

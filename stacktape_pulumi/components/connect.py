@@ -12,9 +12,8 @@ AWS: IAM (statements only; the caller puts them on its role), STS/region lookups
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
@@ -26,8 +25,12 @@ from stacktape_pulumi.checks.connect_targets import (
     env_var_name,
     not_connectable_message,
 )
-from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from stacktape_pulumi.components.context import StackContext
 
 POLICY_NAME = "custom-allow-access-to-policy-statements"
 

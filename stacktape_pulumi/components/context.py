@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
@@ -24,6 +23,9 @@ from stacktape_pulumi.components.exchange import StackExchange
 from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.plan import StackPlan, StackSettings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 T = TypeVar("T")
 

@@ -16,11 +16,11 @@ roles when it is done. Hook functions are ECS lifecycle hooks: ECS invokes them 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
-from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
@@ -31,6 +31,9 @@ from stacktape_pulumi.components.wiring import (
 )
 from stacktape_pulumi.config.models.workload import DEFAULT_TEST_LISTENER_PORT, ContainerWorkloadDeployment
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.components.context import StackContext
 
 LOAD_BALANCERS_POLICY = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers"
 # Minutes both revisions keep running after production traffic moved: 0, as the reference (CodeDeploy

@@ -9,12 +9,13 @@ They live here, typed, instead of under string keys of a general-purpose store.
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import pulumi
-import pulumi_aws as aws
+if TYPE_CHECKING:
+    import pulumi
+    import pulumi_aws as aws
 
-from stacktape_pulumi.config.models.sns_topic import SqsQueueSubscriptionProps
+    from stacktape_pulumi.config.models.sns_topic import SqsQueueSubscriptionProps
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,17 @@ from __future__ import annotations  # see stacktape_pulumi/components/__init__.p
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
-from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.components.traffic_events import listener_rule_conditions
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.components.context import StackContext
 
 # API Gateway waits at most 30 s for an integration; the reference leaves a second of headroom.
 MAX_INTEGRATION_TIMEOUT_SECONDS = 29

@@ -11,17 +11,15 @@ instead, run by a `command:local:Command` on the same terms (content-addressed t
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_command as command
 import pulumi_docker_build as docker_build
 
-from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.hashing import combine
@@ -44,6 +42,11 @@ from stacktape_pulumi.images.plan import (
     mark_generated_dir,
     nixpacks_plan,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from stacktape_pulumi.components.context import StackContext
 
 _Plan = TypeVar("_Plan")
 

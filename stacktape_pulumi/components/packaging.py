@@ -10,11 +10,10 @@ definition (building and pushing it first where the type needs that; the builder
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from stacktape_pulumi.checks.support import PackagingType
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.images import (
     ImageTarget,
@@ -23,6 +22,9 @@ from stacktape_pulumi.components.images import (
     planned_image,
 )
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.checks.support import PackagingType
 
 ImageBuilder = Callable[[StackContext, str, Any, ImageTarget], pulumi.Input[str]]
 

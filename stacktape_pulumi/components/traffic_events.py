@@ -7,6 +7,8 @@ balancers, Service Connect), EC2 (security-group ingress from source groups only
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+from typing import TYPE_CHECKING
+
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import ecs as ecs_plan
@@ -24,8 +26,10 @@ from stacktape_pulumi.components.wiring import (
     TrafficTarget,
     forward_actions,
 )
-from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
 
 CLOUD_MAP_TTL = 60
 # Target group defaults (the reference's): fast health checks and draining for small services.

@@ -12,14 +12,16 @@ from __future__ import annotations  # see stacktape_pulumi/components/__init__.p
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
-from stacktape_pulumi.components.context import StackContext
-from stacktape_pulumi.config.models.workload import Container, MultiContainerWorkloadProps
+if TYPE_CHECKING:
+    import pulumi
+
+    from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
+    from stacktape_pulumi.components.context import StackContext
+    from stacktape_pulumi.config.models.workload import Container, MultiContainerWorkloadProps
 
 
 class TrafficTarget(Protocol):

@@ -280,7 +280,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             for event in container.events or []:
                 # The models accept reference event types this version does not build: `validate` refuses
                 # them from YAML (checks.support); this is the same refusal for Python and provider args.
-                handler = EVENT_HANDLERS.get(cast(WorkloadEventType, event.type))
+                handler = EVENT_HANDLERS.get(cast("WorkloadEventType", event.type))
                 if handler is None:
                     raise StacktapeError(
                         f"MultiContainerWorkload '{self.resource_name}': container '{container.name}': "

@@ -7,7 +7,8 @@ event types is kept equal to it by a test.
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from stacktape_pulumi.checks.support import WorkloadEventType
+from typing import TYPE_CHECKING
+
 from stacktape_pulumi.components.deployments import gradual_deployment
 from stacktape_pulumi.components.traffic_events import (
     application_load_balancer_event,
@@ -16,6 +17,9 @@ from stacktape_pulumi.components.traffic_events import (
     service_connect_event,
 )
 from stacktape_pulumi.components.wiring import EventHandler, WorkloadHandler, workload_internal_event
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.checks.support import WorkloadEventType
 
 # Keyed by the one list of the event types this version builds (checks.support.WorkloadEventType).
 EVENT_HANDLERS: dict[WorkloadEventType, EventHandler] = {

@@ -5,10 +5,9 @@ its `sourceCodeHash`, handler, runtime and the environment variables the package
 `packaging_problems` is what `validate` reports before anything is built.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.errors import KeyPath, Problem
 from stacktape_pulumi.lambda_packaging.artifacts import LambdaArtifact, PackagingError, cache_root
@@ -30,6 +29,9 @@ from stacktape_pulumi.lambda_packaging.runtimes import (
     language_of,
     runtime_language,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 BUILDPACK = "stacktape-lambda-buildpack"
 CUSTOM_ARTIFACT = "custom-artifact"

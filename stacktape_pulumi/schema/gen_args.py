@@ -148,7 +148,7 @@ def _is_model(annotation: Any) -> bool:
 def _hidden(info: FieldInfo) -> bool:
     """Fields left out of JSON schemas (rejected-only keys such as `overrides`) are no args either."""
     # `SkipJsonSchema` is a generic alias to type checkers and a plain class at runtime.
-    marker = cast(type, SkipJsonSchema)
+    marker = cast("type", SkipJsonSchema)
     return any(isinstance(item, marker) for item in info.metadata)
 
 

@@ -5,7 +5,7 @@ overrides: `timeToLiveAttribute` (TTL) and `localSecondaryIndexes` (docs/decisio
 """
 
 import re
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -17,7 +17,9 @@ from stacktape_pulumi.config.models.shared import (
     Problems,
     duplicates,
 )
-from stacktape_pulumi.errors import KeyPath
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.errors import KeyPath
 
 TABLE_TYPE = "dynamo-db-table"
 # DynamoDB limits: index names, indexes per table, projected attributes across all indexes.
