@@ -19,8 +19,10 @@ STACKTAPE_ERROR = "stacktape"
 class StrictModel(BaseModel):
     """Base of every config model: unknown keys are errors, values are not coerced loosely."""
 
+    # defer_build: a model's validator is built on first use, once, as part of the root's, instead of
+    # every one of the ~180 models building its own at import (validate of the example: 0.45 -> 0.40 s).
     model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, populate_by_name=False,
-                              use_attribute_docstrings=True)
+                              use_attribute_docstrings=True, defer_build=True)
 
 
 def located_error(message: str, *, subpath: KeyPath = (), hint: str | None = None,
