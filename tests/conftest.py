@@ -17,6 +17,12 @@ EXAMPLES = ROOT / "programs" / "examples"
 
 
 @pytest.fixture
+def cfg(tmp_path: Path) -> str:
+    """The config file name as it appears in rendered issues (of configs written as tmp_path/stacktape.yml)."""
+    return str(tmp_path / "stacktape.yml")
+
+
+@pytest.fixture
 def write_config(tmp_path: Path) -> Callable[[str], Path]:
     def write(text: str, name: str = "stacktape.yml") -> Path:
         path = tmp_path / name

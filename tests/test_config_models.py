@@ -6,7 +6,6 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from stacktape_pulumi.checks.cross_resource import check_stack
 from stacktape_pulumi.config.loader import load_yaml_file
 from stacktape_pulumi.config.models import (
     FARGATE_MEMORY_BY_CPU,
@@ -15,28 +14,7 @@ from stacktape_pulumi.config.models import (
     MultiContainerWorkloadProps,
     StacktapeConfig,
 )
-from stacktape_pulumi.config.validate import issues_from_validation
-from stacktape_pulumi.errors import ConfigIssue
-
-
-def config_issues(tmp_path: Path, text: str) -> list[str]:
-    """Write `text` as stacktape.yml, validate it like the CLI does, return the rendered issues."""
-    path = tmp_path / "stacktape.yml"
-    path.write_text(textwrap.dedent(text).lstrip("\n"))
-    loaded = load_yaml_file(path)
-    try:
-        config = StacktapeConfig.model_validate(loaded.data, context={"config_dir": tmp_path})
-    except ValidationError as exc:
-        issues = issues_from_validation(exc, loaded.data, loaded.source, root=StacktapeConfig)
-    else:
-        issues = check_stack(config, loaded.source, loaded.data)
-    return [issue.render() for issue in sorted(issues, key=ConfigIssue.sort_key)]
-
-
-@pytest.fixture
-def cfg(tmp_path: Path) -> str:
-    """The config file name as it appears in rendered issues."""
-    return str(tmp_path / "stacktape.yml")
+from tests.issues_support import config_issues
 
 
 # A Fargate workload with one container; tests append events or change one property.
