@@ -114,3 +114,16 @@ def test_mapping_key_order_does_not_change_the_resources(path: Path, order: str,
     assert sorted(actual) == sorted(expected), "the resource set changed"
     changed = [urn for urn in expected if actual[urn] != expected[urn]]
     assert not changed, f"inputs or parents changed: {changed}"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=example_id)
+def test_the_preview_does_not_depend_on_where_the_project_is_checked_out(
+        path: Path, programs_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each checkout previewed from its own root, as a user runs it (build contexts are cwd-relative).
+    config = path.relative_to(ROOT)
+    monkeypatch.chdir(ROOT)
+    here = preview_json(config, capsys)
+    monkeypatch.chdir(programs_copy.parent)
+    elsewhere = preview_json(config, capsys)
+    assert str(ROOT) not in here
+    assert here == elsewhere

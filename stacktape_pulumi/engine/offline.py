@@ -13,6 +13,7 @@ import contextvars
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -55,6 +56,9 @@ class Recording:
     resources: list[RecordedResource] = field(default_factory=list)
     stack_outputs: dict[str, Any] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
+    # The project's directory: the JSON shows file assets and archives below it by their relative
+    # path, so it does not depend on where the project is checked out (the records keep real paths).
+    asset_root: Path | None = None
 
     def by_type(self, type_: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_]
@@ -78,10 +82,27 @@ class Recording:
     def to_json(self) -> dict[str, Any]:
         """The `preview --json` document (DESIGN.md contract), resources sorted by URN."""
         resources = sorted((r for r in self.resources if r.type != "pulumi:pulumi:Stack"), key=lambda r: r.urn)
-        return {"resources": [r.to_json() for r in resources], "outputs": self.stack_outputs}
+        doc = {"resources": [r.to_json() for r in resources], "outputs": self.stack_outputs}
+        return _relative_assets(doc, self.asset_root) if self.asset_root is not None else doc
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+ASSET_PATH_KEYS = ("fileArchive", "fileAsset")
+
+
+def _relative_assets(value: Any, root: Path) -> Any:
+    """`value` with every recorded file asset or archive below `root` shown relative to it."""
+    if isinstance(value, dict):
+        if len(value) == 1 and next(iter(value)) in ASSET_PATH_KEYS:
+            key, path = next(iter(value.items()))
+            if isinstance(path, str) and Path(path).is_absolute() and Path(path).is_relative_to(root):
+                return {key: Path(path).relative_to(root).as_posix()}
+        return {k: _relative_assets(v, root) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_assets(v, root) for v in value]
+    return value
 
 
 def mask(value: Any, path: str, secrets: list[str]) -> Any:
@@ -210,8 +231,12 @@ class OfflineOptions:
 
 
 def run_offline(program: Callable[[], None], *, project: str = "stacktape", stack: str = "dev",
-                config: dict[str, str] | None = None, world: CannedWorld | None = None) -> Recording:
+                config: dict[str, str] | None = None, world: CannedWorld | None = None,
+                asset_root: Path | None = None) -> Recording:
     """Run `program` as a Pulumi preview against the recording monitor; return what it registered.
+
+    `asset_root` (the project's directory): its JSON shows file assets and archives below it by
+    their relative path.
 
     Exceptions raised by the program (for example a `ConfigError`) propagate unchanged.
     """
@@ -220,7 +245,9 @@ def run_offline(program: Callable[[], None], *, project: str = "stacktape", stac
     if all_config["aws:region"] != world.region:
         world.region = all_config["aws:region"]
     context = contextvars.copy_context()
-    return context.run(_run, program, project, stack, all_config, world)
+    recording = context.run(_run, program, project, stack, all_config, world)
+    recording.asset_root = asset_root
+    return recording
 
 
 def _current_loop() -> asyncio.AbstractEventLoop | None:

@@ -17,8 +17,12 @@ def preview_config(loaded: LoadedConfig, *, project: str | None = None,
     world.region = loaded.region
     world.answer_secrets(secret_references(loaded.data).secrets)
 
-    def program() -> None:
-        build_stack(loaded.config, loaded.plan, base_dir=loaded.path.parent.resolve())
+    project_dir = loaded.path.parent.resolve()
 
+    def program() -> None:
+        build_stack(loaded.config, loaded.plan, base_dir=project_dir)
+
+    # Lambda archives are recorded relative to the config's directory: the preview is the same
+    # wherever the project is checked out.
     return run_offline(program, project=project_name, stack=loaded.stage,
-                       config={"aws:region": loaded.region}, world=world)
+                       config={"aws:region": loaded.region}, world=world, asset_root=project_dir)
