@@ -12,6 +12,7 @@ What it measures, each against the issue's target:
    (linear when the marginal cost of 100->200 is within 25% of 20->100); target <= 1 GB.
 3. `validate` of the 200-workload config: `load_config` timed in a fresh process (this one holds the
    graphs of the previews above), and the whole `stacktape-pulumi validate` process; target <= 0.5 s.
+   Also the provider plugin's start-to-port time (target <= 3 s).
 4. Update blast radius: what a new container source and a new environment value touch (two previews
    diffed by `stacktape_pulumi.engine.diff`); target: the image, task definition and service only.
 
@@ -50,6 +51,7 @@ EXAMPLES = ROOT / "programs" / "examples"
 TARGET_RATIO = 1.10
 TARGET_RSS_MB = 1024
 TARGET_VALIDATE_S = 0.5
+TARGET_PROVIDER_START_S = 3.0
 LINEAR_TOLERANCE = 1.25
 
 
@@ -417,6 +419,23 @@ def blast_radius_figures(work: Path) -> list[tuple[str, tuple[str, ...], tuple[s
     return figures
 
 
+def provider_start_seconds() -> float:
+    """From starting the provider plugin to the port it prints (what the engine waits for), in seconds."""
+    start = time.perf_counter()
+    # The engine passes its own address; the provider serves without calling it until asked.
+    child = subprocess.Popen([sys.executable, "-m", "stacktape_pulumi.provider", "127.0.0.1:1"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        port = child.stdout.readline().strip() if child.stdout else ""
+        elapsed = time.perf_counter() - start
+    finally:
+        child.terminate()
+        child.wait(30)
+    if not port.isdigit():
+        raise RuntimeError(f"the provider printed {port!r} instead of its port")
+    return elapsed
+
+
 def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"
 
@@ -511,6 +530,11 @@ def main(argv: list[str] | None = None) -> int:
         run_child([*cli_command(), "--help"])
         print(f"   for scale: `stacktape-pulumi --help` takes {time.perf_counter() - start:.2f} s "
               "(interpreter + imports)")
+
+        starts = sorted(provider_start_seconds() for _ in range(1 if args.quick else 3))
+        start = statistics.median(starts)
+        print(f"\n   provider start-to-port (`python -m stacktape_pulumi.provider`, the plugin's entry): "
+              f"{start:.2f} s (target <= {TARGET_PROVIDER_START_S} s): {verdict(start <= TARGET_PROVIDER_START_S)}")
 
         print("\n4. update blast radius: two previews, before and after one edit (engine.diff)")
         for label, radius, expected in blast_radius_figures(work):

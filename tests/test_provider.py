@@ -16,6 +16,7 @@ import yaml
 from args_doors import example_files, provider_door, provider_inputs, python_door, shared_provider, spec_of
 from google.protobuf import empty_pb2
 from pulumi.errors import InputPropertiesError
+from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
@@ -24,7 +25,8 @@ from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
 from stacktape_pulumi.provider import SCHEMA_PATH, create_provider, package_version, render_schema, schema_document
-from stacktape_pulumi.schema.registry import PACKAGE, component_specs, hosting
+from stacktape_pulumi.schema.registry import PACKAGE, attribute_docstrings, component_specs, hosting
+from tests.module_support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 REGENERATE = "run `python -m stacktape_pulumi.schema` and commit the result"
@@ -422,3 +424,34 @@ def test_pulumi_cli_reads_the_schema_from_the_plugin(schema: dict[str, Any]) -> 
                           timeout=600, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert _normalized(json.loads(done.stdout)) == _normalized(schema)
+
+
+DOCSTRING_SOURCE = '''
+class Args(TypedDict):
+    first: str
+    """The first."""
+    second: NotRequired[int]
+    third: str
+    """The third."""
+
+
+class Color(Enum):
+    RED = "red"
+    """Warm."""
+    A = B = "both"
+    """Two targets: not a documented attribute."""
+'''
+
+
+def test_attribute_docstrings_follow_the_analyzers_own_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = {"Args": {"first": "The first.", "third": "The third."}, "Color": {"RED": "Warm."}}
+    assert attribute_docstrings(DOCSTRING_SOURCE) == expected
+    # The SDK's analyzer, reading the same classes from their source, finds the same docstrings.
+    path = tmp_path / "docstring_sample.py"
+    path.write_text("from enum import Enum\nfrom typing import NotRequired, TypedDict\n" + DOCSTRING_SOURCE)
+    module = load_module(path)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    sdk = Analyzer(PACKAGE)
+    for class_name, attributes in expected.items():
+        for attribute in ("first", "second", "third", "RED", "A"):
+            assert sdk.get_docstring(getattr(module, class_name), attribute) == attributes.get(attribute)

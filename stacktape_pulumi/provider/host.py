@@ -11,7 +11,7 @@ find each other by name (a `$ResourceParam`, an event's `httpApiGatewayName`) as
 
 import importlib.metadata
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -19,7 +19,8 @@ from pulumi.errors import InputPropertiesError
 from pulumi.provider import main as provider_main
 from pulumi.provider.experimental.analyzer import PropertyDefinition
 from pulumi.provider.experimental.component import ComponentProvider
-from pulumi.provider.provider import ConstructResult
+from pulumi.provider.experimental.schema import generate_schema
+from pulumi.provider.provider import ConstructResult, Provider
 from pulumi.provider.server import ComponentInitError
 
 from stacktape_pulumi.components.base import validate_args
@@ -28,7 +29,7 @@ from stacktape_pulumi.config.models.root import StackConfig
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.plan import StackSettings, stack_config_settings
 from stacktape_pulumi.provider.inputs import check_inputs
-from stacktape_pulumi.schema.registry import PACKAGE, PROVIDER_SCHEMA_PATH, hosting
+from stacktape_pulumi.schema.registry import PACKAGE, PROVIDER_SCHEMA_PATH, analyzer, hosting
 
 DISTRIBUTION = "stacktape-pulumi"
 SCHEMA_PATH = PROVIDER_SCHEMA_PATH
@@ -43,8 +44,21 @@ class StacktapeProvider(ComponentProvider):
     """The SDK's component provider, with input checks and one stack context per Pulumi stack."""
 
     def __init__(self, components: list[type[pulumi.ComponentResource]], version: str,
-                 stack_context: Callable[[], StackContext] | None = None) -> None:
-        super().__init__(components, PACKAGE, None, version)
+                 stack_context: Callable[[], StackContext] | None = None,
+                 analysis: Mapping[str, Any] | None = None) -> None:
+        # `ComponentProvider.__init__`'s work, from the inference `schema.registry.hosting` already ran
+        # (with the docstrings read once per module): inferring again would take the provider's
+        # start-up from about 1 s to about 13 s.
+        self._name = PACKAGE
+        self.analyzer = analyzer()
+        result = analysis if analysis is not None else self.analyzer.analyze(components)
+        self._components = {component.__name__: component for component in components}
+        self._component_defs = result["component_definitions"]
+        self._type_defs = result["type_definitions"]
+        self._external_enum_types = result["external_enum_types"]
+        self._dependencies = sorted(result["dependencies"], key=lambda d: f"{d.name}{d.version}")
+        schema = generate_schema(PACKAGE, version, None, self._component_defs, self._type_defs, self._dependencies)
+        Provider.__init__(self, version, json.dumps(schema.to_json()))
         self.stack_context: Callable[[], StackContext] = stack_context or self._shared_context
         """The stack context each construct runs in (default: one per Pulumi project and stack)."""
         self._contexts: dict[tuple[str, str], StackContext] = {}
@@ -122,7 +136,8 @@ def provider_settings() -> StackSettings:
 
 def create_provider(stack_context: Callable[[], StackContext] | None = None) -> StacktapeProvider:
     """The provider for every hosted component (see `schema.registry.hosting`)."""
-    return StacktapeProvider(hosting().components, package_version(), stack_context)
+    hosted = hosting()
+    return StacktapeProvider(hosted.components, package_version(), stack_context, hosted.analysis)
 
 
 def schema_document(provider: StacktapeProvider | None = None) -> dict[str, Any]:

@@ -8,15 +8,20 @@ component named like its resource model (`MultiContainerWorkload`) whose `__init
 new resource type or component needs no registration here.
 """
 
+import ast
 import importlib
 import inspect
+import itertools
 import pkgutil
-from dataclasses import dataclass
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import pulumi
+from pulumi.provider.experimental.analyzer import Analyzer
 from pydantic import BaseModel
 
 import stacktape_pulumi.components as components_package
@@ -103,10 +108,12 @@ def args_annotation(component: type[pulumi.ComponentResource]) -> Any:
 
 @dataclass(frozen=True)
 class Hosting:
-    """The components the provider hosts, and why each other resource type is not hosted."""
+    """The components the provider hosts, why each other resource type is not, and the inference's result."""
 
     components: list[type[pulumi.ComponentResource]]
     skipped: dict[str, str]
+    analysis: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """What `Analyzer.analyze(components)` returned: the provider serves it instead of inferring again."""
 
 
 @cache
@@ -121,7 +128,7 @@ def hosting() -> Hosting:
     import stacktape_pulumi.args as generated
 
     classes = component_classes()
-    hosted: list[type[pulumi.ComponentResource]] = []
+    candidates: list[type[pulumi.ComponentResource]] = []
     skipped: dict[str, str] = {}
     for spec in component_specs():
         component = classes.get(spec.class_name)
@@ -135,24 +142,63 @@ def hosting() -> Hosting:
             skipped[spec.resource_type] = (f"{spec.class_name}.__init__ annotates args as "
                                            f"{args_annotation(component)!r}, not {spec.args_name}")
         else:
-            problem = _inference_problem(component)
-            if problem:
-                skipped[spec.resource_type] = f"Pulumi's schema inference rejects {spec.class_name}: {problem}"
-            else:
-                hosted.append(component)
-    return Hosting(hosted, skipped)
+            candidates.append(component)
+    try:
+        return Hosting(candidates, skipped, analyzer().analyze(candidates))
+    except Exception:
+        pass
+    hosted = []
+    for component in candidates:
+        problem = _inference_problem(component)
+        if problem:
+            skipped[next(s.resource_type for s in component_specs() if s.class_name == component.__name__)] = (
+                f"Pulumi's schema inference rejects {component.__name__}: {problem}")
+        else:
+            hosted.append(component)
+    return Hosting(hosted, skipped, analyzer().analyze(hosted))
+
+
+def analyzer() -> Analyzer:
+    """Pulumi's schema inference for this package, with the attribute docstrings already read.
+
+    The analyzer reads each property's docstring from the source of its class
+    (`inspect.getsource`, which parses the whole module again for every class: ~6 s for the ~170
+    classes of args.py). Its cache is filled here from one parse of each module instead, with the
+    analyzer's own rule: a string statement right after an (annotated) assignment in a class body.
+    """
+    found = Analyzer(PACKAGE)
+    import stacktape_pulumi.args as generated
+
+    for module in (generated, *(sys.modules[c.__module__] for c in component_classes().values())):
+        found.docstrings.update(attribute_docstrings(Path(inspect.getfile(module)).read_text(encoding="utf-8")))
+    return found
+
+
+def attribute_docstrings(source: str) -> dict[str, dict[str, str]]:
+    """Class name → attribute → the docstring written right after the attribute, for every class of `source`."""
+    docstrings: dict[str, dict[str, str]] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        found = docstrings.setdefault(node.name, {})
+        for statement, following in itertools.pairwise(node.body):
+            target = (statement.target if isinstance(statement, ast.AnnAssign)
+                      else statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1
+                      else None)
+            if (isinstance(target, ast.Name) and isinstance(following, ast.Expr)
+                    and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str)):
+                found[target.id] = following.value.value
+    return docstrings
 
 
 def _inference_problem(component: type[pulumi.ComponentResource]) -> str | None:
     """Why Pulumi's schema inference cannot describe a component (its args or outputs), if it cannot.
 
-    Checked one component at a time, so one unsupported output annotation (say `dict[int, ...]`)
-    leaves the other components hosted.
+    Checked one component at a time (only when all of them together fail), so one unsupported
+    output annotation (say `dict[int, ...]`) leaves the other components hosted.
     """
-    from pulumi.provider.experimental.analyzer import Analyzer
-
     try:
-        Analyzer(PACKAGE).analyze([component])
-    except Exception as exc:  # the analyzer raises plain Exceptions; the message is the reason
+        analyzer().analyze([component])
+    except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
