@@ -97,7 +97,8 @@ def run_stack(loaded: LoadedConfig, build: Callable[[str, ComponentSpec, StackCo
             restore()
 
     return run_offline(program, project=loaded.config.serviceName or "stacktape", stack=loaded.stage,
-                       config={"aws:region": loaded.region}, world=CannedWorld(region=loaded.region))
+                       config={"aws:region": loaded.region}, world=CannedWorld(region=loaded.region),
+                       asset_root=loaded.path.parent.resolve())
 
 
 def python_door(loaded: LoadedConfig) -> Recording:
@@ -139,7 +140,8 @@ def provider_door(loaded: LoadedConfig, spelled_out: Mapping[str, Mapping[str, A
             provider.construct(name, spec.token, inputs, pulumi.ResourceOptions())
 
     return run_offline(program, project=loaded.config.serviceName or "stacktape", stack=loaded.stage,
-                       config=config, world=CannedWorld(region=loaded.region))
+                       config=config, world=CannedWorld(region=loaded.region),
+                       asset_root=loaded.path.parent.resolve())
 
 
 def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
