@@ -324,6 +324,7 @@ def files(tmp_path: Path) -> Path:
     (tmp_path / ".env").write_text('A=1\n# comment\n\nexport B="x y" # note\nC=z # note\n'
                                    'D=\'q\'\nE="l1\\nl2"\n')
     (tmp_path / "prod.env").write_text("TOKEN=abc\n")
+    (tmp_path / ".env.staging").write_text("STAGE_TOKEN=s1\n")
     (tmp_path / "cfg.json").write_text('{"db": {"host": "db.internal", "port": 5432},'
                                        ' "hosts": ["a", "b"], "name": "$Stage()"}')
     (tmp_path / "cfg.yml").write_text("db:\n  host: yml-host\nlist: [1, 2]\n")
@@ -346,6 +347,7 @@ def files(tmp_path: Path) -> Path:
                        {"name": "C", "value": "z"}, {"name": "D", "value": "q"},
                        {"name": "E", "value": "l1\nl2"}]),
     ("$File('prod.env')", [{"name": "TOKEN", "value": "abc"}]),
+    ("$File('.env.staging')", [{"name": "STAGE_TOKEN", "value": "s1"}]),
     ("$File('cfg.json').db", {"host": "db.internal", "port": 5432}),
     ("$File('cfg.json').db.port", 5432),
     ("$File('cfg.json').hosts.1", "b"),
@@ -546,7 +548,7 @@ resources:
         "stacktape.yml:14:11: resources.api.loop: Directive results are nested more than 20 levels "
         "deep while resolving $This(); a directive probably refers to itself.",
         'stacktape.yml:15:10: resources.api.ext: $File can\'t parse "notes.txt": supported file '
-        "types are .env, .json, .yml, .yaml, .ini. "
+        "types are .env, .json, .yml, .yaml, .ini (and files named .env.*). "
         "(hint: use $FileRaw('notes.txt') to read the file as text)",
         'stacktape.yml:18:9: resources.api.list[1]: Variable "missing" is not defined. '
         "Defined variables: prefix, a, b.",

@@ -393,10 +393,12 @@ class _LocalResolver:
 
     def parse_file(self, directive: Directive, file: str, path: KeyPath) -> Any:
         lower = Path(file).name.lower()
-        kind = next((ext for ext in FILE_EXTENSIONS if lower == ext or lower.endswith(ext)), None)
+        # Dotenv files by name as well as by extension: `.env.staging`, `.env.local` (as the reference reads them).
+        kind = ".env" if lower.startswith(".env") else next(
+            (ext for ext in FILE_EXTENSIONS if lower == ext or lower.endswith(ext)), None)
         if kind is None:
             self.fail(path, f'$File can\'t parse "{file}": supported file types are '
-                            f"{', '.join(FILE_EXTENSIONS)}.",
+                            f"{', '.join(FILE_EXTENSIONS)} (and files named .env.*).",
                       f"use {render(Directive('FileRaw', (Literal(file),)))} to read the file as text")
         text = self.read_file(directive, file, path)
         try:
