@@ -508,3 +508,56 @@ def test_a_complete_load_balancer_opens_no_test_listener() -> None:
 
     run_offline(program)
     assert refused == ["ApplicationLoadBalancer 'lb' was complete before a test listener on port 8080 was asked for"]
+
+
+LB_HEALTH_CHECK_CONFIG = """
+    resources:
+      lb:
+        type: application-load-balancer
+      app:
+        type: multi-container-workload
+        properties:
+          resources: {cpu: 0.25, memory: 512}
+          containers:
+            - name: web
+              packaging: {type: prebuilt-image, properties: {image: nginx}}
+              loadBalancerHealthCheck: {HEALTH_CHECK}
+              events:
+                - type: application-load-balancer
+                  properties: {loadBalancerName: lb, priority: 1, paths: ['*'], containerPort: 80}
+            - name: worker
+              packaging: {type: prebuilt-image, properties: {image: nginx}}
+              loadBalancerHealthCheck: {healthcheckPath: /health}
+    """
+
+
+@pytest.mark.parametrize(("health_check", "expected"), [
+    ("{healthcheckPath: health}",
+     "stacktape.yml:11:54: resources.app.properties.containers[0].loadBalancerHealthCheck.healthcheckPath: "
+     "healthcheckPath 'health' must start with \"/\" and be at most 1024 characters (Elastic Load Balancing "
+     "refuses it) (hint: e.g. \"/health\")"),
+    ("{healthcheckTimeout: 10, healthcheckInterval: 10}",
+     "stacktape.yml:11:57: resources.app.properties.containers[0].loadBalancerHealthCheck.healthcheckTimeout: "
+     "healthcheckTimeout (10 s) must be less than healthcheckInterval (10 s): Elastic Load Balancing refuses a "
+     "health check that does not time out before the next one starts (hint: set healthcheckTimeout to at most 9 "
+     "or raise healthcheckInterval (defaults: interval 5, timeout 4))"),
+    ("{healthcheckTimeout: 6}",
+     "stacktape.yml:11:57: resources.app.properties.containers[0].loadBalancerHealthCheck.healthcheckTimeout: "
+     "healthcheckTimeout (6 s) must be less than healthcheckInterval (5 s): Elastic Load Balancing refuses a "
+     "health check that does not time out before the next one starts (hint: set healthcheckTimeout to at most 4 "
+     "or raise healthcheckInterval (defaults: interval 5, timeout 4))"),
+], ids=["path-without-slash", "timeout-equal-interval", "timeout-over-default-interval"])
+def test_load_balancer_health_checks_elb_would_refuse(config_errors: Callable[[str], list[str]], health_check: str,
+                                                      expected: str) -> None:
+    assert config_errors(LB_HEALTH_CHECK_CONFIG.replace("{HEALTH_CHECK}", health_check)) == [
+        expected,
+        "stacktape.yml:17:11: resources.app.properties.containers[1].loadBalancerHealthCheck: "
+        "loadBalancerHealthCheck of container \"worker\" has no effect: the container has no load balancer event "
+        "(hint: add an application-load-balancer event to the container, or remove loadBalancerHealthCheck)",
+    ]
+
+
+def test_a_valid_load_balancer_health_check_passes(config_errors: Callable[[str], list[str]]) -> None:
+    text = LB_HEALTH_CHECK_CONFIG.replace("{HEALTH_CHECK}", "{healthcheckPath: /up, healthcheckTimeout: 9, "
+                                                            "healthcheckInterval: 10}")
+    assert config_errors(text.replace("              loadBalancerHealthCheck: {healthcheckPath: /health}\n", "")) == []

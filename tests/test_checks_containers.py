@@ -61,6 +61,19 @@ def test_at_least_one_container_is_essential(config_errors: Errors) -> None:
     ]
 
 
+# --- how many -------------------------------------------------------------------------------
+
+
+def test_a_task_holds_at_most_ten_containers(config_errors: Errors) -> None:
+    assert config_errors(workload(*(container(f"c{i}") for i in range(10)))) == []
+    assert config_errors(workload(*(container(f"c{i}") for i in range(11)))) == [
+        "stacktape.yml:27:17: resources.app.properties.containers[10].name: Error in multi-container-workload app: "
+        "11 containers; an ECS task definition holds at most 10 (Amazon ECS service quota \"Containers per task "
+        "definition\"). (hint: move some containers into another workload; they can reach each other through "
+        "Service Connect)"
+    ]
+
+
 # --- names ----------------------------------------------------------------------------------
 
 

@@ -43,6 +43,9 @@ _DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}
 IMAGE_REFERENCE = re.compile(rf"(?P<name>{_NAME})(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?", re.ASCII)
 # Docker's limit on the name (registry host and repository path) of a reference.
 IMAGE_NAME_MAX_LENGTH = 255
+# A fixed Amazon ECS quota ("Containers per task definition", Amazon ECS service quotas page of the
+# ECS developer guide; it cannot be raised).
+MAX_CONTAINERS_PER_TASK = 10
 IMAGE_RULE = (
     "A reference is [registry-host[:port]/]repository[:tag][@digest]: a repository of lower-case "
     "components (letters, digits, separated by '.', '_', '__' or '-') joined by '/', at most "
@@ -78,6 +81,7 @@ class _ContainerChecker:
         self.issues: list[ConfigIssue] = []
 
     def run(self) -> list[ConfigIssue]:
+        self._count()
         self._essential()
         for index, container in enumerate(self.containers):
             self._name(index, container)
@@ -92,6 +96,15 @@ class _ContainerChecker:
 
     def _add(self, path: KeyPath, message: str, hint: str) -> None:
         self.issues.append(self.source.issue(path, message, hint))
+
+    def _count(self) -> None:
+        if len(self.containers) <= MAX_CONTAINERS_PER_TASK:
+            return
+        self._add(self._path(MAX_CONTAINERS_PER_TASK, "name"),
+                  f"{self.where} {len(self.containers)} containers; an ECS task definition holds at most "
+                  f"{MAX_CONTAINERS_PER_TASK} (Amazon ECS service quota \"Containers per task definition\").",
+                  "move some containers into another workload; they can reach each other through Service "
+                  "Connect")
 
     def _essential(self) -> None:
         if any(container.essential for container in self.containers):

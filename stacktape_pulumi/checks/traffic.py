@@ -10,15 +10,47 @@ TCP_HEALTH_CHECK = ("loadBalancerHealthCheck.healthCheckProtocol TCP is for netw
                     "load balancer target groups check over HTTP")
 
 
+# The target group health check's defaults (the model's docstrings) and ELB's rules for them: the path
+# starts with "/" (CreateTargetGroup's HealthCheckPath, 1-1024 characters), and a check must time out
+# before the next one starts ("Health check timeout must be smaller than the interval").
+DEFAULT_HEALTH_CHECK_INTERVAL = 5
+DEFAULT_HEALTH_CHECK_TIMEOUT = 4
+MAX_HEALTH_CHECK_PATH = 1024
+LOAD_BALANCER_EVENTS = ("application-load-balancer", "network-load-balancer")
+
+
 def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | None) -> list[Problem]:
-    """Event settings AWS would reject: a TCP health check on an application load balancer target group."""
+    """Event settings AWS would reject or that would do nothing: the containers' load-balancer health checks."""
     problems: list[Problem] = []
     for index, container in enumerate(props.containers if props is not None else []):
         check = container.loadBalancerHealthCheck
-        uses_alb = any(event.type == "application-load-balancer" for event in container.events or [])
-        if uses_alb and check is not None and check.healthCheckProtocol == "TCP":
-            problems.append(Problem(("containers", index, "loadBalancerHealthCheck", "healthCheckProtocol"),
-                                         TCP_HEALTH_CHECK, hint="remove healthCheckProtocol or set HTTP"))
+        if check is None:
+            continue
+        at = ("containers", index, "loadBalancerHealthCheck")
+        if not any(event.type in LOAD_BALANCER_EVENTS for event in container.events or []):
+            problems.append(Problem(at, f"loadBalancerHealthCheck of container \"{container.name}\" has no effect: "
+                                        "the container has no load balancer event",
+                                    hint="add an application-load-balancer event to the container, or remove "
+                                         "loadBalancerHealthCheck", at_key=True))
+            continue
+        if check.healthCheckProtocol == "TCP":
+            problems.append(Problem((*at, "healthCheckProtocol"), TCP_HEALTH_CHECK,
+                                    hint="remove healthCheckProtocol or set HTTP"))
+        path = check.healthcheckPath
+        if path is not None and (not path.startswith("/") or len(path) > MAX_HEALTH_CHECK_PATH):
+            problems.append(Problem((*at, "healthcheckPath"),
+                                    f"healthcheckPath {path!r} must start with \"/\" and be at most "
+                                    f"{MAX_HEALTH_CHECK_PATH} characters (Elastic Load Balancing refuses it)",
+                                    hint=f"e.g. \"/{path.lstrip('/')[:64]}\""))
+        interval = check.healthcheckInterval or DEFAULT_HEALTH_CHECK_INTERVAL
+        timeout = check.healthcheckTimeout or DEFAULT_HEALTH_CHECK_TIMEOUT
+        if timeout >= interval:
+            problems.append(Problem((*at, "healthcheckTimeout" if check.healthcheckTimeout else "healthcheckInterval"),
+                                    f"healthcheckTimeout ({timeout} s) must be less than healthcheckInterval "
+                                    f"({interval} s): Elastic Load Balancing refuses a health check that does not "
+                                    "time out before the next one starts",
+                                    hint=f"set healthcheckTimeout to at most {interval - 1} or raise "
+                                         "healthcheckInterval (defaults: interval 5, timeout 4)"))
     return problems
 
 
