@@ -1491,3 +1491,27 @@ def test_props_validated_alone_take_the_name_from_the_context() -> None:
     assert error["ctx"] is not None
     assert error["ctx"]["subpath"] == ["memory"]
     assert error["msg"].startswith("Error in resources of container compute resource api. Memory value '512'")
+
+
+def test_iam_actions_need_their_service_prefix(tmp_path: Path, cfg: str) -> None:
+    text = """
+        resources:
+          app:
+            type: multi-container-workload
+            properties:
+              resources: {cpu: 0.25, memory: 512}
+              containers:
+                - name: web
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+              iamRoleStatements:
+                - Action: ['s3:Get*', '*', 'execute-api:Invoke', 'GetObject', 'S3:PutObject']
+                  Resource: ['*']
+        """
+    assert config_issues(tmp_path, text) == [
+        f"{cfg}:10:58: resources.app.properties.iamRoleStatements[0].Action[3]: 'GetObject' is not an IAM "
+        "action: actions are written service:action, or \"*\" (hint: write the service prefix, e.g. s3:GetObject, "
+        "dynamodb:Query or sqs:SendMessage)",
+        f"{cfg}:10:71: resources.app.properties.iamRoleStatements[0].Action[4]: 'S3:PutObject' is not an IAM "
+        "action: actions are written service:action, or \"*\" (hint: did you mean 's3:PutObject'? (service "
+        "prefixes are lower case))",
+    ]

@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 from stacktape_pulumi.config.models.common import StrictModel
 from stacktape_pulumi.config.models.shared import (
     CdnConfiguration,
+    IamAction,
     NonEmptyStr,
     NonNegativeInt,
     Overrides,
@@ -75,7 +76,7 @@ class BucketPolicyIamRoleStatement(StrictModel):
     """Optional identifier for this statement."""
     Effect: Literal["Allow", "Deny"] | None = None
     """Allow or deny. Default "Allow"."""
-    Action: list[NonEmptyStr] | None = None
+    Action: list[IamAction] | None = None
     """S3 actions (e.g. `s3:GetObject`). Default ["*"]."""
     Condition: dict[str, Any] | None = None
     """IAM conditions under which the statement applies."""

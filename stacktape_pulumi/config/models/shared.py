@@ -30,6 +30,23 @@ PositiveInt = Annotated[int, Field(ge=1)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 Percent = Annotated[float, Field(gt=0, le=100)]
 
+# IAM's action grammar: `service:action` (the service prefix lower case; the action may hold `*` and
+# `?` wildcards), or `*` for every action. IAM refuses a policy with any other action.
+_IAM_ACTION = re.compile(r"\*|[a-z0-9-]+:[A-Za-z0-9_*?-]+")
+
+
+def _iam_action(value: str) -> str:
+    if _IAM_ACTION.fullmatch(value):
+        return value
+    service, colon, action = value.partition(":")
+    hint = (f"did you mean '{service.lower()}:{action}'? (service prefixes are lower case)"
+            if colon and service and _IAM_ACTION.fullmatch(f"{service.lower()}:{action}")
+            else "write the service prefix, e.g. s3:GetObject, dynamodb:Query or sqs:SendMessage")
+    raise located_error(f"'{value}' is not an IAM action: actions are written service:action, or \"*\"", hint=hint)
+
+
+IamAction = Annotated[str, Field(min_length=1), AfterValidator(_iam_action)]
+
 # The name of the resource being validated. Set by the root model while it validates the
 # `resources` mapping (the key is validated right before its value), so that nested
 # validators can name the resource in messages the way the reference does.
@@ -106,7 +123,7 @@ class IamRoleStatement(StrictModel):
     """Optional identifier for this statement."""
     Effect: Literal["Allow", "Deny"] | None = None
     """Allow or deny the actions. Default "Allow" (applied when the policy is built)."""
-    Action: list[NonEmptyStr] | None = None
+    Action: list[IamAction] | None = None
     """AWS actions (e.g. `s3:GetObject`). Default ["*"] (applied when the policy is built)."""
     Condition: dict[str, Any] | None = None
     """IAM conditions under which the statement applies."""

@@ -13,6 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 from stacktape_pulumi.config.models.common import StrictModel
 from stacktape_pulumi.config.models.event_bus import EventBusIntegrationProps
 from stacktape_pulumi.config.models.shared import (
+    IamAction,
     NonEmptyStr,
     Overrides,
     Problems,
@@ -29,7 +30,7 @@ class SqsQueuePolicyStatement(StrictModel):
 
     Effect: Literal["Allow", "Deny"]
     """Allow or deny."""
-    Action: Annotated[list[NonEmptyStr], Field(min_length=1)]
+    Action: Annotated[list[IamAction], Field(min_length=1)]
     """SQS actions (e.g. `sqs:SendMessage`)."""
     Condition: dict[str, Any] | None = None
     """IAM conditions (e.g. restrict by aws:SourceArn)."""
