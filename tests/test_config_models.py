@@ -1515,3 +1515,52 @@ def test_iam_actions_need_their_service_prefix(tmp_path: Path, cfg: str) -> None
         "action: actions are written service:action, or \"*\" (hint: did you mean 's3:PutObject'? (service "
         "prefixes are lower case))",
     ]
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("orders", "route path 'orders' must start with \"/\" (API Gateway route keys are `METHOD /path`) "
+               "(hint: write '/orders')"),
+    ("/files/{key+}/meta", "route path '/files/{key+}/meta': the greedy path variable {key+} must be the last "
+                           "segment of the path (hint: end the path with it, e.g. '/files/{key+}')"),
+])
+def test_http_api_route_paths_api_gateway_would_refuse(tmp_path: Path, cfg: str, path: str, expected: str) -> None:
+    text = f"""
+        resources:
+          api:
+            type: http-api-gateway
+          app:
+            type: function
+            properties:
+              packaging:
+                type: custom-artifact
+                properties: {{packagePath: handler.zip, handler: "handler.py:handler"}}
+              runtime: python3.13
+              events:
+                - type: http-api-gateway
+                  properties: {{httpApiGatewayName: api, method: GET, path: '{path}'}}
+        """
+    (tmp_path / "handler.zip").write_bytes(b"")
+    issues = config_issues(tmp_path, text)
+    assert issues == [f"{cfg}:13:68: resources.app.properties.events[0].properties.path: {expected}"]
+
+
+@pytest.mark.parametrize("path", ["/", "/orders", "/orders/{id}", "/files/{key+}", "*", "$default"])
+def test_http_api_route_paths_api_gateway_accepts(tmp_path: Path, path: str) -> None:
+    method = "*" if path in ("*", "$default") else "GET"
+    text = f"""
+        resources:
+          api:
+            type: http-api-gateway
+          app:
+            type: function
+            properties:
+              packaging:
+                type: custom-artifact
+                properties: {{packagePath: handler.zip, handler: "handler.py:handler"}}
+              runtime: python3.13
+              events:
+                - type: http-api-gateway
+                  properties: {{httpApiGatewayName: api, method: '{method}', path: '{path}'}}
+        """
+    (tmp_path / "handler.zip").write_bytes(b"")
+    assert config_issues(tmp_path, text) == []

@@ -32,9 +32,11 @@ def located_error(message: str, *, subpath: KeyPath = (), hint: str | None = Non
     `validate.py` appends `subpath` to pydantic's location, so a check on the `resources`
     object can point at `resources.memory`.
     """
-    ctx: dict[str, Any] = {"subpath": list(subpath), "hint": hint or "", "at_key": at_key}
-    # Braces in user text would be read as template fields by pydantic-core.
-    return PydanticCustomError(STACKTAPE_ERROR, message.replace("{", "{{").replace("}", "}}"), ctx)
+    # The message travels in the context, last, and the template only names it: pydantic-core fills a
+    # template by replacing `{key}` for each context key in order (it has no `{{` escape), so text
+    # inserted last is never read as a template, whatever braces it holds (`{proxy+}`).
+    ctx: dict[str, Any] = {"subpath": list(subpath), "hint": hint or "", "at_key": at_key, "message": message}
+    return PydanticCustomError(STACKTAPE_ERROR, "{message}", ctx)
 
 
 RetentionDays = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653]

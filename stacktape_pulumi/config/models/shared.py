@@ -824,15 +824,27 @@ class HttpApiIntegrationProps(StrictModel):
     """Payload format. Default: the gateway's payloadFormat, else "1.0"."""
 
     @model_validator(mode="after")
-    def _default_route_is_any(self, info: ValidationInfo) -> Self:
-        if self.path in ("*", "$default") and self.method != "*":
-            problems = Problems()
-            problems.add(
-                f"Error in compute resource {current_resource_name(info)}. HttpApi event: If you specify "
-                "path \"*\" (\"$default\") the only allowed method is \"*\" (ANY)",
-                ("method",),
-            )
-            problems.raise_if_any(type(self).__name__)
+    def _route_key(self, info: ValidationInfo) -> Self:
+        problems = Problems()
+        if self.path in ("*", "$default"):
+            if self.method != "*":
+                problems.add(
+                    f"Error in compute resource {current_resource_name(info)}. HttpApi event: If you specify "
+                    "path \"*\" (\"$default\") the only allowed method is \"*\" (ANY)",
+                    ("method",),
+                )
+        elif not self.path.startswith("/"):
+            problems.add(f"route path '{self.path}' must start with \"/\" (API Gateway route keys are "
+                         "`METHOD /path`)", ("path",), hint=f"write '/{self.path}'")
+        else:
+            # API Gateway accepts a greedy path variable (`{name+}`) only as the last segment of a route.
+            segments = self.path.split("/")
+            greedy = [s for s in segments[:-1] if s.startswith("{") and s.endswith("+}")]
+            if greedy:
+                problems.add(f"route path '{self.path}': the greedy path variable {greedy[0]} must be the last "
+                             "segment of the path", ("path",),
+                             hint=f"end the path with it, e.g. '{'/'.join(segments[:segments.index(greedy[0]) + 1])}'")
+        problems.raise_if_any(type(self).__name__)
         return self
 
 
