@@ -215,6 +215,25 @@ def test_a_hook_naming_a_non_function_resource_is_a_located_error(config_errors:
         "is of type application-load-balancer)"]
 
 
+@pytest.mark.parametrize(("source", "call"), [
+    ("import boto3\n\ndef handler(event, context):\n"
+     "    boto3.client('codedeploy').put_lifecycle_event_hook_execution_status(\n"
+     "        deploymentId=event['DeploymentId'], lifecycleEventHookExecutionId=event['LifecycleEventHookExecutionId'],"
+     "\n        status='Succeeded')\n", "put_lifecycle_event_hook_execution_status"),
+    ("const { PutLifecycleEventHookExecutionStatusCommand } = require('@aws-sdk/client-codedeploy');\n",
+     "PutLifecycleEventHookExecutionStatus"),
+], ids=["python", "javascript"])
+def test_a_hook_written_for_codedeploy_is_told_to_answer_ecs(config_errors: Callable[[str], list[str]],
+                                                             hook_file: Path, source: str, call: str) -> None:
+    hook_file.write_text(source)
+    assert config_errors(workload("{strategy: AllAtOnce, afterTrafficShiftFunction: hook}")) == [
+        "stacktape.yml:19:68: resources.app.properties.deployment.afterTrafficShiftFunction: hook function hook "
+        f"reports to CodeDeploy ({call} in hook.py), but stacktape-pulumi deploys with ECS's own strategies: the "
+        "hook is an ECS lifecycle hook, nothing reads CodeDeploy's answer, and the deployment waits for the hook "
+        "until it fails. (hint: remove the CodeDeploy call and return the verdict instead: return "
+        "{\"hookStatus\": \"SUCCEEDED\"} (or \"FAILED\"); see programs/hooks/smoke_test.py)"]
+
+
 def test_deployment_preconditions_are_located_errors(config_errors: Callable[[str], list[str]],
                                                      hook_file: Path) -> None:
     no_alb = "[{type: workload-internal, properties: {containerPort: 80}}]"

@@ -1,8 +1,11 @@
-"""Gradual deployments of workloads: hook functions exist, one listener rule to shift, a free test listener."""
+"""Gradual deployments of workloads: hooks exist and answer ECS, one listener rule to shift, a free test listener."""
+
+import re
+from pathlib import Path
 
 from stacktape_pulumi.checks.load_balancer import default_listener_port, listener_ports, ports_hint
 from stacktape_pulumi.checks.references import StackView
-from stacktape_pulumi.config.models.function import LambdaDeployment
+from stacktape_pulumi.config.models.function import LambdaDeployment, StacktapeLambdaBuildpackPackaging
 from stacktape_pulumi.config.models.workload import (
     DEFAULT_TEST_LISTENER_PORT,
     WORKLOAD_TYPE,
@@ -15,13 +18,47 @@ from stacktape_pulumi.errors import KeyPath
 HOOK_KEYS = ("beforeAllowTrafficFunction", "afterTrafficShiftFunction")
 
 
+# A hook written for the reference reports its verdict to CodeDeploy (the SDK call, in the spellings of
+# the JavaScript, Python and other SDKs); here a hook is an ECS lifecycle hook and returns it.
+CODEDEPLOY_CALL = re.compile(r"PutLifecycleEventHookExecutionStatus|put_lifecycle_event_hook_execution_status",
+                             re.IGNORECASE)
+# Hook sources larger than this are not read (a hook is a small script; a bundle is not searched).
+MAX_HOOK_SOURCE_BYTES = 1024 * 1024
+
+
 def check_hook_functions(view: StackView, owner: str, owner_type: str,
                          deployment: ContainerWorkloadDeployment | LambdaDeployment, dpath: KeyPath) -> None:
-    """The functions a deployment runs before and after shifting traffic exist."""
+    """The functions a deployment runs before and after shifting traffic exist, and answer as ECS hooks."""
     for key in HOOK_KEYS:
         target = getattr(deployment, key)
-        if target is not None:
-            view.reference(target, "function", owner, owner_type, (*dpath, key))
+        if target is not None and view.reference(target, "function", owner, owner_type, (*dpath, key)) \
+                and owner_type == WORKLOAD_TYPE:
+            _hook_answers_ecs(view, target, (*dpath, key))
+
+
+def _hook_answers_ecs(view: StackView, function: str, path: KeyPath) -> None:
+    """A hook function whose source calls CodeDeploy would never answer ECS: the deployment times out."""
+    # `view.reference` made sure `function` is a function resource.
+    packaging = getattr(view.config.resources[function].properties, "packaging", None)
+    if not isinstance(packaging, StacktapeLambdaBuildpackPackaging):
+        return
+    source = Path(view.source.file).parent / packaging.properties.entryfilePath
+    try:
+        if source.stat().st_size > MAX_HOOK_SOURCE_BYTES:
+            return
+        text = source.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return  # a missing entry file is the packaging check's to report
+    found = CODEDEPLOY_CALL.search(text)
+    if found is None:
+        return
+    view.add(path,
+             f"hook function {function} reports to CodeDeploy ({found.group(0)} in "
+             f"{packaging.properties.entryfilePath}), but stacktape-pulumi deploys with ECS's own strategies: "
+             "the hook is an ECS lifecycle hook, nothing reads CodeDeploy's answer, and the deployment waits "
+             "for the hook until it fails.",
+             "remove the CodeDeploy call and return the verdict instead: "
+             "return {\"hookStatus\": \"SUCCEEDED\"} (or \"FAILED\"); see programs/hooks/smoke_test.py")
 
 
 def check_workload_deployment(view: StackView, name: str, workload: MultiContainerWorkload, base: KeyPath) -> None:
