@@ -853,3 +853,26 @@ def test_generated_image_builds_and_runs(tmp_path: Path) -> None:
         assert user.stdout.strip() == "1000:1000"
     finally:
         subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True, check=False, timeout=120)
+
+
+def container_definitions(rec: Recording) -> dict[str, dict[str, Any]]:
+    task = rec.one("aws:ecs/taskDefinition:TaskDefinition")
+    return {c["name"]: c for c in json.loads(task.inputs["containerDefinitions"])}
+
+
+@pytest.mark.parametrize(("port", "controls"), [
+    (80, [{"namespace": "net.ipv4.ip_unprivileged_port_start", "value": "80"}]),
+    (443, [{"namespace": "net.ipv4.ip_unprivileged_port_start", "value": "443"}]),
+    (3000, None),
+])
+def test_a_non_root_buildpack_image_may_bind_the_low_port_it_serves(
+        tmp_path: Path, preview: Callable[[str], Recording], port: int, controls: list[dict[str, str]] | None) -> None:
+    # The generated image runs as a non-root user: below 1024 it could not bind its port and never become healthy.
+    write(tmp_path, SOURCES)
+    rec = preview(BUILDPACK.replace("containerPort: 3000", f"containerPort: {port}")
+                  .replace("packaging: {type: prebuilt-image, properties: {image: 'nginx:1.27'}}",
+                           "packaging: {type: prebuilt-image, properties: {image: 'nginx:1.27'}}\n"
+                           "          events: [{type: workload-internal, properties: {containerPort: 81}}]"))
+    definitions = container_definitions(rec)
+    assert definitions["web"].get("systemControls") == controls
+    assert "systemControls" not in definitions["proxy"], "a prebuilt image runs as its own user: left alone"

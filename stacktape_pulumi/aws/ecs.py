@@ -27,6 +27,18 @@ def stringify(value: Any) -> str:
     return str(value)
 
 
+# Linux's first privileged port; below it a non-root process needs the sysctl lowered (a network-namespaced
+# sysctl: ECS sets it per task in awsvpc mode, Fargate platform 1.4.0 and later, and per container in bridge mode).
+PRIVILEGED_PORTS_BELOW = 1024
+UNPRIVILEGED_PORT_START = "net.ipv4.ip_unprivileged_port_start"
+
+
+def low_port_controls(ports: list[int]) -> list[dict[str, str]]:
+    """`systemControls` letting a non-root process bind `ports`: the threshold lowered to the lowest one below 1024."""
+    low = [port for port in ports if port < PRIVILEGED_PORTS_BELOW]
+    return [{"namespace": UNPRIVILEGED_PORT_START, "value": str(min(low))}] if low else []
+
+
 def port_name(port: int) -> str:
     return f"port-{port}"
 

@@ -31,6 +31,7 @@ from stacktape_pulumi.components.workload_events import EVENT_HANDLERS, WORKLOAD
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
 from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.images.dockerfiles import NON_ROOT_PACKAGING_TYPES
 
 TrackingArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
 MetricArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
@@ -221,6 +222,10 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             "portMappings": ecs_plan.port_mappings(list(container.events or []), fargate=self._fargate),
             "stopTimeout": container.stopTimeout if container.stopTimeout is not None else DEFAULT_STOP_TIMEOUT,
         }
+        if packaging.type in NON_ROOT_PACKAGING_TYPES:
+            controls = ecs_plan.low_port_controls([m["containerPort"] for m in definition["portMappings"]])
+            if controls:
+                definition["systemControls"] = controls
         if secrets:
             definition["secrets"] = [{"name": n, "valueFrom": self._value_from(ref)} for n, ref in secrets]
         for field in ("command", "entryPoint"):

@@ -42,6 +42,10 @@ DEFAULT_PYTHON_VERSION = 3.9
 NODE_UID = 1000  # the `node` user of the official Node.js images
 APP_UID = 10001
 DISTROLESS_NONROOT_UID = 65532
+# Packaging types whose images run as a non-root user: the Dockerfiles generated here (USER above), and
+# Cloud Native Buildpacks images (`pack`, the Paketo builders run the app as their `cnb` user). Such a
+# process cannot bind a port below 1024 unless the task lowers `net.ipv4.ip_unprivileged_port_start`.
+NON_ROOT_PACKAGING_TYPES = frozenset({"stacktape-image-buildpack", "external-buildpack"})
 
 NODE_EXTENSIONS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 LANGUAGES = {**{ext: "node" for ext in NODE_EXTENSIONS}, ".py": "python", ".go": "go"}
