@@ -1517,36 +1517,8 @@ def test_iam_actions_need_their_service_prefix(tmp_path: Path, cfg: str) -> None
     ]
 
 
-@pytest.mark.parametrize(("path", "expected"), [
-    ("orders", "route path 'orders' must start with \"/\" (API Gateway route keys are `METHOD /path`) "
-               "(hint: write '/orders')"),
-    ("/files/{key+}/meta", "route path '/files/{key+}/meta': the greedy path variable {key+} must be the last "
-                           "segment of the path (hint: end the path with it, e.g. '/files/{key+}')"),
-])
-def test_http_api_route_paths_api_gateway_would_refuse(tmp_path: Path, cfg: str, path: str, expected: str) -> None:
-    text = f"""
-        resources:
-          api:
-            type: http-api-gateway
-          app:
-            type: function
-            properties:
-              packaging:
-                type: custom-artifact
-                properties: {{packagePath: handler.zip, handler: "handler.py:handler"}}
-              runtime: python3.13
-              events:
-                - type: http-api-gateway
-                  properties: {{httpApiGatewayName: api, method: GET, path: '{path}'}}
-        """
-    (tmp_path / "handler.zip").write_bytes(b"")
-    issues = config_issues(tmp_path, text)
-    assert issues == [f"{cfg}:13:68: resources.app.properties.events[0].properties.path: {expected}"]
-
-
-@pytest.mark.parametrize("path", ["/", "/orders", "/orders/{id}", "/files/{key+}", "*", "$default"])
-def test_http_api_route_paths_api_gateway_accepts(tmp_path: Path, path: str) -> None:
-    method = "*" if path in ("*", "$default") else "GET"
+def route_issues(tmp_path: Path, method: str, path: str) -> list[str]:
+    """The issues of a function with one HTTP API route `method path`."""
     text = f"""
         resources:
           api:
@@ -1563,4 +1535,20 @@ def test_http_api_route_paths_api_gateway_accepts(tmp_path: Path, path: str) -> 
                   properties: {{httpApiGatewayName: api, method: '{method}', path: '{path}'}}
         """
     (tmp_path / "handler.zip").write_bytes(b"")
-    assert config_issues(tmp_path, text) == []
+    return config_issues(tmp_path, text)
+
+
+@pytest.mark.parametrize(("path", "expected"), [
+    ("orders", "route path 'orders' must start with \"/\" (API Gateway route keys are `METHOD /path`) "
+               "(hint: write '/orders')"),
+    ("/files/{key+}/meta", "route path '/files/{key+}/meta': the greedy path variable {key+} must be the last "
+                           "segment of the path (hint: end the path with it, e.g. '/files/{key+}')"),
+])
+def test_http_api_route_paths_api_gateway_would_refuse(tmp_path: Path, cfg: str, path: str, expected: str) -> None:
+    assert route_issues(tmp_path, "GET", path) == [
+        f"{cfg}:13:70: resources.app.properties.events[0].properties.path: {expected}"]
+
+
+@pytest.mark.parametrize("path", ["/", "/orders", "/orders/{id}", "/files/{key+}", "*", "$default"])
+def test_http_api_route_paths_api_gateway_accepts(tmp_path: Path, path: str) -> None:
+    assert route_issues(tmp_path, "*" if path in ("*", "$default") else "GET", path) == []
