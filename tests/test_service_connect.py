@@ -269,9 +269,8 @@ def test_seed_service_connect(preview: Callable[[str], Recording]) -> None:
     rec = preview(SEED_SERVICE_CONNECT)
     shared = sorted((r.type, r.name) for r in rec.resources if r.parent == rec.one("pulumi:pulumi:Stack").urn
                     and r.custom)
-    assert shared == sorted([
-        (NAMESPACE, "stacktape-dev-private-namespace"), (SG, CLIENTS),
-        ("aws:iam/role:Role", "stacktape-dev-ecs-execution-role")])
+    # No stack-wide execution role: each workload has its own.
+    assert shared == sorted([(NAMESPACE, "stacktape-dev-private-namespace"), (SG, CLIENTS)])
 
     assert tree(rec, "internalService") == sorted(
         [*workload_children("internalService", ["api"]), (INGRESS, "internalService-ingress-service-connect-3000")])

@@ -88,7 +88,7 @@ def test_single_container_children(preview: Preview) -> None:
         "requiresCompatibilities": ["FARGATE"],
         "cpu": "1024",
         "memory": "2048",
-        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/stacktape-dev-ecs-exec-us-east-1",
+        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/stacktape-dev-api-exec-us-east-1",
         "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/stacktape-dev-api-us-east-1",
         "runtimePlatform": {"operatingSystemFamily": "LINUX", "cpuArchitecture": "X86_64"},
         "tags": STACK_TAGS,
@@ -265,7 +265,8 @@ def test_secrets_use_value_from_and_an_exactly_scoped_execution_policy(preview: 
     assert worker["secrets"] == [{"name": "DB_USER",
                                                                     "valueFrom": f"{db_arn}:username::"}]
     policy = rec.one("aws:iam/rolePolicy:RolePolicy", "api-execution-secrets")
-    assert policy.inputs["role"] == "stacktape-dev-ecs-exec-us-east-1"
+    # The workload's own execution role: another workload's tasks cannot read these secrets.
+    assert policy.inputs["role"] == "stacktape-dev-api-exec-us-east-1"
     assert json.loads(policy.inputs["policy"]) == {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
          "Resource": [token_arn, db_arn, "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf"]},
@@ -281,8 +282,33 @@ def test_workload_without_secrets_adds_no_execution_policy(preview: Preview) -> 
     assert rec.by_type("aws:iam/rolePolicy:RolePolicy") == []
     attachment = rec.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     assert attachment.inputs == {
-        "role": "stacktape-dev-ecs-exec-us-east-1",
+        "role": "stacktape-dev-api-exec-us-east-1",
         "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}
+
+
+def test_each_workload_reads_only_its_own_secrets(preview: Preview) -> None:
+    def one(name: str, secret: str) -> str:
+        return f"""
+  {name}:
+    type: multi-container-workload
+    properties:
+      resources: {{cpu: 0.25, memory: 512}}
+      containers:
+        - name: app
+          packaging: {{type: prebuilt-image, properties: {{image: nginx}}}}
+          environment: [{{name: SECRET, value: "$Secret('{secret}')"}}]
+"""
+
+    rec = preview("resources:" + one("billing", "billing-key") + one("search", "search-key"))
+    for workload, secret, other in (("billing", "billing-key", "search-key"), ("search", "search-key", "billing-key")):
+        task = rec.one("aws:ecs/taskDefinition:TaskDefinition", f"{workload}-task-definition")
+        assert task.inputs["executionRoleArn"] == f"arn:aws:iam::{ACCOUNT}:role/stacktape-dev-{workload}-exec-us-east-1"
+        policy = rec.one("aws:iam/rolePolicy:RolePolicy", f"{workload}-execution-secrets")
+        assert policy.inputs["role"] == f"stacktape-dev-{workload}-exec-us-east-1"
+        resources = json.loads(policy.inputs["policy"])["Statement"][0]["Resource"]
+        assert len(resources) == 1
+        assert f":secret:{secret}-" in resources[0]
+        assert other not in policy.inputs["policy"]
 
 
 def test_arm64_runtime_platform(preview: Preview) -> None:

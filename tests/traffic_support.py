@@ -51,4 +51,5 @@ def workload_children(name: str, containers: list[str]) -> list[tuple[str, str]]
             ("aws:ecs/cluster:Cluster", f"{name}-cluster"),
             (SERVICE, f"{name}-service"),
             ("aws:ecs/taskDefinition:TaskDefinition", f"{name}-task-definition"),
+            ("aws:iam/role:Role", f"{name}-execution-role"),
             ("aws:iam/role:Role", f"{name}-task-role")]

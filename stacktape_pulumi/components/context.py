@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
 from stacktape_pulumi.components.exchange import StackExchange
@@ -34,7 +33,6 @@ CONTAINER_REPOSITORY_KEEP_IMAGES = 100
 # Untagged images (a tag re-pushed) stay this long, so rollbacks to a recent digest still pull.
 CONTAINER_REPOSITORY_UNTAGGED_DAYS = 14
 
-ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 
 
 class StackContext:
@@ -49,7 +47,6 @@ class StackContext:
         self.stage = stage or pulumi.get_stack()
         self.stack_name = f"{self.project}-{self.stage}"
         self._network: StackNetwork | None = None
-        self._execution_role: aws.iam.Role | None = None
         self._secret_arns: dict[str, pulumi.Output[str]] = {}
         self._ssm_arns: dict[str, pulumi.Output[str]] = {}
         self.params: dict[str, dict[str, pulumi.Output[Any]]] = {}
@@ -101,15 +98,6 @@ class StackContext:
         if private_subnets:
             self._network.ensure_private_subnets()
         return self._network
-
-    def execution_role(self) -> aws.iam.Role:
-        """The ECS task execution role shared by every workload (pull images, write logs)."""
-        if self._execution_role is None:
-            role = iam.service_role(f"{self.stack_name}-ecs-execution-role", name=self.iam_name("ecs-exec"),
-                                    service="ecs-tasks.amazonaws.com", tags=self.tags)
-            iam.managed_policy(f"{self.stack_name}-ecs-execution-role-managed", role, ECS_TASK_EXECUTION_POLICY)
-            self._execution_role = role
-        return self._execution_role
 
     def once(self, key: str, create: Callable[[], T]) -> T:
         """The value `create()` made the first time `key` was asked for in this stack.

@@ -45,6 +45,7 @@ SSM_MESSAGES_ACTIONS = [
 DEFAULT_LOG_RETENTION_DAYS = 90
 DEFAULT_STOP_TIMEOUT = 2
 DEFAULT_SCALING_TARGET = 80
+ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
     """The tasks' security group (ingress only from the sources the events name)."""
     task_role: aws.iam.Role
     """The IAM role the containers run as."""
+    execution_role: aws.iam.Role
+    """The IAM role ECS starts the tasks with (image pulls, logs, this workload's secrets)."""
     log_groups: dict[str, aws.cloudwatch.LogGroup]
     """CloudWatch log group of each container with logging enabled, by container name."""
     params: dict[str, pulumi.Output[Any]]
@@ -93,6 +96,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self.cluster = self._create_cluster()
         self.security_group = self._create_security_group()
         self.task_role = self._create_task_role()
+        self.execution_role = self._create_execution_role()
         self.log_groups = self._create_log_groups()
         environments, secrets = self._resolve_environment()
         exec_policy = self._create_execution_secrets_policy(secrets)
@@ -126,6 +130,18 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             name=self.context.name("security-group", self.resource_name, "sg"),
             description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
             vpc_id=self._network.vpc_id, tags=self.tags, opts=self.child_opts())
+
+    def _create_execution_role(self) -> aws.iam.Role:
+        """The role ECS starts this workload's tasks with: pull the images, write the logs, read its own secrets.
+
+        One per workload, not one per stack: the secret grants of one workload must not let another
+        workload's task definitions read them.
+        """
+        name = self.resource_name
+        role = iam.service_role(f"{name}-execution-role", name=self.context.iam_name(name, "exec"),
+                                service="ecs-tasks.amazonaws.com", tags=self.tags, opts=self.child_opts())
+        iam.managed_policy(f"{name}-execution-role-managed", role, ECS_TASK_EXECUTION_POLICY)
+        return role
 
     def _create_task_role(self) -> aws.iam.Role:
         name = self.resource_name
@@ -196,7 +212,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
 
     def _create_execution_secrets_policy(self, secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
                                          ) -> aws.iam.RolePolicy | None:
-        """Let the shared execution role read exactly this workload's secrets and parameters."""
+        """Let this workload's execution role read exactly its secrets and parameters."""
         secret_arns, ssm_arns = self._secret_resource_arns(secrets)
         statements = []
         if secret_arns:
@@ -205,7 +221,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             statements.append(iam.statement(["ssm:GetParameters"], ssm_arns))
         if not statements:
             return None
-        role = self.context.execution_role()
+        role = self.execution_role
         return iam.inline_policy(f"{self.resource_name}-execution-secrets", role, f"{self.resource_name}-secrets",
                                  statements, self.child_opts())
 
@@ -263,7 +279,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             requires_compatibilities=[placement.compatibility],
             cpu=placement.cpu,
             memory=placement.memory,
-            execution_role_arn=self.context.execution_role().arn,
+            execution_role_arn=self.execution_role.arn,
             task_role_arn=self.task_role.arn,
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture=placement.cpu_architecture),
