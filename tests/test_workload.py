@@ -124,6 +124,7 @@ def test_single_container_children(preview: Preview) -> None:
         "enableEcsManagedTags": True,
         "propagateTags": "SERVICE",
         "enableExecuteCommand": False,
+        "waitForSteadyState": True,
         "networkConfiguration": {"assignPublicIp": True, "securityGroups": [_sg_id(rec)],
                                  "subnets": [subnet_ids[0], subnet_ids[1], subnet_ids[2]]},
         "tags": STACK_TAGS,
@@ -284,6 +285,17 @@ def test_workload_without_secrets_adds_no_execution_policy(preview: Preview) -> 
     assert attachment.inputs == {
         "role": "stacktape-dev-api-exec-us-east-1",
         "policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"}
+
+
+def test_the_service_waits_for_every_policy_of_its_roles(preview: Preview) -> None:
+    text = SINGLE.replace("      containers:", "      enableRemoteSessions: true\n"
+                          "      iamRoleStatements: [{Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*']}]\n"
+                          "      containers:", 1)
+    rec = preview(text)
+    service = rec.one("aws:ecs/service:Service")
+    policies = rec.by_type("aws:iam/rolePolicy:RolePolicy")
+    assert sorted(p.name for p in policies) == ["api-custom-iam-role-statements", "api-ssm-messages"]
+    assert {p.urn for p in policies} <= set(service.dependencies)
 
 
 def test_each_workload_reads_only_its_own_secrets(preview: Preview) -> None:

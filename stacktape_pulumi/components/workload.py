@@ -154,9 +154,9 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             # ECS Exec needs these on "*": the SSM channels have no resource ARN to scope to.
             "ssm-messages": [iam.statement(SSM_MESSAGES_ACTIONS, ["*"])] if self.props.enableRemoteSessions else [],
         }
-        for policy, statements in policies.items():
-            if statements:
-                iam.inline_policy(f"{name}-{policy}", role, policy, statements, self.child_opts())
+        # The service waits for these: a task started before its role's policies exist fails its first calls.
+        self._task_role_policies = [iam.inline_policy(f"{name}-{policy}", role, policy, statements, self.child_opts())
+                                    for policy, statements in policies.items() if statements]
         return role
 
     def _create_log_groups(self) -> dict[str, aws.cloudwatch.LogGroup]:
@@ -324,7 +324,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
                         exec_policy: aws.iam.RolePolicy | None) -> aws.ecs.Service:
         scaling = self.props.scaling
         min_instances = scaling.minInstances if scaling and scaling.minInstances else 1
-        depends: list[pulumi.Resource] = [*self._network.ready, *wiring.depends_on]
+        depends: list[pulumi.Resource] = [*self._network.ready, *wiring.depends_on, *self._task_role_policies]
         if exec_policy is not None:
             depends.append(exec_policy)
         placement: dict[str, Any] = {
@@ -360,6 +360,9 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             service_registries=wiring.service_registries[0] if wiring.service_registries else None,
             service_connect_configuration=wiring.service_connect,
             deployment_configuration=wiring.deployment,
+            # `pulumi up` waits until the new tasks run and are healthy: a deployment the circuit breaker
+            # rolls back fails the update instead of reporting success.
+            wait_for_steady_state=True,
             tags=self.tags,
             # Autoscaling owns the desired count after creation.
             opts=self.child_opts(depends_on=depends, ignore_changes=["desiredCount", *wiring.ignore_changes]))
