@@ -455,3 +455,19 @@ def test_attribute_docstrings_follow_the_analyzers_own_rule(tmp_path: Path, monk
     for class_name, attributes in expected.items():
         for attribute in ("first", "second", "third", "RED", "A"):
             assert sdk.get_docstring(getattr(module, class_name), attribute) == attributes.get(attribute)
+
+
+def test_a_component_the_inference_rejects_is_skipped_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Analyzer.analyze
+
+    def analyze(self: Analyzer, components: list[type[pulumi.ComponentResource]]) -> Any:
+        if any(component.__name__ == "EventBus" for component in components):
+            raise Exception("unsupported annotation 'dict[int, str]'")
+        return original(self, components)
+
+    monkeypatch.setattr(Analyzer, "analyze", analyze)
+    found = hosting.__wrapped__()  # uncached: the real result stays cached for the other tests
+    assert found.skipped == {"event-bus": "Pulumi's schema inference rejects EventBus: Exception: unsupported "
+                                          "annotation 'dict[int, str]'"}
+    assert sorted(c.__name__ for c in found.components) == sorted(
+        spec.class_name for spec in component_specs() if spec.class_name != "EventBus")

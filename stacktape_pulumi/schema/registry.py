@@ -145,9 +145,8 @@ def hosting() -> Hosting:
             candidates.append(component)
     try:
         return Hosting(candidates, skipped, analyzer().analyze(candidates))
-    except Exception:
-        pass
-    hosted = []
+    except Exception:  # the analyzer raises plain Exceptions: below, the components at fault are found one by one
+        hosted = []
     for component in candidates:
         problem = _inference_problem(component)
         if problem:
