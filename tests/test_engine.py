@@ -1,6 +1,8 @@
 """The offline engine: recording, secrets masking, canned invokes, isolation between runs."""
 
+import asyncio
 import json
+from pathlib import Path
 
 import pulumi
 import pulumi_aws as aws
@@ -8,6 +10,8 @@ import pytest
 
 from stacktape_pulumi.engine import run_offline, sdk
 from stacktape_pulumi.engine.canned import CannedInvokeError, CannedWorld
+from stacktape_pulumi.engine.preview import preview_config
+from stacktape_pulumi.load import load_config
 
 
 class Box(pulumi.ComponentResource):
@@ -115,3 +119,20 @@ def test_a_failed_run_leaves_no_pending_output_to_the_next() -> None:
     assert all(task.done() for task in leftover)
     after = run_offline(lambda: Box("next"))  # type: ignore[arg-type]
     assert {r.name for r in after.resources} == {"next", "next-role", "next-logs", "stacktape-dev"}
+
+
+def test_a_run_leaves_no_event_loop_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A loop left open on one of the SDK's threads is closed by the garbage collector at interpreter
+    # exit, sometimes after its self-pipe: "Exception ignored ... Invalid file descriptor" on stderr.
+    made: list[asyncio.AbstractEventLoop] = []
+    new_event_loop = asyncio.new_event_loop
+
+    def recording_new_event_loop() -> asyncio.AbstractEventLoop:
+        loop = new_event_loop()
+        made.append(loop)
+        return loop
+
+    monkeypatch.setattr(asyncio, "new_event_loop", recording_new_event_loop)
+    preview_config(load_config(Path(__file__).resolve().parent.parent / "programs" / "examples" / "http-api.yml"))
+    assert len(made) >= 2, "the run's own loop and at least one loop of an SDK thread"
+    assert [loop for loop in made if not loop.is_closed()] == []

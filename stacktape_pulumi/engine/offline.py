@@ -11,6 +11,7 @@ import asyncio
 import atexit
 import contextvars
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,6 +168,45 @@ def _unwrap_secrets(value: Any) -> Any:
     return value
 
 
+def _own_thread_loop() -> None:
+    """Give an SDK thread (no running loop) an event loop of ours, which `_close_thread_loops` closes.
+
+    The SDK calls the monitor (`RegisterResource`, `Invoke`, `ReadResource`) from its executor
+    threads, where its `_ensure_event_loop` would create an event loop per thread and never close it;
+    left to the garbage collector at interpreter exit, such a loop may find its self-pipe already
+    gone and print "Exception ignored ... Invalid file descriptor" after a successful preview. Set
+    as the thread's current loop first, ours is the one the SDK finds and uses.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        return
+    loop: asyncio.AbstractEventLoop | None = getattr(_THREAD, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _THREAD.loop = loop
+        with _THREAD_LOOPS_LOCK:
+            _THREAD_LOOPS.append(loop)
+        asyncio.set_event_loop(loop)
+
+
+_THREAD = threading.local()
+_THREAD_LOOPS: list[asyncio.AbstractEventLoop] = []
+_THREAD_LOOPS_LOCK = threading.Lock()
+
+
+def _close_thread_loops() -> None:
+    """Close the loops `_await_here` made on the SDK's threads (idle once a run has ended)."""
+    with _THREAD_LOOPS_LOCK:
+        loops = list(_THREAD_LOOPS)
+        _THREAD_LOOPS.clear()
+    for loop in loops:
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+
+
 class RecordingMonitor(sdk.MockMonitor):
     """The SDK's mock monitor, recording each registration as the engine would receive it."""
 
@@ -206,8 +246,17 @@ class RecordingMonitor(sdk.MockMonitor):
         if not request.custom:
             resource_id, state = "", {}
         self.resources[urn] = sdk.MockMonitor.ResourceRegistration(urn, resource_id, state)
+        _own_thread_loop()
         state_proto = sdk.sync_await(sdk.serialize_properties(state, {}))
         return sdk.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
+
+    def Invoke(self, request: Any) -> Any:
+        _own_thread_loop()
+        return super().Invoke(request)  # type: ignore[no-untyped-call]
+
+    def ReadResource(self, request: Any) -> Any:
+        _own_thread_loop()
+        return super().ReadResource(request)  # type: ignore[no-untyped-call]
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = sdk.deserialize_properties(request.outputs, keep_unknowns=True)
@@ -305,4 +354,5 @@ def _run(program: Callable[[], None], project: str, stack: str, config: dict[str
         # Give the caller its loop back: code that asks for "the" event loop afterwards keeps working.
         asyncio.set_event_loop(previous)
         loop.close()
+        _close_thread_loops()
     return monitor.recording
