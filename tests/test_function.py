@@ -577,6 +577,36 @@ resources:
     ]
 
 
+def test_environments_lambda_would_refuse(config_errors: Callable[[str], list[str]], tmp_path: Path) -> None:
+    write(tmp_path, {"handler.py": ""})
+    big = "x" * 4100
+    errors = config_errors(f"""
+resources:
+  api:
+    type: function
+    properties:
+      packaging: {{type: stacktape-lambda-buildpack, properties: {{entryfilePath: handler.py}}}}
+      environment:
+        - {{name: AWS_REGION, value: eu-west-1}}
+        - {{name: X, value: '1'}}
+        - {{name: my-var, value: '2'}}
+        - {{name: BIG, value: {big}}}
+        - {{name: LATER, value: "$Secret('large')"}}
+""")
+    assert errors == [
+        "stacktape.yml:6:7: resources.api.properties.environment: the environment holds 4131 bytes; Lambda allows "
+        "4 KB (4096 bytes) for all of a function's variables together (hint: move large values to a secret or "
+        "parameter and read it at run time)",
+        "stacktape.yml:7:18: resources.api.properties.environment[0].name: environment variable AWS_REGION is "
+        "reserved: Lambda sets it itself (hint: choose another name; the function can read Lambda's value at run "
+        "time)",
+        "stacktape.yml:8:18: resources.api.properties.environment[1].name: environment variable name 'X' is not one "
+        "Lambda accepts: a letter, then at least one letter, digit or underscore (hint: e.g. 'X')",
+        "stacktape.yml:9:18: resources.api.properties.environment[2].name: environment variable name 'my-var' is "
+        "not one Lambda accepts: a letter, then at least one letter, digit or underscore (hint: e.g. 'my_var')",
+    ]
+
+
 def test_other_event_types_are_refused_with_a_clear_message(config_errors: Callable[[str], list[str]],
                                                              tmp_path: Path) -> None:
     write(tmp_path, {"handler.py": ""})

@@ -1,7 +1,23 @@
 """`function`: what a function's config asks for that this version cannot build (or AWS would refuse)."""
 
+import re
+
 from stacktape_pulumi.config.models.function import FunctionProps
+from stacktape_pulumi.config.models.shared import is_directive
 from stacktape_pulumi.errors import Problem
+
+# Lambda's CreateFunction: variable names match botocore's `EnvironmentVariableName` pattern, Lambda
+# refuses the keys it sets itself ("Defined runtime environment variables" in the Lambda developer
+# guide), and all variables together hold at most 4 KB ("Lambda quotas").
+ENV_NAME = re.compile(r"[a-zA-Z]([a-zA-Z0-9_])+")
+RESERVED_ENV_NAMES = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "AWS_REGION", "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT",
+})
+MAX_ENV_BYTES = 4 * 1024
 
 
 def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
@@ -22,6 +38,7 @@ def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
     if props.logging is not None and props.logging.logForwarding is not None:
         problems.append(Problem(("logging", "logForwarding"), "log forwarding is not supported yet",
                                      at_key=True))
+    problems += _environment_problems(props)
     reserved, provisioned = props.reservedConcurrency, props.provisionedConcurrency
     if reserved is not None and provisioned is not None and provisioned > reserved:
         problems.append(Problem(
@@ -30,3 +47,30 @@ def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
             hint="Lambda cannot keep more instances warm than the function may run at once"))
     return problems
 
+
+
+def _environment_problems(props: FunctionProps) -> list[Problem]:
+    """Variable names Lambda refuses, and literal values over its 4 KB for the whole environment."""
+    problems: list[Problem] = []
+    size = 0
+    for index, variable in enumerate(props.environment or []):
+        if variable.name in RESERVED_ENV_NAMES:
+            problems.append(Problem(("environment", index, "name"),
+                                    f"environment variable {variable.name} is reserved: Lambda sets it itself",
+                                    hint="choose another name; the function can read Lambda's value at run time"))
+        elif not ENV_NAME.fullmatch(variable.name):
+            problems.append(Problem(("environment", index, "name"),
+                                    f"environment variable name '{variable.name}' is not one Lambda accepts: a "
+                                    "letter, then at least one letter, digit or underscore",
+                                    hint=f"e.g. '{re.sub(r'[^A-Za-z0-9_]', '_', variable.name).strip('_') or 'VAR'}'"))
+        value = variable.value
+        # Runtime directives are sized at deploy time; what is written here counts now.
+        if isinstance(value, str | int | float | bool) and not (isinstance(value, str) and is_directive(value)):
+            size += len(variable.name.encode()) + len(str(value).encode())
+    if size > MAX_ENV_BYTES:
+        problems.append(Problem(("environment",),
+                                f"the environment holds {size} bytes; Lambda allows 4 KB (4096 bytes) for all of a "
+                                "function's variables together",
+                                hint="move large values to a secret or parameter and read it at run time",
+                                at_key=True))
+    return problems
