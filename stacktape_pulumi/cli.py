@@ -11,9 +11,12 @@ Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 us
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.errors import ConfigError, StacktapeError
+
+if TYPE_CHECKING:  # imported by `main` when needed: `--help` stays fast
+    from stacktape_pulumi.load import LoadedConfig
 
 EXIT_OK = 0
 EXIT_CONFIG = 1
@@ -110,7 +113,7 @@ def _schema(output: str | None) -> int:
     return EXIT_OK
 
 
-def _deploy(command: str, loaded: Any) -> int:
+def _deploy(command: str, loaded: "LoadedConfig") -> int:
     """Run one Automation API command on a validated config; Pulumi's own output streams to stdout."""
     from pulumi.automation import CommandError
 

@@ -10,7 +10,8 @@ TCP_HEALTH_CHECK = ("loadBalancerHealthCheck.healthCheckProtocol TCP is for netw
                     "load balancer target groups check over HTTP")
 
 
-# The target group health check's defaults (the model's docstrings) and ELB's rules for them: the path
+# The target group health check's defaults (the model's docstrings; the load balancer wiring builds with
+# them too) and ELB's rules for them: the path
 # starts with "/" (CreateTargetGroup's HealthCheckPath, 1-1024 characters), and a check must time out
 # before the next one starts ("Health check timeout must be smaller than the interval").
 DEFAULT_HEALTH_CHECK_INTERVAL = 5

@@ -13,7 +13,11 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws.naming import lower_kebab
-from stacktape_pulumi.checks.traffic import TCP_HEALTH_CHECK
+from stacktape_pulumi.checks.traffic import (
+    DEFAULT_HEALTH_CHECK_INTERVAL,
+    DEFAULT_HEALTH_CHECK_TIMEOUT,
+    TCP_HEALTH_CHECK,
+)
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.exchange import ServiceConnectExposure
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
@@ -34,8 +38,6 @@ if TYPE_CHECKING:
 CLOUD_MAP_TTL = 60
 # Target group defaults (the reference's): fast health checks and draining for small services.
 HEALTH_CHECK_PATH = "/"
-HEALTH_CHECK_INTERVAL = 5
-HEALTH_CHECK_TIMEOUT = 4
 HEALTHY_THRESHOLD = 2
 DEREGISTRATION_DELAY = 5
 # On EC2 (bridge networking) tasks get dynamic host ports from this range.
@@ -143,8 +145,8 @@ def _target_group(site: EventSite, wiring: ServiceWiring, lb: ApplicationLoadBal
         deregistration_delay=DEREGISTRATION_DELAY,
         health_check=aws.lb.TargetGroupHealthCheckArgs(
             path=(check.healthcheckPath if check is not None else None) or HEALTH_CHECK_PATH,
-            interval=(check.healthcheckInterval if check is not None else None) or HEALTH_CHECK_INTERVAL,
-            timeout=(check.healthcheckTimeout if check is not None else None) or HEALTH_CHECK_TIMEOUT,
+            interval=(check.healthcheckInterval if check is not None else None) or DEFAULT_HEALTH_CHECK_INTERVAL,
+            timeout=(check.healthcheckTimeout if check is not None else None) or DEFAULT_HEALTH_CHECK_TIMEOUT,
             healthy_threshold=HEALTHY_THRESHOLD,
             protocol=(check.healthCheckProtocol if check is not None else None) or "HTTP",
             port=str(health_port) if health_port is not None else None),

@@ -168,6 +168,14 @@ def _unwrap_secrets(value: Any) -> Any:
     return value
 
 
+def _has_running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _own_thread_loop() -> None:
     """Give an SDK thread (no running loop) an event loop of ours, which `_close_thread_loops` closes.
 
@@ -177,11 +185,7 @@ def _own_thread_loop() -> None:
     gone and print "Exception ignored ... Invalid file descriptor" after a successful preview. Set
     as the thread's current loop first, ours is the one the SDK finds and uses.
     """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
+    if _has_running_loop():
         return
     loop: asyncio.AbstractEventLoop | None = getattr(_THREAD, "loop", None)
     if loop is None or loop.is_closed():

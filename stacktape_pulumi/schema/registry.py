@@ -166,11 +166,19 @@ def analyzer() -> Analyzer:
     analyzer's own rule: a string statement right after an (annotated) assignment in a class body.
     """
     found = Analyzer(PACKAGE)
+    found.docstrings.update(_package_docstrings())
+    return found
+
+
+@cache
+def _package_docstrings() -> dict[str, dict[str, str]]:
+    """The attribute docstrings of the generated args and of the components, read once per process."""
     import stacktape_pulumi.args as generated
 
+    docstrings: dict[str, dict[str, str]] = {}
     for module in (generated, *(sys.modules[c.__module__] for c in component_classes().values())):
-        found.docstrings.update(attribute_docstrings(Path(inspect.getfile(module)).read_text(encoding="utf-8")))
-    return found
+        docstrings.update(attribute_docstrings(Path(inspect.getfile(module)).read_text(encoding="utf-8")))
+    return docstrings
 
 
 def attribute_docstrings(source: str) -> dict[str, dict[str, str]]:
