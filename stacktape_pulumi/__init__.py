@@ -21,8 +21,11 @@ if TYPE_CHECKING:
         FunctionArgs,
         HttpApiGatewayArgs,
         MultiContainerWorkloadArgs,
+        PrivateServiceArgs,
         SnsTopicArgs,
         SqsQueueArgs,
+        WebServiceArgs,
+        WorkerServiceArgs,
     )
     from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
     from stacktape_pulumi.components.bucket import Bucket
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
     from stacktape_pulumi.components.sns_topic import SnsTopic
     from stacktape_pulumi.components.sqs_queue import SqsQueue
     from stacktape_pulumi.components.workload import MultiContainerWorkload
@@ -57,6 +61,8 @@ _EXPORTS = {
     "LoadedConfig": "stacktape_pulumi.load",
     "MultiContainerWorkload": "stacktape_pulumi.components.workload",
     "MultiContainerWorkloadArgs": "stacktape_pulumi.args",
+    "PrivateService": "stacktape_pulumi.components.services",
+    "PrivateServiceArgs": "stacktape_pulumi.args",
     "SnsTopic": "stacktape_pulumi.components.sns_topic",
     "SnsTopicArgs": "stacktape_pulumi.args",
     "SqsQueue": "stacktape_pulumi.components.sqs_queue",
@@ -65,6 +71,10 @@ _EXPORTS = {
     "StackPlan": "stacktape_pulumi.plan",
     "StackSettings": "stacktape_pulumi.plan",
     "StacktapeError": "stacktape_pulumi.errors",
+    "WebService": "stacktape_pulumi.components.services",
+    "WebServiceArgs": "stacktape_pulumi.args",
+    "WorkerService": "stacktape_pulumi.components.services",
+    "WorkerServiceArgs": "stacktape_pulumi.args",
     "current_context": "stacktape_pulumi.components.context",
     "deploy": "stacktape_pulumi.program",
     "inline_program": "stacktape_pulumi.program",
@@ -90,6 +100,8 @@ __all__ = [
     "LoadedConfig",
     "MultiContainerWorkload",
     "MultiContainerWorkloadArgs",
+    "PrivateService",
+    "PrivateServiceArgs",
     "SnsTopic",
     "SnsTopicArgs",
     "SqsQueue",
@@ -98,6 +110,10 @@ __all__ = [
     "StackPlan",
     "StackSettings",
     "StacktapeError",
+    "WebService",
+    "WebServiceArgs",
+    "WorkerService",
+    "WorkerServiceArgs",
     "current_context",
     "deploy",
     "inline_program",

@@ -2170,3 +2170,219 @@ class EventBusArgs(TypedDict):
 
 EMPTY_EVENT_BUS_ARGS: EventBusArgs = {}
 """EventBusArgs with every property at its default."""
+
+
+class ServiceHelperContainerContainerType(StrEnum):
+    """Allowed values of `containerType`."""
+
+    RUN_ON_INIT = "run-on-init"
+    ALWAYS_RUNNING = "always-running"
+
+
+class ServiceHelperContainer(TypedDict):
+    """A container running beside the service's main container."""
+
+    container_type: ServiceHelperContainerContainerType
+    """`run-on-init`: runs to completion before the main container starts (e.g. migrations);\n`always-running`: runs as long as the service (e.g. an agent), reachable on localhost."""
+    name: str
+    """Unique container name within the service."""
+    packaging: ContainerPackaging
+    """How the image is built or which image is used."""
+    essential: NotRequired[bool]
+    """The service instance is replaced when this container stops. Default true for always-running,\nfalse for run-on-init."""
+    logging: NotRequired[ResourceLogging]
+    """CloudWatch logging of stdout/stderr. Default enabled, 90 days."""
+    depends_on: NotRequired[list[ContainerDependency]]
+    """Containers that must reach a state before this one starts."""
+    environment: NotRequired[list[EnvironmentVar]]
+    """Environment variables (values stringified)."""
+    internal_health_check: NotRequired[ContainerHealthCheck]
+    """Command-based health check."""
+    stop_timeout: NotRequired[int]
+    """Seconds between SIGTERM and SIGKILL. Default 2, range 2-120."""
+    volume_mounts: NotRequired[list[EfsMount]]
+    """EFS volumes mounted into the container."""
+
+
+class WebServiceLoadBalancingType(StrEnum):
+    """The kinds of `WebServiceLoadBalancing`."""
+
+    HTTP_API_GATEWAY = "http-api-gateway"
+    """Traffic through the service's own HTTP API (pay per request)."""
+    APPLICATION_LOAD_BALANCER = "application-load-balancer"
+    """Traffic through the service's own application load balancer (needed for `deployment`)."""
+    NETWORK_LOAD_BALANCER = "network-load-balancer"
+    """Traffic through the service's own network load balancer (TCP/TLS)."""
+
+
+class WebServiceNlbLoadBalancingPortProtocol(StrEnum):
+    """Allowed values of `protocol`."""
+
+    TCP = "TCP"
+    TLS = "TLS"
+
+
+class WebServiceNlbLoadBalancingPort(TypedDict):
+    """A port the network load balancer exposes."""
+
+    port: int
+    """Public port of the load balancer."""
+    protocol: NotRequired[WebServiceNlbLoadBalancingPortProtocol]
+    """TLS (encrypted) or TCP (raw). Default TLS."""
+    container_port: NotRequired[int]
+    """Container port receiving the traffic. Default `port`."""
+
+
+class WebServiceLoadBalancingProperties(TypedDict):
+    """The properties of each kind (`application-load-balancer`, `network-load-balancer`); which apply depends on `type`."""
+
+    healthcheck_path: NotRequired[str]
+    """`application-load-balancer`: Path the load balancer pings. Default "/".\n`network-load-balancer`: Health check path (HTTP health checks only). Default "/"."""
+    healthcheck_interval: NotRequired[int]
+    """Seconds between checks. Default 5, range 5-300."""
+    healthcheck_timeout: NotRequired[int]
+    """Seconds before a check fails. Default 4, range 2-120."""
+    health_check_protocol: NotRequired[LoadBalancerHealthCheckHealthCheckProtocol]
+    """TCP (port check) or HTTP (path check). Default TCP. Only with `network-load-balancer`."""
+    health_check_port: NotRequired[int]
+    """Health check port. Default the traffic port. Only with `network-load-balancer`."""
+    ports: NotRequired[list[WebServiceNlbLoadBalancingPort]]
+    """Ports the load balancer exposes. Only with `network-load-balancer`."""
+
+
+class WebServiceLoadBalancing(TypedDict):
+    """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Traffic through the service's own HTTP API (pay per request).\n- `application-load-balancer`: Traffic through the service's own application load balancer (needed for `deployment`).\n- `network-load-balancer`: Traffic through the service's own network load balancer (TCP/TLS)."""
+
+    type: WebServiceLoadBalancingType
+    """The kind; the other fields apply as documented."""
+    properties: NotRequired[WebServiceLoadBalancingProperties]
+    """`application-load-balancer`: Health check of the service's load balancer target group.\n`network-load-balancer`: Ports and health check of the service's network load balancer."""
+
+
+class WebServiceArgs(TypedDict):
+    """Properties of a web service: one container with a public HTTPS endpoint."""
+
+    connect_to: NotRequired[list[str]]
+    """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
+    iam_role_statements: NotRequired[list[IamRoleStatement]]
+    """Raw IAM statements added to the resource's role."""
+    packaging: ContainerPackaging
+    """How the image is built or which image is used."""
+    environment: NotRequired[list[EnvironmentVar]]
+    """Environment variables; `connectTo` adds `STP_*` variables."""
+    logging: NotRequired[ResourceLogging]
+    """CloudWatch logging of stdout/stderr. Default enabled, 90 days."""
+    resources: ContainerWorkloadResources
+    """CPU, memory and compute engine (Fargate, or EC2 with instanceTypes)."""
+    scaling: NotRequired[ContainerWorkloadScaling]
+    """Scaling. Default 1 instance, CPU and memory targets 80 %."""
+    internal_health_check: NotRequired[ContainerHealthCheck]
+    """Command-based health check of the container."""
+    stop_timeout: NotRequired[int]
+    """Seconds between SIGTERM and SIGKILL. Default 2, range 2-120."""
+    enable_remote_sessions: NotRequired[bool]
+    """Allow interactive sessions (ECS Exec). Default false."""
+    volume_mounts: NotRequired[list[EfsMount]]
+    """EFS volumes mounted into the container."""
+    side_containers: NotRequired[list[ServiceHelperContainer]]
+    """Helper containers: run-on-init (before the main container) or always-running (beside it)."""
+    usePrivateSubnetsWithNAT: NotRequired[bool]
+    """Run in private subnets behind NAT gateways (static egress IPs). Default false."""
+    cors: NotRequired[CorsConfig]
+    """CORS of the service's HTTP API (http-api-gateway load balancing only)."""
+    custom_domains: NotRequired[list[DomainConfiguration]]
+    """Custom domains; DNS records and certificates are created."""
+    load_balancing: NotRequired[WebServiceLoadBalancing]
+    """How traffic reaches the container. Default http-api-gateway."""
+    cdn: NotRequired[CdnConfiguration]
+    """CloudFront in front of the service."""
+    alarms: NotRequired[list[Any]]
+    """Alarms on the service's gateway or load balancer."""
+    disabled_global_alarms: NotRequired[list[str]]
+    """Global alarms not applied to this service."""
+    deployment: NotRequired[ContainerWorkloadDeployment]
+    """Gradual deployment; requires application-load-balancer load balancing."""
+    use_firewall: NotRequired[str]
+    """Name of a web-app-firewall resource (application-load-balancer load balancing)."""
+
+
+class PrivateServiceLoadBalancingType(StrEnum):
+    """Allowed values of `type`."""
+
+    SERVICE_CONNECT = "service-connect"
+    APPLICATION_LOAD_BALANCER = "application-load-balancer"
+
+
+class PrivateServiceLoadBalancing(TypedDict):
+    """How the stack's other resources reach the service."""
+
+    type: PrivateServiceLoadBalancingType
+    """service-connect (container to container) or an internal application load balancer."""
+
+
+class PrivateServiceArgs(TypedDict):
+    """Properties of a private service: one container reachable only inside the stack."""
+
+    connect_to: NotRequired[list[str]]
+    """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
+    iam_role_statements: NotRequired[list[IamRoleStatement]]
+    """Raw IAM statements added to the resource's role."""
+    packaging: ContainerPackaging
+    """How the image is built or which image is used."""
+    environment: NotRequired[list[EnvironmentVar]]
+    """Environment variables; `connectTo` adds `STP_*` variables."""
+    logging: NotRequired[ResourceLogging]
+    """CloudWatch logging of stdout/stderr. Default enabled, 90 days."""
+    resources: ContainerWorkloadResources
+    """CPU, memory and compute engine (Fargate, or EC2 with instanceTypes)."""
+    scaling: NotRequired[ContainerWorkloadScaling]
+    """Scaling. Default 1 instance, CPU and memory targets 80 %."""
+    internal_health_check: NotRequired[ContainerHealthCheck]
+    """Command-based health check of the container."""
+    stop_timeout: NotRequired[int]
+    """Seconds between SIGTERM and SIGKILL. Default 2, range 2-120."""
+    enable_remote_sessions: NotRequired[bool]
+    """Allow interactive sessions (ECS Exec). Default false."""
+    volume_mounts: NotRequired[list[EfsMount]]
+    """EFS volumes mounted into the container."""
+    side_containers: NotRequired[list[ServiceHelperContainer]]
+    """Helper containers: run-on-init (before the main container) or always-running (beside it)."""
+    usePrivateSubnetsWithNAT: NotRequired[bool]
+    """Run in private subnets behind NAT gateways (static egress IPs). Default false."""
+    port: NotRequired[int]
+    """Port the service listens on; injected as PORT. Default 3000."""
+    protocol: NotRequired[ContainerEventPropertiesProtocol]
+    """Application protocol (Service Connect metrics)."""
+    load_balancing: NotRequired[PrivateServiceLoadBalancing]
+    """How other resources reach the service. Default service-connect."""
+
+
+class WorkerServiceArgs(TypedDict):
+    """Properties of a worker service: one container with no ingress at all."""
+
+    connect_to: NotRequired[list[str]]
+    """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
+    iam_role_statements: NotRequired[list[IamRoleStatement]]
+    """Raw IAM statements added to the resource's role."""
+    packaging: ContainerPackaging
+    """How the image is built or which image is used."""
+    environment: NotRequired[list[EnvironmentVar]]
+    """Environment variables; `connectTo` adds `STP_*` variables."""
+    logging: NotRequired[ResourceLogging]
+    """CloudWatch logging of stdout/stderr. Default enabled, 90 days."""
+    resources: ContainerWorkloadResources
+    """CPU, memory and compute engine (Fargate, or EC2 with instanceTypes)."""
+    scaling: NotRequired[ContainerWorkloadScaling]
+    """Scaling. Default 1 instance, CPU and memory targets 80 %."""
+    internal_health_check: NotRequired[ContainerHealthCheck]
+    """Command-based health check of the container."""
+    stop_timeout: NotRequired[int]
+    """Seconds between SIGTERM and SIGKILL. Default 2, range 2-120."""
+    enable_remote_sessions: NotRequired[bool]
+    """Allow interactive sessions (ECS Exec). Default false."""
+    volume_mounts: NotRequired[list[EfsMount]]
+    """EFS volumes mounted into the container."""
+    side_containers: NotRequired[list[ServiceHelperContainer]]
+    """Helper containers: run-on-init (before the main container) or always-running (beside it)."""
+    usePrivateSubnetsWithNAT: NotRequired[bool]
+    """Run in private subnets behind NAT gateways (static egress IPs). Default false."""

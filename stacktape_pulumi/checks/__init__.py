@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from stacktape_pulumi.checks.cross_resource import check_stack
-from stacktape_pulumi.checks.graph import check_references, creation_order, find_references
+from stacktape_pulumi.checks.graph import Reference, check_references, creation_order, find_references
 from stacktape_pulumi.checks.packaging import function_packaging_issues, workload_packaging_issues
 from stacktape_pulumi.checks.registry import raise_for, resource_problems
 from stacktape_pulumi.checks.support import unsupported_event_types, unsupported_resource_types
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.root import StacktapeConfig
+from stacktape_pulumi.config.services import expand_stack
 from stacktape_pulumi.errors import ConfigIssue
 
 
@@ -42,26 +43,37 @@ class CheckedConfig:
 
     issues: list[ConfigIssue]
     order: list[str]
+    # The config with every service expanded (what the stack plan is derived from).
+    expanded: StacktapeConfig
 
 
 def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap) -> CheckedConfig:
-    """Every rule of a config that passed the models (`data`: the mapping it was validated from)."""
-    issues = check_stack(config, source, data)
+    """Every rule of a config that passed the models (`data`: the mapping it was validated from).
+
+    Each resource's own rules run on the config as written; the stack-wide ones on the config with
+    every service expanded into its workload and nested resources (`config.services`), their issues
+    located at the service keys the user wrote.
+    """
+    stack = expand_stack(config, data, source)
+    issues = check_stack(stack.config, stack.source, stack.data, stack.types)
     issues += function_packaging_issues(config, source)
     issues += unsupported_resource_types(data, source)
-    issues += workload_packaging_issues(data, source)
-    issues += unsupported_event_types(data, source)
+    issues += workload_packaging_issues(stack.data, stack.source)
+    issues += unsupported_event_types(stack.data, stack.source)
     issues += resource_problems(config, source)
-    resources = data.get("resources") or {}
-    refs, directive_issues = find_references(resources, source)
+    resources = stack.data.get("resources") or {}
+    refs, directive_issues = find_references(resources, stack.source)
     issues += directive_issues
     # A typed reference (an event's gateway, a connectTo target) is reported once, by its own rule.
-    issues += [i for i in check_references(refs, resources, source) if not _same_place(i, issues)]
+    issues += [i for i in check_references(refs, resources, stack.source) if not _same_place(i, issues)]
     if issues:
-        return CheckedConfig(issues, [])
+        return CheckedConfig(issues, [], stack.config)
+    # A service's nested resources are created by the service: their references are the service's.
+    owned = [Reference(stack.owners.get(r.source, r.source), stack.owners.get(r.target, r.target), r.path)
+             for r in refs]
     # Ordering needs a graph whose every edge is valid: a cycle is looked for only then.
-    order, cycle = creation_order(list(resources), refs, source)
-    return CheckedConfig(cycle, order)
+    order, cycle = creation_order(list(config.resources), owned, stack.source)
+    return CheckedConfig(cycle, order, stack.config)
 
 
 def _same_place(issue: ConfigIssue, issues: list[ConfigIssue]) -> bool:

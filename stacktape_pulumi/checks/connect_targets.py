@@ -26,9 +26,13 @@ ENV_PARAMS: Mapping[str, tuple[str, ...]] = {
     "multi-container-workload": (),
     "http-api-gateway": (),
     "application-load-balancer": (),
+    # The reference documents ADDRESS for a private service (its code refuses it; docs/decisions.md).
+    "private-service": ("address",),
+    "web-service": (),
+    "worker-service": (),
 }
 
-NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer")
+NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "web-service", "worker-service")
 """Types `connectTo` cannot scope (the reference rejects them too): components/connect.py grants them no statements."""
 
 

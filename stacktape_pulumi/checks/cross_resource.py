@@ -44,13 +44,19 @@ from stacktape_pulumi.config.models.workload import (
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 
-def check_stack(config: StacktapeConfig, source: SourceMap, data: Any) -> list[ConfigIssue]:
+def check_stack(config: StacktapeConfig, source: SourceMap, data: Any,
+                types: dict[str, str] | None = None) -> list[ConfigIssue]:
     """Every cross-resource problem of a config that passed model validation, located.
 
     `data` is the mapping the config was validated from (after local directives); it is
     read for the environment-variable check so that issues name the keys as written.
     """
-    walk = _StackWalk(StackView(config, source, data if isinstance(data, dict) else {}))
+    view = StackView(config, source, data if isinstance(data, dict) else {})
+    if types is not None:
+        # An expanded config: resources keep the types they were written with (a service is no workload
+        # to `connectTo`), nested resources have their own.
+        view.types = types
+    walk = _StackWalk(view)
     return walk.run()
 
 

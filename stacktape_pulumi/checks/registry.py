@@ -13,10 +13,12 @@ from stacktape_pulumi.checks.bucket import bucket_problems
 from stacktape_pulumi.checks.function import function_problems
 from stacktape_pulumi.checks.gateway import gateway_problems
 from stacktape_pulumi.checks.load_balancer import load_balancer_problems
+from stacktape_pulumi.checks.services import service_problems
 from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
 from stacktape_pulumi.checks.traffic import clients_after_services, workload_traffic_problems
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.bucket import BUCKET_TYPE
+from stacktape_pulumi.config.models.service import SERVICE_TYPES
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
 from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem, StacktapeError, format_path
@@ -25,6 +27,13 @@ from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem, StacktapeErro
 # paths below the resource's `properties`.
 ResourceCheck = Callable[[str, Any], list[Problem]]
 
+def _service_check(service_type: str) -> ResourceCheck:
+    """A service's rules and those of the workload, HTTP API or load balancer it expands into."""
+    def check(name: str, props: Any) -> list[Problem]:
+        return service_problems(name, service_type, props, problems_of)
+    return check
+
+
 RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
     BUCKET_TYPE: (bucket_problems,),
     "function": (function_problems,),
@@ -32,6 +41,7 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
     "application-load-balancer": (load_balancer_problems,),
     QUEUE_TYPE: (queue_problems,),
     WORKLOAD_TYPE: (workload_traffic_problems,),
+    **{service_type: (_service_check(service_type),) for service_type in SERVICE_TYPES},
 }
 
 # `fn(resources) -> (source, target, path)`: "create `source` after `target`" where no reference says so

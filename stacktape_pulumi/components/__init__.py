@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
     from stacktape_pulumi.components.sns_topic import SnsTopic
     from stacktape_pulumi.components.sqs_queue import SqsQueue
     from stacktape_pulumi.components.workload import MultiContainerWorkload
@@ -34,6 +35,9 @@ _EXPORTS = {
     "Function": "stacktape_pulumi.components.function",
     "HttpApiGateway": "stacktape_pulumi.components.http_api_gateway",
     "MultiContainerWorkload": "stacktape_pulumi.components.workload",
+    "PrivateService": "stacktape_pulumi.components.services",
+    "WebService": "stacktape_pulumi.components.services",
+    "WorkerService": "stacktape_pulumi.components.services",
     "SnsTopic": "stacktape_pulumi.components.sns_topic",
     "SqsQueue": "stacktape_pulumi.components.sqs_queue",
 }
@@ -46,8 +50,11 @@ __all__ = [
     "Function",
     "HttpApiGateway",
     "MultiContainerWorkload",
+    "PrivateService",
     "SnsTopic",
     "SqsQueue",
+    "WebService",
+    "WorkerService",
 ]
 
 

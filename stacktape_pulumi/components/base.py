@@ -14,7 +14,9 @@ keys), enum members become their values, and the result is validated exactly lik
 """
 
 import asyncio
-from collections.abc import Callable, Mapping
+import contextvars
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from enum import Enum
 from functools import cache
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_args, get_origin
@@ -33,8 +35,27 @@ Model = TypeVar("Model", bound=BaseModel)
 PropsT = TypeVar("PropsT", bound=BaseModel)
 T = TypeVar("T")
 
-__all__ = ["ArgsError", "ResourceOwner", "StacktapeComponent", "after_body", "camel", "python_name", "snake",
-           "to_model_keys", "validate_args"]
+__all__ = ["ArgsError", "ResourceOwner", "StacktapeComponent", "after_body", "camel", "nested_as", "python_name",
+           "snake", "to_model_keys", "validate_args"]
+
+# The name the next component constructed registers under, when a component builds another as its part.
+_NESTED_NAME: contextvars.ContextVar[str | None] = contextvars.ContextVar("stacktape_nested_name", default=None)
+
+
+@contextmanager
+def nested_as(stack_name: str) -> Iterator[None]:
+    """Register the component constructed inside as `stack_name` (e.g. `web.httpApiGateway`).
+
+    A web service builds its workload and HTTP API with those components, under the service's own
+    name (their AWS names are the service's, as the reference's); the stack knows them by the
+    reference's name chains instead, so they never take the service's place. A context variable,
+    not a constructor argument: the constructors' signatures are the components' public args.
+    """
+    token = _NESTED_NAME.set(stack_name)
+    try:
+        yield
+    finally:
+        _NESTED_NAME.reset(token)
 
 
 class ArgsError(StacktapeError):
@@ -168,6 +189,9 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
         super().__init__(f"stacktape:index:{kind}", name, None, opts)
         self._kind = kind
         self._resource_name = name
+        # Taken by this component only: its own parts register under their own names.
+        self._stack_name = _NESTED_NAME.get() or name
+        _NESTED_NAME.set(None)
         self._props = validate_args(kind, name, args, model)
         if not isinstance(args, model):
             # Python and provider args meet the checks `validate` runs on YAML here; the YAML door hands
@@ -212,7 +236,7 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
     def share(self, params: dict[str, pulumi.Output[Any]]) -> None:
         """Let the stack's other components find this one and `$ResourceParam` read `params` (outputs come later)."""
         self.params = params
-        self._context.register_component(self._resource_name, self, params)
+        self._context.register_component(self._stack_name, self, params)
 
 
 def after_body(compute: Callable[[], T]) -> pulumi.Output[T]:

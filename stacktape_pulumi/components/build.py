@@ -12,6 +12,7 @@ from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.components.event_bus import EventBus
 from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
 from stacktape_pulumi.components.sns_topic import SnsTopic
 from stacktape_pulumi.components.sqs_queue import SqsQueue
 from stacktape_pulumi.components.workload import MultiContainerWorkload
@@ -29,6 +30,9 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
     "sqs-queue": SqsQueue,
     "sns-topic": SnsTopic,
     "event-bus": EventBus,
+    "web-service": WebService,
+    "private-service": PrivateService,
+    "worker-service": WorkerService,
 }
 
 
