@@ -190,7 +190,8 @@ def expand_service(name: str, service_type: str, props: SimpleServiceProps) -> S
     dependencies = [{"containerName": side.name,
                      "condition": "SUCCESS" if side.containerType == "run-on-init" else "START"}
                     for side in props.sideContainers or []
-                    if not any(d.containerName == MAIN_CONTAINER for d in side.dependsOn or [])]
+                    if side.name != MAIN_CONTAINER  # a name clash the workload's name rule reports
+                    and not any(d.containerName == MAIN_CONTAINER for d in side.dependsOn or [])]
     if dependencies:
         main["dependsOn"] = dependencies
     workload: dict[str, Any] = {key: _dump_value(getattr(props, key)) for key in _WORKLOAD_KEYS
