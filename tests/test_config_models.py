@@ -766,7 +766,8 @@ def test_unknown_resource_type_suggests_the_closest(tmp_path: Path, cfg: str) ->
     assert config_issues(tmp_path, text) == [
         f"{cfg}:3:11: resources.app.type: unsupported type 'multi-container-workloads'; supported: "
         "multi-container-workload, http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, "
-        "sqs-queue, sns-topic, event-bus, web-service, private-service, worker-service (hint: did you mean 'multi-container-workload'?)"
+        "sqs-queue, sns-topic, event-bus, web-service, private-service, worker-service "
+        "(hint: did you mean 'multi-container-workload'?)"
     ]
 
 
