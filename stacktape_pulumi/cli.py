@@ -2,10 +2,11 @@
 
 `validate` and `preview` need neither AWS nor the Pulumi CLI; `up`, `destroy`, `outputs` and
 `preview --live` drive the Pulumi CLI through the Automation API (`stacktape_pulumi.automation`)
-after the same validation. `schema` prints the JSON Schema of a config file, for editors.
+after the same validation; `up` and `destroy` run the config's hooks around it. `script:run`
+runs one of the config's scripts. `schema` prints the JSON Schema of a config file, for editors.
 
 Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 usage errors,
-3 the Pulumi CLI is missing or the Pulumi operation failed.
+3 the Pulumi CLI is missing or the Pulumi operation failed, 4 a script or hook failed.
 """
 
 import argparse
@@ -22,7 +23,9 @@ EXIT_OK = 0
 EXIT_CONFIG = 1
 EXIT_USAGE = 2
 EXIT_PULUMI = 3
+EXIT_SCRIPT = 4
 DEPLOY_COMMANDS = ("up", "destroy", "outputs")
+SCRIPT_RUN = "script:run"
 
 
 def _cli_args(extra: Sequence[str]) -> dict[str, str]:
@@ -53,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                     "Pulumi CLI), and deploy them through the Pulumi CLI.",
         epilog="Values for $CliArgs() go after a bare --: stacktape-pulumi preview stacktape.yml -- --name value. "
                "Exit codes: 0 ok, 1 config errors, 2 usage errors, 3 Pulumi CLI missing or the Pulumi operation "
-               "failed.")
+               "failed, 4 a script or hook failed.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -79,8 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--live", action="store_true",
                          help="run `pulumi preview` against AWS through the Pulumi CLI instead (needs the CLI and "
                               "AWS credentials)")
-    for command, text in (("up", "validate, then create or update the stack on AWS (`pulumi up`)"),
-                          ("destroy", "validate, then delete every resource of the stack (`pulumi destroy`)"),
+    for command, text in (("up", "validate, then create or update the stack on AWS (`pulumi up`), between the "
+                                 "beforeDeploy and afterDeploy hooks"),
+                          ("destroy", "validate, then delete every resource of the stack (`pulumi destroy`), "
+                                      "between the beforeDelete and afterDelete hooks"),
                           ("outputs", "print the deployed stack's outputs (secrets masked)")):
         deploy = sub.add_parser(
             command, help=text,
@@ -89,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
                         "aws:region = --region, in the backend the CLI is logged in to; Pulumi's progress is "
                         "printed as it comes. Needs the Pulumi CLI (and AWS credentials).")
         common(deploy)
+    script = sub.add_parser(
+        SCRIPT_RUN, help="run one of the config's scripts on this machine, with the deployed stack's values",
+        description="Validate, then run a script of the config's scripts section: its commands or files in "
+                    "order, in its cwd, with this shell's environment plus its connectTo variables (STP_*) and "
+                    "its environment, whose $ResourceParam values come from the deployed stack (through the "
+                    "Pulumi CLI, only if the script reads any) and $Secret / $SsmParam values from AWS.")
+    common(script)
+    script.add_argument("--scriptName", "--script-name", dest="script_name", required=True, metavar="NAME",
+                        help="the script to run")
+    script.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an extra environment variable for the script (repeatable; wins over the config)")
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of a config file (for editors: yaml-language-server)",
         description="Print the JSON Schema (draft 2020-12) of a whole stacktape.yml, generated from the config "
@@ -118,6 +134,7 @@ def _deploy(command: str, loaded: "LoadedConfig") -> int:
     from pulumi.automation import CommandError
 
     from stacktape_pulumi import automation
+    from stacktape_pulumi.scripts import ScriptError
 
     try:
         if command == "up":
@@ -136,6 +153,43 @@ def _deploy(command: str, loaded: "LoadedConfig") -> int:
         print(f"stacktape-pulumi: error: pulumi {command} failed\n{exc}",
               file=sys.stderr)
         return EXIT_PULUMI
+    except ScriptError as exc:
+        print(f"stacktape-pulumi: error: {exc}", file=sys.stderr)
+        return EXIT_SCRIPT
+    return EXIT_OK
+
+
+def _run_script(loaded: "LoadedConfig", name: str, env: Sequence[str]) -> int:
+    """`script:run`: one script, with `--env NAME=VALUE` values over its own."""
+    from pulumi.automation import CommandError
+
+    from stacktape_pulumi import automation
+    from stacktape_pulumi.scripts import ScriptError
+
+    overrides: dict[str, str] = {}
+    for item in env:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            print(f"stacktape-pulumi: error: --env needs NAME=VALUE, got {item!r}", file=sys.stderr)
+            return EXIT_USAGE
+        overrides[key] = value
+    scripts = loaded.config.scripts or {}
+    if name not in scripts:
+        print(f"stacktape-pulumi: error: no script named '{name}' in {loaded.path}; scripts: "
+              f"{', '.join(sorted(scripts)) or 'none'}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        automation.script_session(loaded, overrides=overrides).run(name)
+    except automation.PulumiCliMissing as exc:
+        print(f"stacktape-pulumi: error: script '{name}' reads the deployed stack, and {exc}", file=sys.stderr)
+        return EXIT_PULUMI
+    except CommandError as exc:
+        print(f"stacktape-pulumi: error: script '{name}' reads the deployed stack, which Pulumi could not "
+              f"read\n{exc}", file=sys.stderr)
+        return EXIT_PULUMI
+    except ScriptError as exc:
+        print(f"stacktape-pulumi: error: {exc}", file=sys.stderr)
+        return EXIT_SCRIPT
     return EXIT_OK
 
 
@@ -170,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
         if ns.command == "validate":
             return EXIT_OK
+        if ns.command == SCRIPT_RUN:
+            return _run_script(loaded, ns.script_name, ns.env)
         if ns.command in DEPLOY_COMMANDS or ns.live:
             return _deploy(ns.command, loaded)
         from stacktape_pulumi.engine.preview import preview_config

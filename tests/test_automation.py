@@ -6,72 +6,17 @@ it, and check the real behaviour without the CLI. The test that needs the binary
 """
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pulumi import automation as auto
 
 from stacktape_pulumi import automation
 from stacktape_pulumi.cli import main
+from tests.automation_support import FakeAutomation
 from tests.module_support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "programs" / "examples" / "multi-container.yml"
-
-
-@dataclass
-class RecordingStack:
-    """What a command asked of its stack; answers as a deployed stack with one plain and one secret output."""
-
-    calls: list[tuple[str, Any]] = field(default_factory=list)
-    fail: bool = False
-
-    def set_config(self, key: str, value: auto.ConfigValue) -> None:
-        self.calls.append(("set_config", (key, value.value, value.secret)))
-
-    def _run(self, name: str, on_output: Callable[[str], Any] | None) -> None:
-        self.calls.append((name, None))
-        if on_output is not None:
-            on_output(f"pulumi {name} progress line")
-        if self.fail:
-            raise auto.CommandError(auto.CommandResult(stdout="", stderr="error: AccessDenied", code=255))
-
-    def up(self, on_output: Callable[[str], Any] | None = None) -> Any:
-        self._run("up", on_output)
-        return type("UpResult", (), {"outputs": self.outputs()})()
-
-    def preview(self, on_output: Callable[[str], Any] | None = None) -> Any:
-        self._run("preview", on_output)
-        return type("PreviewResult", (), {"change_summary": {auto.OpType.CREATE: 12, auto.OpType.SAME: 1}})()
-
-    def destroy(self, on_output: Callable[[str], Any] | None = None) -> None:
-        self._run("destroy", on_output)
-
-    def outputs(self) -> dict[str, auto.OutputValue]:
-        return {"webApp": auto.OutputValue({"serviceName": "svc"}, False),
-                "dbPassword": auto.OutputValue("hunter2", True)}
-
-
-@dataclass
-class FakeAutomation:
-    stack: RecordingStack = field(default_factory=RecordingStack)
-    selected: list[dict[str, Any]] = field(default_factory=list)
-
-    def create_or_select_stack(self, **kwargs: Any) -> RecordingStack:
-        self.selected.append(kwargs)
-        return self.stack
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAutomation:
-    recorder = FakeAutomation()
-    monkeypatch.setattr(auto, "create_or_select_stack", recorder.create_or_select_stack)
-    which = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name: "/usr/local/bin/pulumi" if name == "pulumi" else which(name))
-    return recorder
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -819,10 +819,6 @@ def test_resource_name_must_be_alphanumeric(tmp_path: Path, cfg: str) -> None:
 
 
 @pytest.mark.parametrize(("key", "message", "hint"), [
-    ("hooks", "'hooks' are not supported by stacktape-pulumi",
-     "run commands before or after `pulumi up` in your shell or CI, or use the Pulumi Automation API"),
-    ("scripts", "'scripts' are not supported by stacktape-pulumi",
-     "run scripts with your own tooling, or as command.local.Command resources (pulumi-command)"),
     ("directives", "custom 'directives' are not supported by stacktape-pulumi",
      "the built-in directives work; compute other values in your Pulumi program"),
     ("deploymentConfig", "'deploymentConfig' is not supported by stacktape-pulumi",
@@ -1446,7 +1442,7 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path, cfg: str) -> None:
                   port: 80
                 - protocol: HTTPS
                   port: 80
-        hooks: {}
+        hooks: {beforeDev: []}
         """
     assert config_issues(tmp_path, text) == [
         f"{cfg}:3:11: resources.gw.type: unsupported type 'http-api-gatway'; supported: "
@@ -1461,9 +1457,8 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path, cfg: str) -> None:
         "less than or equal to 120",
         f"{cfg}:24:17: resources.lb.properties.listeners[1].port: Error in load-balancer lb. Two or more "
         "listeners are using the same port \"80\". (hint: Each listener must use unique port)",
-        f"{cfg}:25:1: hooks: 'hooks' are not supported by stacktape-pulumi (hint: run commands before or "
-        "after "
-        "`pulumi up` in your shell or CI, or use the Pulumi Automation API)",
+        f"{cfg}:25:9: hooks.beforeDev: this hook is not supported yet: stacktape-pulumi has no bucket-sync or "
+        "dev-mode command (hint: use beforeDeploy, afterDeploy, beforeDelete or afterDelete)",
     ]
 
 

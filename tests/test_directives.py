@@ -22,6 +22,7 @@ from stacktape_pulumi.directives.parser import (
     parse,
     render,
 )
+from stacktape_pulumi.directives.refs import DirectiveResolutionError, SecretRef, SsmParamRef
 from stacktape_pulumi.directives.registry import (
     BUILTINS,
     GIT_INFO_PROPERTIES,
@@ -30,10 +31,7 @@ from stacktape_pulumi.directives.registry import (
     validate,
 )
 from stacktape_pulumi.directives.runtime import (
-    DirectiveResolutionError,
     RuntimeResolver,
-    SecretRef,
-    SsmParamRef,
     find_runtime,
     resource_references,
 )

@@ -15,7 +15,6 @@ Resolution never looks up anything itself: the component supplies the callbacks.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -29,40 +28,12 @@ from stacktape_pulumi.directives.parser import (
     parse,
     walk,
 )
+from stacktape_pulumi.directives.refs import DirectiveResolutionError, SecretRef, SsmParamRef
 from stacktape_pulumi.directives.registry import FORMATTING, contains_runtime, heading, validate
 from stacktape_pulumi.directives.values import follow_path, format_template, path_error_message
-from stacktape_pulumi.errors import StacktapeError
 
 # Directives whose value is confidential: a format that includes one is a secret Output.
 CONFIDENTIAL = frozenset({"Secret", "SsmParam"})
-
-
-class DirectiveResolutionError(StacktapeError):
-    """A directive that cannot be resolved at runtime."""
-
-
-@dataclass(frozen=True)
-class SecretRef:
-    """`$Secret('name')` or `$Secret('name.key')`: a Secrets Manager secret, optionally one JSON key."""
-
-    name: str
-    key: str | None = None
-
-    @classmethod
-    def parse(cls, reference: str) -> "SecretRef":
-        """Split on the first '.': secret names cannot contain a dot, JSON keys can."""
-        name, dot, key = reference.partition(".")
-        if not name or (dot and not key):
-            raise DirectiveResolutionError(
-                f"$Secret needs 'secret-name' or 'secret-name.jsonKey', got {reference!r}")
-        return cls(name, key if dot else None)
-
-
-@dataclass(frozen=True)
-class SsmParamRef:
-    """`$SsmParam('name')`: an SSM Parameter Store parameter."""
-
-    name: str
 
 
 ResourceParamCallback = Callable[[str, str], pulumi.Output[Any]]

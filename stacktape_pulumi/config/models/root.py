@@ -1,7 +1,7 @@
 """The root of a config file: `StacktapeConfig` (reference `_root.d.ts`, `__helpers.d.ts`).
 
-Top-level sections that stacktape-pulumi does not implement (hooks, scripts, custom
-directives, deploymentConfig, providerConfig, cloudformationResources) are rejected with
+Top-level sections that stacktape-pulumi does not implement (custom directives,
+deploymentConfig, providerConfig, cloudformationResources) are rejected with
 a located message saying what to use instead, rather than as unknown keys.
 """
 
@@ -18,6 +18,7 @@ from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.config.models.scripts import Hooks, Script
 from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
 from stacktape_pulumi.config.models.shared import (
     RESOURCE_NAME,
@@ -60,14 +61,6 @@ def _resource_name(name: str) -> str:
 ResourceName = Annotated[str, AfterValidator(_resource_name)]
 
 
-Hooks = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "'hooks' are not supported by stacktape-pulumi",
-    "run commands before or after `pulumi up` in your shell or CI, or use the Pulumi Automation API",
-))]
-Scripts = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "'scripts' are not supported by stacktape-pulumi",
-    "run scripts with your own tooling, or as command.local.Command resources (pulumi-command)",
-))]
 Directives = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
     "custom 'directives' are not supported by stacktape-pulumi",
     "the built-in directives work; compute other values in your Pulumi program",
@@ -166,10 +159,10 @@ class StacktapeConfig(StrictModel):
     """Stack-wide settings."""
     resources: dict[ResourceName, Resource]
     """The stack's resources by name."""
-    hooks: Hooks = None
-    """Not supported: run commands around `pulumi up` instead."""
-    scripts: Scripts = None
-    """Not supported: use your own tooling or pulumi-command."""
+    hooks: Hooks | None = None
+    """Scripts `stacktape-pulumi up` and `destroy` run before and after the Pulumi operation."""
+    scripts: dict[NonEmptyStr, Script] | None = None
+    """Commands and script files run by `stacktape-pulumi script:run` or by `hooks`."""
     directives: Directives = None
     """Not supported: only the built-in directives exist."""
     deploymentConfig: DeploymentConfig = None
