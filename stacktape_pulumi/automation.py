@@ -17,12 +17,13 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
 
-from stacktape_pulumi.errors import StacktapeError
-from stacktape_pulumi.load import LoadedConfig
+from stacktape_pulumi.errors import ConfigError, StacktapeError
+from stacktape_pulumi.load import LoadedConfig, LoadedScripts, load_config, load_scripts
 from stacktape_pulumi.program import inline_program
 from stacktape_pulumi.scripts.aws_values import parameter_reader, secret_reader
 from stacktape_pulumi.scripts.environment import ScriptSources, StackOutputs
@@ -48,11 +49,15 @@ class StackName:
     stack: str
 
     @classmethod
-    def of(cls, loaded: LoadedConfig) -> "StackName":
-        return cls(loaded.config.serviceName or DEFAULT_PROJECT, loaded.stage)
+    def of(cls, loaded: "Target") -> "StackName":
+        return cls(loaded.project_name or DEFAULT_PROJECT, loaded.stage)
 
 
-def select_stack(loaded: LoadedConfig) -> auto.Stack:
+# A validated config, or just its scripts and hooks (when beforeDeploy hooks must run before it validates).
+Target = LoadedConfig | LoadedScripts
+
+
+def select_stack(loaded: Target) -> auto.Stack:
     """Create or select the config's stack (in the backend the CLI is logged in to), with its region set."""
     if shutil.which("pulumi") is None:
         raise PulumiCliMissing()
@@ -70,13 +75,14 @@ def select_stack(loaded: LoadedConfig) -> auto.Stack:
 OutputPrinter = Callable[[str], Any]
 
 
-def script_session(loaded: LoadedConfig, echo: OutputPrinter = print, *, overrides: Mapping[str, str] | None = None,
-                   stack_outputs: StackOutputs | None = None) -> ScriptSession:
-    """Runs the config's scripts with the deployed stack's values (fetched through the CLI only when read)."""
-    sources = ScriptSources(stack_outputs or (lambda: stack_values(select_stack(loaded))),
-                            secret_reader(loaded.region), parameter_reader(loaded.region))
-    return ScriptSession(loaded.config, loaded.path.parent.resolve(), sources, dict(os.environ), echo,
-                         dict(overrides or {}))
+def script_session(scripts: LoadedScripts, echo: OutputPrinter = print, *,
+                   overrides: Mapping[str, str] | None = None, stack_outputs: StackOutputs | None = None,
+                   ) -> ScriptSession:
+    """Runs a config's scripts with the deployed stack's values (fetched through the CLI only when read)."""
+    sources = ScriptSources(stack_outputs or (lambda: stack_values(select_stack(scripts))),
+                            secret_reader(scripts.region), parameter_reader(scripts.region))
+    return ScriptSession(scripts.section, scripts.resource_types, scripts.path.parent.resolve(), sources,
+                         dict(os.environ), echo, dict(overrides or {}))
 
 
 def stack_values(stack: auto.Stack) -> dict[str, Any]:
@@ -84,16 +90,44 @@ def stack_values(stack: auto.Stack) -> dict[str, Any]:
     return {key: value.value for key, value in stack.outputs().items()}
 
 
-def up(loaded: LoadedConfig, on_output: OutputPrinter = print, *, hooks: bool = True) -> dict[str, Any]:
+def up(loaded: LoadedConfig, on_output: OutputPrinter = print, *, hooks: bool = True,
+       before_deploy_done: bool = False) -> dict[str, Any]:
     """`pulumi up`: create or update every resource, between the hooks; the stack outputs (secrets masked)."""
-    stack = select_stack(loaded)
-    if hooks:
-        script_session(loaded, on_output, stack_outputs=lambda: stack_values(stack)).run_hook("beforeDeploy")
+    return _up(select_stack(loaded), loaded, on_output, hooks=hooks, before_deploy_done=before_deploy_done)
+
+
+def _up(stack: auto.Stack, loaded: LoadedConfig, on_output: OutputPrinter, *, hooks: bool,
+        before_deploy_done: bool) -> dict[str, Any]:
+    if hooks and not before_deploy_done:
+        script_session(loaded.scripts, on_output, stack_outputs=lambda: stack_values(stack)).run_hook("beforeDeploy")
     result = stack.up(on_output=on_output)
     if hooks:
         deployed = {key: value.value for key, value in result.outputs.items()}
-        script_session(loaded, on_output, stack_outputs=lambda: deployed).run_hook("afterDeploy")
+        script_session(loaded.scripts, on_output, stack_outputs=lambda: deployed).run_hook("afterDeploy")
     return _plain(result.outputs)
+
+
+def up_config(path: str | Path, *, stage: str, region: str, cli_args: dict[str, str] | None = None,
+              on_output: OutputPrinter = print) -> dict[str, Any]:
+    """Validate a config file and `up` it. A config whose only issues are files it names that do not
+    exist yet (a Lambda archive its beforeDeploy hook builds, say) gets those hooks run first, and is
+    validated again."""
+    try:
+        loaded = load_config(path, stage=stage, region=region, cli_args=cli_args)
+    except ConfigError as invalid:
+        if not all(issue.names_an_unbuilt_file() for issue in invalid.issues):
+            raise
+        try:
+            scripts = load_scripts(path, stage=stage, region=region, cli_args=cli_args)
+        except ConfigError:
+            raise invalid from None
+        if scripts.section.hooks is None or not scripts.section.hooks.beforeDeploy:
+            raise
+        stack = select_stack(scripts)  # no hook runs unless Pulumi can
+        script_session(scripts, on_output, stack_outputs=lambda: stack_values(stack)).run_hook("beforeDeploy")
+        loaded = load_config(path, stage=stage, region=region, cli_args=cli_args)
+        return _up(stack, loaded, on_output, hooks=True, before_deploy_done=True)
+    return up(loaded, on_output)
 
 
 def preview(loaded: LoadedConfig, on_output: OutputPrinter = print) -> dict[str, int]:
@@ -106,10 +140,10 @@ def destroy(loaded: LoadedConfig, on_output: OutputPrinter = print, *, hooks: bo
     """`pulumi destroy`: delete every resource of the stack, between the hooks."""
     stack = select_stack(loaded)
     if hooks:
-        script_session(loaded, on_output, stack_outputs=lambda: stack_values(stack)).run_hook("beforeDelete")
+        script_session(loaded.scripts, on_output, stack_outputs=lambda: stack_values(stack)).run_hook("beforeDelete")
     stack.destroy(on_output=on_output)
     if hooks:
-        script_session(loaded, on_output, stack_outputs=lambda: {}).run_hook("afterDelete")
+        script_session(loaded.scripts, on_output, stack_outputs=lambda: {}).run_hook("afterDelete")
 
 
 def outputs(loaded: LoadedConfig) -> dict[str, Any]:

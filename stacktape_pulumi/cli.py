@@ -12,6 +12,7 @@ Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 us
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.errors import ConfigError, StacktapeError
@@ -129,16 +130,18 @@ def _schema(output: str | None) -> int:
     return EXIT_OK
 
 
-def _deploy(command: str, loaded: "LoadedConfig") -> int:
-    """Run one Automation API command on a validated config; Pulumi's own output streams to stdout."""
+def _deploy(command: str, loaded: "LoadedConfig | DeployRequest") -> int:
+    """Run one Automation API command on a config (validated, or for `up` about to be); Pulumi's output
+    streams to stdout."""
     from pulumi.automation import CommandError
 
     from stacktape_pulumi import automation
     from stacktape_pulumi.scripts import ScriptError
 
     try:
-        if command == "up":
-            _print_outputs(automation.up(loaded))
+        if isinstance(loaded, DeployRequest):
+            _print_outputs(automation.up_config(loaded.path, stage=loaded.stage, region=loaded.region,
+                                                cli_args=loaded.cli_args))
         elif command == "destroy":
             automation.destroy(loaded)
         elif command == "outputs":
@@ -179,7 +182,7 @@ def _run_script(loaded: "LoadedConfig", name: str, env: Sequence[str]) -> int:
               f"{', '.join(sorted(scripts)) or 'none'}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        automation.script_session(loaded, overrides=overrides).run(name)
+        automation.script_session(loaded.scripts, overrides=overrides).run(name)
     except automation.PulumiCliMissing as exc:
         print(f"stacktape-pulumi: error: script '{name}' reads the deployed stack, and {exc}", file=sys.stderr)
         return EXIT_PULUMI
@@ -191,6 +194,16 @@ def _run_script(loaded: "LoadedConfig", name: str, env: Sequence[str]) -> int:
         print(f"stacktape-pulumi: error: {exc}", file=sys.stderr)
         return EXIT_SCRIPT
     return EXIT_OK
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    """`up` of a config file that is validated on the way (see `automation.up_config`)."""
+
+    path: str
+    stage: str
+    region: str
+    cli_args: dict[str, str]
 
 
 def _print_outputs(outputs: dict[str, Any]) -> None:
@@ -221,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from stacktape_pulumi.load import load_config
 
     try:
+        if ns.command == "up":
+            # Validated by `up_config`, which first runs the beforeDeploy hooks a config may need to validate.
+            return _deploy("up", DeployRequest(ns.config, ns.stage, ns.region, cli_args))
         loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
         if ns.command == "validate":
             return EXIT_OK

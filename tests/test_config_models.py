@@ -1,6 +1,7 @@
 """Config models: one test per validation rule, asserting the exact located message."""
 
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -474,7 +475,7 @@ def test_product_page_basic_usage_verbatim_fails_the_fargate_memory_rule(tmp_pat
 
 
 def test_full_property_tree_is_accepted(tmp_path: Path) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = """
         serviceName: my-service
         variables:
@@ -1281,6 +1282,15 @@ def test_custom_artifact_package_path_exists(tmp_path: Path, cfg: str) -> None:
     ]
 
 
+def test_a_zip_package_path_must_be_a_zip(tmp_path: Path, cfg: str) -> None:
+    (tmp_path / "dist.zip").write_text("")
+    assert config_issues(tmp_path, function(CUSTOM_ARTIFACT)) == [
+        f"{cfg}:8:24: resources.fn.properties.packaging.properties.packagePath: Lambda function fn: packagePath "
+        "'dist.zip' is not a valid zip file. (hint: build the archive first (a beforeDeploy hook runs only at "
+        "stacktape-pulumi up; run it with stacktape-pulumi script:run before validating))"
+    ]
+
+
 def test_package_path_is_not_checked_without_a_config_dir() -> None:
     props = {"packaging": {"type": "custom-artifact", "properties": {"packagePath": "missing.zip",
                                                                      "handler": "index.js:handler"}},
@@ -1289,7 +1299,7 @@ def test_package_path_is_not_checked_without_a_config_dir() -> None:
 
 
 def test_custom_artifact_needs_a_handler(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("        handler: index.js:handler\n", ""))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:7:9: resources.fn.properties.packaging.properties: Lambda function fn must have handler "
@@ -1299,7 +1309,7 @@ def test_custom_artifact_needs_a_handler(tmp_path: Path, cfg: str) -> None:
 
 
 def test_custom_artifact_handler_format(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("index.js:handler", "index.handler"))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:9:20: resources.fn.properties.packaging.properties.handler: Handler property of lambda "
@@ -1309,7 +1319,7 @@ def test_custom_artifact_handler_format(tmp_path: Path, cfg: str) -> None:
 
 
 def test_custom_artifact_needs_a_runtime(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("    runtime: nodejs22.x\n", ""))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:5:7: resources.fn.properties.packaging: Lambda function fn must set runtime when using "
@@ -1318,7 +1328,7 @@ def test_custom_artifact_needs_a_runtime(tmp_path: Path, cfg: str) -> None:
 
 
 def test_runtime_is_a_lambda_runtime(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("nodejs22.x", "nodejs22"))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:10:16: resources.fn.properties.runtime: invalid value 'nodejs22'; allowed values: "
@@ -1331,7 +1341,7 @@ def test_runtime_is_a_lambda_runtime(tmp_path: Path, cfg: str) -> None:
 
 
 def test_at_most_five_layers(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT, "layers: [a, b, c, d, e, f]")
     assert config_issues(tmp_path, text) == [
         f"{cfg}:11:15: resources.fn.properties.layers: Lambda function fn has 6 layers; a Lambda function "
@@ -1355,12 +1365,12 @@ def test_at_most_five_layers(tmp_path: Path, cfg: str) -> None:
      "10241 is out of range: input should be less than or equal to 10240"),
 ])
 def test_function_ranges(tmp_path: Path, cfg: str, body: str, where: str, message: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, body)) == [f"{cfg}:{where}: {message}"]
 
 
 def test_volume_mounts_need_the_vpc(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     mounts = "volumeMounts:\n  - type: efs\n    properties: {efsFilesystemName: fs, mountPath: /mnt/data}"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, mounts)) == [
         f"{cfg}:11:7: resources.fn.properties.volumeMounts: Error in function fn: When using volumeMounts, "
@@ -1371,7 +1381,7 @@ def test_volume_mounts_need_the_vpc(tmp_path: Path, cfg: str) -> None:
 
 
 def test_lambda_efs_mount_path_is_under_mnt(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     mounts = "joinDefaultVpc: true\nvolumeMounts:\n  - type: efs\n    properties:\n" \
              "      efsFilesystemName: fs\n      mountPath: /data"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, mounts)) == [
@@ -1381,7 +1391,7 @@ def test_lambda_efs_mount_path_is_under_mnt(tmp_path: Path, cfg: str) -> None:
 
 
 def test_documented_but_unimplemented_function_events(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     events = "events:\n  - type: schedule\n    properties:\n      scheduleRate: rate(1 hour)"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
         f"{cfg}:12:17: resources.fn.properties.events[0].type: function event type 'schedule' is not "
@@ -1391,7 +1401,7 @@ def test_documented_but_unimplemented_function_events(tmp_path: Path, cfg: str) 
 
 
 def test_unknown_function_event_type_suggests_the_closest(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     events = "events:\n  - type: http-api-gatway\n    properties: {}"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
         f"{cfg}:12:17: resources.fn.properties.events[0].type: unsupported type 'http-api-gatway'; "
@@ -1401,7 +1411,7 @@ def test_unknown_function_event_type_suggests_the_closest(tmp_path: Path, cfg: s
 
 
 def test_lambda_deployment_strategy_spelling(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT, "deployment:\n  strategy: Linear10PercentEvery1Minutes")
     assert config_issues(tmp_path, text) == [
         f"{cfg}:12:19: resources.fn.properties.deployment.strategy: invalid value "
@@ -1531,7 +1541,7 @@ def route_issues(tmp_path: Path, method: str, path: str) -> list[str]:
                 - type: http-api-gateway
                   properties: {{httpApiGatewayName: api, method: '{method}', path: '{path}'}}
         """
-    (tmp_path / "handler.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "handler.zip", "w").close()
     return config_issues(tmp_path, text)
 
 

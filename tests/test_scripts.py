@@ -14,7 +14,7 @@ from pulumi import automation as auto
 
 from stacktape_pulumi import automation
 from stacktape_pulumi.cli import main
-from stacktape_pulumi.config.models.scripts import LocalScriptProps
+from stacktape_pulumi.config.models.scripts import LocalScriptProps, Scripts
 from stacktape_pulumi.errors import ConfigError
 from stacktape_pulumi.load import LoadedConfig, load_config
 from stacktape_pulumi.program import unrun_hooks_warning
@@ -56,6 +56,10 @@ def sources(outputs: Mapping[str, Any] | None = None, secrets: Mapping[str, str]
     return ScriptSources((lambda: outputs) if outputs is not None else no_outputs,
                          secrets.__getitem__ if secrets is not None else no_aws,
                          parameters.__getitem__ if parameters is not None else no_aws)
+
+
+def scripted(loaded: LoadedConfig) -> tuple[Scripts, Mapping[str, str]]:
+    return loaded.scripts.section.scripts or {}, loaded.scripts.resource_types
 
 
 # ---- located errors -------------------------------------------------------------------------
@@ -203,7 +207,7 @@ def test_the_environment_layers_caller_connect_to_own_and_overrides(tmp_path: Pa
         {QUEUE}
         """)
     outputs = {"queue": {"arn": "arn:aws:sqs:us-east-1:1:q", "url": "https://sqs/q", "name": "q", "tags": ["a"]}}
-    found = script_environment(loaded.config, "migrate",
+    found = script_environment(loaded.scripts.section.scripts or {}, loaded.scripts.resource_types, "migrate",
                                sources(outputs, {"db": json.dumps({"user": "app", "password": "pw"})},
                                        {"/db/host": "db.internal"}),
                                {"PATH": "/bin", "RETRIES": "1"}, {"QUEUE_ARN": "override"})
@@ -235,15 +239,15 @@ def test_values_the_stack_or_a_secret_lacks_are_one_line_naming_the_variable(tmp
         {QUEUE}
         """)
     with pytest.raises(ScriptError) as caught:
-        script_environment(loaded.config, "a", sources({"queue": {"arn": "x", "url": "u"}}), {}, {})
+        script_environment(*scripted(loaded), "a", sources({"queue": {"arn": "x", "url": "u"}}), {}, {})
     assert str(caught.value) == ("scripts.a.properties.environment[0] (X): resource 'queue' has no param 'nope' in "
                                  "the deployed stack; its params: arn, url")
     with pytest.raises(ScriptError) as caught:
-        script_environment(loaded.config, "b", sources(secrets={"db": "plain"}), {}, {})
+        script_environment(*scripted(loaded), "b", sources(secrets={"db": "plain"}), {}, {})
     assert str(caught.value) == ("scripts.b.properties.environment[0] (Y): secret 'db' is not a JSON object, so "
                                  "it has no key 'password'")
     with pytest.raises(ScriptError) as caught:
-        script_environment(loaded.config, "c", sources({}), {}, {})
+        script_environment(*scripted(loaded), "c", sources({}), {}, {})
     assert str(caught.value) == ("resource 'queue' has no outputs in the deployed stack: deploy the stack "
                                  "(stacktape-pulumi up) before running a script that reads it")
 
@@ -449,7 +453,57 @@ def test_pulumi_up_warns_that_it_runs_no_hooks(tmp_path: Path) -> None:
 
 def test_a_session_runs_hooks_it_is_given(tmp_path: Path) -> None:
     loaded = hooked(tmp_path)
-    session = ScriptSession(loaded.config, tmp_path, sources({"webApp": {"serviceName": "s"}}), {}, lambda _: None)
+    session = ScriptSession(loaded.scripts.section, loaded.scripts.resource_types, tmp_path,
+                            sources({"webApp": {"serviceName": "s"}}), {}, lambda _: None)
     session.run_hook("afterDeploy")
     session.run_hook("beforeBucketSync")  # not a hook a command runs: nothing
     assert (tmp_path / "log.txt").read_text() == "migrate s\n"
+
+
+BUILT_BY_A_HOOK = """
+    scripts:
+      build:
+        type: local-script
+        properties:
+          executeCommand: python3 -c "import zipfile; zipfile.ZipFile('app.zip', 'w').writestr('main.py', '')"
+    hooks:
+      beforeDeploy: [{scriptName: build}]
+    resources:
+      api:
+        type: function
+        properties:
+          packaging: {type: custom-artifact, properties: {packagePath: app.zip, handler: main.py:handler}}
+          runtime: python3.12
+    """
+
+
+def test_up_runs_the_before_deploy_hooks_a_config_needs_to_validate(
+        fake: FakeAutomation, tmp_path: Path, capsys: pytest.CaptureFixture[str], cfg: str) -> None:
+    path = tmp_path / "stacktape.yml"
+    path.write_text(textwrap.dedent(BUILT_BY_A_HOOK))
+    assert main(["validate", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"{cfg}:13:68: resources.api.properties.packaging.properties.packagePath: Lambda function api: "
+        f"packagePath 'app.zip' does not exist. (hint: paths are relative to the config file's directory "
+        f"({tmp_path}))\n")
+    assert main(["up", str(path)]) == 0
+    assert (tmp_path / "app.zip").is_file()
+    assert [name for name, _ in fake.stack.calls] == ["set_config", "up"]
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "beforeDeploy hook: script 'build'",
+        "script 'build': running command 'python3 -c \"import zipfile; zipfile.ZipFile('app.zip', 'w')"
+        ".writestr('main.py', '')\"'"]
+
+
+def test_up_of_a_config_with_other_errors_runs_no_hook(fake: FakeAutomation, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str], cfg: str) -> None:
+    path = tmp_path / "stacktape.yml"
+    path.write_text(textwrap.dedent(BUILT_BY_A_HOOK).replace("python3.12", "python2.7"))
+    assert main(["up", str(path)]) == 1
+    assert not (tmp_path / "app.zip").exists()
+    assert fake.stack.calls == []
+    assert capsys.readouterr().err.splitlines() == [
+        f"{cfg}:14:16: resources.api.properties.runtime: invalid value 'python2.7'; allowed values: 'nodejs24.x', "
+        "'nodejs22.x', 'nodejs20.x', 'nodejs18.x', 'python3.13', 'python3.12', 'python3.11', 'python3.10', "
+        "'python3.9', 'python3.8', 'ruby3.3', 'java21', 'java17', 'java11', 'java8.al2', 'java8', 'provided.al2', "
+        "'provided.al2023', 'dotnet8', 'dotnet7' or 'dotnet6' (hint: did you mean 'python3.9'?)"]

@@ -13,7 +13,7 @@ from typing import Any
 from stacktape_pulumi.checks.connect_targets import ENV_PARAMS, SES_MACRO
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.root import StacktapeConfig
-from stacktape_pulumi.config.models.scripts import HOOK_NAMES, LocalScriptProps
+from stacktape_pulumi.config.models.scripts import HOOK_NAMES, LocalScriptProps, ScriptsSection
 from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, parse, walk
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
@@ -28,8 +28,9 @@ SCRIPT_ENV_PARAMS: Mapping[str, tuple[str, ...]] = {
 SCRIPT_DIRECTIVES = ("ResourceParam", "Secret", "SsmParam", "Format", "CfFormat")
 
 
-def script_issues(config: StacktapeConfig, data: dict[str, Any], source: SourceMap) -> list[ConfigIssue]:
-    """Every located issue of the config's scripts and hooks."""
+def script_issues(config: StacktapeConfig | ScriptsSection, data: dict[str, Any],
+                  source: SourceMap) -> list[ConfigIssue]:
+    """Every located issue of the config's scripts and hooks (`data`: the whole config as validated)."""
     scripts = config.scripts or {}
     resources = data.get("resources") or {}
     config_dir = Path(source.file).parent.resolve()
@@ -122,7 +123,8 @@ def _file_issues(props: LocalScriptProps, config_dir: Path, where: KeyPath, sour
             for index, file in enumerate(files) if not (cwd / file).is_file()]
 
 
-def _hook_issues(config: StacktapeConfig, data: Mapping[str, Any], source: SourceMap) -> list[ConfigIssue]:
+def _hook_issues(config: StacktapeConfig | ScriptsSection, data: Mapping[str, Any],
+                 source: SourceMap) -> list[ConfigIssue]:
     if config.hooks is None:
         return []
     scripts = config.scripts or {}

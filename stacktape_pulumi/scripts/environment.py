@@ -11,10 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stacktape_pulumi.checks.connect_targets import CONDITIONAL_PARAMS, env_var_name
+from stacktape_pulumi.checks.connect_targets import env_var_name
 from stacktape_pulumi.checks.scripts import SCRIPT_ENV_PARAMS
-from stacktape_pulumi.config.models.root import StacktapeConfig
-from stacktape_pulumi.config.models.scripts import LocalScriptProps
+from stacktape_pulumi.config.models.scripts import LocalScriptProps, Scripts
 from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, Literal, Node, parse
 from stacktape_pulumi.directives.refs import SecretRef
 from stacktape_pulumi.directives.registry import FORMATTING, heading
@@ -52,24 +51,29 @@ class ScriptSources:
             self._parameters[name] = self.read_parameter(name)
         return self._parameters[name]
 
-    def param(self, resource: str, param: str) -> Any:
-        """A deployed resource's param, as `$ResourceParam` reads it."""
+    def params_of(self, resource: str) -> Mapping[str, Any]:
+        """Every param of a deployed resource."""
         params = self.outputs().get(resource)
         if not isinstance(params, Mapping):
             raise ScriptError(f"resource '{resource}' has no outputs in the deployed stack: deploy the stack "
                               "(stacktape-pulumi up) before running a script that reads it")
+        return params
+
+    def param(self, resource: str, param: str) -> Any:
+        """A deployed resource's param, as `$ResourceParam` reads it."""
+        params = self.params_of(resource)
         if param not in params:
             raise ScriptError(f"resource '{resource}' has no param '{param}' in the deployed stack; its params: "
                               f"{', '.join(sorted(params)) or 'none'}")
         return params[param]
 
 
-def script_environment(config: StacktapeConfig, name: str, sources: ScriptSources,
+def script_environment(scripts: Scripts, resource_types: Mapping[str, str], name: str, sources: ScriptSources,
                        base: Mapping[str, str], overrides: Mapping[str, str]) -> dict[str, str]:
     """The environment script `name` runs with (`base` is the caller's, `overrides` the `--env` values)."""
-    props = _props(config, name)
+    props = _props(scripts, name)
     env = dict(base)
-    env.update(connect_variables(config, props, sources))
+    env.update(connect_variables(props, resource_types, sources))
     for index, variable in enumerate(props.environment or []):
         where = f"scripts.{name}.properties.environment[{index}] ({variable.name})"
         try:
@@ -80,21 +84,22 @@ def script_environment(config: StacktapeConfig, name: str, sources: ScriptSource
     return env
 
 
-def connect_variables(config: StacktapeConfig, props: LocalScriptProps, sources: ScriptSources) -> dict[str, str]:
-    """The `STP_<NAME>_<PARAM>` variables of the script's `connectTo`, from the deployed stack."""
+def connect_variables(props: LocalScriptProps, resource_types: Mapping[str, str],
+                      sources: ScriptSources) -> dict[str, str]:
+    """The `STP_<NAME>_<PARAM>` variables of the script's `connectTo`, from the deployed stack.
+
+    A param the resource registers only with some settings (a table's stream ARN) is injected when
+    the deployed resource has it, as workloads get it when the resource's config has it.
+    """
     found: dict[str, str] = {}
     for target in props.connectTo or []:
-        resource = config.resources[target]
-        for param in SCRIPT_ENV_PARAMS.get(resource.type, ()):
-            present = CONDITIONAL_PARAMS.get((resource.type, param))
-            if present is not None and not present(resource.properties):
-                continue
-            found[env_var_name(target, param)] = stringify(sources.param(target, param))
+        for param in SCRIPT_ENV_PARAMS.get(resource_types.get(target, ""), ()):
+            if param in sources.params_of(target):
+                found[env_var_name(target, param)] = stringify(sources.param(target, param))
     return found
 
 
-def _props(config: StacktapeConfig, name: str) -> LocalScriptProps:
-    scripts = config.scripts or {}
+def _props(scripts: Scripts, name: str) -> LocalScriptProps:
     if name not in scripts:
         raise ScriptError(f"no script named '{name}' in the config; scripts: {', '.join(sorted(scripts)) or 'none'}")
     return scripts[name].properties

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stacktape_pulumi.config.models.root import StacktapeConfig
+from stacktape_pulumi.config.models.scripts import ScriptsSection
 from stacktape_pulumi.scripts import ScriptError
 from stacktape_pulumi.scripts.environment import ScriptSources, script_environment
 from stacktape_pulumi.scripts.runner import Printer, run_script
@@ -20,9 +20,11 @@ def is_ci(env: Mapping[str, str]) -> bool:
 
 @dataclass
 class ScriptSession:
-    """What running a config's scripts needs: the config, where it lives, its sources and the caller's env."""
+    """What running a config's scripts needs: its scripts and hooks, the types of its resources (for
+    `connectTo`), where it lives, where values come from and the caller's environment."""
 
-    config: StacktapeConfig
+    section: ScriptsSection
+    resource_types: Mapping[str, str]
     config_dir: Path
     sources: ScriptSources
     base_env: Mapping[str, str]
@@ -31,13 +33,14 @@ class ScriptSession:
 
     def run(self, name: str) -> None:
         """Run script `name`."""
-        env = script_environment(self.config, name, self.sources, self.base_env, self.overrides)
-        run_script(name, (self.config.scripts or {})[name].properties, self.config_dir, env, self.echo)
+        scripts = self.section.scripts or {}
+        env = script_environment(scripts, self.resource_types, name, self.sources, self.base_env, self.overrides)
+        run_script(name, scripts[name].properties, self.config_dir, env, self.echo)
 
     def run_hook(self, hook: str) -> None:
         """Run, in order, every script hook `hook` names, skipping those marked for the other kind of machine."""
         ci = is_ci(self.base_env)
-        for entry in getattr(self.config.hooks, hook, None) or []:
+        for entry in getattr(self.section.hooks, hook, None) or []:
             if (entry.skipOnCI and ci) or (entry.skipOnLocal and not ci):
                 reason = "skipOnCI: this is CI" if ci else "skipOnLocal: this is not CI"
                 self.echo(f"{hook} hook: skipping script '{entry.scriptName}' ({reason})")

@@ -18,7 +18,7 @@ from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
-from stacktape_pulumi.config.models.scripts import Hooks, Script
+from stacktape_pulumi.config.models.scripts import Hooks, Scripts
 from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
 from stacktape_pulumi.config.models.shared import (
     RESOURCE_NAME,
@@ -161,7 +161,7 @@ class StacktapeConfig(StrictModel):
     """The stack's resources by name."""
     hooks: Hooks | None = None
     """Scripts `stacktape-pulumi up` and `destroy` run before and after the Pulumi operation."""
-    scripts: dict[NonEmptyStr, Script] | None = None
+    scripts: Scripts | None = None
     """Commands and script files run by `stacktape-pulumi script:run` or by `hooks`."""
     directives: Directives = None
     """Not supported: only the built-in directives exist."""

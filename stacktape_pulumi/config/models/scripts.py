@@ -9,7 +9,7 @@ not build: they are refused as not supported yet, as are the hooks of commands i
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from stacktape_pulumi.config.models.common import EnvironmentVar, StrictModel, located_error
@@ -145,3 +145,16 @@ class Hooks(StrictModel):
 
 
 HOOK_NAMES = ("beforeDeploy", "afterDeploy", "beforeDelete", "afterDelete")
+Scripts = dict[NonEmptyStr, Script]
+
+
+class ScriptsSection(StrictModel):
+    """Just the `scripts` and `hooks` of a config, the rest left unread.
+
+    `stacktape-pulumi up` runs the beforeDeploy hooks of a config that does not validate yet when
+    these two sections do: a hook may build what the rest needs (a Lambda archive).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+    scripts: Scripts | None = None
+    hooks: Hooks | None = None
