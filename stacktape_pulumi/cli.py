@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
                "failed, 4 a script or hook failed.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def script_env(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                       help="an extra environment variable for the script (repeatable; wins over the config)")
+
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("config", metavar="CONFIG", help="path to the stacktape.yml config")
         p.add_argument("--stage", default="dev", help="stage = Pulumi stack name, for $Stage() (default: dev)")
@@ -67,8 +71,9 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate", help="check a config (syntax, types, limits, references, cycles) without building anything",
-        description="Run every check that needs no resource graph. Prints nothing else and exits 0 when the "
-                    "config is valid; otherwise prints FILE:LINE:COL: path: message lines and exits 1.")
+        description="Run every check that needs no resource graph. Exits 0 when the config is valid, printing "
+                    "nothing but warnings (lines starting 'warning:' on stderr, e.g. that a bare `pulumi up` "
+                    "runs no hooks); otherwise prints FILE:LINE:COL: path: message lines and exits 1.")
     common(validate)
     preview = sub.add_parser(
         "preview", help="build the stack offline and print its resources (a tree like `pulumi preview`, or --json)",
@@ -95,17 +100,27 @@ def _parser() -> argparse.ArgumentParser:
                         "aws:region = --region, in the backend the CLI is logged in to; Pulumi's progress is "
                         "printed as it comes. Needs the Pulumi CLI (and AWS credentials).")
         common(deploy)
+    running = ("Validate, then run a script of the config's scripts section: its commands or files in order, in "
+               "its cwd, with this shell's environment plus its connectTo variables (STP_*) and its environment, "
+               "whose $ResourceParam values come from the deployed stack (through the Pulumi CLI, only if the "
+               "script reads any) and $Secret / $SsmParam values from AWS. Exit code 4 when it fails.")
     script = sub.add_parser(
         SCRIPT_RUN, help="run one of the config's scripts on this machine, with the deployed stack's values",
-        description="Validate, then run a script of the config's scripts section: its commands or files in "
-                    "order, in its cwd, with this shell's environment plus its connectTo variables (STP_*) and "
-                    "its environment, whose $ResourceParam values come from the deployed stack (through the "
-                    "Pulumi CLI, only if the script reads any) and $Secret / $SsmParam values from AWS.")
+        description=running)
     common(script)
     script.add_argument("--scriptName", "--script-name", dest="script_name", required=True, metavar="NAME",
                         help="the script to run")
-    script.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="an extra environment variable for the script (repeatable; wins over the config)")
+    script_env(script)
+    # `script run NAME` reads like the rest of the CLI's verbs; the same command as `script:run`.
+    script_group = sub.add_parser("script", help="`script run NAME`: the same as script:run",
+                                  description=running)
+    script_group.add_argument("action", choices=["run"], help="what to do with the script")
+    script_group.add_argument("script_name", metavar="NAME", help="the script to run")
+    script_group.add_argument("--config", default="stacktape.yml",
+                              help="path to the stacktape.yml config (default: ./stacktape.yml)")
+    script_group.add_argument("--stage", default="dev", help="stage = Pulumi stack name (default: dev)")
+    script_group.add_argument("--region", default="us-east-1", help="AWS region (default: us-east-1)")
+    script_env(script_group)
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of a config file (for editors: yaml-language-server)",
         description="Print the JSON Schema (draft 2020-12) of a whole stacktape.yml, generated from the config "
@@ -239,8 +254,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _deploy("up", DeployRequest(ns.config, ns.stage, ns.region, cli_args))
         loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
         if ns.command == "validate":
+            from stacktape_pulumi.scripts.hooks import unrun_hooks_warning
+
+            if warning := unrun_hooks_warning(loaded.config.hooks):
+                print(f"warning: {warning}", file=sys.stderr)
             return EXIT_OK
-        if ns.command == SCRIPT_RUN:
+        if ns.command in (SCRIPT_RUN, "script"):
             return _run_script(loaded, ns.script_name, ns.env)
         if ns.command in DEPLOY_COMMANDS or ns.live:
             return _deploy(ns.command, loaded)

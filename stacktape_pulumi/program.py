@@ -2,27 +2,14 @@
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pulumi
 
 from stacktape_pulumi.components.build import build_stack
 from stacktape_pulumi.components.context import StackContext
-from stacktape_pulumi.config.models.scripts import HOOK_NAMES
 from stacktape_pulumi.errors import ConfigError, StacktapeError
 from stacktape_pulumi.load import DEFAULT_REGION, load_config
-
-
-def unrun_hooks_warning(config: Any) -> str | None:
-    """What `pulumi up` on a config with hooks must say: Pulumi itself runs no hooks."""
-    hooks = getattr(config, "hooks", None)
-    named = [f"{hook}: {', '.join(entry.scriptName for entry in getattr(hooks, hook) or [])}"
-             for hook in HOOK_NAMES if hooks is not None and getattr(hooks, hook)]
-    if not named:
-        return None
-    return (f"this config's hooks ({'; '.join(named)}) run only with `stacktape-pulumi up` / `destroy` or "
-            "stacktape_pulumi.automation; `pulumi up` and `pulumi destroy` do not run them. Run them yourself "
-            "with `stacktape-pulumi script:run CONFIG --scriptName NAME`.")
+from stacktape_pulumi.scripts.hooks import unrun_hooks_warning
 
 
 def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None,
@@ -36,7 +23,7 @@ def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None,
     region = pulumi.Config("aws").get("region") or DEFAULT_REGION
     try:
         loaded = load_config(config_path, stage=pulumi.get_stack(), region=region, cli_args=cli_args)
-        if not hooks_run_here and (warning := unrun_hooks_warning(loaded.config)):
+        if not hooks_run_here and (warning := unrun_hooks_warning(loaded.config.hooks)):
             pulumi.log.warn(warning)
         return build_stack(loaded.config, loaded.plan, project=pulumi.get_project(), stage=pulumi.get_stack(),
                            base_dir=loaded.path.parent.resolve())

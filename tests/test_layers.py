@@ -32,7 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "components": {"args", "aws", "checks", "config", "directives", "errors", "images", "lambda_packaging",
                    "lazy", "plan", "schema"},
     "engine": {"aws", "components", "directives", "load"},
-    "program": {"components", "config", "errors", "load"},
+    "program": {"components", "errors", "load", "scripts"},
     "scripts": {"checks", "config", "directives", "errors"},
     "automation": {"errors", "load", "program", "scripts"},
     "provider": {"components", "config", "errors", "plan", "schema"},

@@ -17,10 +17,9 @@ from stacktape_pulumi.cli import main
 from stacktape_pulumi.config.models.scripts import LocalScriptProps, Scripts
 from stacktape_pulumi.errors import ConfigError
 from stacktape_pulumi.load import LoadedConfig, load_config
-from stacktape_pulumi.program import unrun_hooks_warning
 from stacktape_pulumi.scripts import ScriptError, aws_values
 from stacktape_pulumi.scripts.environment import ScriptSources, script_environment
-from stacktape_pulumi.scripts.hooks import ScriptSession, is_ci
+from stacktape_pulumi.scripts.hooks import ScriptSession, is_ci, unrun_hooks_warning
 from stacktape_pulumi.scripts.runner import interpreter, run_script
 from tests.automation_support import FakeAutomation
 
@@ -416,6 +415,10 @@ def test_script_run_from_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[s
     path = str(loaded.path)
     assert main(["script:run", path, "--scriptName", "hello", "--stage", "prod", "--env", "EXTRA=y"]) == 0
     assert (tmp_path / "log.txt").read_text() == "hello-y prod-x\n"
+    (tmp_path / "log.txt").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["script", "run", "hello", "--stage", "qa", "--env", "EXTRA=z"]) == 0
+    assert (tmp_path / "log.txt").read_text() == "hello-z qa-x\n"
     assert main(["script:run", path, "--scriptName", "nope"]) == 2
     assert main(["script:run", path, "--scriptName", "hello", "--env", "novalue"]) == 2
     monkeypatch.setattr("shutil.which", lambda name: None)
@@ -442,13 +445,15 @@ def test_script_run_reads_connect_to_values_from_the_stack_outputs(
     assert (tmp_path / "log.txt").read_text() == "reads https://q\n"
 
 
-def test_pulumi_up_warns_that_it_runs_no_hooks(tmp_path: Path) -> None:
-    assert unrun_hooks_warning(hooked(tmp_path).config) == (
+def test_pulumi_up_warns_that_it_runs_no_hooks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert unrun_hooks_warning(hooked(tmp_path).config.hooks) == (
         "this config's hooks (beforeDeploy: build, ciOnly; afterDeploy: migrate; beforeDelete: migrate; "
         "afterDelete: cleanup) run only with `stacktape-pulumi up` / `destroy` or stacktape_pulumi.automation; "
         "`pulumi up` and `pulumi destroy` do not run them. Run them yourself with `stacktape-pulumi script:run "
         "CONFIG --scriptName NAME`.")
-    assert unrun_hooks_warning(load(tmp_path, QUEUE).config) is None
+    assert unrun_hooks_warning(load(tmp_path, QUEUE).config.hooks) is None
+    assert main(["validate", str(hooked(tmp_path).path)]) == 0
+    assert capsys.readouterr().err == f"warning: {unrun_hooks_warning(hooked(tmp_path).config.hooks)}\n"
 
 
 def test_a_session_runs_hooks_it_is_given(tmp_path: Path) -> None:
