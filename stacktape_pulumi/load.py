@@ -15,11 +15,14 @@ from stacktape_pulumi.config.loader import SourceMap, load_yaml_file
 from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.config.models.scripts import ScriptsSection
 from stacktape_pulumi.config.validate import issues_from_validation
+from stacktape_pulumi.directives.custom import parse_definitions
 from stacktape_pulumi.directives.local import LocalContext, resolve_local
+from stacktape_pulumi.directives.registry import BUILTINS
 from stacktape_pulumi.errors import ConfigError
 from stacktape_pulumi.plan import StackPlan, plan_stack
 
 DEFAULT_STAGE = "dev"
+DIRECTIVES_KEY = "directives"
 DEFAULT_REGION = "us-east-1"
 
 
@@ -76,9 +79,16 @@ def _read(config_path: Path, stage: str, region: str, cli_args: dict[str, str] |
     if not isinstance(loaded.data, dict):
         raise ConfigError([source.issue((), "the config must be a mapping with a 'resources' key")])
     raw = loaded.data
+    config_dir = config_path.parent.resolve()
+    # Custom directives are needed to resolve the rest, so their section is checked first.
+    custom, problems = parse_definitions(raw.get(DIRECTIVES_KEY), config_dir, tuple(BUILTINS))
+    if problems:
+        raise ConfigError([source.issue((DIRECTIVES_KEY, *problem.path), problem.message, problem.hint)
+                           for problem in problems])
     variables = raw.get("variables") if isinstance(raw.get("variables"), dict) else {}
-    local = LocalContext(stage=stage, region=region, config_dir=config_path.parent.resolve(),
-                         variables=variables or {}, cli_args=dict(cli_args or {}), raw_config=raw)
+    local = LocalContext(stage=stage, region=region, config_dir=config_dir, variables=variables or {},
+                         cli_args=dict(cli_args or {}), raw_config=raw,
+                         custom=custom if DIRECTIVES_KEY in raw else None)
     return resolve_local(raw, source, local), source
 
 

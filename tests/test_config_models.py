@@ -820,8 +820,6 @@ def test_resource_name_must_be_alphanumeric(tmp_path: Path, cfg: str) -> None:
 
 
 @pytest.mark.parametrize(("key", "message", "hint"), [
-    ("directives", "custom 'directives' are not supported by stacktape-pulumi",
-     "the built-in directives work; compute other values in your Pulumi program"),
     ("deploymentConfig", "'deploymentConfig' is not supported by stacktape-pulumi",
      "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings"),
     ("providerConfig", "'providerConfig' is not supported by stacktape-pulumi",

@@ -1,12 +1,10 @@
 """Run one script's commands or files, in order, in its working directory; the first failure stops it.
 
 Commands run in the system shell (`/bin/sh -c`, as the reference's `executeCommand`). Files run
-with the interpreter their extension names: Python files with `python3` (else this Python),
-JavaScript with `node`, TypeScript with `tsx` when installed, else Node's own type stripping
-(Node ≥ 22.6). With `pipeStdio: false` the output is captured and shown only when a step fails.
+with the interpreter their extension names (`directives.interpreters`). With `pipeStdio: false`
+the output is captured and shown only when a step fails.
 """
 
-import re
 import shutil
 import subprocess
 import sys
@@ -15,13 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stacktape_pulumi.config.models.scripts import LocalScriptProps
+from stacktape_pulumi.directives import interpreters
+from stacktape_pulumi.directives.interpreters import InterpreterMissing, NodeVersion, Which
 from stacktape_pulumi.scripts import ScriptError
-
-PYTHON_FILES = (".py",)
-JAVASCRIPT_FILES = (".js", ".mjs", ".cjs")
-TYPESCRIPT_FILES = (".ts", ".mts", ".cts")
-# Node strips TypeScript types itself from 22.6 on (behind --experimental-strip-types).
-NODE_STRIPS_TYPES = (22, 6)
 
 Printer = Callable[[str], object]
 
@@ -34,30 +28,12 @@ class Step:
     shown: str
 
 
-def interpreter(path: str, which: Callable[[str], str | None] = shutil.which,
-                node_version: Callable[[str], tuple[int, int]] | None = None) -> list[str]:
+def interpreter(path: str, which: Which = shutil.which, node_version: NodeVersion | None = None) -> list[str]:
     """The command that runs a script file, or a ScriptError saying what to install."""
-    if path.endswith(PYTHON_FILES):
-        return [which("python3") or sys.executable]
-    node = which("node")
-    if node is None:
-        raise ScriptError(f"running '{path}' needs Node.js ('node' on PATH): install it from https://nodejs.org")
-    if path.endswith(JAVASCRIPT_FILES):
-        return [node]
-    tsx = which("tsx")
-    if tsx is not None:
-        return [tsx]
-    version = (node_version or _node_version)(node)
-    if version >= NODE_STRIPS_TYPES:
-        return [node, "--experimental-strip-types"]
-    raise ScriptError(f"running TypeScript file '{path}' needs 'tsx' on PATH (npm install --global tsx) or "
-                      f"Node.js 22.6 or newer (this is {version[0]}.{version[1]})")
-
-
-def _node_version(node: str) -> tuple[int, int]:
-    found = re.match(r"v(\d+)\.(\d+)", subprocess.run([node, "--version"], capture_output=True, text=True,
-                                                       check=False).stdout)
-    return (int(found[1]), int(found[2])) if found else (0, 0)
+    try:
+        return interpreters.interpreter(path, which, node_version)
+    except InterpreterMissing as exc:
+        raise ScriptError(str(exc)) from None
 
 
 def steps(props: LocalScriptProps) -> list[Step]:

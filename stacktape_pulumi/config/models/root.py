@@ -1,7 +1,7 @@
 """The root of a config file: `StacktapeConfig` (reference `_root.d.ts`, `__helpers.d.ts`).
 
-Top-level sections that stacktape-pulumi does not implement (custom directives,
-deploymentConfig, providerConfig, cloudformationResources) are rejected with
+Top-level sections that stacktape-pulumi does not implement (deploymentConfig,
+providerConfig, cloudformationResources) are rejected with
 a located message saying what to use instead, rather than as unknown keys.
 """
 
@@ -61,10 +61,6 @@ def _resource_name(name: str) -> str:
 ResourceName = Annotated[str, AfterValidator(_resource_name)]
 
 
-Directives = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "custom 'directives' are not supported by stacktape-pulumi",
-    "the built-in directives work; compute other values in your Pulumi program",
-))]
 DeploymentConfig = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
     "'deploymentConfig' is not supported by stacktape-pulumi",
     "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings",
@@ -77,6 +73,16 @@ CloudformationResources = Annotated[SkipJsonSchema[Any], AfterValidator(rejectin
     "'cloudformationResources' are not supported by stacktape-pulumi",
     "declare extra AWS resources with pulumi_aws in your Pulumi program",
 ))]
+
+
+class DirectiveDefinition(StrictModel):
+    """A custom directive (checked and loaded by `directives.custom` before the rest of the config)."""
+
+    name: NonEmptyStr
+    """The directive's name: `$<name>(...)` calls it."""
+    filePath: NonEmptyStr
+    """`<file>:<function>`: a Python function (default `main`) or a JavaScript/TypeScript export (default
+    the default export), relative to the config file's directory."""
 
 
 class StackOutput(StrictModel):
@@ -163,8 +169,8 @@ class StacktapeConfig(StrictModel):
     """Scripts `stacktape-pulumi up` and `destroy` run before and after the Pulumi operation."""
     scripts: Scripts | None = None
     """Commands and script files run by `stacktape-pulumi script:run` or by `hooks`."""
-    directives: Directives = None
-    """Not supported: only the built-in directives exist."""
+    directives: list[DirectiveDefinition] | None = None
+    """Custom directives, called as `$<name>(...)` anywhere a directive is accepted."""
     deploymentConfig: DeploymentConfig = None
     """Not supported: use Pulumi's own controls."""
     providerConfig: ProviderConfig = None
