@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         "validate", help="check a config (syntax, types, limits, references, cycles) without building anything",
         description="Run every check that needs no resource graph. Exits 0 when the config is valid, printing "
                     "nothing but warnings (lines starting 'warning:' on stderr, e.g. that a bare `pulumi up` "
-                    "runs no hooks); otherwise prints FILE:LINE:COL: path: message lines and exits 1.")
+                    "runs no hooks, or that providerConfig has no effect yet); otherwise prints "
+                    "FILE:LINE:COL: path: message lines and exits 1.")
     common(validate)
     preview = sub.add_parser(
         "preview", help="build the stack offline and print its resources (a tree like `pulumi preview`, or --json)",
@@ -254,9 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _deploy("up", DeployRequest(ns.config, ns.stage, ns.region, cli_args))
         loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
         if ns.command == "validate":
-            from stacktape_pulumi.scripts.hooks import unrun_hooks_warning
+            from stacktape_pulumi.checks.warnings import config_warnings
 
-            if warning := unrun_hooks_warning(loaded.config.hooks):
+            for warning in config_warnings(loaded.config):
                 print(f"warning: {warning}", file=sys.stderr)
             return EXIT_OK
         if ns.command in (SCRIPT_RUN, "script"):

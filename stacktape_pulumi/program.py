@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pulumi
 
+from stacktape_pulumi.checks.scripts import unrun_hooks_warning
 from stacktape_pulumi.components.build import build_stack
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.errors import ConfigError, StacktapeError
 from stacktape_pulumi.load import DEFAULT_REGION, load_config
-from stacktape_pulumi.scripts.hooks import unrun_hooks_warning
 
 
 def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None,

@@ -822,8 +822,6 @@ def test_resource_name_must_be_alphanumeric(tmp_path: Path, cfg: str) -> None:
 @pytest.mark.parametrize(("key", "message", "hint"), [
     ("deploymentConfig", "'deploymentConfig' is not supported by stacktape-pulumi",
      "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings"),
-    ("providerConfig", "'providerConfig' is not supported by stacktape-pulumi",
-     "MongoDB Atlas and Upstash resources are not supported; use their Pulumi providers directly"),
     ("cloudformationResources", "'cloudformationResources' are not supported by stacktape-pulumi",
      "declare extra AWS resources with pulumi_aws in your Pulumi program"),
 ])

@@ -32,11 +32,11 @@ ALLOWED: dict[str, set[str]] = {
     "components": {"args", "aws", "checks", "config", "directives", "errors", "images", "lambda_packaging",
                    "lazy", "plan", "schema"},
     "engine": {"aws", "components", "directives", "load"},
-    "program": {"components", "errors", "load", "scripts"},
+    "program": {"checks", "components", "errors", "load"},
     "scripts": {"checks", "config", "directives", "errors"},
     "automation": {"errors", "load", "program", "scripts"},
     "provider": {"components", "config", "errors", "plan", "schema"},
-    "cli": {"automation", "engine", "errors", "images", "load", "schema", "scripts"},
+    "cli": {"automation", "checks", "engine", "errors", "images", "load", "schema", "scripts"},
     "__init__": {"lazy"},
 }
 

@@ -13,13 +13,14 @@ from botocore.stub import Stubber
 from pulumi import automation as auto
 
 from stacktape_pulumi import automation
+from stacktape_pulumi.checks.scripts import unrun_hooks_warning
 from stacktape_pulumi.cli import main
 from stacktape_pulumi.config.models.scripts import LocalScriptProps, Scripts
 from stacktape_pulumi.errors import ConfigError
 from stacktape_pulumi.load import LoadedConfig, load_config
 from stacktape_pulumi.scripts import ScriptError, aws_values
 from stacktape_pulumi.scripts.environment import ScriptSources, script_environment
-from stacktape_pulumi.scripts.hooks import ScriptSession, is_ci, unrun_hooks_warning
+from stacktape_pulumi.scripts.hooks import ScriptSession, is_ci
 from stacktape_pulumi.scripts.runner import interpreter, run_script
 from tests.automation_support import FakeAutomation
 
@@ -512,3 +513,29 @@ def test_up_of_a_config_with_other_errors_runs_no_hook(fake: FakeAutomation, tmp
         "'nodejs22.x', 'nodejs20.x', 'nodejs18.x', 'python3.13', 'python3.12', 'python3.11', 'python3.10', "
         "'python3.9', 'python3.8', 'ruby3.3', 'java21', 'java17', 'java11', 'java8.al2', 'java8', 'provided.al2', "
         "'provided.al2023', 'dotnet8', 'dotnet7' or 'dotnet6' (hint: did you mean 'python3.9'?)"]
+
+
+def test_provider_config_is_checked_and_said_to_have_no_effect(tmp_path: Path, cfg: str,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    bad = """
+        providerConfig:
+          mongoDbAtlas:
+            privateKey: abc123
+            accessibility: {accessibilityMode: vpc, whitelistedIps: [10.0.0.0/33]}
+          upstash: {accountEmail: me@example.com, apiKey: "$Secret('upstash.key')"}
+        resources: {}
+        """
+    assert issues(tmp_path, bad) == [
+        f"{cfg}:3:17: providerConfig.mongoDbAtlas.privateKey: API keys must be read from a secret, not written in "
+        "the config (hint: store the key in AWS Secrets Manager and write $Secret('<secret name>'))",
+        f"{cfg}:4:62: providerConfig.mongoDbAtlas.accessibility.whitelistedIps[0]: '10.0.0.0/33' is not an IP "
+        "address or CIDR range (hint: e.g. 203.0.113.7 or 203.0.113.0/24)",
+    ]
+    good = bad.replace("abc123", "\"$Secret('atlas.key')\"").replace("/33", "/16")
+    path = load(tmp_path, good).path
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().err == (
+        "warning: providerConfig.mongoDbAtlas has no effect: only mongo-db-atlas-cluster resources read it, and "
+        "they are not supported yet\n"
+        "warning: providerConfig.upstash has no effect: only upstash-redis resources read it, and they are not "
+        "supported yet\n")

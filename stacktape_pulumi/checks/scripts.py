@@ -13,7 +13,7 @@ from typing import Any
 from stacktape_pulumi.checks.connect_targets import ENV_PARAMS, SES_MACRO
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.root import StacktapeConfig
-from stacktape_pulumi.config.models.scripts import HOOK_NAMES, LocalScriptProps, ScriptsSection
+from stacktape_pulumi.config.models.scripts import HOOK_NAMES, Hooks, LocalScriptProps, ScriptsSection
 from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, parse, walk
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
@@ -154,3 +154,14 @@ def _hook_issues(config: StacktapeConfig | ScriptsSection, data: Mapping[str, An
 def _did_you_mean(name: str, names: Mapping[str, Any]) -> str:
     close = get_close_matches(name, sorted(names), n=1)
     return f"did you mean '{close[0]}'?" if close else f"resources: {', '.join(sorted(names))}"
+
+
+def unrun_hooks_warning(hooks: Hooks | None) -> str | None:
+    """What `validate` and a bare `pulumi up` say of a config with hooks: Pulumi itself runs none."""
+    named = [f"{hook}: {', '.join(entry.scriptName for entry in getattr(hooks, hook) or [])}"
+             for hook in HOOK_NAMES if hooks is not None and getattr(hooks, hook)]
+    if not named:
+        return None
+    return (f"this config's hooks ({'; '.join(named)}) run only with `stacktape-pulumi up` / `destroy` or "
+            "stacktape_pulumi.automation; `pulumi up` and `pulumi destroy` do not run them. Run them yourself "
+            "with `stacktape-pulumi script:run CONFIG --scriptName NAME`.")

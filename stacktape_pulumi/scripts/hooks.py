@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stacktape_pulumi.config.models.scripts import HOOK_NAMES, Hooks, ScriptsSection
+from stacktape_pulumi.config.models.scripts import ScriptsSection
 from stacktape_pulumi.scripts import ScriptError
 from stacktape_pulumi.scripts.environment import ScriptSources, script_environment
 from stacktape_pulumi.scripts.runner import Printer, run_script
@@ -51,13 +51,3 @@ class ScriptSession:
             except ScriptError as exc:
                 raise ScriptError(f"{hook} hook failed: {exc}") from None
 
-
-def unrun_hooks_warning(hooks: Hooks | None) -> str | None:
-    """What `validate` and a bare `pulumi up` say of a config with hooks: Pulumi itself runs none."""
-    named = [f"{hook}: {', '.join(entry.scriptName for entry in getattr(hooks, hook) or [])}"
-             for hook in HOOK_NAMES if hooks is not None and getattr(hooks, hook)]
-    if not named:
-        return None
-    return (f"this config's hooks ({'; '.join(named)}) run only with `stacktape-pulumi up` / `destroy` or "
-            "stacktape_pulumi.automation; `pulumi up` and `pulumi destroy` do not run them. Run them yourself "
-            "with `stacktape-pulumi script:run CONFIG --scriptName NAME`.")

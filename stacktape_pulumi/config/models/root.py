@@ -1,7 +1,7 @@
 """The root of a config file: `StacktapeConfig` (reference `_root.d.ts`, `__helpers.d.ts`).
 
 Top-level sections that stacktape-pulumi does not implement (deploymentConfig,
-providerConfig, cloudformationResources) are rejected with
+cloudformationResources) are rejected with
 a located message saying what to use instead, rather than as unknown keys.
 """
 
@@ -18,6 +18,7 @@ from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.config.models.provider_config import ProviderConfig
 from stacktape_pulumi.config.models.scripts import Hooks, Scripts
 from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
 from stacktape_pulumi.config.models.shared import (
@@ -64,10 +65,6 @@ ResourceName = Annotated[str, AfterValidator(_resource_name)]
 DeploymentConfig = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
     "'deploymentConfig' is not supported by stacktape-pulumi",
     "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings",
-))]
-ProviderConfig = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "'providerConfig' is not supported by stacktape-pulumi",
-    "MongoDB Atlas and Upstash resources are not supported; use their Pulumi providers directly",
 ))]
 CloudformationResources = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
     "'cloudformationResources' are not supported by stacktape-pulumi",
@@ -173,8 +170,8 @@ class StacktapeConfig(StrictModel):
     """Custom directives, called as `$<name>(...)` anywhere a directive is accepted."""
     deploymentConfig: DeploymentConfig = None
     """Not supported: use Pulumi's own controls."""
-    providerConfig: ProviderConfig = None
-    """Not supported: use the third-party Pulumi providers."""
+    providerConfig: ProviderConfig | None = None
+    """Credentials of MongoDB Atlas and Upstash, for resource types not supported yet (no effect today)."""
     cloudformationResources: CloudformationResources = None
     """Not supported: declare extra resources with pulumi_aws."""
 
