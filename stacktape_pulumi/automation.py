@@ -12,6 +12,7 @@ a successful update; `destroy` runs `beforeDelete` and `afterDelete` likewise (`
 skips them). `script_session` runs any script with the deployed stack's values.
 """
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Mapping
@@ -31,6 +32,7 @@ from stacktape_pulumi.scripts.hooks import ScriptSession
 
 # The offline preview's project name when the config has no serviceName: both doors give the same names.
 DEFAULT_PROJECT = "stacktape"
+DEFAULT_STACK_INFO_DIR = ".stacktape-stack-info"
 CLI_MISSING = ("the Pulumi CLI is not installed (no 'pulumi' on PATH): install it from "
                "https://www.pulumi.com/docs/iac/download-install/ or with "
                "python -c 'from pulumi.automation import PulumiCommand; PulumiCommand.install()'")
@@ -101,10 +103,29 @@ def _up(stack: auto.Stack, loaded: LoadedConfig, on_output: OutputPrinter, *, ho
     if hooks and not before_deploy_done:
         script_session(loaded.scripts, on_output, stack_outputs=lambda: stack_values(stack)).run_hook("beforeDeploy")
     result = stack.up(on_output=on_output)
+    shown = _plain(result.outputs)
+    save_stack_info(loaded, shown)
     if hooks:
         deployed = {key: value.value for key, value in result.outputs.items()}
         script_session(loaded.scripts, on_output, stack_outputs=lambda: deployed).run_hook("afterDeploy")
-    return _plain(result.outputs)
+    return shown
+
+
+def save_stack_info(loaded: LoadedConfig, outputs: Mapping[str, Any]) -> Path | None:
+    """Write the deployed resources' params and custom outputs (secrets masked) to
+    `<stackInfoDirectory>/<project>-<stage>.json` beside the config, as the reference does after a deploy;
+    nothing with `stackConfig.disableStackInfoSaving`."""
+    settings = loaded.config.stackConfig
+    if settings is not None and settings.disableStackInfoSaving:
+        return None
+    directory = loaded.path.parent / ((settings.stackInfoDirectory if settings else None) or DEFAULT_STACK_INFO_DIR)
+    name = StackName.of(loaded)
+    target = directory / f"{name.project}-{name.stack}.json"
+    directory.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".json.tmp")
+    partial.write_text(json.dumps(outputs, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+    partial.replace(target)  # readers never see half a file
+    return target
 
 
 def up_config(path: str | Path, *, stage: str, region: str, cli_args: dict[str, str] | None = None,

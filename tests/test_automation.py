@@ -5,6 +5,7 @@ recording stack in for `pulumi.automation.create_or_select_stack` and check what
 it, and check the real behaviour without the CLI. The test that needs the binary is marked.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,19 @@ def test_up_validates_names_the_stack_from_the_config_and_streams_progress(
     assert capsys.readouterr().out == ("pulumi up progress line\n"
                                        "dbPassword: [secret]\n"
                                        "webApp: {'serviceName': 'svc'}\n")
+    saved = tmp_path / ".stacktape-stack-info" / "shop-prod.json"
+    assert json.loads(saved.read_text()) == {"dbPassword": "[secret]", "webApp": {"serviceName": "svc"}}
+
+
+def test_stack_info_goes_where_the_config_says_or_nowhere(fake: FakeAutomation, tmp_path: Path) -> None:
+    config = EXAMPLE.read_text().replace("stackConfig:\n", "stackConfig:\n  stackInfoDirectory: info/here\n", 1)
+    assert main(["up", str(write(tmp_path, config))]) == 0
+    assert sorted(path.name for path in (tmp_path / "info" / "here").iterdir()) == ["stacktape-dev.json"]
+    off = EXAMPLE.read_text().replace("stackConfig:\n", "stackConfig:\n  disableStackInfoSaving: true\n", 1)
+    other = tmp_path / "other"
+    other.mkdir()
+    assert main(["up", str(write(other, off))]) == 0
+    assert list(other.iterdir()) == [other / "stacktape.yml"]
 
 
 def test_without_service_name_the_project_is_the_offline_previews(fake: FakeAutomation) -> None:
@@ -78,12 +92,14 @@ def test_without_the_cli_one_line_says_how_to_install_it(monkeypatch: pytest.Mon
     assert "PulumiCommand.install()" in automation.CLI_MISSING
 
 
-def test_programs_automation_uses_the_same_door(fake: FakeAutomation, capsys: pytest.CaptureFixture[str]) -> None:
+def test_programs_automation_uses_the_same_door(fake: FakeAutomation, tmp_path: Path) -> None:
     script = load_module(ROOT / "programs" / "automation.py")
-    assert script.main([str(EXAMPLE), "ci", "eu-west-1"]) == 0
+    example = write(tmp_path, EXAMPLE.read_text())  # the stack info file lands beside it, not in the repository
+    assert script.main([str(example), "ci", "eu-west-1"]) == 0
+    assert (tmp_path / ".stacktape-stack-info" / "stacktape-ci.json").is_file()
     assert (fake.selected[0]["project_name"], fake.selected[0]["stack_name"]) == ("stacktape", "ci")
     assert fake.stack.calls[0] == ("set_config", ("aws:region", "eu-west-1", False))
-    assert script.main([str(EXAMPLE), "ci", "eu-west-1", "--destroy"]) == 0
+    assert script.main([str(example), "ci", "eu-west-1", "--destroy"]) == 0
     assert fake.stack.calls[-1] == ("destroy", None)
 
 

@@ -144,9 +144,10 @@ class StackConfig(StrictModel):
     tags: Annotated[list[CloudformationTag], Field(max_length=MAX_STACK_TAGS)] | None = None
     """Tags applied to every resource, at most 45."""
     disableStackInfoSaving: bool = False
-    """Do not save stack info to a local file after deploy. Default false."""
-    stackInfoDirectory: str | None = None
-    """Directory of the stack info file. Default ".stacktape-stack-info/"."""
+    """Do not save the stack info file after `stacktape-pulumi up`. Default false."""
+    stackInfoDirectory: NonEmptyStr | None = None
+    """Directory of the stack info file `<project>-<stage>.json`, relative to the config file. Default
+    ".stacktape-stack-info/"."""
     vpc: VpcSettings | None = None
     """VPC reuse and NAT settings."""
 
