@@ -198,8 +198,6 @@ def test_the_environment_layers_caller_connect_to_own_and_overrides(tmp_path: Pa
                     $SsmParam('/db/host'))
                 - name: QUEUE_ARN
                   value: $ResourceParam('queue', 'arn')
-                - name: FIRST_KEY
-                  value: $ResourceParam('queue', 'tags').0
                 - name: RETRIES
                   value: 3
                 - name: STP_QUEUE_NAME
@@ -214,7 +212,7 @@ def test_the_environment_layers_caller_connect_to_own_and_overrides(tmp_path: Pa
     assert found == {
         "PATH": "/bin",
         "STP_QUEUE_ARN": "arn:aws:sqs:us-east-1:1:q", "STP_QUEUE_URL": "https://sqs/q", "STP_QUEUE_NAME": "mine",
-        "DB_URL": "postgres://app:pw@db.internal", "QUEUE_ARN": "override", "FIRST_KEY": "a", "RETRIES": "3",
+        "DB_URL": "postgres://app:pw@db.internal", "QUEUE_ARN": "override", "RETRIES": "3",
     }
 
 
@@ -225,7 +223,7 @@ def test_values_the_stack_or_a_secret_lacks_are_one_line_naming_the_variable(tmp
             type: local-script
             properties:
               executeCommand: a
-              environment: [{{name: X, value: "$ResourceParam('queue', 'nope')"}}]
+              environment: [{{name: X, value: "$ResourceParam('api', 'nope').0"}}]
           b:
             type: local-script
             properties:
@@ -236,11 +234,11 @@ def test_values_the_stack_or_a_secret_lacks_are_one_line_naming_the_variable(tmp
             properties:
               executeCommand: c
               connectTo: [queue]
-        {QUEUE}
+        resources: {{queue: {{type: sqs-queue}}, api: {{type: http-api-gateway}}}}
         """)
     with pytest.raises(ScriptError) as caught:
-        script_environment(*scripted(loaded), "a", sources({"queue": {"arn": "x", "url": "u"}}), {}, {})
-    assert str(caught.value) == ("scripts.a.properties.environment[0] (X): resource 'queue' has no param 'nope' in "
+        script_environment(*scripted(loaded), "a", sources({"api": {"arn": "x", "url": "u"}}), {}, {})
+    assert str(caught.value) == ("scripts.a.properties.environment[0] (X): resource 'api' has no param 'nope' in "
                                  "the deployed stack; its params: arn, url")
     with pytest.raises(ScriptError) as caught:
         script_environment(*scripted(loaded), "b", sources(secrets={"db": "plain"}), {}, {})
@@ -358,7 +356,7 @@ def hooked(tmp_path: Path) -> LoadedConfig:
           beforeDelete: [{{scriptName: migrate}}]
           afterDelete: [{{scriptName: cleanup}}]
         resources:
-          webApp: {{type: sqs-queue}}
+          webApp: {{type: http-api-gateway}}
         """)
 
 
