@@ -217,24 +217,24 @@ def test_the_environment_layers_caller_connect_to_own_and_overrides(tmp_path: Pa
 
 
 def test_values_the_stack_or_a_secret_lacks_are_one_line_naming_the_variable(tmp_path: Path) -> None:
-    loaded = load(tmp_path, f"""
+    loaded = load(tmp_path, """
         scripts:
           a:
             type: local-script
             properties:
               executeCommand: a
-              environment: [{{name: X, value: "$ResourceParam('api', 'nope').0"}}]
+              environment: [{name: X, value: "$ResourceParam('api', 'nope').0"}]
           b:
             type: local-script
             properties:
               executeCommand: b
-              environment: [{{name: Y, value: "$Secret('db.password')"}}]
+              environment: [{name: Y, value: "$Secret('db.password')"}]
           c:
             type: local-script
             properties:
               executeCommand: c
               connectTo: [queue]
-        resources: {{queue: {{type: sqs-queue}}, api: {{type: http-api-gateway}}}}
+        resources: {queue: {type: sqs-queue}, api: {type: http-api-gateway}}
         """)
     with pytest.raises(ScriptError) as caught:
         script_environment(*scripted(loaded), "a", sources({"api": {"arn": "x", "url": "u"}}), {}, {})
