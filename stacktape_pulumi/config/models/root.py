@@ -18,6 +18,7 @@ from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.config.models.relational_database import RelationalDatabase
 from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
 from stacktape_pulumi.config.models.shared import (
     RESOURCE_NAME,
@@ -32,7 +33,7 @@ from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
 Resource = Annotated[
     MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable | SqsQueue
-    | SnsTopic | EventBus | WebService | PrivateService | WorkerService,
+    | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase,
     Field(discriminator="type"),
 ]
 
