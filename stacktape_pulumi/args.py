@@ -2533,8 +2533,6 @@ class RelationalDatabaseLogging(TypedDict):
     """Days to keep the logs. Default 90."""
     log_types: NotRequired[list[str]]
     """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,\n`listener`; SQL Server `error`, and `agent` but on Express)."""
-    engine_specific_options: NotRequired[Any]
-    """Logging parameters (not supported yet)."""
     log_forwarding: NotRequired[LogForwarding]
     """Forward logs to a third party (not supported yet)."""
 

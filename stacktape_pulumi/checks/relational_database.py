@@ -257,10 +257,6 @@ def _logging_problems(props: RelationalDatabaseProps) -> list[Problem]:
     if logging is None:
         return []
     problems: list[Problem] = []
-    if logging.engineSpecificOptions is not None:
-        problems.append(Problem(("logging", "engineSpecificOptions"), "engineSpecificOptions is not supported yet",
-                                hint="set the logging parameters in a DB parameter group (pulumi_aws.rds."
-                                "ParameterGroup) applied through a Pulumi transform", at_key=True))
     if logging.logForwarding is not None:
         problems.append(Problem(("logging", "logForwarding"), "logForwarding is not supported yet for "
                                 "relational-database", hint="subscribe the /aws/rds log groups to a Firehose stream "

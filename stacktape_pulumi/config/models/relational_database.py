@@ -206,22 +206,12 @@ class DatabaseAccessibility(StrictModel):
     """IP addresses or CIDR ranges allowed to connect, on top of `connectTo` (not in `internet` mode)."""
 
 
-class PostgresLoggingOptions(StrictModel):
-    """PostgreSQL logging parameters (not supported yet)."""
-
-    log_connections: bool | None = None
-    log_disconnections: bool | None = None
-    log_lock_waits: bool | None = None
-    log_min_duration_statement: int | None = None
-    log_statement: Literal["none", "ddl", "mod", "all"] | None = None
-
-
-class MysqlLoggingOptions(StrictModel):
-    """MySQL logging parameters (not supported yet)."""
-
-    server_audit_events: list[Literal["CONNECT", "QUERY", "QUERY_DDL", "QUERY_DML", "QUERY_DML_NO_SELECT",
-                                      "QUERY_DCL"]] | None = None
-    long_query_time: float | None = None
+# Logging parameters need a DB parameter group: refused at their key until one is built.
+EngineSpecificOptions = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
+    "engineSpecificOptions is not supported yet",
+    "set the logging parameters in a DB parameter group (pulumi_aws.rds.ParameterGroup) applied through a Pulumi "
+    "transform",
+))]
 
 
 class RelationalDatabaseLogging(StrictModel):
@@ -236,8 +226,8 @@ class RelationalDatabaseLogging(StrictModel):
     Oracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine
     writes without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,
     `listener`; SQL Server `error`, and `agent` but on Express)."""
-    engineSpecificOptions: PostgresLoggingOptions | MysqlLoggingOptions | None = None
-    """Logging parameters (not supported yet)."""
+    engineSpecificOptions: EngineSpecificOptions = None
+    """Not supported yet: PostgreSQL / MySQL logging parameters."""
     logForwarding: LogForwarding | None = None
     """Forward logs to a third party (not supported yet)."""
 
