@@ -436,3 +436,24 @@ def test_python_door() -> None:
     assert len(seen) == 1
     assert seen[0].startswith("postgresql://db_master_user:s3cret@stacktape-dev-db.c")
     assert seen[0].endswith(".us-east-1.rds.amazonaws.com:5432/defdb")
+
+
+def test_injected_names_follow_the_engine(config_errors: Errors) -> None:
+    replicas = POSTGRES + "\n                  readReplicas: [{instanceSize: db.t4g.micro}]"
+    assert config_errors(database(replicas) + """
+          api:
+            type: multi-container-workload
+            properties:
+              connectTo: [db]
+              resources: {cpu: 0.25, memory: 512}
+              containers:
+                - name: app
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+                  environment:
+                    - {name: STP_DB_READER_HOST, value: x}
+                    - {name: STP_DB_READ_REPLICA0_PORT, value: y}
+        """) == [
+        "stacktape.yml:27:22: resources.api.properties.containers[0].environment[1].name: environment variable "
+        "'STP_DB_READ_REPLICA0_PORT' has the same name as a variable injected by connectTo 'db' (hint: connectTo "
+        "sets STP_DB_READ_REPLICA0_PORT itself; rename or remove this variable)",
+    ]
