@@ -457,3 +457,26 @@ def test_injected_names_follow_the_engine(config_errors: Errors) -> None:
         "'STP_DB_READ_REPLICA0_PORT' has the same name as a variable injected by connectTo 'db' (hint: connectTo "
         "sets STP_DB_READ_REPLICA0_PORT itself; rename or remove this variable)",
     ]
+
+
+def test_a_connection_string_param_in_a_container_is_read_with_value_from(preview: Preview) -> None:
+    rec = preview(database(POSTGRES) + """
+          api:
+            type: multi-container-workload
+            properties:
+              resources: {cpu: 0.25, memory: 512}
+              containers:
+                - name: app
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+                  environment:
+                    - {name: DATABASE_URL, value: "$ResourceParam('db', 'connectionString')"}
+                    - {name: DATABASE_HOST, value: "$ResourceParam('db', 'host')"}
+        """)
+    task = rec.one("aws:ecs/taskDefinition:TaskDefinition")
+    assert task.secret_inputs == []
+    definitions = json.loads(task.inputs["containerDefinitions"])
+    secret_arn = rec.one("aws:secretsmanager/secretVersion:SecretVersion").inputs["secretId"]
+    assert [e["name"] for e in definitions[0]["environment"]] == ["DATABASE_HOST"]
+    assert definitions[0]["secrets"] == [{"name": "DATABASE_URL", "valueFrom": f"{secret_arn}:connectionString::"}]
+    policy = json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "api-execution-secrets").inputs["policy"])
+    assert policy["Statement"][0]["Resource"] == [secret_arn]

@@ -26,6 +26,7 @@ from stacktape_pulumi.checks.connect_targets import (
     env_var_name,
     not_connectable_message,
 )
+from stacktape_pulumi.directives.parser import DirectiveSyntaxError, Literal, parse
 from stacktape_pulumi.errors import StacktapeError
 
 if TYPE_CHECKING:
@@ -292,6 +293,28 @@ def resolve_connections(ctx: StackContext, names: Sequence[str], *, owner: str =
             else:
                 environment[name] = pulumi.Output.from_input(params[param]).apply(str)
     return Connections(statements, environment, secrets, ingress)
+
+
+def credential_reference(ctx: StackContext, value: object) -> ConnectedSecret | None:
+    """`$ResourceParam('<db>', 'connectionString')` (or another credential-bearing param) as its secret's JSON key.
+
+    A container can then read it with `valueFrom`, as connectTo's own variables, instead of carrying the
+    password in its task definition (any other way it would be a Pulumi secret masking every definition).
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        directive = parse(value)
+    except DirectiveSyntaxError:
+        return None  # the resolver reports it
+    if directive is None or directive.name != "ResourceParam" or directive.path or len(directive.args) != 2:
+        return None
+    target, param = (arg.value if isinstance(arg, Literal) else None for arg in directive.args)
+    component = ctx.components.get(str(target))
+    kind = target_kind(component) if component is not None else None
+    if kind is None or param not in kind.secret_params or not isinstance(component, NetworkTarget):
+        return None
+    return ConnectedSecret(component.network_access.secret_arn, str(param), ctx.resource_param(str(target), str(param)))
 
 
 def runtime_values(ctx: StackContext, value: Any) -> Any:

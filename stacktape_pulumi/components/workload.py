@@ -21,7 +21,12 @@ from stacktape_pulumi.aws.security_groups import outbound_only_group
 from stacktape_pulumi.checks.support import WorkloadEventType
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.connect import POLICY_NAME as CONNECT_POLICY_NAME
-from stacktape_pulumi.components.connect import ConnectedSecret, resolve_connections, runtime_values
+from stacktape_pulumi.components.connect import (
+    ConnectedSecret,
+    credential_reference,
+    resolve_connections,
+    runtime_values,
+)
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
 from stacktape_pulumi.components.images import ImageTarget
@@ -183,8 +188,9 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             plain: list[Any] = []
             hidden: list[tuple[str, Hidden]] = []
             for var in container.environment or []:
-                value = resolver.resolve(var.value) if isinstance(var.value, str) else var.value
-                if isinstance(value, SecretRef | SsmParamRef):
+                credential = credential_reference(self.context, var.value)
+                value = credential or (resolver.resolve(var.value) if isinstance(var.value, str) else var.value)
+                if isinstance(value, SecretRef | SsmParamRef | ConnectedSecret):
                     hidden.append((var.name, value))
                 elif isinstance(value, pulumi.Output):
                     plain.append({"name": var.name, "value": value.apply(ecs_plan.stringify)})
@@ -216,7 +222,10 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             if cred and cred not in secret_names:
                 secret_names.append(cred)
         ssm_names = sorted({ref.name for refs in secrets.values() for _, ref in refs if isinstance(ref, SsmParamRef)})
-        connected = list({id(secret.arn): secret.arn for secret in self._connections.secrets.values()}.values())
+        # connectTo's credentials and `$ResourceParam`s of one: each database's secret once.
+        refs = [*self._connections.secrets.values(),
+                *(ref for refs in secrets.values() for _, ref in refs if isinstance(ref, ConnectedSecret))]
+        connected = list({id(ref.arn): ref.arn for ref in refs}.values())
         return ([*[self.context.secret_arn(n) for n in secret_names], *connected],
                 [self.context.ssm_parameter_arn(n) for n in ssm_names])
 
