@@ -154,6 +154,24 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
         written = getattr(self._engine.properties, "dbName", None)
         return written or (ORACLE_DB_NAME if self._family == "oracle" else DEFAULT_DB_NAME)
 
+    def _database_settings(self, exports: Sequence[str]) -> dict[str, Any]:
+        """The inputs an RDS instance and an Aurora cluster share (same names in both resources)."""
+        props = self.props
+        return {
+            "port": self._port,
+            "db_subnet_group_name": self.subnet_group.name,
+            "vpc_security_group_ids": [self.security_group.id],
+            "storage_encrypted": True,
+            "backup_retention_period": props.automatedBackupRetentionDays,
+            "deletion_protection": props.deletionProtection,
+            "enabled_cloudwatch_logs_exports": list(exports) or None,
+            "copy_tags_to_snapshot": True,
+            # Deleting the database keeps a final snapshot (CloudFormation's default for a DB instance).
+            "skip_final_snapshot": False,
+            "final_snapshot_identifier": f"{self._identifier}-final",
+            "tags": self.tags,
+        }
+
     def _create_rds(self, engine: RdsEngine) -> pulumi.Output[str]:
         props, engine_props = self.props, engine.properties
         storage = engine_props.storage
@@ -170,24 +188,13 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             allocated_storage=storage.initialSize if storage else 20,
             max_allocated_storage=storage.maxSize if storage else 200,
             storage_type=STORAGE_TYPE,
-            storage_encrypted=True,
             db_name=self._db_name(),
             username=props.credentials.masterUserName,
             password=self._password,
-            port=self._port,
-            db_subnet_group_name=self.subnet_group.name,
-            vpc_security_group_ids=[self.security_group.id],
             publicly_accessible=self._public,
-            backup_retention_period=props.automatedBackupRetentionDays,
             maintenance_window=props.preferredMaintenanceWindow,
             auto_minor_version_upgrade=not engine_props.disableAutoMinorVersionUpgrade,
-            deletion_protection=props.deletionProtection,
-            enabled_cloudwatch_logs_exports=exports or None,
-            copy_tags_to_snapshot=True,
-            # Deleting the database keeps a final snapshot (CloudFormation's default for a DB instance).
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{self._identifier}-final",
-            tags=self.tags,
+            **self._database_settings(exports),
             opts=self.child_opts(depends_on=logs))
         for index, replica in enumerate(engine_props.readReplicas or []):
             replica_id = rds.identifier(self._identifier, f"replica-{index}")
@@ -228,19 +235,9 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             database_name=self._db_name(),
             master_username=props.credentials.masterUserName,
             master_password=self._password,
-            port=self._port,
-            db_subnet_group_name=self.subnet_group.name,
-            vpc_security_group_ids=[self.security_group.id],
-            storage_encrypted=True,
             serverlessv2_scaling_configuration=scaling,
-            backup_retention_period=props.automatedBackupRetentionDays,
             preferred_maintenance_window=props.preferredMaintenanceWindow,
-            deletion_protection=props.deletionProtection,
-            enabled_cloudwatch_logs_exports=exports or None,
-            copy_tags_to_snapshot=True,
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{self._identifier}-final",
-            tags=self.tags,
+            **self._database_settings(exports),
             opts=self.child_opts(depends_on=logs))
         if isinstance(engine, AuroraServerlessV2Engine):
             sizes = [SERVERLESS_INSTANCE_CLASS] * (1 + engine.properties.serverlessReadersCount)
