@@ -480,3 +480,50 @@ def test_a_connection_string_param_in_a_container_is_read_with_value_from(previe
     assert definitions[0]["secrets"] == [{"name": "DATABASE_URL", "valueFrom": f"{secret_arn}:connectionString::"}]
     policy = json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "api-execution-secrets").inputs["policy"])
     assert policy["Statement"][0]["Resource"] == [secret_arn]
+
+
+def test_engine_editions_and_addresses_are_located(config_errors: Errors) -> None:
+    assert config_errors("""
+        resources:
+          ms:
+            type: relational-database
+            properties:
+              credentials: {masterUserPassword: $Secret('db')}
+              engine:
+                type: sqlserver-web
+                properties:
+                  version: '16.00.4165.4.v1'
+                  dbName: app
+                  primaryInstance: {instanceSize: db.t3.small}
+                  readReplicas: [{instanceSize: db.t3.small}]
+              automatedBackupRetentionDays: 0
+              accessibility: {accessibilityMode: vpc, whitelistedIps: [0.0.0.0/0, office]}
+          ora:
+            type: relational-database
+            properties:
+              credentials: {masterUserPassword: $Secret('db')}
+              engine:
+                type: oracle-ee
+                properties:
+                  version: '19.0.0.0.ru-2024-10.rur-2024-10.r1'
+                  dbName: TOOLONGSID
+                  primaryInstance: {instanceSize: db.m5.large}
+              accessibility: {accessibilityMode: whitelisted-ips-only}
+        """) == [
+        "stacktape.yml:10:11: resources.ms.properties.engine.properties.dbName: dbName is not applicable to "
+        "sqlserver-web: SQL Server creates no database on initialization (hint: remove dbName and create databases "
+        "with CREATE DATABASE)",
+        "stacktape.yml:12:11: resources.ms.properties.engine.properties.readReplicas: sqlserver-web has no read "
+        "replicas (hint: use the enterprise edition (oracle-ee, sqlserver-ee) or remove readReplicas)",
+        "stacktape.yml:13:37: resources.ms.properties.automatedBackupRetentionDays: read replicas need automated "
+        "backups of the primary: automatedBackupRetentionDays must be 1 or more (hint: use 1 to 35)",
+        "stacktape.yml:14:64: resources.ms.properties.accessibility.whitelistedIps[0]: '0.0.0.0/0' admits every "
+        "address (hint: use accessibilityMode: internet to open the database to everyone)",
+        "stacktape.yml:14:75: resources.ms.properties.accessibility.whitelistedIps[1]: 'office' is not an IP address "
+        "or CIDR range (hint: for example 203.0.113.50 or 203.0.113.0/24)",
+        "stacktape.yml:23:19: resources.ora.properties.engine.properties.dbName: dbName 'TOOLONGSID' is not valid "
+        "for oracle-ee: 1-8 letters and digits, starting with a letter (hint: for example 'appdb')",
+        "stacktape.yml:25:42: resources.ora.properties.accessibility.accessibilityMode: 'whitelisted-ips-only' "
+        "without whitelistedIps admits no address but the resources that connectTo the database (hint: list the "
+        "addresses in whitelistedIps, or use scoping-workloads-in-vpc)",
+    ]
