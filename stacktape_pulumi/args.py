@@ -2504,7 +2504,7 @@ class DatabaseEngine(TypedDict):
     """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: An RDS engine: one primary instance and optional read replicas.\n`aurora-mysql/aurora-postgresql`: An Aurora cluster: the first instance writes, the others read.\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Aurora Serverless v1 (not supported: AWS ended it).\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: An Aurora Serverless v2 cluster: one writer and `serverlessReadersCount` readers, all scaling in ACUs."""
 
 
-class DatabaseAccessibilityAccessibilityMode(StrEnum):
+class DatabaseAccessibilityMode(StrEnum):
     """Allowed values of `accessibilityMode`."""
 
     INTERNET = "internet"
@@ -2516,7 +2516,7 @@ class DatabaseAccessibilityAccessibilityMode(StrEnum):
 class DatabaseAccessibility(TypedDict):
     """Who can connect to the database (network-level access control)."""
 
-    accessibility_mode: NotRequired[DatabaseAccessibilityAccessibilityMode]
+    accessibility_mode: NotRequired[DatabaseAccessibilityMode]
     """`internet` (anyone with the credentials), `vpc` or `scoping-workloads-in-vpc` (only resources that list the\ndatabase in `connectTo`), `whitelisted-ips-only`. Default "internet"."""
     force_disable_public_ip: NotRequired[bool]
     """No public IP (VPC-only access). Default false."""

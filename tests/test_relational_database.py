@@ -1,16 +1,19 @@
 """RelationalDatabase: exact child inputs per engine kind, connectTo, located errors, the Python door."""
 
 import json
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import botocore.session
 import pulumi
 import pytest
 
+from stacktape_pulumi.args import DatabaseAccessibilityMode
 from stacktape_pulumi.aws import rds
 from stacktape_pulumi.checks import relational_database as checks
-from stacktape_pulumi.components import RelationalDatabase
+from stacktape_pulumi.components import Function, RelationalDatabase
 from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.engine import Recording, run_offline
@@ -527,3 +530,24 @@ def test_engine_editions_and_addresses_are_located(config_errors: Errors) -> Non
         "without whitelistedIps admits no address but the resources that connectTo the database (hint: list the "
         "addresses in whitelistedIps, or use scoping-workloads-in-vpc)",
     ]
+
+
+def test_python_door_refuses_a_function_outside_the_vpc(tmp_path: Path) -> None:
+    package = tmp_path / "app.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("index.py", HANDLER)
+
+    def program() -> None:
+        ctx = StackContext()
+        RelationalDatabase("db", {"credentials": {"master_user_password": pulumi.Output.secret("s3cret")},
+                                  "engine": ENGINE,
+                                  "accessibility": {"accessibility_mode": DatabaseAccessibilityMode.VPC}},
+                           context=ctx)
+        args: Any = {"packaging": {"type": "custom-artifact",
+                                   "properties": {"package_path": str(package), "handler": "index.py:handler"}},
+                     "runtime": "python3.12", "connect_to": ["db"]}
+        with pytest.raises(StacktapeError, match="Function fn can not connect to the following resources, unless it "
+                                                 "is connected to a VPC: db"):
+            Function("fn", args, context=ctx)
+
+    run_offline(program)

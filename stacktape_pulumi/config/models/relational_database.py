@@ -194,10 +194,13 @@ DatabaseEngine = Annotated[RdsEngine | AuroraEngine | AuroraServerlessEngine | A
                            Field(discriminator="type")]
 
 
+DatabaseAccessibilityMode = Literal["internet", "vpc", "scoping-workloads-in-vpc", "whitelisted-ips-only"]
+
+
 class DatabaseAccessibility(StrictModel):
     """Who can connect to the database (network-level access control)."""
 
-    accessibilityMode: Literal["internet", "vpc", "scoping-workloads-in-vpc", "whitelisted-ips-only"] = "internet"
+    accessibilityMode: DatabaseAccessibilityMode = "internet"
     """`internet` (anyone with the credentials), `vpc` or `scoping-workloads-in-vpc` (only resources that list the
     database in `connectTo`), `whitelisted-ips-only`. Default "internet"."""
     forceDisablePublicIp: bool = False
