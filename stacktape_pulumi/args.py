@@ -2386,3 +2386,173 @@ class WorkerServiceArgs(TypedDict):
     """Helper containers: run-on-init (before the main container) or always-running (beside it)."""
     usePrivateSubnetsWithNAT: NotRequired[bool]
     """Run in private subnets behind NAT gateways (static egress IPs). Default false."""
+
+
+class RelationalDatabaseCredentials(TypedDict):
+    """Master user credentials (username and password)."""
+
+    master_user_name: NotRequired[str]
+    """Admin username (letters, digits, `_`; starts with a letter). Changing it replaces the database. Default\n"db_master_user"."""
+    master_user_password: Any
+    """Admin password: `$Secret('name')`, `$Secret('name.key')` or `$SsmParam('name')` (a literal is refused: it\nwould sit in plain text in the config and in the connection strings)."""
+
+
+class DatabaseEngineType(StrEnum):
+    """The kinds of `DatabaseEngine`."""
+
+    POSTGRES = "postgres"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    MARIADB = "mariadb"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    MYSQL = "mysql"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    ORACLE_EE = "oracle-ee"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    ORACLE_SE2 = "oracle-se2"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_EE = "sqlserver-ee"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_EX = "sqlserver-ex"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_SE = "sqlserver-se"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_WEB = "sqlserver-web"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    AURORA_MYSQL = "aurora-mysql"
+    """Aurora: a clustered database with automatic failover."""
+    AURORA_POSTGRESQL = "aurora-postgresql"
+    """Aurora: a clustered database with automatic failover."""
+    AURORA_MYSQL_SERVERLESS = "aurora-mysql-serverless"
+    """Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine)."""
+    AURORA_POSTGRESQL_SERVERLESS = "aurora-postgresql-serverless"
+    """Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine)."""
+    AURORA_MYSQL_SERVERLESS_V2 = "aurora-mysql-serverless-v2"
+    """Aurora Serverless v2: scales in 0.5-ACU steps."""
+    AURORA_POSTGRESQL_SERVERLESS_V2 = "aurora-postgresql-serverless-v2"
+    """Aurora Serverless v2: scales in 0.5-ACU steps."""
+
+
+class RdsEngineStorage(TypedDict):
+    """Storage of an RDS instance; it auto-scales up when free space is low."""
+
+    initial_size: NotRequired[int]
+    """Initial storage in GB. Default 20."""
+    max_size: NotRequired[int]
+    """Storage never auto-scales beyond this many GB. Default 200."""
+
+
+class RdsEnginePrimaryInstance(TypedDict):
+    """The primary (writer) instance."""
+
+    instance_size: str
+    """Instance size (e.g. `db.t4g.micro`, `db.r6g.large`)."""
+    multi_az: NotRequired[bool]
+    """A standby replica in another availability zone for automatic failover. Default false."""
+
+
+class RdsEngineReadReplica(TypedDict):
+    """A read replica of the primary instance."""
+
+    instance_size: str
+    """Instance size (e.g. `db.t4g.micro`, `db.r6g.large`)."""
+    multi_az: NotRequired[bool]
+    """A standby replica in another availability zone for automatic failover. Default false."""
+
+
+class AuroraEngineInstance(TypedDict):
+    """An instance of an Aurora cluster."""
+
+    instance_size: str
+    """Instance size (e.g. `db.t4g.medium`, `db.r6g.large`)."""
+
+
+class DatabaseEngineProperties(TypedDict):
+    """The properties of each kind (`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`, `aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless/aurora-postgresql-serverless`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`); which apply depends on `type`."""
+
+    version: NotRequired[str]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`, `aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Engine version (e.g. `16.6` for PostgreSQL, `8.0.36` for MySQL).\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Engine version."""
+    disable_auto_minor_version_upgrade: NotRequired[bool]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`, `aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Skip automatic minor version upgrades (e.g. 16.4 → 16.5). Default false.\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Skip automatic minor version upgrades."""
+    db_name: NotRequired[str]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: Database created on initialization (for Oracle the SID; not for SQL Server). Default "defdb" (Oracle\n"ORCL").\n`aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Name of the initial database. Default "defdb".\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Name of the initial database."""
+    port: NotRequired[int]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: Port. Default PostgreSQL 5432, MySQL/MariaDB 3306, Oracle 1521, SQL Server 1433.\n`aurora-mysql/aurora-postgresql`: Port. Default aurora-mysql 3306, aurora-postgresql 5432."""
+    storage: NotRequired[RdsEngineStorage]
+    """Storage: initial and maximum size. Only with `postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`."""
+    primary_instance: NotRequired[RdsEnginePrimaryInstance]
+    """The primary (writer) instance. Only with `postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`."""
+    read_replicas: NotRequired[list[RdsEngineReadReplica]]
+    """Read replicas, each with its own endpoint (asynchronous replication). Only with `postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`."""
+    instances: NotRequired[list[AuroraEngineInstance]]
+    """Cluster instances (1-16): the first is the writer, the rest are read replicas. Only with `aurora-mysql/aurora-postgresql`."""
+    min_capacity: NotRequired[float]
+    """`aurora-mysql-serverless/aurora-postgresql-serverless`: Minimum ACUs.\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Minimum ACUs (0.5-128 in 0.5 steps). Default 0.5."""
+    max_capacity: NotRequired[float]
+    """`aurora-mysql-serverless/aurora-postgresql-serverless`: Maximum ACUs.\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Maximum ACUs (0.5-128 in 0.5 steps). Default 10."""
+    pause_after_seconds: NotRequired[int]
+    """Pause after this many idle seconds. Only with `aurora-mysql-serverless/aurora-postgresql-serverless`."""
+    serverless_readers_count: NotRequired[int]
+    """Reader instances besides the writer (0-15, Aurora's replica limit). Default 0. Only with `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`."""
+
+
+class DatabaseEngine(TypedDict):
+    """One of several kinds, chosen by `type`:\n- `postgres`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `mariadb`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `mysql`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `oracle-ee`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `oracle-se2`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-ee`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-ex`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-se`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-web`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `aurora-mysql`: Aurora: a clustered database with automatic failover.\n- `aurora-postgresql`: Aurora: a clustered database with automatic failover.\n- `aurora-mysql-serverless`: Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine).\n- `aurora-postgresql-serverless`: Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine).\n- `aurora-mysql-serverless-v2`: Aurora Serverless v2: scales in 0.5-ACU steps.\n- `aurora-postgresql-serverless-v2`: Aurora Serverless v2: scales in 0.5-ACU steps."""
+
+    type: DatabaseEngineType
+    """The kind; the other fields apply as documented."""
+    properties: NotRequired[DatabaseEngineProperties]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: An RDS engine: one primary instance and optional read replicas.\n`aurora-mysql/aurora-postgresql`: An Aurora cluster: the first instance writes, the others read.\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Aurora Serverless v1 (not supported: AWS ended it).\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: An Aurora Serverless v2 cluster: one writer and `serverlessReadersCount` readers, all scaling in ACUs."""
+
+
+class DatabaseAccessibilityMode(StrEnum):
+    """Allowed values of `accessibilityMode`."""
+
+    INTERNET = "internet"
+    VPC = "vpc"
+    SCOPING_WORKLOADS_IN_VPC = "scoping-workloads-in-vpc"
+    WHITELISTED_IPS_ONLY = "whitelisted-ips-only"
+
+
+class DatabaseAccessibility(TypedDict):
+    """Who can connect to the database (network-level access control)."""
+
+    accessibility_mode: NotRequired[DatabaseAccessibilityMode]
+    """`internet` (anyone with the credentials), `vpc` or `scoping-workloads-in-vpc` (only resources that list the\ndatabase in `connectTo`), `whitelisted-ips-only`. Default "internet"."""
+    force_disable_public_ip: NotRequired[bool]
+    """No public IP (VPC-only access). Default false."""
+    whitelisted_ips: NotRequired[list[str]]
+    """IP addresses or CIDR ranges allowed to connect, on top of `connectTo` (not in `internet` mode)."""
+
+
+class RelationalDatabaseLogging(TypedDict):
+    """Database logs exported to CloudWatch."""
+
+    disabled: NotRequired[bool]
+    """Export no logs. Default false."""
+    retention_days: NotRequired[RetentionDays]
+    """Days to keep the logs. Default 90."""
+    log_types: NotRequired[list[str]]
+    """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,\n`listener`; SQL Server `error`, and `agent` but on Express)."""
+    log_forwarding: NotRequired[LogForwarding]
+    """Forward logs to a third party (not supported yet)."""
+
+
+class RelationalDatabaseArgs(TypedDict):
+    """Properties of a relational database."""
+
+    credentials: RelationalDatabaseCredentials
+    """Master user credentials."""
+    engine: DatabaseEngine
+    """Database engine: RDS (`postgres`, `mysql`, ...), Aurora, or Aurora Serverless v2."""
+    accessibility: NotRequired[DatabaseAccessibility]
+    """Who can connect. Default `internet` (Aurora Serverless: `scoping-workloads-in-vpc`)."""
+    deletion_protection: NotRequired[bool]
+    """Prevent deletion of the database. Default false."""
+    automated_backup_retention_days: NotRequired[int]
+    """Days to keep automated daily backups (0-35; 0 disables them, RDS only). Default 1."""
+    preferred_maintenance_window: NotRequired[str]
+    """Weekly maintenance window in UTC, `Sun:02:00-Sun:04:00` (at least 30 minutes). Default: chosen by AWS."""
+    logging: NotRequired[RelationalDatabaseLogging]
+    """Logs exported to CloudWatch (default on, 90 days)."""
+    dev: NotRequired[DevModeConfig]
+    """Stacktape dev mode (no effect here)."""

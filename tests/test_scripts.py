@@ -142,7 +142,8 @@ def test_names_targets_directives_files_and_hooks_are_checked(tmp_path: Path, cf
         "the config (hint: did you mean 'queue'?)",
         f"{cfg}:6:25: scripts.migrate.properties.connectTo[1]: connecting a script to 'api' of type "
         "'http-api-gateway' injects no variables; types that inject some: bucket, dynamo-db-table, event-bus, "
-        "function, private-service, sns-topic, sqs-queue, web-service (hint: read one of its params with "
+        "function, private-service, relational-database, sns-topic, sqs-queue, web-service (hint: read one of its "
+        "params with "
         "$ResourceParam('api', '<param>') in the script's environment)",
         f"{cfg}:6:30: scripts.migrate.properties.connectTo[2]: 'aws:ses' grants a workload or function "
         "permissions; a script runs with your own AWS credentials and gets nothing from it (hint: remove it from "

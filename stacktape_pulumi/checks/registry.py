@@ -13,11 +13,13 @@ from stacktape_pulumi.checks.bucket import bucket_problems
 from stacktape_pulumi.checks.function import function_problems
 from stacktape_pulumi.checks.gateway import gateway_problems
 from stacktape_pulumi.checks.load_balancer import load_balancer_problems
+from stacktape_pulumi.checks.relational_database import database_problems
 from stacktape_pulumi.checks.services import service_problems
 from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
 from stacktape_pulumi.checks.traffic import clients_after_services, workload_traffic_problems
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.bucket import BUCKET_TYPE
+from stacktape_pulumi.config.models.relational_database import DATABASE_TYPE
 from stacktape_pulumi.config.models.service import SERVICE_TYPES
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
@@ -42,6 +44,7 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
     QUEUE_TYPE: (queue_problems,),
     WORKLOAD_TYPE: (workload_traffic_problems,),
     **{service_type: (_service_check(service_type),) for service_type in SERVICE_TYPES},
+    DATABASE_TYPE: (database_problems,),
 }
 
 # `fn(resources) -> (source, target, path)`: "create `source` after `target`" where no reference says so

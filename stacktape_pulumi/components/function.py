@@ -126,6 +126,7 @@ class Function(StacktapeComponent[FunctionProps]):
         self.log_group = self._create_log_group()
         self.role = self._create_role()
         self.security_group = self._create_security_group()
+        self._connections.open_ingress(self, self.security_group.id if self.security_group else None, self.tags)
         policies = self._create_role_policies()
         self.function = self._create_function(policies)
         self.alias = self._create_alias()
@@ -205,7 +206,9 @@ class Function(StacktapeComponent[FunctionProps]):
             user[var.name] = (value.apply(ecs_plan.stringify) if isinstance(value, pulumi.Output)
                               else ecs_plan.stringify(value))
         # connectTo's `STP_*` variables replace user variables of the same name (as the reference).
-        variables = merge_environment(self.packaged.environment, {**user, **self._connections.environment})
+        # Credential-bearing ones (connection strings) are secret values: Lambda has no `valueFrom`.
+        variables = merge_environment(self.packaged.environment, {**user, **self._connections.environment,
+                                                                  **self._connections.secret_values()})
         return aws.lambda_.FunctionEnvironmentArgs(variables=variables) if variables else None
 
     def _create_function(self, policies: list[aws.iam.RolePolicy]) -> aws.lambda_.Function:

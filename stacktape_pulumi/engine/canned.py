@@ -272,6 +272,25 @@ class CannedWorld:
                 out = {"arn": f"arn:aws:events:{r}:{a}:event-bus/{physical}"}
             case "aws:scheduler/schedule:Schedule":
                 out = {"arn": f"arn:aws:scheduler:{r}:{a}:schedule/default/{physical}"}
+            case "aws:rds/instance:Instance" | "aws:rds/clusterInstance:ClusterInstance":
+                ident = str(inputs.get("identifier") or physical)
+                host = f"{ident}.c{h[:12]}.{r}.rds.amazonaws.com"
+                out = {"arn": f"arn:aws:rds:{r}:{a}:db:{ident}", "identifier": ident, "address": host,
+                       "endpoint": host if type_.endswith("ClusterInstance") else f"{host}:{inputs.get('port', 5432)}",
+                       "resourceId": f"db-{h[:26].upper()}"}
+                rid = ident
+            case "aws:rds/cluster:Cluster":
+                ident = str(inputs.get("clusterIdentifier") or physical)
+                out = {"arn": f"arn:aws:rds:{r}:{a}:cluster:{ident}", "clusterIdentifier": ident,
+                       "endpoint": f"{ident}.cluster-c{h[:12]}.{r}.rds.amazonaws.com",
+                       "readerEndpoint": f"{ident}.cluster-ro-c{h[:12]}.{r}.rds.amazonaws.com",
+                       "clusterResourceId": f"cluster-{h[:26].upper()}"}
+                rid = ident
+            case "aws:rds/subnetGroup:SubnetGroup":
+                out = {"arn": f"arn:aws:rds:{r}:{a}:subgrp:{physical}"}
+            case "aws:secretsmanager/secret:Secret":
+                out = {"arn": f"arn:aws:secretsmanager:{r}:{a}:secret:{physical}-{h[:6]}"}
+                rid = out["arn"]
             case _:
                 out = {"arn": f"arn:aws:{service}:{r}:{a}:{type_.rsplit(':', 1)[-1].lower()}/{physical}"}
         out.setdefault("id", rid)
