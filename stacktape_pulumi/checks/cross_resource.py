@@ -5,9 +5,9 @@ module walks the stack once and hands each part to the module of its subject: re
 (`references`), `connectTo` (`connect_to`), load balancer events and rule priorities
 (`load_balancer`), HTTP API routes and payload formats (`gateway`), gradual deployments
 (`deployments`), containers (`containers`), dead-letter queues (`sqs_queue`), topic
-subscriptions (`sns_topic`) and environment variables (`environment`). Every problem is
-reported, not just the first. References written as directives are left alone: they resolve
-later and are checked by the directive machinery.
+subscriptions (`sns_topic`), function event sources (`function_events`) and environment
+variables (`environment`). Every problem is reported, not just the first. References written
+as directives are left alone: they resolve later and are checked by the directive machinery.
 """
 
 from typing import Any
@@ -16,6 +16,7 @@ from stacktape_pulumi.checks.connect_to import check_connect_to
 from stacktape_pulumi.checks.containers import check_containers
 from stacktape_pulumi.checks.deployments import check_hook_functions, check_workload_deployment
 from stacktape_pulumi.checks.environment import check_environments
+from stacktape_pulumi.checks.function_events import check_event_sources
 from stacktape_pulumi.checks.gateway import (
     HttpRoute,
     check_container_payload_format,
@@ -141,5 +142,6 @@ class _StackWalk:
                 if route is not None:
                     routes.append(route)
         check_function_payload_formats(view, name, routes)
+        check_event_sources(view, name, function, base)
         if props.deployment is not None:
             check_hook_functions(view, name, "function", props.deployment, (*base, "deployment"))
