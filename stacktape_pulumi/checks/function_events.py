@@ -147,7 +147,7 @@ def _dynamo_stream(view: StackView, name: str, event: DynamoDbIntegration, path:
     table, param = target
     if view.types.get(table) != TABLE_TYPE:
         if table in view.types:
-            view.add(spath, f"streamArn references {table}, a {view.types[table]}, not a {TABLE_TYPE}.",
+            view.add(spath, f"streamArn references {view.types[table]} {table}, not a {TABLE_TYPE}.",
                      f"use $ResourceParam('<table>', 'streamArn') of a {TABLE_TYPE}")
         return
     if param != "streamArn":
