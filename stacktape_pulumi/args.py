@@ -2225,7 +2225,7 @@ class SqsQueueArgs(TypedDict):
     policy_statements: NotRequired[list[SqsQueuePolicyStatement]]
     """Extra statements of the queue's resource policy."""
     events: NotRequired[list[SqsQueueEventBusIntegration]]
-    """Event-bus rules delivering to the queue (not supported yet)."""
+    """Event-bus rules delivering matching events to the queue."""
 
 
 EMPTY_SQS_QUEUE_ARGS: SqsQueueArgs = {}

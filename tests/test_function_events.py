@@ -620,3 +620,67 @@ def test_python_args_get_the_same_event_source_refusals(tmp_path: Path) -> None:
         "Function 'fn': events[0].properties.onDeliveryFailure.sqsQueueName: onDeliveryFailure.sqsQueueName is not "
         "supported yet (hint: give the queue's sqsQueueArn and allow the service to send to it in the queue's "
         "policyStatements)")
+
+
+# ---- the queue's own event rules ----------------------------------------------------------
+
+def test_queue_events_are_rules_the_queue_policy_lets_in(preview: Preview) -> None:
+    rec = preview("""
+resources:
+  bus:
+    type: event-bus
+  orders:
+    type: sqs-queue
+    properties:
+      fifoEnabled: true
+      events:
+        - type: event-bus
+          properties: {eventBusName: bus, eventPattern: {source: [shop]}, messageGroupId: orders}
+        - type: event-bus
+          properties: {useDefaultBus: true, eventPattern: {source: [aws.s3]}, inputPath: $.detail, messageGroupId: s3}
+""")
+    queue = f"arn:aws:sqs:us-east-1:{ACCOUNT}:stacktape-dev-orders.fifo"
+    rules = [f"arn:aws:events:us-east-1:{ACCOUNT}:rule/stacktape-dev-bus/stacktape-dev-orders-event-0",
+             f"arn:aws:events:us-east-1:{ACCOUNT}:rule/stacktape-dev-orders-event-1"]
+    assert inputs(rec, "aws:cloudwatch/eventRule:EventRule", "orders-event-0-rule") == {
+        "name": "stacktape-dev-orders-event-0", "eventBusName": "stacktape-dev-bus",
+        "eventPattern": '{"source": ["shop"]}', "tags": TAGS}
+    assert inputs(rec, "aws:cloudwatch/eventTarget:EventTarget", "orders-event-0-target") == {
+        "rule": "stacktape-dev-orders-event-0", "eventBusName": "stacktape-dev-bus", "arn": queue,
+        "sqsTarget": {"messageGroupId": "orders"}}
+    assert inputs(rec, "aws:cloudwatch/eventTarget:EventTarget", "orders-event-1-target") == {
+        "rule": "stacktape-dev-orders-event-1", "arn": queue, "inputPath": "$.detail",
+        "sqsTarget": {"messageGroupId": "s3"}}
+    assert json.loads(inputs(rec, "aws:sqs/queuePolicy:QueuePolicy", "orders-policy")["policy"])["Statement"] == [
+        {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [queue],
+         "Condition": {"ArnEquals": {"aws:SourceArn": rule}}, "Principal": {"Service": "events.amazonaws.com"}}
+        for rule in rules]
+    # EventBridge drops what the policy does not yet let in.
+    assert "orders-policy" in depends_on(rec, "aws:cloudwatch/eventTarget:EventTarget", "orders-event-0-target")
+
+
+def test_queue_event_rules_are_located(config_errors: Errors) -> None:
+    errors = config_errors("""
+resources:
+  orders:
+    type: sqs-queue
+    properties:
+      fifoEnabled: true
+      events:
+        - type: event-bus
+          properties: {eventBusName: buss, eventPattern: {source: [shop]}}
+        - type: event-bus
+          properties: {useDefaultBus: true, eventPattern: {source: [a]}, messageGroupId: g,
+                       onDeliveryFailure: {sqsQueueName: orders}}
+""")
+    assert errors == [
+        "stacktape.yml:8:11: resources.orders.properties.events[0].properties: sqs-queue orders is FIFO: its "
+        "event-bus events need a messageGroupId. (hint: add messageGroupId (events of one group are delivered in "
+        "order))",
+        "stacktape.yml:8:38: resources.orders.properties.events[0].properties.eventBusName: Referenced resource with "
+        "name buss of type event-bus could not be resolved in the config (referenced from orders(sqs-queue)). "
+        "(hint: no event-bus resource is defined)",
+        "stacktape.yml:11:58: resources.orders.properties.events[1].properties.onDeliveryFailure.sqsQueueName: "
+        "onDeliveryFailure.sqsQueueName is not supported yet (hint: give the queue's sqsQueueArn and allow "
+        "events.amazonaws.com to send to it in the queue's policyStatements)",
+    ]

@@ -27,7 +27,7 @@ from stacktape_pulumi.checks.gateway import (
 from stacktape_pulumi.checks.load_balancer import AlbRule, check_alb_event, check_rule_priorities
 from stacktape_pulumi.checks.references import StackView
 from stacktape_pulumi.checks.sns_topic import check_subscriptions
-from stacktape_pulumi.checks.sqs_queue import check_dead_letter_queue
+from stacktape_pulumi.checks.sqs_queue import check_dead_letter_queue, check_queue_events
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.config.models.function import Function, FunctionAlbEvent, FunctionHttpApiEvent, LambdaEfsMount
@@ -79,6 +79,7 @@ class _StackWalk:
                 self._function(name, resource, base)
             elif isinstance(resource, SqsQueue):
                 check_dead_letter_queue(view, name, resource, base)
+                check_queue_events(view, name, resource, base)
             elif isinstance(resource, SnsTopic):
                 check_subscriptions(view, name, resource, base)
             elif isinstance(resource, ApplicationLoadBalancer):

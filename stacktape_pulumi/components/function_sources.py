@@ -17,10 +17,11 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
+from stacktape_pulumi.aws.eventbridge import RULE_NAME_LIMIT, event_pattern, input_args
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.checks.function_events import resource_param_target
 from stacktape_pulumi.components.bucket import Bucket
-from stacktape_pulumi.components.event_bus import EventBus
+from stacktape_pulumi.components.event_bus import rule_bus
 from stacktape_pulumi.components.sns_topic import SnsTopic
 from stacktape_pulumi.components.sqs_queue import SqsQueue
 from stacktape_pulumi.config.models.function_events import DEFAULT_STARTING_POSITION, S3Integration
@@ -36,31 +37,11 @@ KINESIS_FAN_OUT_ACTIONS = ["kinesis:SubscribeToShard", "kinesis:DescribeStreamCo
 DYNAMO_STREAM_ACTIONS = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
 # What Lambda does with a stream mapping's failure destination, through the function's role.
 ON_FAILURE_ACTIONS = {"sqs": "sqs:SendMessage", "sns": "sns:Publish"}
-RULE_NAME_LIMIT = 64  # events PutRule Name
 CONSUMER_NAME_LIMIT = 128  # kinesis RegisterStreamConsumer ConsumerName
 FILTER_NAME_LIMIT = 512  # logs PutSubscriptionFilter filterName
 
 
 # ---- pure decisions ---------------------------------------------------------------------
-
-def event_payload(value: Any) -> str:
-    """An EventBridge target input or input template: strings as written, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def input_args(props: Any) -> dict[str, Any]:
-    """The EventTarget arguments for a fixed input, a JSONPath or an input transformer (at most one is set)."""
-    if props.input is not None:
-        return {"input": json.dumps(props.input)}
-    if props.inputPath is not None:
-        return {"input_path": props.inputPath}
-    transformer = props.inputTransformer
-    if transformer is not None:
-        return {"input_transformer": aws.cloudwatch.EventTargetInputTransformerArgs(
-            input_paths=dict(transformer.inputPathsMap) if transformer.inputPathsMap else None,
-            input_template=event_payload(transformer.inputTemplate))}
-    return {}
-
 
 def log_group_name(arn: str) -> str:
     """`arn:aws:logs:<region>:<account>:log-group:<name>[:*]` → `<name>`."""
@@ -164,15 +145,10 @@ def event_bus_event(site: FunctionEventSite) -> None:
     """A rule with the event pattern on the stack's bus, a bus by ARN or the default bus, targeting the function."""
     function, props = site.function, site.event.properties
     ctx = function.context
-    bus: Any = None
-    if props.eventBusName is not None:
-        bus = ctx.component(props.eventBusName, EventBus).bus.name
-    elif props.eventBusArn is not None:
-        bus = ctx.output_value(props.eventBusArn)  # PutRule takes the bus's name or ARN
-    pattern = props.eventPattern.model_dump(by_alias=True, exclude_none=True)
+    bus = rule_bus(ctx, props)
     rule = aws.cloudwatch.EventRule(
         f"{_prefix(site)}-rule", name=_physical(site, RULE_NAME_LIMIT), event_bus_name=bus,
-        event_pattern=json.dumps(pattern), tags=ctx.tags, opts=function.child_opts())
+        event_pattern=event_pattern(props.eventPattern), tags=ctx.tags, opts=function.child_opts())
     extra = input_args(props)
     failure = props.onDeliveryFailure
     if failure is not None:

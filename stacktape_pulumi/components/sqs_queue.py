@@ -1,8 +1,9 @@
-"""`sqs-queue`: an SQS queue (standard or FIFO) with its dead-letter redrive and resource policy.
+"""`sqs-queue`: an SQS queue (standard or FIFO) with its dead-letter redrive, resource policy and event rules.
 
 The queue owns its one resource policy, so it also creates the subscriptions of `sns-topic`s
-that deliver to it: topics are built first and leave their requests with the stack context.
-AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue).
+that deliver to it (topics are built first and leave their requests with the stack context) and
+the EventBridge rules of its `events` (the policy lets exactly those rules send).
+AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue), EventBridge (rules, targets).
 """
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
@@ -15,11 +16,13 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import SqsQueueArgs
 from stacktape_pulumi.aws import iam
+from stacktape_pulumi.aws.eventbridge import event_pattern, input_args, rule_name
 from stacktape_pulumi.aws.iam import Statement
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.connect import runtime_values, with_principal
 from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.event_bus import rule_bus
 from stacktape_pulumi.components.exchange import TopicSubscriptionRequest
 from stacktape_pulumi.config.models.sqs_queue import SqsQueueProps
 from stacktape_pulumi.errors import StacktapeError
@@ -51,9 +54,14 @@ def redrive_policy(dead_letter_arn: str, max_receive_count: int) -> str:
 
 def topic_statement(queue_arn: Any, topic_arn: Any) -> Statement:
     """Let exactly one SNS topic send messages to the queue."""
+    return source_statement(queue_arn, "sns.amazonaws.com", topic_arn)
+
+
+def source_statement(queue_arn: Any, service: str, source_arn: Any) -> Statement:
+    """Let exactly one source (a topic, an EventBridge rule) of an AWS service send messages to the queue."""
     return with_principal(iam.statement(["sqs:SendMessage"], [queue_arn],
-                                        condition={"ArnEquals": {"aws:SourceArn": topic_arn}}),
-                          {"Service": "sns.amazonaws.com"})
+                                        condition={"ArnEquals": {"aws:SourceArn": source_arn}}),
+                          {"Service": service})
 
 
 # ---- topic subscriptions requested before the queue exists ------------------------------
@@ -85,8 +93,10 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
         subscriptions = self.context.exchange.topic_subscriptions.pop(name, [])
 
         self.queue = self._create_queue()
-        self.policy = self._create_policy(subscriptions)
+        rules = self._create_event_rules()
+        self.policy = self._create_policy(subscriptions, [rule.arn for rule, _, _ in rules])
         self._create_subscriptions(subscriptions)
+        self._create_event_targets(rules)
         self.params = {"arn": self.queue.arn, "url": self.queue.url, "name": self.queue.name}
         self.publish(self.params)
 
@@ -127,7 +137,35 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
             tags=self.context.tags,
             opts=self.child_opts())
 
-    def _create_policy(self, subscriptions: list[TopicSubscriptionRequest]) -> aws.sqs.QueuePolicy | None:
+    def _create_event_rules(self) -> list[tuple[aws.cloudwatch.EventRule, Any, Any]]:
+        """One EventBridge rule per `events` item, on the stack's bus, a bus by ARN or the default bus."""
+        rules = []
+        for index, event in enumerate(self.props.events or []):
+            props = event.properties
+            bus = rule_bus(self.context, props)
+            rule = aws.cloudwatch.EventRule(
+                f"{self.resource_name}-event-{index}-rule",
+                name=rule_name(self.context.stack_name, self.resource_name, "event", str(index)),
+                event_bus_name=bus, event_pattern=event_pattern(props.eventPattern),
+                tags=self.context.tags, opts=self.child_opts())
+            rules.append((rule, props, bus))
+        return rules
+
+    def _create_event_targets(self, rules: list[tuple[aws.cloudwatch.EventRule, Any, Any]]) -> None:
+        for index, (rule, props, bus) in enumerate(rules):
+            extra = input_args(props)
+            if props.messageGroupId is not None:
+                extra["sqs_target"] = aws.cloudwatch.EventTargetSqsTargetArgs(message_group_id=props.messageGroupId)
+            if props.onDeliveryFailure is not None:
+                extra["dead_letter_config"] = aws.cloudwatch.EventTargetDeadLetterConfigArgs(
+                    arn=self.context.output_value(props.onDeliveryFailure.sqsQueueArn))
+            # EventBridge drops what the queue's policy does not yet let in.
+            aws.cloudwatch.EventTarget(
+                f"{self.resource_name}-event-{index}-target", rule=rule.name, event_bus_name=bus,
+                arn=self.queue.arn, **extra, opts=self.child_opts(depends_on=[self.policy] if self.policy else None))
+
+    def _create_policy(self, subscriptions: list[TopicSubscriptionRequest],
+                       rule_arns: list[pulumi.Output[str]]) -> aws.sqs.QueuePolicy | None:
         arn = self.queue.arn
         statements = [with_principal(iam.statement(s.Action, [arn], effect=s.Effect,
                                                    condition=runtime_values(self.context, s.Condition)
@@ -135,6 +173,7 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
                                      runtime_values(self.context, s.Principal))
                       for s in self.props.policyStatements or []]
         statements += [topic_statement(arn, request.topic_arn) for request in subscriptions]
+        statements += [source_statement(arn, "events.amazonaws.com", rule_arn) for rule_arn in rule_arns]
         if not statements:
             return None
         return aws.sqs.QueuePolicy(f"{self.resource_name}-policy", queue_url=self.queue.url,
