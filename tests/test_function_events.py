@@ -270,6 +270,25 @@ def test_sns_rules(config_errors: Errors) -> None:
     ]
 
 
+def test_a_function_subscribed_by_its_topic_and_by_an_sns_event_is_refused(config_errors: Errors) -> None:
+    errors = config_errors(function_config("""
+        - type: sns
+          properties: {snsTopicName: orders}
+""", resources="""
+  orders:
+    type: sns-topic
+    properties:
+      subscriptions:
+        - type: function
+          properties: {functionName: fn}
+"""))
+    assert errors == [
+        "stacktape.yml:18:38: resources.fn.properties.events[0].properties.snsTopicName: sns-topic orders already "
+        "subscribes function fn in its subscriptions; an sns event would subscribe it a second time. (hint: keep "
+        "either the topic's function subscription or this event)",
+    ]
+
+
 # ---- event-bus --------------------------------------------------------------------------
 
 def test_event_bus_rules_on_the_stack_bus_the_default_bus_and_a_bus_by_arn(preview: Preview) -> None:

@@ -24,6 +24,7 @@ from stacktape_pulumi.config.models.function_events import (
     SqsIntegration,
 )
 from stacktape_pulumi.config.models.shared import is_directive
+from stacktape_pulumi.config.models.sns_topic import FunctionSubscription
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE
 from stacktape_pulumi.directives.parser import DirectiveSyntaxError, parse
 from stacktape_pulumi.errors import KeyPath, Problem
@@ -88,12 +89,7 @@ def check_event_sources(view: StackView, name: str, function: Function, base: Ke
         if isinstance(event, SqsIntegration):
             _sqs(view, name, props, event, path)
         elif isinstance(event, SnsIntegration):
-            topic = event.properties.snsTopicName
-            if topic is not None and view.reference(topic, TOPIC_TYPE, name, "function", (*path, "snsTopicName")) \
-                    and is_fifo(view.config.resources[topic]):
-                view.add((*path, "snsTopicName"),
-                         f"FIFO sns-topic {topic} can only deliver to FIFO SQS queues, not to functions.",
-                         "subscribe a FIFO sqs-queue to the topic and consume it with an sqs event")
+            _sns(view, name, event, path)
         elif isinstance(event, FunctionEventBusIntegration):
             bus = event.properties.eventBusName
             if bus is not None:
@@ -108,6 +104,24 @@ def check_event_sources(view: StackView, name: str, function: Function, base: Ke
                      f"function {name} cannot subscribe to its own log group: every invocation writes to it "
                      "and would invoke the function again.",
                      "subscribe another function, or the log group of another resource")
+
+
+def _sns(view: StackView, name: str, event: SnsIntegration, path: KeyPath) -> None:
+    topic_name = event.properties.snsTopicName
+    tpath = (*path, "snsTopicName")
+    if topic_name is None or not view.reference(topic_name, TOPIC_TYPE, name, "function", tpath):
+        return
+    topic = view.config.resources[topic_name]
+    if is_fifo(topic):
+        view.add(tpath, f"FIFO sns-topic {topic_name} can only deliver to FIFO SQS queues, not to functions.",
+                 "subscribe a FIFO sqs-queue to the topic and consume it with an sqs event")
+    subscriptions = getattr(getattr(topic, "properties", None), "subscriptions", None) or []
+    if any(isinstance(sub, FunctionSubscription) and sub.properties.functionName == name for sub in subscriptions):
+        # Each would deliver every message once, and the topic (built after the function) and the function
+        # (built after the topic) cannot both come first.
+        view.add(tpath, f"sns-topic {topic_name} already subscribes function {name} in its subscriptions; an sns "
+                        "event would subscribe it a second time.",
+                 "keep either the topic's function subscription or this event")
 
 
 def _sqs(view: StackView, name: str, props: FunctionProps, event: SqsIntegration, path: KeyPath) -> None:
