@@ -361,6 +361,26 @@ def test_event_bus_rules_are_located(config_errors: Errors) -> None:
     ]
 
 
+def test_event_rule_patterns_and_inputs_within_eventbridge_limits(config_errors: Errors) -> None:
+    paths = ", ".join(f"k{index}: $.detail.k{index}" for index in range(101))
+    errors = config_errors(function_config(f"""
+        - type: event-bus
+          properties: {{useDefaultBus: true, eventPattern: {{}}}}
+        - type: event-bus
+          properties: {{useDefaultBus: true, eventPattern: {{source: [a]}}, inputPath: '$.{'a' * 260}'}}
+        - type: schedule
+          properties: {{scheduleRate: rate(1 day), inputTransformer: {{inputPathsMap: {{{paths}}}, inputTemplate: x}}}}
+"""))
+    assert errors == [
+        "stacktape.yml:11:45: resources.fn.properties.events[0].properties.eventPattern: eventPattern matches nothing: "
+        "EventBridge needs at least one field to match on. (hint: e.g. source: [my-app])",
+        "stacktape.yml:13:85: resources.fn.properties.events[1].properties.inputPath: inputPath is 262 characters "
+        "long; EventBridge allows at most 256.",
+        "stacktape.yml:15:70: resources.fn.properties.events[2].properties.inputTransformer.inputPathsMap: "
+        "inputPathsMap has 101 entries; EventBridge allows at most 100.",
+    ]
+
+
 # ---- streams ----------------------------------------------------------------------------
 
 TABLE = """

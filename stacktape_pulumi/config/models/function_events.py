@@ -12,7 +12,11 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Field, model_validator
 
 from stacktape_pulumi.config.models.common import StrictModel
-from stacktape_pulumi.config.models.event_bus import EventBusIntegrationProps, EventInputTransformer
+from stacktape_pulumi.config.models.event_bus import (
+    EventBusIntegrationProps,
+    EventInputTransformer,
+    target_input_problems,
+)
 from stacktape_pulumi.config.models.shared import NonEmptyStr, Problems, is_directive
 
 # lambda CreateEventSourceMapping (botocore): BatchSize 1-10000, MaximumBatchingWindowInSeconds 0-300,
@@ -23,9 +27,8 @@ Parallelization = Annotated[int, Field(ge=1, le=10)]
 StartingPosition = Literal["LATEST", "TRIM_HORIZON"]
 # What the reference starts a stream at when `startingPosition` is left out.
 DEFAULT_STARTING_POSITION = "TRIM_HORIZON"
-# events PutRule ScheduleExpression, PutTargets InputPath (botocore).
+# events PutRule ScheduleExpression (botocore).
 MAX_SCHEDULE_EXPRESSION = 256
-MAX_INPUT_PATH = 256
 # logs PutSubscriptionFilter filterPattern (botocore).
 MAX_LOG_FILTER_PATTERN = 1024
 
@@ -62,17 +65,6 @@ def schedule_expression_problem(expression: str) -> str | None:
     return "is neither rate(<value> <unit>) nor cron(<6 fields>)"
 
 
-def _one_input(model: Any, problems: Problems) -> None:
-    """EventBridge targets take one of a fixed input, a JSONPath or a transformer."""
-    inputs = [key for key in ("input", "inputPath", "inputTransformer") if getattr(model, key) is not None]
-    if len(inputs) > 1:
-        problems.add("Only one of input, inputPath or inputTransformer can be used.", (inputs[1],), at_key=True,
-                     hint=f"keep {inputs[0]} and remove {', '.join(inputs[1:])}")
-    if model.inputPath is not None and len(model.inputPath) > MAX_INPUT_PATH:
-        problems.add(f"inputPath is {len(model.inputPath)} characters long; EventBridge allows at most "
-                     f"{MAX_INPUT_PATH}.", ("inputPath",))
-
-
 def _exactly_one(model: Any, keys: tuple[str, ...], problems: Problems) -> None:
     present = [key for key in keys if getattr(model, key)]
     if len(present) != 1:
@@ -105,7 +97,7 @@ class ScheduleIntegrationProps(StrictModel):
             if problem is not None:
                 problems.add(f"scheduleRate '{self.scheduleRate}' {problem}.", ("scheduleRate",),
                              hint="e.g. rate(5 minutes), rate(1 hour), cron(0 18 ? * MON-FRI *)")
-        _one_input(self, problems)
+        target_input_problems(self, problems)
         problems.raise_if_any(type(self).__name__)
         return self
 
