@@ -10,6 +10,7 @@ import pytest
 
 from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.function_sources import log_group_name, log_group_source_arn
+from stacktape_pulumi.components.sqs_queue import SqsQueue
 from stacktape_pulumi.config.models.function_events import schedule_expression_problem
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
@@ -244,6 +245,62 @@ def test_sns_event_subscribes_the_function_with_its_filter_and_dead_letter_queue
                                                  "fn-event-0-subscription")
 
 
+def test_a_dead_letter_queue_of_the_stack_lets_exactly_the_topic_and_the_rule_in(preview: Preview) -> None:
+    rec = preview(function_config("""
+        - type: sns
+          properties: {snsTopicName: orders, onDeliveryFailure: {sqsQueueName: failed}}
+        - type: event-bus
+          properties: {useDefaultBus: true, eventPattern: {source: [shop]}, onDeliveryFailure: {sqsQueueName: failed}}
+""", resources="""
+  orders:
+    type: sns-topic
+  failed:
+    type: sqs-queue
+"""))
+    queue = f"arn:aws:sqs:us-east-1:{ACCOUNT}:stacktape-dev-failed"
+    topic = f"arn:aws:sns:us-east-1:{ACCOUNT}:stacktape-dev-orders"
+    rule = f"arn:aws:events:us-east-1:{ACCOUNT}:rule/stacktape-dev-fn-event-1"
+    assert json.loads(inputs(rec, "aws:sns/topicSubscription:TopicSubscription", "fn-event-0-subscription")[
+        "redrivePolicy"]) == {"deadLetterTargetArn": queue}
+    assert inputs(rec, "aws:cloudwatch/eventTarget:EventTarget", "fn-event-1-target")["deadLetterConfig"] == {
+        "arn": queue}
+    assert json.loads(inputs(rec, "aws:sqs/queuePolicy:QueuePolicy", "failed-policy")["policy"])["Statement"] == [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": ["sqs:SendMessage"], "Resource": [queue],
+         "Condition": {"ArnEquals": {"aws:SourceArn": source}}}
+        for service, source in (("sns.amazonaws.com", topic), ("events.amazonaws.com", rule))]
+
+
+def test_dead_letter_queue_rules(config_errors: Errors) -> None:
+    errors = config_errors(function_config("""
+        - type: sns
+          properties: {snsTopicName: orders, onDeliveryFailure: {sqsQueueName: fifo}}
+        - type: sns
+          properties: {snsTopicName: orders, onDeliveryFailure: {sqsQueueName: jobs}}
+        - type: sqs
+          properties: {sqsQueueName: jobs}
+        - type: event-bus
+          properties: {useDefaultBus: true, eventPattern: {source: [a]}, onDeliveryFailure: {sqsQueueName: jbos}}
+""", resources=QUEUE + """
+  orders:
+    type: sns-topic
+  fifo:
+    type: sqs-queue
+    properties: {fifoEnabled: true}
+"""))
+    assert errors == [
+        "stacktape.yml:21:80: resources.fn.properties.events[0].properties.onDeliveryFailure.sqsQueueName: sqs-queue "
+        "fifo is FIFO; SNS and EventBridge send undeliverable messages only to standard queues. (hint: use a standard "
+        "sqs-queue (fifoEnabled: false) for fn's failed deliveries)",
+        "stacktape.yml:23:80: resources.fn.properties.events[1].properties.onDeliveryFailure.sqsQueueName: function "
+        "fn also reads sqs-queue jobs (an sqs event, connectTo or $ResourceParam), so the queue is created first; as "
+        "its dead-letter queue it must be created after the function, whose subscription or rule its policy lets "
+        "in. (hint: use another sqs-queue for the failed deliveries)",
+        "stacktape.yml:27:108: resources.fn.properties.events[3].properties.onDeliveryFailure.sqsQueueName: "
+        "Referenced resource with name jbos of type sqs-queue could not be resolved in the config (referenced from "
+        "fn(function)). (hint: did you mean 'jobs'?)",
+    ]
+
+
 def test_sns_rules(config_errors: Errors) -> None:
     errors = config_errors(function_config("""
         - type: sns
@@ -264,9 +321,6 @@ def test_sns_rules(config_errors: Errors) -> None:
         "stacktape.yml:19:38: resources.fn.properties.events[1].properties.snsTopicName: FIFO sns-topic orders can "
         "only deliver to FIFO SQS queues, not to functions. (hint: subscribe a FIFO sqs-queue to the topic and "
         "consume it with an sqs event)",
-        "stacktape.yml:19:80: resources.fn.properties.events[1].properties.onDeliveryFailure.sqsQueueName: "
-        "onDeliveryFailure.sqsQueueName is not supported yet (hint: give the queue's sqsQueueArn and allow the "
-        "service to send to it in the queue's policyStatements)",
     ]
 
 
@@ -647,8 +701,7 @@ def test_a_function_cannot_subscribe_to_its_own_log_group(config_errors: Errors)
 def test_python_args_get_the_same_event_source_refusals(tmp_path: Path) -> None:
     args: Any = {"packaging": {"type": "stacktape-lambda-buildpack",
                                "properties": {"entryfilePath": str(tmp_path / "handler.py")}},
-                 "events": [{"type": "sns", "properties": {"snsTopicArn": "arn:aws:sns:us-east-1:1:t",
-                                                           "onDeliveryFailure": {"sqsQueueName": "failed"}}}]}
+                 "events": [{"type": "kinesis-stream", "properties": {"kinesisStreamName": "clicks"}}]}
 
     def program() -> None:
         Function("fn", args)
@@ -656,9 +709,26 @@ def test_python_args_get_the_same_event_source_refusals(tmp_path: Path) -> None:
     with pytest.raises(StacktapeError) as raised:
         run_offline(program)
     assert str(raised.value) == (
-        "Function 'fn': events[0].properties.onDeliveryFailure.sqsQueueName: onDeliveryFailure.sqsQueueName is not "
-        "supported yet (hint: give the queue's sqsQueueArn and allow the service to send to it in the queue's "
-        "policyStatements)")
+        "Function 'fn': events[0].properties.kinesisStreamName: kinesisStreamName is not supported yet: "
+        "stacktape-pulumi cannot create kinesis-stream resources (hint: create the stream with "
+        "pulumi_aws.kinesis.Stream and give its ARN as streamArn)")
+
+
+def test_python_args_dead_letter_queue_of_the_stack_is_created_after_the_function(tmp_path: Path) -> None:
+    args: Any = {"packaging": {"type": "stacktape-lambda-buildpack",
+                               "properties": {"entryfilePath": str(tmp_path / "handler.py")}},
+                 "events": [{"type": "sns", "properties": {"snsTopicArn": "arn:aws:sns:us-east-1:1:t",
+                                                           "onDeliveryFailure": {"sqsQueueName": "failed"}}}]}
+
+    def program() -> None:
+        SqsQueue("failed")
+        Function("fn", args)
+
+    with pytest.raises(StacktapeError) as raised:
+        run_offline(program)
+    assert str(raised.value) == (
+        "Function 'fn': SqsQueue 'failed' already exists; create the function first, so the queue's policy can allow "
+        "its dead-letter deliveries")
 
 
 # ---- the queue's own event rules ----------------------------------------------------------

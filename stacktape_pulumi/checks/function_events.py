@@ -1,5 +1,8 @@
 """Function event sources: the queue, topic, bus, table stream or bucket an event names exists and can feed it.
 
+A function is created after the queues, topics and buses it subscribes to, and before the stack
+queues taking its undeliverable messages (their policies let its subscription or rule in).
+
 Rules AWS enforces when the wiring is created (a FIFO queue's batch limits, a queue's visibility
 timeout against the function's timeout, FIFO topics delivering only to queues, a table without a
 stream) are located errors here, before anything exists. S3 keeps one notification configuration
@@ -64,13 +67,6 @@ def event_source_problems(props: FunctionProps) -> list[Problem]:
     problems: list[Problem] = []
     for index, event in enumerate(props.events or []):
         path: KeyPath = ("events", index, "properties")
-        failure = getattr(event.properties, "onDeliveryFailure", None)
-        if failure is not None and failure.sqsQueueName is not None:
-            problems.append(Problem(
-                (*path, "onDeliveryFailure", "sqsQueueName"),
-                "onDeliveryFailure.sqsQueueName is not supported yet",
-                hint="give the queue's sqsQueueArn and allow the service to send to it in the queue's "
-                     "policyStatements"))
         if isinstance(event, KinesisIntegration) and event.properties.kinesisStreamName is not None:
             problems.append(Problem(
                 (*path, "kinesisStreamName"),
@@ -98,12 +94,54 @@ def check_event_sources(view: StackView, name: str, function: Function, base: Ke
             _dynamo_stream(view, name, event, path)
         elif isinstance(event, S3Integration):
             _s3(view, name, props, event, path)
-        elif isinstance(event, CloudwatchLogIntegration) \
+        if isinstance(event, SnsIntegration | FunctionEventBusIntegration):
+            _dead_letter_queue(view, name, props, event.properties.onDeliveryFailure, path)
+        if isinstance(event, CloudwatchLogIntegration) \
                 and resource_param_target(event.properties.logGroupArn) == (name, "logGroupArn"):
             view.add((*path, "logGroupArn"),
                      f"function {name} cannot subscribe to its own log group: every invocation writes to it "
                      "and would invoke the function again.",
                      "subscribe another function, or the log group of another resource")
+
+
+def _dead_letter_queue(view: StackView, name: str, props: FunctionProps, failure: Any, path: KeyPath) -> None:
+    """A stack queue taking undeliverable messages exists, is standard, and can be created after the function."""
+    queue = failure.sqsQueueName if failure is not None else None
+    qpath = (*path, "onDeliveryFailure", "sqsQueueName")
+    if queue is None or not view.reference(queue, QUEUE_TYPE, name, "function", qpath):
+        return
+    if is_fifo(view.config.resources[queue]):
+        view.add(qpath, f"sqs-queue {queue} is FIFO; SNS and EventBridge send undeliverable messages only to standard "
+                        "queues.", f"use a standard sqs-queue (fifoEnabled: false) for {name}'s failed deliveries")
+    elif _needs_before(view, name, props, queue):
+        view.add(qpath, f"function {name} also reads sqs-queue {queue} (an sqs event, connectTo or $ResourceParam), "
+                        "so the queue is created first; as its dead-letter queue it must be created after the "
+                        "function, whose subscription or rule its policy lets in.",
+                 "use another sqs-queue for the failed deliveries")
+
+
+def _needs_before(view: StackView, name: str, props: FunctionProps, queue: str) -> bool:
+    """Whether the function needs `queue` built before it (so the queue cannot wait for the function)."""
+    if queue in (props.connectTo or []):
+        return True
+    events = props.events or []
+    if any(isinstance(event, SqsIntegration) and event.properties.sqsQueueName == queue for event in events):
+        return True
+    resource = (view.data.get("resources") or {}).get(name)
+    return any(target is not None and target[0] == queue
+               for target in map(resource_param_target, _strings(resource)))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string below a config value (where `$ResourceParam`s may be written)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _strings(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _strings(child)
 
 
 def _sns(view: StackView, name: str, event: SnsIntegration, path: KeyPath) -> None:
@@ -228,6 +266,21 @@ def _writes_to(props: FunctionProps, bucket: str) -> bool:
 
 
 # ---- creation order ----------------------------------------------------------------------
+
+def dead_letter_queues_after_functions(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
+    """A queue taking a function event's undeliverable messages is created after the function (its policy lets the
+    function's subscription or rule in)."""
+    for name, resource in resources.items():
+        if not isinstance(resource, dict) or resource.get("type") != "function":
+            continue
+        for index, event in enumerate((resource.get("properties") or {}).get("events") or []):
+            properties = event.get("properties") if isinstance(event, dict) else None
+            failure = properties.get("onDeliveryFailure") if isinstance(properties, dict) else None
+            queue = failure.get("sqsQueueName") if isinstance(failure, dict) else None
+            if isinstance(queue, str) and queue in resources:
+                yield queue, name, ("resources", name, "properties", "events", index, "properties",
+                                    "onDeliveryFailure", "sqsQueueName")
+
 
 def functions_after_their_sources(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:
     """A function is created after the queues, topics and buses its events name (it subscribes to them)."""

@@ -22,8 +22,9 @@ from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.checks.function_events import resource_param_target
 from stacktape_pulumi.components.bucket import Bucket
 from stacktape_pulumi.components.event_bus import rule_bus
+from stacktape_pulumi.components.exchange import QueueGrantRequest
 from stacktape_pulumi.components.sns_topic import SnsTopic
-from stacktape_pulumi.components.sqs_queue import SqsQueue
+from stacktape_pulumi.components.sqs_queue import SqsQueue, request_queue_grant
 from stacktape_pulumi.config.models.function_events import DEFAULT_STARTING_POSITION, S3Integration
 
 if TYPE_CHECKING:
@@ -91,6 +92,15 @@ def _invoke_permission(site: FunctionEventSite, principal: str, source_arn: Any,
         opts=function.child_opts())
 
 
+def _dead_letter_queue(site: FunctionEventSite, service: str, source_arn: Any) -> Any:
+    """The ARN of `onDeliveryFailure`'s queue; a queue of the stack is asked to let exactly this source in."""
+    function, failure = site.function, site.event.properties.onDeliveryFailure
+    if failure.sqsQueueName is not None:
+        request = QueueGrantRequest(function.resource_name, service, pulumi.Output.from_input(source_arn))
+        return request_queue_grant(function.context, failure.sqsQueueName, request)
+    return function.context.output_value(failure.sqsQueueArn)
+
+
 def _on_failure(props: Any, function: EventFunction) -> tuple[list[Any], Any]:
     """The role statement and the mapping's destination config for `onFailure`, or nothing."""
     failure = props.onFailure
@@ -150,10 +160,9 @@ def event_bus_event(site: FunctionEventSite) -> None:
         f"{_prefix(site)}-rule", name=_physical(site, RULE_NAME_LIMIT), event_bus_name=bus,
         event_pattern=event_pattern(props.eventPattern), tags=ctx.tags, opts=function.child_opts())
     extra = input_args(props)
-    failure = props.onDeliveryFailure
-    if failure is not None:
+    if props.onDeliveryFailure is not None:
         extra["dead_letter_config"] = aws.cloudwatch.EventTargetDeadLetterConfigArgs(
-            arn=ctx.output_value(failure.sqsQueueArn))
+            arn=_dead_letter_queue(site, "events.amazonaws.com", rule.arn))
     _rule_target(site, rule, bus, extra)
 
 
@@ -177,10 +186,9 @@ def sns_event(site: FunctionEventSite) -> None:
     function, props = site.function, site.event.properties
     topic_arn = _stack_arn(function, props.snsTopicName, SnsTopic, props.snsTopicArn)
     permission = _invoke_permission(site, "sns.amazonaws.com", topic_arn)
-    failure = props.onDeliveryFailure
     redrive = None
-    if failure is not None:
-        redrive = pulumi.Output.from_input(function.context.output_value(failure.sqsQueueArn)).apply(
+    if props.onDeliveryFailure is not None:
+        redrive = pulumi.Output.from_input(_dead_letter_queue(site, "sns.amazonaws.com", topic_arn)).apply(
             lambda arn: json.dumps({"deadLetterTargetArn": arn}))
     aws.sns.TopicSubscription(
         f"{_prefix(site)}-subscription", topic=topic_arn, protocol="lambda", endpoint=function.target_arn,

@@ -23,7 +23,7 @@ from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.connect import runtime_values, with_principal
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.event_bus import rule_bus
-from stacktape_pulumi.components.exchange import TopicSubscriptionRequest
+from stacktape_pulumi.components.exchange import QueueGrantRequest, TopicSubscriptionRequest
 from stacktape_pulumi.config.models.sqs_queue import SqsQueueProps
 from stacktape_pulumi.errors import StacktapeError
 
@@ -75,6 +75,28 @@ def request_topic_subscription(ctx: StackContext, queue: str, request: TopicSubs
     ctx.exchange.topic_subscriptions.setdefault(queue, []).append(request)
 
 
+def queue_name(stack_name: str, resource: str, fifo: bool) -> str:
+    """The physical name of queue `resource` of stack `stack_name`."""
+    return fifo_name(f"{stack_name}-{resource}", fifo, NAME_LIMIT)
+
+
+def request_queue_grant(ctx: StackContext, queue: str, request: QueueGrantRequest) -> pulumi.Output[str]:
+    """Ask standard queue `queue`, built later, to let `request`'s source in; its ARN, known before it exists.
+
+    The queue owns its one policy, which must already allow the source, so the source's owner comes first and
+    addresses the queue by the ARN its name makes.
+    """
+    if queue in ctx.components:
+        raise StacktapeError(
+            f"Function '{request.requester}': SqsQueue '{queue}' already exists; create the function first, so the "
+            "queue's policy can allow its dead-letter deliveries")
+    ctx.exchange.queue_grants.setdefault(queue, []).append(request)
+    identity = ctx.once("caller-identity", aws.get_caller_identity_output)
+    name = queue_name(ctx.stack_name, queue, False)
+    return pulumi.Output.all(ctx.region, identity.account_id).apply(
+        lambda values: f"arn:aws:sqs:{values[0]}:{values[1]}:{name}")
+
+
 # ---- the component ----------------------------------------------------------------------
 
 class SqsQueue(StacktapeComponent[SqsQueueProps]):
@@ -91,10 +113,13 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__(KIND, "sqs-queue", name, args, SqsQueueProps, opts, context)
         subscriptions = self.context.exchange.topic_subscriptions.pop(name, [])
+        grants = self.context.exchange.queue_grants.pop(name, [])
 
         self.queue = self._create_queue()
         rules = self._create_event_rules()
-        self.policy = self._create_policy(subscriptions, [rule.arn for rule, _, _ in rules])
+        sources = [("events.amazonaws.com", rule.arn) for rule, _, _ in rules]
+        sources += [(grant.service, grant.source_arn) for grant in grants]
+        self.policy = self._create_policy(subscriptions, sources)
         self._create_subscriptions(subscriptions)
         self._create_event_targets(rules)
         self.params = {"arn": self.queue.arn, "url": self.queue.url, "name": self.queue.name}
@@ -121,7 +146,7 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
         high_throughput = props.fifoEnabled and props.fifoHighThroughput
         return aws.sqs.Queue(
             f"{self.resource_name}-queue",
-            name=fifo_name(f"{self.context.stack_name}-{self.resource_name}", props.fifoEnabled, NAME_LIMIT),
+            name=queue_name(self.context.stack_name, self.resource_name, props.fifoEnabled),
             fifo_queue=props.fifoEnabled or None,
             content_based_deduplication=props.contentBasedDeduplication or None,
             # High throughput: deduplicate and limit throughput per message group, not per queue.
@@ -165,7 +190,7 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
                 arn=self.queue.arn, **extra, opts=self.child_opts(depends_on=[self.policy] if self.policy else None))
 
     def _create_policy(self, subscriptions: list[TopicSubscriptionRequest],
-                       rule_arns: list[pulumi.Output[str]]) -> aws.sqs.QueuePolicy | None:
+                       sources: list[tuple[str, pulumi.Output[str]]]) -> aws.sqs.QueuePolicy | None:
         arn = self.queue.arn
         statements = [with_principal(iam.statement(s.Action, [arn], effect=s.Effect,
                                                    condition=runtime_values(self.context, s.Condition)
@@ -173,7 +198,7 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
                                      runtime_values(self.context, s.Principal))
                       for s in self.props.policyStatements or []]
         statements += [topic_statement(arn, request.topic_arn) for request in subscriptions]
-        statements += [source_statement(arn, "events.amazonaws.com", rule_arn) for rule_arn in rule_arns]
+        statements += [source_statement(arn, service, source_arn) for service, source_arn in sources]
         if not statements:
             return None
         return aws.sqs.QueuePolicy(f"{self.resource_name}-policy", queue_url=self.queue.url,
