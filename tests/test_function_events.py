@@ -731,6 +731,22 @@ def test_python_args_dead_letter_queue_of_the_stack_is_created_after_the_functio
         "its dead-letter deliveries")
 
 
+def test_python_args_dead_letter_queue_must_be_standard(tmp_path: Path) -> None:
+    args: Any = {"packaging": {"type": "stacktape-lambda-buildpack",
+                               "properties": {"entryfilePath": str(tmp_path / "handler.py")}},
+                 "events": [{"type": "sns", "properties": {"snsTopicArn": "arn:aws:sns:us-east-1:1:t",
+                                                           "onDeliveryFailure": {"sqsQueueName": "failed"}}}]}
+
+    def program() -> None:
+        Function("fn", args)
+        SqsQueue("failed", {"fifo_enabled": True})
+
+    with pytest.raises(StacktapeError) as raised:
+        run_offline(program)
+    assert str(raised.value) == "SqsQueue 'failed': FIFO queues cannot take undeliverable messages of fn; use a " \
+                                "standard queue"
+
+
 # ---- the queue's own event rules ----------------------------------------------------------
 
 def test_queue_events_are_rules_the_queue_policy_lets_in(preview: Preview) -> None:

@@ -114,6 +114,10 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
         super().__init__(KIND, "sqs-queue", name, args, SqsQueueProps, opts, context)
         subscriptions = self.context.exchange.topic_subscriptions.pop(name, [])
         grants = self.context.exchange.queue_grants.pop(name, [])
+        if grants and self.props.fifoEnabled:
+            # Python programs skip validate's cross-resource checks; the grants' requesters addressed a standard queue.
+            raise StacktapeError(f"{KIND} '{name}': FIFO queues cannot take undeliverable messages of "
+                                 f"{', '.join(sorted({grant.requester for grant in grants}))}; use a standard queue")
 
         self.queue = self._create_queue()
         rules = self._create_event_rules()
