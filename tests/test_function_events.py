@@ -696,6 +696,36 @@ def test_a_function_cannot_subscribe_to_its_own_log_group(config_errors: Errors)
     ]
 
 
+# ---- creation order -----------------------------------------------------------------------
+
+def test_a_function_written_before_its_sources_is_created_after_them(preview: Preview) -> None:
+    rec = preview(f"""
+resources:
+  fn:
+    type: function
+    properties:
+      {PACKAGING}
+      events:
+        - type: sqs
+          properties: {{sqsQueueName: jobs}}
+        - type: sns
+          properties: {{snsTopicName: orders}}
+        - type: event-bus
+          properties: {{eventBusName: bus, eventPattern: {{source: [a]}}}}
+  jobs:
+    type: sqs-queue
+  orders:
+    type: sns-topic
+  bus:
+    type: event-bus
+""")
+    # The recording keeps registration order: the order components were built in.
+    components = [r.name for r in rec.resources if r.type.startswith("stacktape:index:")]
+    assert components.index("fn") > max(components.index(name) for name in ("jobs", "orders", "bus"))
+    assert inputs(rec, "aws:lambda/eventSourceMapping:EventSourceMapping", "fn-event-0-mapping")["eventSourceArn"] \
+        == QUEUE_ARN
+
+
 # ---- the Python door --------------------------------------------------------------------
 
 def test_python_args_get_the_same_event_source_refusals(tmp_path: Path) -> None:
