@@ -290,7 +290,7 @@ def test_dead_letter_queue_rules(config_errors: Errors) -> None:
     assert errors == [
         "stacktape.yml:21:80: resources.fn.properties.events[0].properties.onDeliveryFailure.sqsQueueName: sqs-queue "
         "fifo is FIFO; SNS and EventBridge send undeliverable messages only to standard queues. (hint: use a standard "
-        "sqs-queue (fifoEnabled: false) for fn's failed deliveries)",
+        "sqs-queue (fifoEnabled: false) for the failed deliveries of fn)",
         "stacktape.yml:23:80: resources.fn.properties.events[1].properties.onDeliveryFailure.sqsQueueName: function "
         "fn also reads sqs-queue jobs (an sqs event, connectTo or $ResourceParam), so the queue is created first; as "
         "its dead-letter queue it must be created after the function, whose subscription or rule its policy lets "
@@ -696,6 +696,56 @@ def test_a_function_cannot_subscribe_to_its_own_log_group(config_errors: Errors)
     ]
 
 
+def test_a_queue_takes_the_undeliverable_events_of_another_queues_rules(preview: Preview) -> None:
+    rec = preview("""
+resources:
+  failed:
+    type: sqs-queue
+  orders:
+    type: sqs-queue
+    properties:
+      events:
+        - type: event-bus
+          properties: {useDefaultBus: true, eventPattern: {source: [shop]}, onDeliveryFailure: {sqsQueueName: failed}}
+""")
+    failed = f"arn:aws:sqs:us-east-1:{ACCOUNT}:stacktape-dev-failed"
+    assert inputs(rec, "aws:cloudwatch/eventTarget:EventTarget", "orders-event-0-target")["deadLetterConfig"] == {
+        "arn": failed}
+    assert json.loads(inputs(rec, "aws:sqs/queuePolicy:QueuePolicy", "failed-policy")["policy"])["Statement"] == [
+        {"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": ["sqs:SendMessage"],
+         "Resource": [failed], "Condition": {"ArnEquals": {
+             "aws:SourceArn": f"arn:aws:events:us-east-1:{ACCOUNT}:rule/stacktape-dev-orders-event-0"}}}]
+
+
+def test_queue_dead_letter_rules(config_errors: Errors) -> None:
+    errors = config_errors("""
+resources:
+  fifo:
+    type: sqs-queue
+    properties: {fifoEnabled: true}
+  dlq:
+    type: sqs-queue
+  orders:
+    type: sqs-queue
+    properties:
+      redrivePolicy: {targetSqsQueueName: dlq, maxReceiveCount: 3}
+      events:
+        - type: event-bus
+          properties: {useDefaultBus: true, eventPattern: {source: [a]}, onDeliveryFailure: {sqsQueueName: fifo}}
+        - type: event-bus
+          properties: {useDefaultBus: true, eventPattern: {source: [a]}, onDeliveryFailure: {sqsQueueName: dlq}}
+""")
+    assert errors == [
+        "stacktape.yml:13:108: resources.orders.properties.events[0].properties.onDeliveryFailure.sqsQueueName: "
+        "sqs-queue fifo is FIFO; EventBridge sends undeliverable events only to standard queues. (hint: use a "
+        "standard sqs-queue (fifoEnabled: false) for the failed deliveries of orders)",
+        "stacktape.yml:15:108: resources.orders.properties.events[1].properties.onDeliveryFailure.sqsQueueName: "
+        "sqs-queue dlq is the dead-letter queue of orders (redrivePolicy), so it is created first; as the "
+        "dead-letter queue of the rules of orders it must be created after orders, whose rules its policy lets in. "
+        "(hint: use another sqs-queue for the failed deliveries)",
+    ]
+
+
 # ---- creation order -----------------------------------------------------------------------
 
 def test_a_function_written_before_its_sources_is_created_after_them(preview: Preview) -> None:
@@ -757,8 +807,8 @@ def test_python_args_dead_letter_queue_of_the_stack_is_created_after_the_functio
     with pytest.raises(StacktapeError) as raised:
         run_offline(program)
     assert str(raised.value) == (
-        "Function 'fn': SqsQueue 'failed' already exists; create the function first, so the queue's policy can allow "
-        "its dead-letter deliveries")
+        "Function 'fn': SqsQueue 'failed' already exists; create it after Function 'fn', so the queue's policy can "
+        "allow its dead-letter deliveries")
 
 
 def test_python_args_dead_letter_queue_must_be_standard(tmp_path: Path) -> None:
@@ -773,8 +823,8 @@ def test_python_args_dead_letter_queue_must_be_standard(tmp_path: Path) -> None:
 
     with pytest.raises(StacktapeError) as raised:
         run_offline(program)
-    assert str(raised.value) == "SqsQueue 'failed': FIFO queues cannot take undeliverable messages of fn; use a " \
-                                "standard queue"
+    assert str(raised.value) == "SqsQueue 'failed': FIFO queues cannot take undeliverable messages of Function 'fn'; " \
+                                "use a standard queue"
 
 
 # ---- the queue's own event rules ----------------------------------------------------------
@@ -836,6 +886,6 @@ resources:
         "name buss of type event-bus could not be resolved in the config (referenced from orders(sqs-queue)). "
         "(hint: no event-bus resource is defined)",
         "stacktape.yml:11:58: resources.orders.properties.events[1].properties.onDeliveryFailure.sqsQueueName: "
-        "onDeliveryFailure.sqsQueueName is not supported yet (hint: give the queue's sqsQueueArn and allow "
-        "events.amazonaws.com to send to it in the queue's policyStatements)",
+        "sqs-queue orders cannot take the events it failed to receive itself. (hint: name another sqs-queue for the "
+        "failed deliveries)",
     ]

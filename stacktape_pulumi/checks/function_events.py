@@ -112,7 +112,7 @@ def _dead_letter_queue(view: StackView, name: str, props: FunctionProps, failure
         return
     if is_fifo(view.config.resources[queue]):
         view.add(qpath, f"sqs-queue {queue} is FIFO; SNS and EventBridge send undeliverable messages only to standard "
-                        "queues.", f"use a standard sqs-queue (fifoEnabled: false) for {name}'s failed deliveries")
+                        "queues.", f"use a standard sqs-queue (fifoEnabled: false) for the failed deliveries of {name}")
     elif _needs_before(view, name, props, queue):
         view.add(qpath, f"function {name} also reads sqs-queue {queue} (an sqs event, connectTo or $ResourceParam), "
                         "so the queue is created first; as its dead-letter queue it must be created after the "
@@ -293,6 +293,7 @@ def functions_after_their_sources(resources: dict[str, Any]) -> Iterator[tuple[s
             key = SOURCE_KEYS.get(str(event.get("type")))
             if key is None:
                 continue
-            target = (event.get("properties") or {}).get(key)
+            properties = event.get("properties")
+            target = properties.get(key) if isinstance(properties, dict) else None
             if isinstance(target, str) and target in resources:
                 yield name, target, ("resources", name, "properties", "events", index, "properties", key)

@@ -32,7 +32,7 @@ class QueueGrantRequest:
     """A source (an SNS subscription's topic, an EventBridge rule) asking a queue built later to accept its
     undeliverable messages: the queue's policy lets exactly `source_arn` of `service` send."""
 
-    requester: str
+    requester: str  # as errors name it: "Function 'fn'", "SqsQueue 'jobs'"
     service: str
     source_arn: pulumi.Output[str]
 

@@ -96,7 +96,8 @@ def _dead_letter_queue(site: FunctionEventSite, service: str, source_arn: Any) -
     """The ARN of `onDeliveryFailure`'s queue; a queue of the stack is asked to let exactly this source in."""
     function, failure = site.function, site.event.properties.onDeliveryFailure
     if failure.sqsQueueName is not None:
-        request = QueueGrantRequest(function.resource_name, service, pulumi.Output.from_input(source_arn))
+        request = QueueGrantRequest(f"Function '{function.resource_name}'", service,
+                                    pulumi.Output.from_input(source_arn))
         return request_queue_grant(function.context, failure.sqsQueueName, request)
     return function.context.output_value(failure.sqsQueueArn)
 

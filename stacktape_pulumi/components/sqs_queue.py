@@ -88,7 +88,7 @@ def request_queue_grant(ctx: StackContext, queue: str, request: QueueGrantReques
     """
     if queue in ctx.components:
         raise StacktapeError(
-            f"Function '{request.requester}': SqsQueue '{queue}' already exists; create the function first, so the "
+            f"{request.requester}: SqsQueue '{queue}' already exists; create it after {request.requester}, so the "
             "queue's policy can allow its dead-letter deliveries")
     ctx.exchange.queue_grants.setdefault(queue, []).append(request)
     identity = ctx.once("caller-identity", aws.get_caller_identity_output)
@@ -185,9 +185,14 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
             extra = input_args(props)
             if props.messageGroupId is not None:
                 extra["sqs_target"] = aws.cloudwatch.EventTargetSqsTargetArgs(message_group_id=props.messageGroupId)
-            if props.onDeliveryFailure is not None:
+            failure = props.onDeliveryFailure
+            if failure is not None and failure.sqsQueueName is not None:
+                request = QueueGrantRequest(f"{KIND} '{self.resource_name}'", "events.amazonaws.com", rule.arn)
                 extra["dead_letter_config"] = aws.cloudwatch.EventTargetDeadLetterConfigArgs(
-                    arn=self.context.output_value(props.onDeliveryFailure.sqsQueueArn))
+                    arn=request_queue_grant(self.context, failure.sqsQueueName, request))
+            elif failure is not None:
+                extra["dead_letter_config"] = aws.cloudwatch.EventTargetDeadLetterConfigArgs(
+                    arn=self.context.output_value(failure.sqsQueueArn))
             # EventBridge drops what the queue's policy does not yet let in.
             aws.cloudwatch.EventTarget(
                 f"{self.resource_name}-event-{index}-target", rule=rule.name, event_bus_name=bus,
