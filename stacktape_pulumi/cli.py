@@ -2,15 +2,17 @@
 
 `validate` and `preview` need neither AWS nor the Pulumi CLI; `up`, `destroy`, `outputs` and
 `preview --live` drive the Pulumi CLI through the Automation API (`stacktape_pulumi.automation`)
-after the same validation. `schema` prints the JSON Schema of a config file, for editors.
+after the same validation; `up` and `destroy` run the config's hooks around it. `script:run`
+runs one of the config's scripts. `schema` prints the JSON Schema of a config file, for editors.
 
 Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 usage errors,
-3 the Pulumi CLI is missing or the Pulumi operation failed.
+3 the Pulumi CLI is missing or the Pulumi operation failed, 4 a script or hook failed.
 """
 
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.errors import ConfigError, StacktapeError
@@ -22,7 +24,9 @@ EXIT_OK = 0
 EXIT_CONFIG = 1
 EXIT_USAGE = 2
 EXIT_PULUMI = 3
+EXIT_SCRIPT = 4
 DEPLOY_COMMANDS = ("up", "destroy", "outputs")
+SCRIPT_RUN = "script:run"
 
 
 def _cli_args(extra: Sequence[str]) -> dict[str, str]:
@@ -53,8 +57,12 @@ def _parser() -> argparse.ArgumentParser:
                     "Pulumi CLI), and deploy them through the Pulumi CLI.",
         epilog="Values for $CliArgs() go after a bare --: stacktape-pulumi preview stacktape.yml -- --name value. "
                "Exit codes: 0 ok, 1 config errors, 2 usage errors, 3 Pulumi CLI missing or the Pulumi operation "
-               "failed.")
+               "failed, 4 a script or hook failed.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def script_env(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                       help="an extra environment variable for the script (repeatable; wins over the config)")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("config", metavar="CONFIG", help="path to the stacktape.yml config")
@@ -63,8 +71,10 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser(
         "validate", help="check a config (syntax, types, limits, references, cycles) without building anything",
-        description="Run every check that needs no resource graph. Prints nothing else and exits 0 when the "
-                    "config is valid; otherwise prints FILE:LINE:COL: path: message lines and exits 1.")
+        description="Run every check that needs no resource graph. Exits 0 when the config is valid, printing "
+                    "nothing but warnings (lines starting 'warning:' on stderr, e.g. that a bare `pulumi up` "
+                    "runs no hooks, or that providerConfig has no effect yet); otherwise prints "
+                    "FILE:LINE:COL: path: message lines and exits 1.")
     common(validate)
     preview = sub.add_parser(
         "preview", help="build the stack offline and print its resources (a tree like `pulumi preview`, or --json)",
@@ -79,8 +89,10 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--live", action="store_true",
                          help="run `pulumi preview` against AWS through the Pulumi CLI instead (needs the CLI and "
                               "AWS credentials)")
-    for command, text in (("up", "validate, then create or update the stack on AWS (`pulumi up`)"),
-                          ("destroy", "validate, then delete every resource of the stack (`pulumi destroy`)"),
+    for command, text in (("up", "validate, then create or update the stack on AWS (`pulumi up`), between the "
+                                 "beforeDeploy and afterDeploy hooks"),
+                          ("destroy", "validate, then delete every resource of the stack (`pulumi destroy`), "
+                                      "between the beforeDelete and afterDelete hooks"),
                           ("outputs", "print the deployed stack's outputs (secrets masked)")):
         deploy = sub.add_parser(
             command, help=text,
@@ -89,6 +101,27 @@ def _parser() -> argparse.ArgumentParser:
                         "aws:region = --region, in the backend the CLI is logged in to; Pulumi's progress is "
                         "printed as it comes. Needs the Pulumi CLI (and AWS credentials).")
         common(deploy)
+    running = ("Validate, then run a script of the config's scripts section: its commands or files in order, in "
+               "its cwd, with this shell's environment plus its connectTo variables (STP_*) and its environment, "
+               "whose $ResourceParam values come from the deployed stack (through the Pulumi CLI, only if the "
+               "script reads any) and $Secret / $SsmParam values from AWS. Exit code 4 when it fails.")
+    script = sub.add_parser(
+        SCRIPT_RUN, help="run one of the config's scripts on this machine, with the deployed stack's values",
+        description=running)
+    common(script)
+    script.add_argument("--scriptName", "--script-name", dest="script_name", required=True, metavar="NAME",
+                        help="the script to run")
+    script_env(script)
+    # `script run NAME` reads like the rest of the CLI's verbs; the same command as `script:run`.
+    script_group = sub.add_parser("script", help="`script run NAME`: the same as script:run",
+                                  description=running)
+    script_group.add_argument("action", choices=["run"], help="what to do with the script")
+    script_group.add_argument("script_name", metavar="NAME", help="the script to run")
+    script_group.add_argument("--config", default="stacktape.yml",
+                              help="path to the stacktape.yml config (default: ./stacktape.yml)")
+    script_group.add_argument("--stage", default="dev", help="stage = Pulumi stack name (default: dev)")
+    script_group.add_argument("--region", default="us-east-1", help="AWS region (default: us-east-1)")
+    script_env(script_group)
     schema = sub.add_parser(
         "schema", help="print the JSON Schema of a config file (for editors: yaml-language-server)",
         description="Print the JSON Schema (draft 2020-12) of a whole stacktape.yml, generated from the config "
@@ -113,15 +146,18 @@ def _schema(output: str | None) -> int:
     return EXIT_OK
 
 
-def _deploy(command: str, loaded: "LoadedConfig") -> int:
-    """Run one Automation API command on a validated config; Pulumi's own output streams to stdout."""
+def _deploy(command: str, loaded: "LoadedConfig | DeployRequest") -> int:
+    """Run one Automation API command on a config (validated, or for `up` about to be); Pulumi's output
+    streams to stdout."""
     from pulumi.automation import CommandError
 
     from stacktape_pulumi import automation
+    from stacktape_pulumi.scripts import ScriptError
 
     try:
-        if command == "up":
-            _print_outputs(automation.up(loaded))
+        if isinstance(loaded, DeployRequest):
+            _print_outputs(automation.up_config(loaded.path, stage=loaded.stage, region=loaded.region,
+                                                cli_args=loaded.cli_args))
         elif command == "destroy":
             automation.destroy(loaded)
         elif command == "outputs":
@@ -136,7 +172,54 @@ def _deploy(command: str, loaded: "LoadedConfig") -> int:
         print(f"stacktape-pulumi: error: pulumi {command} failed\n{exc}",
               file=sys.stderr)
         return EXIT_PULUMI
+    except ScriptError as exc:
+        print(f"stacktape-pulumi: error: {exc}", file=sys.stderr)
+        return EXIT_SCRIPT
     return EXIT_OK
+
+
+def _run_script(loaded: "LoadedConfig", name: str, env: Sequence[str]) -> int:
+    """`script:run`: one script, with `--env NAME=VALUE` values over its own."""
+    from pulumi.automation import CommandError
+
+    from stacktape_pulumi import automation
+    from stacktape_pulumi.scripts import ScriptError
+
+    overrides: dict[str, str] = {}
+    for item in env:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            print(f"stacktape-pulumi: error: --env needs NAME=VALUE, got {item!r}", file=sys.stderr)
+            return EXIT_USAGE
+        overrides[key] = value
+    scripts = loaded.config.scripts or {}
+    if name not in scripts:
+        print(f"stacktape-pulumi: error: no script named '{name}' in {loaded.path}; scripts: "
+              f"{', '.join(sorted(scripts)) or 'none'}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        automation.script_session(loaded.scripts, overrides=overrides).run(name)
+    except automation.PulumiCliMissing as exc:
+        print(f"stacktape-pulumi: error: script '{name}' reads the deployed stack, and {exc}", file=sys.stderr)
+        return EXIT_PULUMI
+    except CommandError as exc:
+        print(f"stacktape-pulumi: error: script '{name}' reads the deployed stack, which Pulumi could not "
+              f"read\n{exc}", file=sys.stderr)
+        return EXIT_PULUMI
+    except ScriptError as exc:
+        print(f"stacktape-pulumi: error: {exc}", file=sys.stderr)
+        return EXIT_SCRIPT
+    return EXIT_OK
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    """`up` of a config file that is validated on the way (see `automation.up_config`)."""
+
+    path: str
+    stage: str
+    region: str
+    cli_args: dict[str, str]
 
 
 def _print_outputs(outputs: dict[str, Any]) -> None:
@@ -167,9 +250,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     from stacktape_pulumi.load import load_config
 
     try:
+        if ns.command == "up":
+            # Validated by `up_config`, which first runs the beforeDeploy hooks a config may need to validate.
+            return _deploy("up", DeployRequest(ns.config, ns.stage, ns.region, cli_args))
         loaded = load_config(ns.config, stage=ns.stage, region=ns.region, cli_args=cli_args)
         if ns.command == "validate":
+            from stacktape_pulumi.checks.warnings import config_warnings
+
+            for warning in config_warnings(loaded.config):
+                print(f"warning: {warning}", file=sys.stderr)
             return EXIT_OK
+        if ns.command in (SCRIPT_RUN, "script"):
+            return _run_script(loaded, ns.script_name, ns.env)
         if ns.command in DEPLOY_COMMANDS or ns.live:
             return _deploy(ns.command, loaded)
         from stacktape_pulumi.engine.preview import preview_config

@@ -64,6 +64,16 @@ class ConfigIssue:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.col, self.message)
 
+    def names_an_unbuilt_file(self) -> bool:
+        """Is this a file the config names that is missing or unreadable, which a build step could produce?"""
+        return any(marker in self.message for marker in UNBUILT_FILE_MARKERS)
+
+
+# The wording of every "this file is not there (yet)" issue: packagePath, entry files, Dockerfiles,
+# build contexts, script files. `stacktape-pulumi up` runs the beforeDeploy hooks first when these are
+# a config's only issues (tests/test_scripts.py holds a config for each).
+UNBUILT_FILE_MARKERS = ("does not exist", "is not a valid zip file")
+
 
 @dataclass
 class ConfigError(StacktapeError):

@@ -5,13 +5,15 @@ from pathlib import Path
 
 import pulumi
 
+from stacktape_pulumi.checks.scripts import unrun_hooks_warning
 from stacktape_pulumi.components.build import build_stack
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.errors import ConfigError, StacktapeError
 from stacktape_pulumi.load import DEFAULT_REGION, load_config
 
 
-def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -> StackContext:
+def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None,
+           hooks_run_here: bool = False) -> StackContext:
     """Build the stack described by a config file inside the running Pulumi program.
 
     The stage is the Pulumi stack name and the region the `aws:region` config value, so
@@ -21,6 +23,8 @@ def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -
     region = pulumi.Config("aws").get("region") or DEFAULT_REGION
     try:
         loaded = load_config(config_path, stage=pulumi.get_stack(), region=region, cli_args=cli_args)
+        if not hooks_run_here and (warning := unrun_hooks_warning(loaded.config.hooks)):
+            pulumi.log.warn(warning)
         return build_stack(loaded.config, loaded.plan, project=pulumi.get_project(), stage=pulumi.get_stack(),
                            base_dir=loaded.path.parent.resolve())
     except ConfigError as exc:
@@ -29,11 +33,12 @@ def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -
         raise pulumi.RunError(str(exc)) from None
 
 
-def inline_program(config_path: str | Path, *, cli_args: dict[str, str] | None = None) -> Callable[[], None]:
-    """A Pulumi Automation API inline program that deploys `config_path`."""
+def inline_program(config_path: str | Path, *, cli_args: dict[str, str] | None = None,
+                   hooks_run_here: bool = False) -> Callable[[], None]:
+    """A Pulumi Automation API inline program that deploys `config_path` (`hooks_run_here`: see `deploy`)."""
     path = Path(config_path).resolve()
 
     def program() -> None:
-        deploy(path, cli_args=cli_args)
+        deploy(path, cli_args=cli_args, hooks_run_here=hooks_run_here)
 
     return program

@@ -11,6 +11,7 @@ from stacktape_pulumi.engine import Recording
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.errors import ConfigError
 from stacktape_pulumi.load import load_config
+from tests.automation_support import FakeAutomation, install
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "programs" / "examples"
@@ -57,3 +58,9 @@ def config_errors(write_config: Callable[[str], Path], tmp_path: Path) -> Callab
 
 def needs_pulumi_cli() -> pytest.MarkDecorator:
     return pytest.mark.skipif(shutil.which("pulumi") is None, reason="the pulumi CLI is not installed here")
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAutomation:
+    """The Automation API answered by a recording stack (tests/automation_support.py)."""
+    return install(monkeypatch)

@@ -5,73 +5,19 @@ recording stack in for `pulumi.automation.create_or_select_stack` and check what
 it, and check the real behaviour without the CLI. The test that needs the binary is marked.
 """
 
+import json
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from pulumi import automation as auto
 
 from stacktape_pulumi import automation
 from stacktape_pulumi.cli import main
+from tests.automation_support import FakeAutomation
 from tests.module_support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "programs" / "examples" / "multi-container.yml"
-
-
-@dataclass
-class RecordingStack:
-    """What a command asked of its stack; answers as a deployed stack with one plain and one secret output."""
-
-    calls: list[tuple[str, Any]] = field(default_factory=list)
-    fail: bool = False
-
-    def set_config(self, key: str, value: auto.ConfigValue) -> None:
-        self.calls.append(("set_config", (key, value.value, value.secret)))
-
-    def _run(self, name: str, on_output: Callable[[str], Any] | None) -> None:
-        self.calls.append((name, None))
-        if on_output is not None:
-            on_output(f"pulumi {name} progress line")
-        if self.fail:
-            raise auto.CommandError(auto.CommandResult(stdout="", stderr="error: AccessDenied", code=255))
-
-    def up(self, on_output: Callable[[str], Any] | None = None) -> Any:
-        self._run("up", on_output)
-        return type("UpResult", (), {"outputs": self.outputs()})()
-
-    def preview(self, on_output: Callable[[str], Any] | None = None) -> Any:
-        self._run("preview", on_output)
-        return type("PreviewResult", (), {"change_summary": {auto.OpType.CREATE: 12, auto.OpType.SAME: 1}})()
-
-    def destroy(self, on_output: Callable[[str], Any] | None = None) -> None:
-        self._run("destroy", on_output)
-
-    def outputs(self) -> dict[str, auto.OutputValue]:
-        return {"webApp": auto.OutputValue({"serviceName": "svc"}, False),
-                "dbPassword": auto.OutputValue("hunter2", True)}
-
-
-@dataclass
-class FakeAutomation:
-    stack: RecordingStack = field(default_factory=RecordingStack)
-    selected: list[dict[str, Any]] = field(default_factory=list)
-
-    def create_or_select_stack(self, **kwargs: Any) -> RecordingStack:
-        self.selected.append(kwargs)
-        return self.stack
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeAutomation:
-    recorder = FakeAutomation()
-    monkeypatch.setattr(auto, "create_or_select_stack", recorder.create_or_select_stack)
-    which = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name: "/usr/local/bin/pulumi" if name == "pulumi" else which(name))
-    return recorder
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -92,6 +38,19 @@ def test_up_validates_names_the_stack_from_the_config_and_streams_progress(
     assert capsys.readouterr().out == ("pulumi up progress line\n"
                                        "dbPassword: [secret]\n"
                                        "webApp: {'serviceName': 'svc'}\n")
+    saved = tmp_path / ".stacktape-stack-info" / "shop-prod.json"
+    assert json.loads(saved.read_text()) == {"dbPassword": "[secret]", "webApp": {"serviceName": "svc"}}
+
+
+def test_stack_info_goes_where_the_config_says_or_nowhere(fake: FakeAutomation, tmp_path: Path) -> None:
+    config = EXAMPLE.read_text().replace("stackConfig:\n", "stackConfig:\n  stackInfoDirectory: info/here\n", 1)
+    assert main(["up", str(write(tmp_path, config))]) == 0
+    assert sorted(path.name for path in (tmp_path / "info" / "here").iterdir()) == ["stacktape-dev.json"]
+    off = EXAMPLE.read_text().replace("stackConfig:\n", "stackConfig:\n  disableStackInfoSaving: true\n", 1)
+    other = tmp_path / "other"
+    other.mkdir()
+    assert main(["up", str(write(other, off))]) == 0
+    assert list(other.iterdir()) == [other / "stacktape.yml"]
 
 
 def test_without_service_name_the_project_is_the_offline_previews(fake: FakeAutomation) -> None:
@@ -133,12 +92,14 @@ def test_without_the_cli_one_line_says_how_to_install_it(monkeypatch: pytest.Mon
     assert "PulumiCommand.install()" in automation.CLI_MISSING
 
 
-def test_programs_automation_uses_the_same_door(fake: FakeAutomation, capsys: pytest.CaptureFixture[str]) -> None:
+def test_programs_automation_uses_the_same_door(fake: FakeAutomation, tmp_path: Path) -> None:
     script = load_module(ROOT / "programs" / "automation.py")
-    assert script.main([str(EXAMPLE), "ci", "eu-west-1"]) == 0
+    example = write(tmp_path, EXAMPLE.read_text())  # the stack info file lands beside it, not in the repository
+    assert script.main([str(example), "ci", "eu-west-1"]) == 0
+    assert (tmp_path / ".stacktape-stack-info" / "stacktape-ci.json").is_file()
     assert (fake.selected[0]["project_name"], fake.selected[0]["stack_name"]) == ("stacktape", "ci")
     assert fake.stack.calls[0] == ("set_config", ("aws:region", "eu-west-1", False))
-    assert script.main([str(EXAMPLE), "ci", "eu-west-1", "--destroy"]) == 0
+    assert script.main([str(example), "ci", "eu-west-1", "--destroy"]) == 0
     assert fake.stack.calls[-1] == ("destroy", None)
 
 

@@ -1,6 +1,7 @@
 """Config models: one test per validation rule, asserting the exact located message."""
 
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -474,7 +475,7 @@ def test_product_page_basic_usage_verbatim_fails_the_fargate_memory_rule(tmp_pat
 
 
 def test_full_property_tree_is_accepted(tmp_path: Path) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = """
         serviceName: my-service
         variables:
@@ -819,16 +820,8 @@ def test_resource_name_must_be_alphanumeric(tmp_path: Path, cfg: str) -> None:
 
 
 @pytest.mark.parametrize(("key", "message", "hint"), [
-    ("hooks", "'hooks' are not supported by stacktape-pulumi",
-     "run commands before or after `pulumi up` in your shell or CI, or use the Pulumi Automation API"),
-    ("scripts", "'scripts' are not supported by stacktape-pulumi",
-     "run scripts with your own tooling, or as command.local.Command resources (pulumi-command)"),
-    ("directives", "custom 'directives' are not supported by stacktape-pulumi",
-     "the built-in directives work; compute other values in your Pulumi program"),
     ("deploymentConfig", "'deploymentConfig' is not supported by stacktape-pulumi",
      "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings"),
-    ("providerConfig", "'providerConfig' is not supported by stacktape-pulumi",
-     "MongoDB Atlas and Upstash resources are not supported; use their Pulumi providers directly"),
     ("cloudformationResources", "'cloudformationResources' are not supported by stacktape-pulumi",
      "declare extra AWS resources with pulumi_aws in your Pulumi program"),
 ])
@@ -1285,6 +1278,15 @@ def test_custom_artifact_package_path_exists(tmp_path: Path, cfg: str) -> None:
     ]
 
 
+def test_a_zip_package_path_must_be_a_zip(tmp_path: Path, cfg: str) -> None:
+    (tmp_path / "dist.zip").write_text("")
+    assert config_issues(tmp_path, function(CUSTOM_ARTIFACT)) == [
+        f"{cfg}:8:24: resources.fn.properties.packaging.properties.packagePath: Lambda function fn: packagePath "
+        "'dist.zip' is not a valid zip file. (hint: build the archive first (a beforeDeploy hook runs only at "
+        "stacktape-pulumi up; run it with stacktape-pulumi script:run before validating))"
+    ]
+
+
 def test_package_path_is_not_checked_without_a_config_dir() -> None:
     props = {"packaging": {"type": "custom-artifact", "properties": {"packagePath": "missing.zip",
                                                                      "handler": "index.js:handler"}},
@@ -1293,7 +1295,7 @@ def test_package_path_is_not_checked_without_a_config_dir() -> None:
 
 
 def test_custom_artifact_needs_a_handler(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("        handler: index.js:handler\n", ""))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:7:9: resources.fn.properties.packaging.properties: Lambda function fn must have handler "
@@ -1303,7 +1305,7 @@ def test_custom_artifact_needs_a_handler(tmp_path: Path, cfg: str) -> None:
 
 
 def test_custom_artifact_handler_format(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("index.js:handler", "index.handler"))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:9:20: resources.fn.properties.packaging.properties.handler: Handler property of lambda "
@@ -1313,7 +1315,7 @@ def test_custom_artifact_handler_format(tmp_path: Path, cfg: str) -> None:
 
 
 def test_custom_artifact_needs_a_runtime(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("    runtime: nodejs22.x\n", ""))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:5:7: resources.fn.properties.packaging: Lambda function fn must set runtime when using "
@@ -1322,7 +1324,7 @@ def test_custom_artifact_needs_a_runtime(tmp_path: Path, cfg: str) -> None:
 
 
 def test_runtime_is_a_lambda_runtime(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT.replace("nodejs22.x", "nodejs22"))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:10:16: resources.fn.properties.runtime: invalid value 'nodejs22'; allowed values: "
@@ -1335,7 +1337,7 @@ def test_runtime_is_a_lambda_runtime(tmp_path: Path, cfg: str) -> None:
 
 
 def test_at_most_five_layers(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT, "layers: [a, b, c, d, e, f]")
     assert config_issues(tmp_path, text) == [
         f"{cfg}:11:15: resources.fn.properties.layers: Lambda function fn has 6 layers; a Lambda function "
@@ -1359,12 +1361,12 @@ def test_at_most_five_layers(tmp_path: Path, cfg: str) -> None:
      "10241 is out of range: input should be less than or equal to 10240"),
 ])
 def test_function_ranges(tmp_path: Path, cfg: str, body: str, where: str, message: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, body)) == [f"{cfg}:{where}: {message}"]
 
 
 def test_volume_mounts_need_the_vpc(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     mounts = "volumeMounts:\n  - type: efs\n    properties: {efsFilesystemName: fs, mountPath: /mnt/data}"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, mounts)) == [
         f"{cfg}:11:7: resources.fn.properties.volumeMounts: Error in function fn: When using volumeMounts, "
@@ -1375,7 +1377,7 @@ def test_volume_mounts_need_the_vpc(tmp_path: Path, cfg: str) -> None:
 
 
 def test_lambda_efs_mount_path_is_under_mnt(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     mounts = "joinDefaultVpc: true\nvolumeMounts:\n  - type: efs\n    properties:\n" \
              "      efsFilesystemName: fs\n      mountPath: /data"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, mounts)) == [
@@ -1385,7 +1387,7 @@ def test_lambda_efs_mount_path_is_under_mnt(tmp_path: Path, cfg: str) -> None:
 
 
 def test_documented_but_unimplemented_function_events(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     events = "events:\n  - type: kafka-topic\n    properties:\n      topic: orders"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
         f"{cfg}:12:17: resources.fn.properties.events[0].type: function event type 'kafka-topic' is not "
@@ -1395,7 +1397,7 @@ def test_documented_but_unimplemented_function_events(tmp_path: Path, cfg: str) 
 
 
 def test_unknown_function_event_type_suggests_the_closest(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     events = "events:\n  - type: http-api-gatway\n    properties: {}"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
         f"{cfg}:12:17: resources.fn.properties.events[0].type: unsupported type 'http-api-gatway'; "
@@ -1405,7 +1407,7 @@ def test_unknown_function_event_type_suggests_the_closest(tmp_path: Path, cfg: s
 
 
 def test_lambda_deployment_strategy_spelling(tmp_path: Path, cfg: str) -> None:
-    (tmp_path / "dist.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
     text = function(CUSTOM_ARTIFACT, "deployment:\n  strategy: Linear10PercentEvery1Minutes")
     assert config_issues(tmp_path, text) == [
         f"{cfg}:12:19: resources.fn.properties.deployment.strategy: invalid value "
@@ -1446,7 +1448,7 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path, cfg: str) -> None:
                   port: 80
                 - protocol: HTTPS
                   port: 80
-        hooks: {}
+        hooks: {beforeDev: []}
         """
     assert config_issues(tmp_path, text) == [
         f"{cfg}:3:11: resources.gw.type: unsupported type 'http-api-gatway'; supported: "
@@ -1461,9 +1463,8 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path, cfg: str) -> None:
         "less than or equal to 120",
         f"{cfg}:24:17: resources.lb.properties.listeners[1].port: Error in load-balancer lb. Two or more "
         "listeners are using the same port \"80\". (hint: Each listener must use unique port)",
-        f"{cfg}:25:1: hooks: 'hooks' are not supported by stacktape-pulumi (hint: run commands before or "
-        "after "
-        "`pulumi up` in your shell or CI, or use the Pulumi Automation API)",
+        f"{cfg}:25:9: hooks.beforeDev: this hook is not supported yet: stacktape-pulumi has no bucket-sync or "
+        "dev-mode command (hint: use beforeDeploy, afterDeploy, beforeDelete or afterDelete)",
     ]
 
 
@@ -1536,7 +1537,7 @@ def route_issues(tmp_path: Path, method: str, path: str) -> list[str]:
                 - type: http-api-gateway
                   properties: {{httpApiGatewayName: api, method: '{method}', path: '{path}'}}
         """
-    (tmp_path / "handler.zip").write_bytes(b"")
+    zipfile.ZipFile(tmp_path / "handler.zip", "w").close()
     return config_issues(tmp_path, text)
 
 

@@ -22,6 +22,7 @@ from stacktape_pulumi.directives.parser import (
     parse,
     render,
 )
+from stacktape_pulumi.directives.refs import DirectiveResolutionError, SecretRef, SsmParamRef
 from stacktape_pulumi.directives.registry import (
     BUILTINS,
     GIT_INFO_PROPERTIES,
@@ -30,10 +31,7 @@ from stacktape_pulumi.directives.registry import (
     validate,
 )
 from stacktape_pulumi.directives.runtime import (
-    DirectiveResolutionError,
     RuntimeResolver,
-    SecretRef,
-    SsmParamRef,
     find_runtime,
     resource_references,
 )
@@ -227,7 +225,8 @@ UNKNOWN_STAG = Problem((), f"Unknown directive $Stag. Built-in directives: {ALL_
 
 @pytest.mark.parametrize(("text", "problems"), [
     ("$Stag()", [UNKNOWN_STAG]),
-    ("$Nothing()", [Problem((), f"Unknown directive $Nothing. Built-in directives: {ALL_NAMES}.")]),
+    ("$Nothing()", [Problem((), f"Unknown directive $Nothing. Built-in directives: {ALL_NAMES}.",
+                            "define a custom directive in the top-level 'directives' section ({name, filePath})")]),
     ("$ResourceParam('api')",
      [Problem((), "$ResourceParam takes 2 arguments (resource name, parameter name), got 1")]),
     ("$Stage(1)", [Problem((), "$Stage takes no arguments, got 1")]),

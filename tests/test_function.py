@@ -601,7 +601,7 @@ resources:
         "reserved: Lambda sets it itself (hint: choose another name; the function can read Lambda's value at run "
         "time)",
         "stacktape.yml:8:18: resources.api.properties.environment[1].name: environment variable name 'X' is not one "
-        "Lambda accepts: a letter, then at least one letter, digit or underscore (hint: e.g. 'X')",
+        "Lambda accepts: a letter, then at least one letter, digit or underscore (hint: e.g. 'X_VAR')",
         "stacktape.yml:9:18: resources.api.properties.environment[2].name: environment variable name 'my-var' is "
         "not one Lambda accepts: a letter, then at least one letter, digit or underscore (hint: e.g. 'my_var')",
     ]

@@ -2,6 +2,7 @@
 
     errors → config → directives → checks → plan → load                (validate: no Pulumi)
                                               aws → components → engine / program / automation / provider / cli
+                                  scripts (run a config's scripts: no Pulumi) → automation / cli
 
 Read from the source (run-time imports; those under `if TYPE_CHECKING:` are annotations only), so a
 new import against the pipeline fails here before it can hide in a function body.
@@ -31,10 +32,11 @@ ALLOWED: dict[str, set[str]] = {
     "components": {"args", "aws", "checks", "config", "directives", "errors", "images", "lambda_packaging",
                    "lazy", "plan", "schema"},
     "engine": {"aws", "components", "directives", "load"},
-    "program": {"components", "errors", "load"},
-    "automation": {"errors", "load", "program"},
+    "program": {"checks", "components", "errors", "load"},
+    "scripts": {"checks", "config", "directives", "errors"},
+    "automation": {"errors", "load", "program", "scripts"},
     "provider": {"components", "config", "errors", "plan", "schema"},
-    "cli": {"automation", "engine", "errors", "images", "load", "schema"},
+    "cli": {"automation", "checks", "engine", "errors", "images", "load", "schema", "scripts"},
     "__init__": {"lazy"},
 }
 

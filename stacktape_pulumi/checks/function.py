@@ -51,6 +51,16 @@ def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
 
 
 
+def _acceptable_env_name(name: str) -> str:
+    """A name close to `name` that Lambda accepts (a suggestion for the hint)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_")
+    if cleaned and not cleaned[0].isalpha():
+        cleaned = f"V_{cleaned}"
+    if len(cleaned) < 2:
+        cleaned = f"{cleaned}_VAR" if cleaned else "VAR"
+    return cleaned
+
+
 def _environment_problems(props: FunctionProps) -> list[Problem]:
     """Variable names Lambda refuses, and literal values over its 4 KB for the whole environment."""
     problems: list[Problem] = []
@@ -64,7 +74,7 @@ def _environment_problems(props: FunctionProps) -> list[Problem]:
             problems.append(Problem(("environment", index, "name"),
                                     f"environment variable name '{variable.name}' is not one Lambda accepts: a "
                                     "letter, then at least one letter, digit or underscore",
-                                    hint=f"e.g. '{re.sub(r'[^A-Za-z0-9_]', '_', variable.name).strip('_') or 'VAR'}'"))
+                                    hint=f"e.g. '{_acceptable_env_name(variable.name)}'"))
         value = variable.value
         # Runtime directives are sized at deploy time; what is written here counts now.
         if isinstance(value, str | int | float | bool) and not (isinstance(value, str) and is_directive(value)):

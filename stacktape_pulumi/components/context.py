@@ -19,7 +19,8 @@ import pulumi_aws as aws
 from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
 from stacktape_pulumi.components.exchange import StackExchange
-from stacktape_pulumi.directives.runtime import RuntimeResolver, SecretRef, SsmParamRef
+from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
+from stacktape_pulumi.directives.runtime import RuntimeResolver
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.plan import StackPlan, StackSettings
 

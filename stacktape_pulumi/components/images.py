@@ -20,7 +20,7 @@ import pulumi_aws as aws
 import pulumi_command as command
 import pulumi_docker_build as docker_build
 
-from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
+from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.hashing import combine
 from stacktape_pulumi.images.pack import (

@@ -29,7 +29,7 @@ from stacktape_pulumi.components.packaging import image_uri
 from stacktape_pulumi.components.wiring import EventSite, ServiceWiring
 from stacktape_pulumi.components.workload_events import EVENT_HANDLERS, WORKLOAD_HANDLERS
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
-from stacktape_pulumi.directives.runtime import SecretRef, SsmParamRef
+from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.dockerfiles import NON_ROOT_PACKAGING_TYPES
 

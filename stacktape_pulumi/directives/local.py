@@ -24,6 +24,7 @@ from typing import Any, NoReturn
 import yaml
 
 from stacktape_pulumi.config.loader import SourceMap
+from stacktape_pulumi.directives.custom import CustomDirective, CustomDirectiveError
 from stacktape_pulumi.directives.parser import (
     Directive,
     DirectiveSyntaxError,
@@ -34,12 +35,16 @@ from stacktape_pulumi.directives.parser import (
     render,
 )
 from stacktape_pulumi.directives.registry import (
-    BUILTINS,
+    CUSTOM_CALL,
+    DirectiveSpec,
     check_arg,
     contains_runtime,
+    custom_directives,
     first_runtime,
     heading,
+    is_custom,
     runtime_dependency_problem,
+    spec_of,
     validate,
 )
 from stacktape_pulumi.directives.values import (
@@ -89,6 +94,8 @@ class LocalContext:
     variables: Mapping[str, Any] | None = None
     cli_args: Mapping[str, str] = field(default_factory=dict)
     raw_config: Any = None
+    # The config's custom directives (`directives.custom.parse_definitions`); None without a section.
+    custom: Mapping[str, CustomDirective] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,13 @@ class _Runtime:
     """A value that is known only at runtime: the (partly resolved) runtime directive."""
 
     directive: Directive
+
+
+def _spec(name: str) -> DirectiveSpec:
+    spec = spec_of(name)
+    if spec is None:  # validate() refuses unknown names before anything is resolved
+        raise AssertionError(f"${name} is not a known directive")
+    return spec
 
 
 class _Failed(Exception):
@@ -277,11 +291,23 @@ class _LocalResolver:
                 args.append(self.substitute(arg, path, depth))
             else:
                 args.append(self.runtime_argument(directive, index, self.evaluate(arg, path, depth), path))
-        return Directive(directive.name, tuple(args), directive.path)
+        return self.runtime_call(Directive(directive.name, tuple(args), directive.path), path)
+
+    def runtime_call(self, directive: Directive, path: KeyPath) -> Directive:
+        """A custom directive with runtime arguments as the hidden `$CustomDirective` the runtime can call."""
+        if not is_custom(directive.name):
+            return directive
+        for arg in directive.args:
+            if isinstance(arg, Literal) and not isinstance(arg.value, str | int | float | bool):
+                self.fail(path, f"${directive.name} has a runtime argument, so its other arguments must be strings, "
+                                "numbers or booleans")
+        definition = (self.ctx.custom or {})[directive.name]
+        return Directive(CUSTOM_CALL, (Literal(directive.name), Literal(definition.reference), *directive.args),
+                         directive.path)
 
     def runtime_argument(self, owner: Directive, index: int, value: Any, path: KeyPath) -> Node:
         """The resolved value of a local argument of `owner`, as a node of a runtime directive."""
-        spec = BUILTINS[owner.name]
+        spec = _spec(owner.name)
         if isinstance(value, _Runtime):
             runtime = first_runtime(value.directive) or value.directive
             problem = runtime_dependency_problem(spec, index, runtime)
@@ -299,7 +325,7 @@ class _LocalResolver:
         if depth > MAX_RESULT_DEPTH:
             self.fail(path, f"Directive results are nested more than {MAX_RESULT_DEPTH} levels deep while "
                             f"resolving {heading(directive)}; a directive probably refers to itself.")
-        spec = BUILTINS[directive.name]
+        spec = _spec(directive.name)
         values: list[Any] = []
         runtime = False
         for index, arg in enumerate(directive.args):
@@ -318,10 +344,10 @@ class _LocalResolver:
                 self.fail_with(path, problem)
             values.append(value)
         if runtime:
-            # Only $Format accepts runtime values: it becomes a runtime format.
+            # Only $Format and custom directives accept runtime values: they are resolved at runtime.
             nodes = tuple(self.runtime_argument(directive, index, value, path)
                           for index, value in enumerate(values))
-            return _Runtime(Directive(directive.name, nodes, directive.path))
+            return _Runtime(self.runtime_call(Directive(directive.name, nodes, directive.path), path))
         result, followed = self.call(directive, values, path)
         remaining = directive.path[followed:]
         if remaining:
@@ -368,6 +394,11 @@ class _LocalResolver:
             return self.cli_arg(directive, values, path), 0
         if name == "This":
             return self.raw_config, 0
+        if is_custom(name):
+            try:
+                return (self.ctx.custom or {})[name].call(values), 0
+            except CustomDirectiveError as exc:
+                self.fail(path, str(exc))
         raise AssertionError(f"local directive ${name} has no implementation")
 
     # -- files ----------------------------------------------------------------------------
@@ -476,8 +507,9 @@ class _LocalResolver:
 def resolve_local(data: Any, source: SourceMap, ctx: LocalContext) -> Any:
     """A copy of `data` with every local directive resolved; raises `ConfigError` listing all problems."""
     resolver = _LocalResolver(data, source, ctx)
-    resolver.all_variables_lenient()
-    result = resolver.walk(data, (), [])
+    with custom_directives(ctx.custom.keys() if ctx.custom is not None else None):
+        resolver.all_variables_lenient()
+        result = resolver.walk(data, (), [])
     if resolver.issues:
         raise ConfigError(list(resolver.issues))
     return result

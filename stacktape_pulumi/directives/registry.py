@@ -7,9 +7,15 @@ that; accepting it is deliberate).
 
 A directive's problems are `errors.Problem`s with an empty key path: they are about the
 directive itself, and the caller knows where in the config the directive is written.
+
+A config's custom directives (`directives:`) are known while it is loaded (`custom_directives`):
+each is local, takes any arguments, and becomes the hidden runtime directive `$CustomDirective`
+when one of them is runtime (`directives.custom`).
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import Enum
@@ -140,12 +146,51 @@ BUILTINS: Mapping[str, DirectiveSpec] = {
 
 FORMATTING = frozenset({"Format", "CfFormat"})
 
+_ANY_ARGUMENTS = Param("arguments", ArgType.ANY, runtime_ok=True)
+# A custom directive with a runtime argument, as the runtime resolution calls it:
+# $CustomDirective('<name>', '<absolute file>:<function>', arguments...). Not listed to users.
+CUSTOM_CALL = "CustomDirective"
+HIDDEN: Mapping[str, DirectiveSpec] = {
+    CUSTOM_CALL: DirectiveSpec(CUSTOM_CALL, Kind.RUNTIME, required=(Param("directive name"), Param("function")),
+                               rest=_ANY_ARGUMENTS),
+}
+# The custom directives of the config being loaded; None when it has no `directives` section.
+_CUSTOM: ContextVar[Mapping[str, DirectiveSpec] | None] = ContextVar("custom_directives", default=None)
+
+
+@contextmanager
+def custom_directives(names: Iterable[str] | None) -> Iterator[None]:
+    """Make a config's custom directive names known to every check while it is loaded."""
+    specs = None if names is None else {name: DirectiveSpec(name, Kind.LOCAL, rest=_ANY_ARGUMENTS) for name in names}
+    token = _CUSTOM.set(specs)
+    try:
+        yield
+    finally:
+        _CUSTOM.reset(token)
+
+
+def spec_of(name: str) -> DirectiveSpec | None:
+    """The built-in, hidden or custom directive of that name."""
+    return BUILTINS.get(name) or HIDDEN.get(name) or (_CUSTOM.get() or {}).get(name)
+
+
+def is_custom(name: str) -> bool:
+    """Is `name` one of the loading config's custom directives?"""
+    return name in (_CUSTOM.get() or {})
+
 
 def unknown_problem(name: str) -> Problem:
     listed = ", ".join(f"${known}" for known in sorted(BUILTINS))
-    close = get_close_matches(name, list(BUILTINS), n=1, cutoff=0.6)
-    return Problem((), f"Unknown directive ${name}. Built-in directives: {listed}.",
-                   f"did you mean ${close[0]}?" if close else None)
+    custom = _CUSTOM.get()
+    known = [*BUILTINS, *(custom or {})]
+    close = get_close_matches(name, known, n=1, cutoff=0.6)
+    message = f"Unknown directive ${name}. Built-in directives: {listed}."
+    if custom is not None:
+        defined = ", ".join(f"${known}" for known in sorted(custom)) or "none"
+        message += f" Custom directives of this config (its 'directives' section): {defined}."
+    return Problem((), message, f"did you mean ${close[0]}?" if close else
+                   "define a custom directive in the top-level 'directives' section ({name, filePath})"
+                   if custom is None else f"add ${name} to the 'directives' section")
 
 
 def contains_runtime(node: Node) -> bool:
@@ -156,7 +201,7 @@ def contains_runtime(node: Node) -> bool:
 def first_runtime(node: Node) -> Directive | None:
     """The outermost runtime directive in `node`, if any."""
     for directive in walk(node):
-        spec = BUILTINS.get(directive.name)
+        spec = spec_of(directive.name)
         if spec is not None and spec.kind is Kind.RUNTIME:
             return directive
     return None
@@ -205,7 +250,7 @@ def validate(directive: Directive) -> list[Problem]:
 
 
 def _problems(directive: Directive) -> Iterator[Problem]:
-    spec = BUILTINS.get(directive.name)
+    spec = spec_of(directive.name)
     if spec is None:
         yield unknown_problem(directive.name)
     else:

@@ -15,11 +15,11 @@ Resolution never looks up anything itself: the component supplies the callbacks.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
+from stacktape_pulumi.directives.custom import CustomDirective, CustomDirectiveError
 from stacktape_pulumi.directives.parser import (
     Directive,
     DirectiveSyntaxError,
@@ -29,40 +29,12 @@ from stacktape_pulumi.directives.parser import (
     parse,
     walk,
 )
-from stacktape_pulumi.directives.registry import FORMATTING, contains_runtime, heading, validate
+from stacktape_pulumi.directives.refs import DirectiveResolutionError, SecretRef, SsmParamRef
+from stacktape_pulumi.directives.registry import CUSTOM_CALL, FORMATTING, contains_runtime, heading, validate
 from stacktape_pulumi.directives.values import follow_path, format_template, path_error_message
-from stacktape_pulumi.errors import StacktapeError
 
 # Directives whose value is confidential: a format that includes one is a secret Output.
 CONFIDENTIAL = frozenset({"Secret", "SsmParam"})
-
-
-class DirectiveResolutionError(StacktapeError):
-    """A directive that cannot be resolved at runtime."""
-
-
-@dataclass(frozen=True)
-class SecretRef:
-    """`$Secret('name')` or `$Secret('name.key')`: a Secrets Manager secret, optionally one JSON key."""
-
-    name: str
-    key: str | None = None
-
-    @classmethod
-    def parse(cls, reference: str) -> "SecretRef":
-        """Split on the first '.': secret names cannot contain a dot, JSON keys can."""
-        name, dot, key = reference.partition(".")
-        if not name or (dot and not key):
-            raise DirectiveResolutionError(
-                f"$Secret needs 'secret-name' or 'secret-name.jsonKey', got {reference!r}")
-        return cls(name, key if dot else None)
-
-
-@dataclass(frozen=True)
-class SsmParamRef:
-    """`$SsmParam('name')`: an SSM Parameter Store parameter."""
-
-    name: str
 
 
 ResourceParamCallback = Callable[[str, str], pulumi.Output[Any]]
@@ -156,6 +128,8 @@ class RuntimeResolver:
             result = self.ssm_value(SsmParamRef(self.literal(directive, 0)))
         elif name in FORMATTING:
             result = self.format(directive)
+        elif name == CUSTOM_CALL:
+            result = self.custom(directive)
         else:
             raise DirectiveResolutionError(
                 f"{heading(directive)} is a local directive; resolve_local must resolve it before runtime "
@@ -178,6 +152,22 @@ class RuntimeResolver:
             # The callbacks should already return secret Outputs; this makes it certain.
             formatted = pulumi.Output.secret(formatted)
         return formatted
+
+    def custom(self, directive: Directive) -> pulumi.Output[Any]:
+        """A custom directive with runtime arguments, called once they are known."""
+        definition = CustomDirective.from_reference(self.literal(directive, 0), self.literal(directive, 1))
+        parts = [self.argument(arg) for arg in directive.args[2:]]
+
+        def call(values: list[Any]) -> Any:
+            try:
+                return definition.call(values)
+            except CustomDirectiveError as exc:
+                raise DirectiveResolutionError(str(exc)) from None
+
+        called: pulumi.Output[Any] = pulumi.Output.all(*parts).apply(call)
+        if any(node.name in CONFIDENTIAL for node in walk(directive)):
+            called = pulumi.Output.secret(called)
+        return called
 
     def argument(self, node: Node) -> pulumi.Output[Any]:
         if isinstance(node, Literal):

@@ -5,6 +5,7 @@ Every documented event type is modelled (HTTP ones here, the others in `function
 a generic unknown-type error.
 """
 
+import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -325,6 +326,12 @@ class FunctionProps(ResourceAccessProps):
                 problems.add(f"Lambda function {name}: packagePath '{props.packagePath}' does not exist.",
                              (*where, "packagePath"),
                              hint=f"paths are relative to the config file's directory ({config_dir})")
+            elif resolved.is_file() and resolved.suffix.lower() == ".zip" and not zipfile.is_zipfile(resolved):
+                # Deployed as it is: Lambda would refuse it at `pulumi up`.
+                problems.add(f"Lambda function {name}: packagePath '{props.packagePath}' is not a valid zip file.",
+                             (*where, "packagePath"),
+                             hint="build the archive first (a beforeDeploy hook runs only at stacktape-pulumi up; "
+                                  "run it with stacktape-pulumi script:run before validating)")
 
 
 class Function(StrictModel):

@@ -1,7 +1,7 @@
 """The root of a config file: `StacktapeConfig` (reference `_root.d.ts`, `__helpers.d.ts`).
 
-Top-level sections that stacktape-pulumi does not implement (hooks, scripts, custom
-directives, deploymentConfig, providerConfig, cloudformationResources) are rejected with
+Top-level sections that stacktape-pulumi does not implement (deploymentConfig,
+cloudformationResources) are rejected with
 a located message saying what to use instead, rather than as unknown keys.
 """
 
@@ -18,6 +18,8 @@ from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.config.models.provider_config import ProviderConfig
+from stacktape_pulumi.config.models.scripts import Hooks, Scripts
 from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
 from stacktape_pulumi.config.models.shared import (
     RESOURCE_NAME,
@@ -60,30 +62,24 @@ def _resource_name(name: str) -> str:
 ResourceName = Annotated[str, AfterValidator(_resource_name)]
 
 
-Hooks = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "'hooks' are not supported by stacktape-pulumi",
-    "run commands before or after `pulumi up` in your shell or CI, or use the Pulumi Automation API",
-))]
-Scripts = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "'scripts' are not supported by stacktape-pulumi",
-    "run scripts with your own tooling, or as command.local.Command resources (pulumi-command)",
-))]
-Directives = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "custom 'directives' are not supported by stacktape-pulumi",
-    "the built-in directives work; compute other values in your Pulumi program",
-))]
 DeploymentConfig = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
     "'deploymentConfig' is not supported by stacktape-pulumi",
     "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings",
-))]
-ProviderConfig = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "'providerConfig' is not supported by stacktape-pulumi",
-    "MongoDB Atlas and Upstash resources are not supported; use their Pulumi providers directly",
 ))]
 CloudformationResources = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
     "'cloudformationResources' are not supported by stacktape-pulumi",
     "declare extra AWS resources with pulumi_aws in your Pulumi program",
 ))]
+
+
+class DirectiveDefinition(StrictModel):
+    """A custom directive (checked and loaded by `directives.custom` before the rest of the config)."""
+
+    name: NonEmptyStr
+    """The directive's name: `$<name>(...)` calls it."""
+    filePath: NonEmptyStr
+    """`<file>:<function>`: a Python function (default `main`) or a JavaScript/TypeScript export (default
+    the default export), relative to the config file's directory."""
 
 
 class StackOutput(StrictModel):
@@ -148,9 +144,10 @@ class StackConfig(StrictModel):
     tags: Annotated[list[CloudformationTag], Field(max_length=MAX_STACK_TAGS)] | None = None
     """Tags applied to every resource, at most 45."""
     disableStackInfoSaving: bool = False
-    """Do not save stack info to a local file after deploy. Default false."""
-    stackInfoDirectory: str | None = None
-    """Directory of the stack info file. Default ".stacktape-stack-info/"."""
+    """Do not save the stack info file after `stacktape-pulumi up`. Default false."""
+    stackInfoDirectory: NonEmptyStr | None = None
+    """Directory of the stack info file `<project>-<stage>.json`, relative to the config file. Default
+    ".stacktape-stack-info/"."""
     vpc: VpcSettings | None = None
     """VPC reuse and NAT settings."""
 
@@ -166,16 +163,16 @@ class StacktapeConfig(StrictModel):
     """Stack-wide settings."""
     resources: dict[ResourceName, Resource]
     """The stack's resources by name."""
-    hooks: Hooks = None
-    """Not supported: run commands around `pulumi up` instead."""
-    scripts: Scripts = None
-    """Not supported: use your own tooling or pulumi-command."""
-    directives: Directives = None
-    """Not supported: only the built-in directives exist."""
+    hooks: Hooks | None = None
+    """Scripts `stacktape-pulumi up` and `destroy` run before and after the Pulumi operation."""
+    scripts: Scripts | None = None
+    """Commands and script files run by `stacktape-pulumi script:run` or by `hooks`."""
+    directives: list[DirectiveDefinition] | None = None
+    """Custom directives, called as `$<name>(...)` anywhere a directive is accepted."""
     deploymentConfig: DeploymentConfig = None
     """Not supported: use Pulumi's own controls."""
-    providerConfig: ProviderConfig = None
-    """Not supported: use the third-party Pulumi providers."""
+    providerConfig: ProviderConfig | None = None
+    """Credentials of MongoDB Atlas and Upstash, for resource types not supported yet (no effect today)."""
     cloudformationResources: CloudformationResources = None
     """Not supported: declare extra resources with pulumi_aws."""
 
