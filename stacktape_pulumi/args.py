@@ -1362,10 +1362,119 @@ class FunctionEventType(StrEnum):
     """Invoke the function for matching HTTP API requests."""
     APPLICATION_LOAD_BALANCER = "application-load-balancer"
     """Invoke the function for matching load balancer requests."""
+    SCHEDULE = "schedule"
+    """`{type: schedule, properties}`."""
+    SQS = "sqs"
+    """`{type: sqs, properties}`."""
+    SNS = "sns"
+    """`{type: sns, properties}`."""
+    EVENT_BUS = "event-bus"
+    """`{type: event-bus, properties}`: a rule on a bus invoking the function for matching events."""
+    KINESIS_STREAM = "kinesis-stream"
+    """`{type: kinesis-stream, properties}`."""
+    DYNAMO_DB_STREAM = "dynamo-db-stream"
+    """`{type: dynamo-db-stream, properties}`."""
+    S3 = "s3"
+    """`{type: s3, properties}`."""
+    CLOUDWATCH_LOG = "cloudwatch-log"
+    """`{type: cloudwatch-log, properties}`."""
+
+
+class EventInputTransformer(TypedDict):
+    """Build the delivered payload from parts of the event."""
+
+    input_paths_map: NotRequired[Any]
+    """Names → JSONPath expressions into the event."""
+    input_template: Any
+    """Template using `<name>` placeholders."""
+
+
+class FunctionEventPropertiesOnDeliveryFailure(TypedDict):
+    """The properties of each kind (`sns`, `event-bus`); which apply depends on `type`."""
+
+    sqs_queue_arn: NotRequired[str]
+    """`sns`: ARN of a queue outside the stack (its policy must let SNS send to it).\n`event-bus`: ARN of an SQS queue."""
+    sqs_queue_name: NotRequired[str]
+    """Name of an sqs-queue resource."""
+
+
+class EventBusIntegrationPattern(TypedDict):
+    """An EventBridge event pattern."""
+
+    version: NotRequired[Any]
+    """Filter by event version."""
+    detail_type: NotRequired[Any]
+    """Filter by detail-type (e.g. ["OrderPlaced"]). (`detail-type` in YAML.)"""
+    source: NotRequired[Any]
+    """Filter by source (e.g. ["my-app"])."""
+    account: NotRequired[Any]
+    """Filter by account ID."""
+    region: NotRequired[Any]
+    """Filter by region."""
+    resources: NotRequired[Any]
+    """Filter by resource ARNs."""
+    detail: NotRequired[Any]
+    """Filter by payload content."""
+    replay_name: NotRequired[Any]
+    """Filter by replay name. (`replay-name` in YAML.)"""
+
+
+class StartingPosition(StrEnum):
+    """Allowed values of `startingPosition`."""
+
+    LATEST = "LATEST"
+    TRIM_HORIZON = "TRIM_HORIZON"
+
+
+class DestinationOnFailureType(StrEnum):
+    """Allowed values of `type`."""
+
+    SNS = "sns"
+    SQS = "sqs"
+
+
+class DestinationOnFailure(TypedDict):
+    """Where records go after the last retry failed."""
+
+    arn: str
+    """ARN of the SNS topic or SQS queue."""
+    type: DestinationOnFailureType
+    """The destination's kind."""
+
+
+class S3EventType(StrEnum):
+    """Allowed values of `s3EventType`."""
+
+    S3_OBJECT_CREATED = "s3:ObjectCreated:*"
+    S3_OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD = "s3:ObjectCreated:CompleteMultipartUpload"
+    S3_OBJECT_CREATED_COPY = "s3:ObjectCreated:Copy"
+    S3_OBJECT_CREATED_POST = "s3:ObjectCreated:Post"
+    S3_OBJECT_CREATED_PUT = "s3:ObjectCreated:Put"
+    S3_OBJECT_REMOVED = "s3:ObjectRemoved:*"
+    S3_OBJECT_REMOVED_DELETE = "s3:ObjectRemoved:Delete"
+    S3_OBJECT_REMOVED_DELETE_MARKER_CREATED = "s3:ObjectRemoved:DeleteMarkerCreated"
+    S3_OBJECT_RESTORE = "s3:ObjectRestore:*"
+    S3_OBJECT_RESTORE_COMPLETED = "s3:ObjectRestore:Completed"
+    S3_OBJECT_RESTORE_POST = "s3:ObjectRestore:Post"
+    S3_REDUCED_REDUNDANCY_LOST_OBJECT = "s3:ReducedRedundancyLostObject"
+    S3_REPLICATION = "s3:Replication:*"
+    S3_REPLICATION_OPERATION_FAILED_REPLICATION = "s3:Replication:OperationFailedReplication"
+    S3_REPLICATION_OPERATION_MISSED_THRESHOLD = "s3:Replication:OperationMissedThreshold"
+    S3_REPLICATION_OPERATION_NOT_TRACKED = "s3:Replication:OperationNotTracked"
+    S3_REPLICATION_OPERATION_REPLICATED_AFTER_THRESHOLD = "s3:Replication:OperationReplicatedAfterThreshold"
+
+
+class S3FilterRule(TypedDict):
+    """Only objects whose keys match trigger the function."""
+
+    prefix: NotRequired[str]
+    """Key prefix, e.g. `uploads/`."""
+    suffix: NotRequired[str]
+    """Key suffix, e.g. `.jpg`."""
 
 
 class FunctionEventProperties(TypedDict):
-    """The properties of each kind (`http-api-gateway`, `application-load-balancer`); which apply depends on `type`."""
+    """The properties of each kind (`http-api-gateway`, `application-load-balancer`, `schedule`, `sqs`, `sns`, `event-bus`, `kinesis-stream`, `dynamo-db-stream`, `s3`, `cloudwatch-log`); which apply depends on `type`."""
 
     http_api_gateway_name: NotRequired[str]
     """Name of the http-api-gateway resource. Only with `http-api-gateway`."""
@@ -1395,15 +1504,75 @@ class FunctionEventProperties(TypedDict):
     """Query parameter conditions (all must match). Only with `application-load-balancer`."""
     source_ips: NotRequired[list[str]]
     """Source CIDRs. Only with `application-load-balancer`."""
+    schedule_rate: NotRequired[str]
+    """`rate(<value> <unit>)` or 6-field `cron(...)` (UTC), e.g. `rate(2 hours)`, `cron(0 10 * * ? *)`. Only with `schedule`."""
+    input: NotRequired[Any]
+    """`schedule`: Fixed JSON payload; one of input, inputPath, inputTransformer.\n`event-bus`: Fixed payload; one of input, inputPath, inputTransformer."""
+    input_path: NotRequired[str]
+    """JSONPath of the part of the event delivered; one of input, inputPath, inputTransformer. Only with `schedule`, `event-bus`."""
+    input_transformer: NotRequired[EventInputTransformer]
+    """Payload built from the event; one of input, inputPath, inputTransformer. Only with `schedule`, `event-bus`."""
+    sqs_queue_name: NotRequired[str]
+    """Name of an sqs-queue resource; one of sqsQueueName, sqsQueueArn. Only with `sqs`."""
+    sqs_queue_arn: NotRequired[str]
+    """ARN of a queue outside the stack; one of sqsQueueName, sqsQueueArn. Only with `sqs`."""
+    batch_size: NotRequired[int]
+    """`sqs`: Messages per invocation, 1-10000 (at most 10 for a FIFO queue). Default 10 (AWS).\n`kinesis-stream`: Records per invocation, 1-10000. Default 100 (AWS).\n`dynamo-db-stream`: Records per invocation, 1-1000. Default 100 (AWS)."""
+    max_batch_window_seconds: NotRequired[int]
+    """`sqs`: Seconds to gather a batch, 0-300 (required above 10 messages; not for FIFO queues).\n`kinesis-stream`, `dynamo-db-stream`: Seconds to gather a batch, 0-300."""
+    sns_topic_name: NotRequired[str]
+    """Name of an sns-topic resource; one of snsTopicName, snsTopicArn. Only with `sns`."""
+    sns_topic_arn: NotRequired[str]
+    """ARN of a topic outside the stack; one of snsTopicName, snsTopicArn. Only with `sns`."""
+    filter_policy: NotRequired[dict[str, Any]]
+    """SNS filter policy on message attributes. Only with `sns`."""
+    on_delivery_failure: NotRequired[FunctionEventPropertiesOnDeliveryFailure]
+    """`sns`: Queue for messages that could not be delivered.\n`event-bus`: Where undeliverable events go."""
+    event_bus_arn: NotRequired[str]
+    """ARN of an existing bus; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
+    event_bus_name: NotRequired[str]
+    """Name of an event-bus resource; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
+    use_default_bus: NotRequired[bool]
+    """Use the account's default bus; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
+    event_pattern: NotRequired[EventBusIntegrationPattern]
+    """Events that match are delivered. Only with `event-bus`."""
+    starting_position: NotRequired[StartingPosition]
+    """LATEST (new records) or TRIM_HORIZON (all). Default TRIM_HORIZON. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    maximum_retry_attempts: NotRequired[int]
+    """Retries of a failed batch, -1 (until the record expires) to 10000. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    on_failure: NotRequired[DestinationOnFailure]
+    """Destination of batches that failed every retry. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    parallelization_factor: NotRequired[int]
+    """Batches processed at once per shard, 1-10. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    bisect_batch_on_function_error: NotRequired[bool]
+    """Split a failed batch in two before retrying. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    kinesis_stream_name: NotRequired[str]
+    """Name of a kinesis-stream resource (not supported yet); one of kinesisStreamName, streamArn. Only with `kinesis-stream`."""
+    stream_arn: NotRequired[str]
+    """`kinesis-stream`: ARN of the stream; one of kinesisStreamName, streamArn.\n`dynamo-db-stream`: ARN of the table's stream, e.g. `$ResourceParam('<table>', 'streamArn')`."""
+    consumer_arn: NotRequired[str]
+    """ARN of a stream consumer to read through (not with autoCreateConsumer). Only with `kinesis-stream`."""
+    auto_create_consumer: NotRequired[bool]
+    """Create a dedicated stream consumer (not with consumerArn). Only with `kinesis-stream`."""
+    bucket_arn: NotRequired[str]
+    """`$ResourceParam('<bucket>', 'arn')` of a bucket resource of this stack. Only with `s3`."""
+    s3_event_type: NotRequired[S3EventType]
+    """The S3 event type. Only with `s3`."""
+    filter_rule: NotRequired[S3FilterRule]
+    """Key prefix and suffix filter. Only with `s3`."""
+    log_group_arn: NotRequired[str]
+    """ARN of the log group. Only with `cloudwatch-log`."""
+    filter: NotRequired[str]
+    """CloudWatch Logs filter pattern, at most 1024 characters. Default: every record. Only with `cloudwatch-log`."""
 
 
 class FunctionEvent(TypedDict):
-    """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Invoke the function for matching HTTP API requests.\n- `application-load-balancer`: Invoke the function for matching load balancer requests."""
+    """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Invoke the function for matching HTTP API requests.\n- `application-load-balancer`: Invoke the function for matching load balancer requests.\n- `schedule`: `{type: schedule, properties}`.\n- `sqs`: `{type: sqs, properties}`.\n- `sns`: `{type: sns, properties}`.\n- `event-bus`: `{type: event-bus, properties}`: a rule on a bus invoking the function for matching events.\n- `kinesis-stream`: `{type: kinesis-stream, properties}`.\n- `dynamo-db-stream`: `{type: dynamo-db-stream, properties}`.\n- `s3`: `{type: s3, properties}`.\n- `cloudwatch-log`: `{type: cloudwatch-log, properties}`."""
 
     type: FunctionEventType
     """The kind; the other fields apply as documented."""
     properties: FunctionEventProperties
-    """`http-api-gateway`: A route on an HTTP API Gateway.\n`application-load-balancer`: A listener rule on an application load balancer."""
+    """`http-api-gateway`: A route on an HTTP API Gateway.\n`application-load-balancer`: A listener rule on an application load balancer.\n`schedule`: Invoke the function on a schedule (an EventBridge rule on the default bus).\n`sqs`: Invoke the function with batches of messages from an SQS queue (an event source mapping).\n`sns`: Subscribe the function to an SNS topic.\n`event-bus`: A rule on an event bus delivering matching events.\n`kinesis-stream`: Invoke the function with batches of records from a Kinesis data stream.\n`dynamo-db-stream`: Invoke the function with batches of a DynamoDB table's stream records.\n`s3`: Invoke the function for object events of a bucket of the stack.\n`cloudwatch-log`: Invoke the function with (gzipped, base64) batches of a log group's records."""
 
 
 class LambdaRuntime(StrEnum):
@@ -1989,27 +2158,6 @@ class SqsQueueEventBusIntegrationType(StrEnum):
     EVENT_BUS = "event-bus"
 
 
-class EventBusIntegrationPattern(TypedDict):
-    """An EventBridge event pattern."""
-
-    version: NotRequired[Any]
-    """Filter by event version."""
-    detail_type: NotRequired[Any]
-    """Filter by detail-type (e.g. ["OrderPlaced"]). (`detail-type` in YAML.)"""
-    source: NotRequired[Any]
-    """Filter by source (e.g. ["my-app"])."""
-    account: NotRequired[Any]
-    """Filter by account ID."""
-    region: NotRequired[Any]
-    """Filter by region."""
-    resources: NotRequired[Any]
-    """Filter by resource ARNs."""
-    detail: NotRequired[Any]
-    """Filter by payload content."""
-    replay_name: NotRequired[Any]
-    """Filter by replay name. (`replay-name` in YAML.)"""
-
-
 class EventBusOnDeliveryFailure(TypedDict):
     """Where undeliverable events go."""
 
@@ -2017,15 +2165,6 @@ class EventBusOnDeliveryFailure(TypedDict):
     """ARN of an SQS queue."""
     sqs_queue_name: NotRequired[str]
     """Name of an sqs-queue resource."""
-
-
-class EventInputTransformer(TypedDict):
-    """Build the delivered payload from parts of the event."""
-
-    input_paths_map: NotRequired[Any]
-    """Names → JSONPath expressions into the event."""
-    input_template: Any
-    """Template using `<name>` placeholders."""
 
 
 class SqsQueueEventBusIntegrationProps(TypedDict):
@@ -2086,7 +2225,7 @@ class SqsQueueArgs(TypedDict):
     policy_statements: NotRequired[list[SqsQueuePolicyStatement]]
     """Extra statements of the queue's resource policy."""
     events: NotRequired[list[SqsQueueEventBusIntegration]]
-    """Event-bus rules delivering to the queue (not supported yet)."""
+    """Event-bus rules delivering matching events to the queue."""
 
 
 EMPTY_SQS_QUEUE_ARGS: SqsQueueArgs = {}

@@ -1388,11 +1388,11 @@ def test_lambda_efs_mount_path_is_under_mnt(tmp_path: Path, cfg: str) -> None:
 
 def test_documented_but_unimplemented_function_events(tmp_path: Path, cfg: str) -> None:
     zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
-    events = "events:\n  - type: schedule\n    properties:\n      scheduleRate: rate(1 hour)"
+    events = "events:\n  - type: kafka-topic\n    properties:\n      topic: orders"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
-        f"{cfg}:12:17: resources.fn.properties.events[0].type: function event type 'schedule' is not "
-        "supported "
-        "yet; supported: application-load-balancer, http-api-gateway"
+        f"{cfg}:12:17: resources.fn.properties.events[0].type: function event type 'kafka-topic' is not "
+        "supported yet; supported: application-load-balancer, cloudwatch-log, dynamo-db-stream, event-bus, "
+        "http-api-gateway, kinesis-stream, s3, schedule, sns, sqs"
     ]
 
 
@@ -1401,8 +1401,8 @@ def test_unknown_function_event_type_suggests_the_closest(tmp_path: Path, cfg: s
     events = "events:\n  - type: http-api-gatway\n    properties: {}"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
         f"{cfg}:12:17: resources.fn.properties.events[0].type: unsupported type 'http-api-gatway'; "
-        "supported: "
-        "http-api-gateway, application-load-balancer (hint: did you mean 'http-api-gateway'?)"
+        "supported: http-api-gateway, application-load-balancer, schedule, sqs, sns, event-bus, kinesis-stream, "
+        "dynamo-db-stream, s3, cloudwatch-log (hint: did you mean 'http-api-gateway'?)"
     ]
 
 

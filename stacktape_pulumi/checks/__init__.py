@@ -66,7 +66,8 @@ def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap)
     issues += unsupported_event_types(stack.data, stack.source)
     issues += resource_problems(config, source)
     issues += script_issues(config, data, source)
-    issues += resource_param_issues(config, data, source)
+    # A rule of the reading resource (a stream event's streamArn) says it more precisely, once.
+    issues += [i for i in resource_param_issues(config, data, source) if not _same_place(i, issues)]
     resources = stack.data.get("resources") or {}
     refs, directive_issues = find_references(resources, stack.source)
     issues += directive_issues

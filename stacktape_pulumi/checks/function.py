@@ -2,6 +2,7 @@
 
 import re
 
+from stacktape_pulumi.checks.function_events import event_source_problems
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.config.models.shared import is_directive
 from stacktape_pulumi.errors import Problem
@@ -39,6 +40,7 @@ def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
         problems.append(Problem(("logging", "logForwarding"), "log forwarding is not supported yet",
                                      at_key=True))
     problems += _environment_problems(props)
+    problems += event_source_problems(props)
     reserved, provisioned = props.reservedConcurrency, props.provisionedConcurrency
     if reserved is not None and provisioned is not None and provisioned > reserved:
         problems.append(Problem(

@@ -11,6 +11,7 @@ from typing import Any
 
 from stacktape_pulumi.checks.bucket import bucket_problems
 from stacktape_pulumi.checks.function import function_problems
+from stacktape_pulumi.checks.function_events import dead_letter_queues_after_functions, functions_after_their_sources
 from stacktape_pulumi.checks.gateway import gateway_problems
 from stacktape_pulumi.checks.load_balancer import load_balancer_problems
 from stacktape_pulumi.checks.relational_database import database_problems
@@ -52,7 +53,8 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
 # dropped: an ordering preference never turns a valid config into a cycle error.
 OrderingRule = Callable[[dict[str, Any]], Iterator[tuple[str, str, KeyPath]]]
 
-ORDERING_RULES: tuple[OrderingRule, ...] = (queues_after_their_sources, clients_after_services)
+ORDERING_RULES: tuple[OrderingRule, ...] = (queues_after_their_sources, clients_after_services,
+                                            functions_after_their_sources, dead_letter_queues_after_functions)
 
 
 def problems_of(resource_type: str, name: str, props: Any) -> list[Problem]:

@@ -270,6 +270,29 @@ class CannedWorld:
                     out["streamArn"] = f"arn:aws:dynamodb:{r}:{a}:table/{physical}/stream/2026-01-01T00:00:00.000"
             case "aws:cloudwatch/eventBus:EventBus":
                 out = {"arn": f"arn:aws:events:{r}:{a}:event-bus/{physical}"}
+            case "aws:cloudwatch/eventRule:EventRule":
+                bus = str(inputs.get("eventBusName") or "default").rsplit("/", 1)[-1]
+                path = physical if bus == "default" else f"{bus}/{physical}"
+                out = {"arn": f"arn:aws:events:{r}:{a}:rule/{path}"}
+                rid = f"{bus}/{physical}" if bus != "default" else physical
+            case "aws:cloudwatch/eventTarget:EventTarget":
+                rid = f"{inputs.get('rule', 'rule')}-{h[:8]}"
+            case "aws:lambda/eventSourceMapping:EventSourceMapping":
+                # Lambda names a mapping by a UUID.
+                rid = f"{h[:8]}-{h[8:12]}-4{h[12:15]}-8{h[1:4]}-{short_hash(h, length=12)}"
+                out = {"arn": f"arn:aws:lambda:{r}:{a}:event-source-mapping:{rid}", "uuid": rid,
+                       "functionArn": inputs.get("functionName", "")}
+            case "aws:sns/topicSubscription:TopicSubscription":
+                out = {"arn": f"{inputs.get('topic', f'arn:aws:sns:{r}:{a}:topic')}:{h[:8]}-{h[8:12]}-{h[12:16]}"}
+                rid = out["arn"]
+            case "aws:kinesis/streamConsumer:StreamConsumer":
+                stream = str(inputs.get("streamArn", f"arn:aws:kinesis:{r}:{a}:stream/stream"))
+                out = {"arn": f"{stream}/consumer/{physical}:1767225600"}
+                rid = out["arn"]
+            case "aws:s3/bucketNotification:BucketNotification":
+                rid = str(inputs.get("bucket") or physical)
+            case "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter":
+                rid = f"cwlsf-{int(h[:8], 16)}"
             case "aws:scheduler/schedule:Schedule":
                 out = {"arn": f"arn:aws:scheduler:{r}:{a}:schedule/default/{physical}"}
             case "aws:rds/instance:Instance" | "aws:rds/clusterInstance:ClusterInstance":
