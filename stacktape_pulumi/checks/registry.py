@@ -13,6 +13,7 @@ from stacktape_pulumi.checks.bucket import bucket_problems
 from stacktape_pulumi.checks.function import function_problems
 from stacktape_pulumi.checks.gateway import gateway_problems
 from stacktape_pulumi.checks.load_balancer import load_balancer_problems
+from stacktape_pulumi.checks.log_forwarding import container_log_forwarding_problems
 from stacktape_pulumi.checks.services import service_problems
 from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
 from stacktape_pulumi.checks.traffic import clients_after_services, workload_traffic_problems
@@ -40,7 +41,7 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
     "http-api-gateway": (gateway_problems,),
     "application-load-balancer": (load_balancer_problems,),
     QUEUE_TYPE: (queue_problems,),
-    WORKLOAD_TYPE: (workload_traffic_problems,),
+    WORKLOAD_TYPE: (workload_traffic_problems, container_log_forwarding_problems),
     **{service_type: (_service_check(service_type),) for service_type in SERVICE_TYPES},
 }
 

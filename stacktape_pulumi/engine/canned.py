@@ -272,6 +272,9 @@ class CannedWorld:
                 out = {"arn": f"arn:aws:events:{r}:{a}:event-bus/{physical}"}
             case "aws:scheduler/schedule:Schedule":
                 out = {"arn": f"arn:aws:scheduler:{r}:{a}:schedule/default/{physical}"}
+            case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+                out = {"arn": f"arn:aws:firehose:{r}:{a}:deliverystream/{physical}"}
+                rid = out["arn"]
             case _:
                 out = {"arn": f"arn:aws:{service}:{r}:{a}:{type_.rsplit(':', 1)[-1].lower()}/{physical}"}
         out.setdefault("id", rid)
