@@ -17,6 +17,7 @@ from stacktape_pulumi.checks.log_forwarding import container_log_forwarding_prob
 from stacktape_pulumi.checks.services import service_problems
 from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
 from stacktape_pulumi.checks.traffic import clients_after_services, workload_traffic_problems
+from stacktape_pulumi.checks.volume_mounts import container_volume_mount_problems
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.bucket import BUCKET_TYPE
 from stacktape_pulumi.config.models.service import SERVICE_TYPES
@@ -41,7 +42,7 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
     "http-api-gateway": (gateway_problems,),
     "application-load-balancer": (load_balancer_problems,),
     QUEUE_TYPE: (queue_problems,),
-    WORKLOAD_TYPE: (workload_traffic_problems, container_log_forwarding_problems),
+    WORKLOAD_TYPE: (workload_traffic_problems, container_log_forwarding_problems, container_volume_mount_problems),
     **{service_type: (_service_check(service_type),) for service_type in SERVICE_TYPES},
 }
 
