@@ -1,6 +1,7 @@
 """`logging.logForwarding`: exact children through the offline engine, located errors, the Python door."""
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -346,3 +347,25 @@ resources:
       logging:
         logForwarding: {type: datadog, properties: {apiKey: "$SsmParam('/dd/key')"}}
 """) == []
+
+
+def test_long_names_fit_what_firehose_and_iam_accept(preview: Preview) -> None:
+    container = "a-very-long-container-name-that-keeps-going"
+    rec = preview(f"""
+resources:
+  aVeryLongWorkloadNameThatKeepsGoingAndGoing:
+    type: multi-container-workload
+    properties:
+      resources: {{cpu: 0.25, memory: 512}}
+      containers:
+        - name: {container}
+          packaging: {{type: prebuilt-image, properties: {{image: nginx}}}}
+          logging:
+            logForwarding: {{type: highlight, properties: {{projectId: p1}}}}
+""")
+    name = rec.one(STREAM).inputs["name"]
+    assert len(name) == 64  # botocore DeliveryStreamName: 1-64 of [a-zA-Z0-9_.-]
+    assert re.fullmatch(r"[a-zA-Z0-9_.-]+", name)
+    # Shortened with a stable hash of the full name, so two long names stay distinct.
+    assert re.fullmatch(r"stacktape-dev-aVeryLongWorkloadNameThatKeepsGoingAndGoing-[0-9a-f]{6}", name)
+    assert all(len(role.inputs["name"]) <= 64 for role in rec.by_type(ROLE))
