@@ -12,6 +12,7 @@ import pytest
 from stacktape_pulumi.args import LogForwardingType
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.components.log_forwarding import DATADOG_URL, Delivery, delivery, endpoint_name
+from stacktape_pulumi.components.services import WebService
 from stacktape_pulumi.config.models.shared import DatadogLogForwardingProps
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
@@ -217,6 +218,22 @@ def test_python_output_keys_are_made_secret() -> None:
 
     rec = run_offline(program)
     assert rec.one(STREAM).inputs["httpEndpointConfiguration"] == "[secret]"
+    assert "SENTINEL" not in rec.dumps()
+
+
+def test_python_service_args_forward_with_a_secret_key() -> None:
+    def program() -> None:
+        key = pulumi.Output.from_input("SENTINEL-SERVICE-KEY")
+        WebService("web", {"packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
+                           "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+                           "logging": {"log_forwarding": {"type": LogForwardingType.DATADOG,
+                                                          "properties": {"api_key": key}}}})
+
+    rec = run_offline(program)
+    stream = rec.one(STREAM)
+    assert stream.name == "web-service-container-log-delivery-stream"
+    assert stream.inputs["httpEndpointConfiguration"] == "[secret]"
+    assert rec.one(FILTER).inputs["logGroup"] == "/stp/stacktape-dev/ecs/web/service-container/process-logs"
     assert "SENTINEL" not in rec.dumps()
 
 
