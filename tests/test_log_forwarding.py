@@ -386,3 +386,17 @@ resources:
     # Shortened with a stable hash of the full name, so two long names stay distinct.
     assert re.fullmatch(r"stacktape-dev-aVeryLongWorkloadNameThatKeepsGoingAndGoing-[0-9a-f]{6}", name)
     assert all(len(role.inputs["name"]) <= 64 for role in rec.by_type(ROLE))
+
+
+def test_a_blank_highlight_project_is_located(config_errors: Errors) -> None:
+    assert config_errors("""
+resources:
+  gw:
+    type: http-api-gateway
+    properties:
+      logging:
+        logForwarding: {type: highlight, properties: {projectId: "  "}}
+""") == [
+        "stacktape.yml:6:66: resources.gw.properties.logging.logForwarding.properties.projectId: projectId must not "
+        "be blank (hint: copy the project ID from the highlight.io console)",
+    ]
