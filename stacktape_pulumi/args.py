@@ -310,19 +310,19 @@ class LogForwardingProperties(TypedDict):
     """The properties of each kind (`http-endpoint`, `highlight`, `datadog`); which apply depends on `type`."""
 
     endpoint_url: NotRequired[str]
-    """`http-endpoint`: HTTPS endpoint the logs are delivered to.\n`highlight`: Default "https://pub.highlight.io/v1/logs/firehose".\n`datadog`: Default "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"."""
+    """`http-endpoint`: HTTPS endpoint URL where logs are sent (Firehose delivers only to `https://` URLs).\n`highlight`: Default "https://pub.highlight.io/v1/logs/firehose".\n`datadog`: Default "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"."""
     gzip_encoding_enabled: NotRequired[bool]
     """Compress request bodies with GZIP. Default false. Only with `http-endpoint`."""
     parameters: NotRequired[dict[str, str]]
-    """Extra attributes sent in the `X-Amz-Firehose-Common-Attributes` header. Only with `http-endpoint`."""
+    """Extra metadata sent in the `X-Amz-Firehose-Common-Attributes` header. Only with `http-endpoint`."""
     retry_duration: NotRequired[int]
-    """Seconds Firehose retries a failed delivery. Default 300, range 0-7200 (Firehose limit). Only with `http-endpoint`."""
-    access_key: NotRequired[str]
-    """Credential sent in the `X-Amz-Firehose-Access-Key` header. Only with `http-endpoint`."""
+    """Seconds Firehose retries before sending failed logs to the backup bucket. Default 300, range 0-7200. Only with `http-endpoint`."""
+    access_key: NotRequired[Any]
+    """Credential sent in the `X-Amz-Firehose-Access-Key` header: a `$Secret()` (or, from Python, an Output). Only with `http-endpoint`."""
     project_id: NotRequired[str]
     """The highlight.io project ID. Only with `highlight`."""
-    api_key: NotRequired[str]
-    """Datadog API key (store it as a secret). Only with `datadog`."""
+    api_key: NotRequired[Any]
+    """Datadog API key: a `$Secret()` (or, from Python, an Output); never written in the config. Only with `datadog`."""
 
 
 class LogForwarding(TypedDict):

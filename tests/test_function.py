@@ -573,7 +573,11 @@ resources:
         "stacktape.yml:8:31: resources.api.properties.provisionedConcurrency: provisionedConcurrency 3 is more "
         "than reservedConcurrency 2 (hint: Lambda cannot keep more instances warm than the function may run at "
         "once)",
-        "stacktape.yml:10:9: resources.api.properties.logging.logForwarding: log forwarding is not supported yet",
+        "stacktape.yml:10:61: resources.api.properties.logging.logForwarding.properties.apiKey: apiKey must not be "
+        "written in the config: Firehose sends it with every request, and a literal would be stored in plaintext "
+        "in the file, the Pulumi state and every preview; allowed: $Secret('name'), $Secret('name.jsonKey') or "
+        "$SsmParam('name') (from Python: a pulumi.Output) (hint: store it in Secrets Manager and write apiKey: "
+        "$Secret('<secret name>'))",
     ]
 
 

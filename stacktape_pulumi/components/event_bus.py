@@ -22,7 +22,8 @@ ARCHIVE_NAME_LIMIT = 48
 
 
 def rule_bus(ctx: StackContext, props: Any) -> Any:
-    """The bus an `event-bus` integration's rule goes on: the stack's bus's name, the ARN written, or None (default).
+    """The bus an `event-bus` integration's rule goes on: the stack's bus's name (`eventBusName`), the ARN written
+    (`eventBusArn`), or None: the account's default bus (`useDefaultBus`, the one left when neither is set).
 
     PutRule takes a bus's name or its ARN.
     """

@@ -24,6 +24,7 @@ from stacktape_pulumi.components.connect import resolve_connections, runtime_val
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.function_events import FUNCTION_EVENT_HANDLERS, FunctionEventSite
 from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
+from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
@@ -153,8 +154,13 @@ class Function(StacktapeComponent[FunctionProps]):
                                 base_dir=self.context.base_dir)
 
     def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
-        return log_group(f"{self.resource_name}-log-group", f"/aws/lambda/{self._physical_name}", self.props.logging,
-                         DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
+        group = log_group(f"{self.resource_name}-log-group", f"/aws/lambda/{self._physical_name}", self.props.logging,
+                          DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
+        self.log_forwarder = LogForwarder(self)
+        forwarding = self.props.logging.logForwarding if self.props.logging is not None else None
+        if group is not None and forwarding is not None:
+            self.log_forwarder.forward("", group, forwarding)
+        return group
 
     def _create_role(self) -> aws.iam.Role:
         return iam.service_role(f"{self.resource_name}-role", name=self.context.iam_name(self.resource_name),

@@ -30,6 +30,7 @@ from stacktape_pulumi.components.connect import (
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
 from stacktape_pulumi.components.images import ImageTarget
+from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.components.packaging import image_uri
 from stacktape_pulumi.components.wiring import EventSite, ServiceWiring
 from stacktape_pulumi.components.workload_events import EVENT_HANDLERS, WORKLOAD_HANDLERS
@@ -106,6 +107,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self._connections.open_ingress(self, self.security_group.id, self.tags)
         self.task_role = self._create_task_role()
         self.execution_role = self._create_execution_role()
+        self.log_forwarder = LogForwarder(self)
         self.log_groups = self._create_log_groups()
         environments, secrets = self._resolve_environment()
         exec_policy = self._create_execution_secrets_policy(secrets)
@@ -177,6 +179,9 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
                 container.logging, DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
             if group is not None:
                 groups[container.name] = group
+                forwarding = container.logging.logForwarding if container.logging is not None else None
+                if forwarding is not None:
+                    self.log_forwarder.forward(container.name, group, forwarding)
         return groups
 
     def _resolve_environment(self) -> tuple[dict[str, list[Any]], dict[str, list[tuple[str, Hidden]]]]:

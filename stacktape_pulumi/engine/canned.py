@@ -314,6 +314,9 @@ class CannedWorld:
             case "aws:secretsmanager/secret:Secret":
                 out = {"arn": f"arn:aws:secretsmanager:{r}:{a}:secret:{physical}-{h[:6]}"}
                 rid = out["arn"]
+            case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+                out = {"arn": f"arn:aws:firehose:{r}:{a}:deliverystream/{physical}"}
+                rid = out["arn"]
             case _:
                 out = {"arn": f"arn:aws:{service}:{r}:{a}:{type_.rsplit(':', 1)[-1].lower()}/{physical}"}
         out.setdefault("id", rid)
