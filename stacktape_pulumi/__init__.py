@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         ApplicationLoadBalancerArgs,
         BucketArgs,
         DynamoDbTableArgs,
+        EfsFilesystemArgs,
         EventBusArgs,
         FunctionArgs,
         HttpApiGatewayArgs,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.bucket import Bucket
     from stacktape_pulumi.components.context import StackContext, current_context, use_context
     from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
+    from stacktape_pulumi.components.efs_filesystem import EfsFilesystem
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
@@ -69,6 +71,8 @@ _EXPORTS = {
     "RelationalDatabaseArgs": "stacktape_pulumi.args",
     "SnsTopic": "stacktape_pulumi.components.sns_topic",
     "SnsTopicArgs": "stacktape_pulumi.args",
+    "EfsFilesystem": "stacktape_pulumi.components.efs_filesystem",
+    "EfsFilesystemArgs": "stacktape_pulumi.args",
     "SqsQueue": "stacktape_pulumi.components.sqs_queue",
     "SqsQueueArgs": "stacktape_pulumi.args",
     "StackContext": "stacktape_pulumi.components.context",
@@ -95,6 +99,8 @@ __all__ = [
     "ConfigIssue",
     "DynamoDbTable",
     "DynamoDbTableArgs",
+    "EfsFilesystem",
+    "EfsFilesystemArgs",
     "EventBus",
     "EventBusArgs",
     "Function",

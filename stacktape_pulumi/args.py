@@ -399,7 +399,7 @@ class EfsMountProps(TypedDict):
     efs_filesystem_name: str
     """Name of the efs-filesystem resource."""
     root_directory: NotRequired[str]
-    """Directory of the filesystem to mount. Default "/"."""
+    """Directory of the filesystem to mount (created on first mount). Default "/"."""
     mount_path: str
     """Absolute path where the volume appears."""
 
@@ -1723,7 +1723,7 @@ class LambdaVolumeMountProperties(TypedDict):
     efs_filesystem_name: NotRequired[str]
     """Name of the efs-filesystem resource. Only with `efs`."""
     root_directory: NotRequired[str]
-    """Directory of the filesystem to mount. Default "/". Only with `efs`."""
+    """Directory of the filesystem to mount (created on first mount). Default "/". Only with `efs`."""
     mount_path: str
     """`efs`: Absolute path where the volume appears.\n`s3files`: Path where the volume appears (below /mnt/)."""
     access_point_arn: NotRequired[str]
@@ -2695,3 +2695,26 @@ class RelationalDatabaseArgs(TypedDict):
     """Logs exported to CloudWatch (default on, 90 days)."""
     dev: NotRequired[DevModeConfig]
     """Stacktape dev mode (no effect here)."""
+
+
+class EfsFilesystemThroughputMode(StrEnum):
+    """Allowed values of `throughputMode`."""
+
+    ELASTIC = "elastic"
+    PROVISIONED = "provisioned"
+    BURSTING = "bursting"
+
+
+class EfsFilesystemArgs(TypedDict):
+    """Properties of an EFS filesystem."""
+
+    backup_enabled: NotRequired[bool]
+    """Daily automatic backups (AWS Backup, 35-day retention). Default false."""
+    throughput_mode: NotRequired[EfsFilesystemThroughputMode]
+    """elastic (default), provisioned (set provisionedThroughputInMibps) or bursting."""
+    provisioned_throughput_in_mibps: NotRequired[float]
+    """Guaranteed throughput in MiB/s, 1-3414; required exactly when throughputMode is provisioned."""
+
+
+EMPTY_EFS_FILESYSTEM_ARGS: EfsFilesystemArgs = {}
+"""EfsFilesystemArgs with every property at its default."""

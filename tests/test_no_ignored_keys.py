@@ -41,14 +41,11 @@ REFUSED: dict[tuple[str, str], str] = {
     ("BucketProps", "directoryUpload"): "checks/bucket.py",
     ("RelationalDatabaseLogging", "engineSpecificOptions"): "config/models/relational_database.py",
     ("RelationalDatabaseProps", "disabledGlobalAlarms"): "config/models/relational_database.py",
-    ("Container", "volumeMounts"): "checks/volume_mounts.py",
     ("ApplicationLoadBalancerProps", "useFirewall"): "checks/load_balancer.py",
     ("WebServiceProps", "useFirewall"): "checks/load_balancer.py",
     # Services: refused by the checks of the workload, HTTP API or load balancer they expand into.
     ("WebServiceProps", "cdn"): "checks/gateway.py",
     ("WebServiceProps", "alarms"): "checks/gateway.py",
-    **{(model, "volumeMounts"): "checks/volume_mounts.py"
-       for model in ("WebServiceProps", "PrivateServiceProps", "WorkerServiceProps", "ServiceHelperContainer")},
 }
 
 # (model, key) → why the key needs no reader of its own.
@@ -136,8 +133,10 @@ def test_allowed_and_refused_entries_are_current() -> None:
     assert [entry for entry in REFUSED if entry not in keys] == []
 
 
-def test_container_volume_mounts_are_refused(config_errors: Callable[[str], list[str]]) -> None:
+def test_volume_mounts_of_a_filesystem_named_by_a_directive_are_refused(
+        config_errors: Callable[[str], list[str]]) -> None:
     # The ignored key this test found: a directive filesystem name passed `validate`, and no volume was built.
+    # Volumes are built now, from efs-filesystem resources of the stack; a directive names none.
     assert config_errors("""
 resources:
   api:
@@ -159,10 +158,12 @@ resources:
         - type: efs
           properties: {efsFilesystemName: "$StackOutput('storage', 'fs')", mountPath: /data}
 """) == [
-        "stacktape.yml:9:11: resources.api.properties.containers[0].volumeMounts: volumeMounts are not supported "
-        "yet (hint: mount EFS with pulumi_aws.efs and a task definition of your own, or remove volumeMounts)",
-        "stacktape.yml:17:7: resources.worker.properties.volumeMounts: volumeMounts are not supported yet (hint: "
-        "mount EFS with pulumi_aws.efs and a task definition of your own, or remove volumeMounts)",
+        "stacktape.yml:11:47: resources.api.properties.containers[0].volumeMounts[0].properties.efsFilesystemName: "
+        "efsFilesystemName must name an efs-filesystem resource of the stack, not a directive (hint: declare the "
+        "filesystem as a resource of type efs-filesystem)",
+        "stacktape.yml:19:43: resources.worker.properties.volumeMounts[0].properties.efsFilesystemName: "
+        "efsFilesystemName must name an efs-filesystem resource of the stack, not a directive (hint: declare the "
+        "filesystem as a resource of type efs-filesystem)",
     ]
 
 

@@ -19,6 +19,7 @@ LIMITS = {
     "scaling-policy": 255,
     "service": 255,
     "delivery-stream": 64,  # botocore DeliveryStreamName
+    "efs": 256,  # the Name tag of a filesystem (EC2/EFS tag values)
 }
 
 

@@ -20,6 +20,8 @@ ENV_PARAMS: Mapping[str, tuple[str, ...]] = {
     "dynamo-db-table": ("name", "arn", "streamArn"),
     "sqs-queue": ("arn", "url", "name"),
     "sns-topic": ("arn", "name"),
+    # Containers reach a filesystem through volumeMounts; the reference injects nothing for it.
+    "efs-filesystem": (),
     "event-bus": ("arn", "archiveArn"),
     "function": ("arn", "logGroupArn", "url"),
     # The reference injects nothing for workloads (it registers no params for them).
@@ -48,7 +50,8 @@ SECRET_PARAMS: Mapping[str, tuple[str, ...]] = {
                             "readReplicaJdbcConnectionStrings"),
 }
 
-NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "web-service", "worker-service")
+NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "web-service", "worker-service",
+                         "efs-filesystem")
 """Types `connectTo` cannot scope (the reference rejects them too): components/connect.py grants them no statements."""
 
 

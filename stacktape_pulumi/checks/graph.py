@@ -20,7 +20,7 @@ from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # Keys whose string value (or list of strings) names another resource of the stack.
 REFERENCE_KEYS = ("httpApiGatewayName", "loadBalancerName", "functionName", "beforeAllowTrafficFunction",
-                  "afterTrafficShiftFunction", "connectTo")
+                  "afterTrafficShiftFunction", "connectTo", "efsFilesystemName")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # Types a config may reference but stacktape-pulumi cannot build (so no resource can match).
 UNSUPPORTED_REFERENCE_TYPES = (
-    "network-load-balancer", "efs-filesystem", "user-auth-pool", "web-app-firewall",
+    "network-load-balancer", "user-auth-pool", "web-app-firewall",
 )
 
 

@@ -21,6 +21,7 @@ from stacktape_pulumi.errors import ConfigIssue, KeyPath
 # Resource type → every param its component publishes (for $ResourceParam and connectTo).
 CLOSED_PARAMS: Mapping[str, tuple[str, ...]] = {
     "bucket": ("name", "arn"),
+    "efs-filesystem": ("arn",),
     "dynamo-db-table": ("name", "arn", "streamArn"),
     "event-bus": ("arn", "archiveArn"),
     "function": ("arn", "name", "logGroupArn", "url"),

@@ -1,9 +1,7 @@
-"""`volumeMounts` of workload containers (and so of services): refused, as the function's are.
+"""`volumeMounts` of workload containers (and so of services): what ECS would refuse when mounting.
 
-Nothing builds EFS volumes yet: with an `efs-filesystem` resource named, the reference check
-already fails (that type is not supported), but an `efsFilesystemName` written as a directive
-(`$StackOutput(...)`) passed `validate` and the task ran without its volume. Found by
-tests/test_no_ignored_keys.py.
+That each mount names an `efs-filesystem` of the stack is the reference graph's rule
+(`cross_resource`); a name written as a directive cannot be checked or built, so it is refused.
 """
 
 from typing import Any
@@ -12,9 +10,20 @@ from stacktape_pulumi.errors import Problem
 
 
 def container_volume_mount_problems(name: str, props: Any) -> list[Problem]:
-    """Every container of a `multi-container-workload` (its `properties`) that asks for volumes."""
+    """Every container of a `multi-container-workload` (its `properties`): one volume per path, stack filesystems."""
     del name  # the checks table's signature
-    return [Problem(("containers", index, "volumeMounts"), "volumeMounts are not supported yet", at_key=True,
-                    hint="mount EFS with pulumi_aws.efs and a task definition of your own, or remove volumeMounts")
-            for index, container in enumerate(props.containers if props is not None else [])
-            if container.volumeMounts]
+    problems: list[Problem] = []
+    for index, container in enumerate(props.containers if props is not None else []):
+        seen: set[str] = set()
+        for mount_index, mount in enumerate(container.volumeMounts or []):
+            where = ("containers", index, "volumeMounts", mount_index, "properties")
+            path = mount.properties.mountPath.rstrip("/")
+            if path in seen:
+                problems.append(Problem((*where, "mountPath"), f"container '{container.name}' mounts two volumes at "
+                                        f"'{mount.properties.mountPath}'", hint="give each mount its own mountPath"))
+            seen.add(path)
+            if mount.properties.efsFilesystemName.startswith("$"):
+                problems.append(Problem((*where, "efsFilesystemName"), "efsFilesystemName must name an "
+                                        "efs-filesystem resource of the stack, not a directive",
+                                        hint="declare the filesystem as a resource of type efs-filesystem"))
+    return problems

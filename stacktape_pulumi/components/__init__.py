@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
     from stacktape_pulumi.components.bucket import Bucket
     from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
+    from stacktape_pulumi.components.efs_filesystem import EfsFilesystem
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
@@ -41,6 +42,7 @@ _EXPORTS = {
     "WebService": "stacktape_pulumi.components.services",
     "WorkerService": "stacktape_pulumi.components.services",
     "SnsTopic": "stacktape_pulumi.components.sns_topic",
+    "EfsFilesystem": "stacktape_pulumi.components.efs_filesystem",
     "SqsQueue": "stacktape_pulumi.components.sqs_queue",
 }
 
@@ -48,6 +50,7 @@ __all__ = [
     "ApplicationLoadBalancer",
     "Bucket",
     "DynamoDbTable",
+    "EfsFilesystem",
     "EventBus",
     "Function",
     "HttpApiGateway",

@@ -9,6 +9,7 @@ from stacktape_pulumi.components.application_load_balancer import ApplicationLoa
 from stacktape_pulumi.components.bucket import Bucket
 from stacktape_pulumi.components.context import StackContext, use_context
 from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
+from stacktape_pulumi.components.efs_filesystem import EfsFilesystem
 from stacktape_pulumi.components.event_bus import EventBus
 from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
@@ -30,6 +31,7 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
     "dynamo-db-table": DynamoDbTable,
     "sqs-queue": SqsQueue,
     "sns-topic": SnsTopic,
+    "efs-filesystem": EfsFilesystem,
     "event-bus": EventBus,
     "web-service": WebService,
     "private-service": PrivateService,

@@ -165,6 +165,8 @@ TARGET_KINDS: dict[str, TargetKind] = {
     # Network access, no IAM permission (as the reference): the database's group admits the caller's group.
     "RelationalDatabase": TargetKind("relational-database", ENV_PARAMS["relational-database"],
                                      lambda params, target: [], SECRET_PARAMS["relational-database"]),
+    # Containers reach a filesystem through volumeMounts (access points, NFS ingress), not connectTo.
+    "EfsFilesystem": TargetKind("efs-filesystem", ENV_PARAMS["efs-filesystem"], None),
 }
 
 

@@ -32,6 +32,7 @@ from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
 from stacktape_pulumi.components.images import ImageTarget
 from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.components.packaging import image_uri
+from stacktape_pulumi.components.volumes import plan_volumes
 from stacktape_pulumi.components.wiring import EventSite, ServiceWiring
 from stacktape_pulumi.components.workload_events import EVENT_HANDLERS, WORKLOAD_HANDLERS
 from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
@@ -105,6 +106,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self.security_group = self._create_security_group()
         # connectTo a database: its group admits this workload's group on its port.
         self._connections.open_ingress(self, self.security_group.id, self.tags)
+        self._volumes = plan_volumes(self, list(props.containers), self.security_group.id)
         self.task_role = self._create_task_role()
         self.execution_role = self._create_execution_role()
         self.log_forwarder = LogForwarder(self)
@@ -164,6 +166,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             CONNECT_POLICY_NAME: self._connections.statements,
             # ECS Exec needs these on "*": the SSM channels have no resource ARN to scope to.
             "ssm-messages": [iam.statement(SSM_MESSAGES_ACTIONS, ["*"])] if self.props.enableRemoteSessions else [],
+            "efs-access": self._volumes.statements,
         }
         # The service waits for these: a task started before its role's policies exist fails its first calls.
         self._task_role_policies = [iam.inline_policy(f"{name}-{policy}", role, policy, statements, self.child_opts())
@@ -281,6 +284,8 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         check = ecs_plan.health_check(container.internalHealthCheck)
         if check:
             definition["healthCheck"] = check
+        if container.name in self._volumes.mount_points:
+            definition["mountPoints"] = self._volumes.mount_points[container.name]
         group = self.log_groups.get(container.name)
         if group is not None:
             definition["logConfiguration"] = {
@@ -308,6 +313,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
                 operating_system_family="LINUX", cpu_architecture=placement.cpu_architecture),
             container_definitions=json_output(definitions, separators=(",", ":")),
+            volumes=self._volumes.volumes or None,
             tags=self.tags, opts=self.child_opts())
 
     def _task_placement(self) -> TaskPlacement:
@@ -348,7 +354,9 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
                         exec_policy: aws.iam.RolePolicy | None) -> aws.ecs.Service:
         scaling = self.props.scaling
         min_instances = scaling.minInstances if scaling and scaling.minInstances else 1
-        depends: list[pulumi.Resource] = [*self._network.ready, *wiring.depends_on, *self._task_role_policies]
+        # EFS mounts: a task starting before its filesystem's mount targets exist cannot mount it.
+        depends: list[pulumi.Resource] = [*self._network.ready, *wiring.depends_on, *self._task_role_policies,
+                                          *self._volumes.depends_on]
         if exec_policy is not None:
             depends.append(exec_policy)
         placement: dict[str, Any] = {

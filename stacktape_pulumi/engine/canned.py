@@ -256,6 +256,16 @@ class CannedWorld:
             case "aws:sqs/queue:Queue":
                 out = {"arn": f"arn:aws:sqs:{r}:{a}:{physical}", "url": f"https://sqs.{r}.amazonaws.com/{a}/{physical}"}
                 rid = out["url"]
+            case "aws:efs/fileSystem:FileSystem":
+                rid = f"fs-{h[:17]}"
+                out = {"arn": f"arn:aws:elasticfilesystem:{r}:{a}:file-system/{rid}", "dnsName": f"{rid}.efs.{r}"
+                       ".amazonaws.com"}
+            case "aws:efs/accessPoint:AccessPoint":
+                rid = f"fsap-{h[:17]}"
+                out = {"arn": f"arn:aws:elasticfilesystem:{r}:{a}:access-point/{rid}"}
+            case "aws:efs/mountTarget:MountTarget":
+                rid = f"fsmt-{h[:17]}"
+                out = {"dnsName": f"{inputs.get('fileSystemId', 'fs')}.efs.{r}.amazonaws.com"}
             case "aws:sns/topic:Topic":
                 out = {"arn": f"arn:aws:sns:{r}:{a}:{physical}"}
                 rid = out["arn"]

@@ -15,6 +15,7 @@ from stacktape_pulumi.config.models.application_load_balancer import Application
 from stacktape_pulumi.config.models.bucket import Bucket
 from stacktape_pulumi.config.models.common import StrictModel, located_error
 from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
+from stacktape_pulumi.config.models.efs_filesystem import EfsFilesystem
 from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
@@ -35,7 +36,7 @@ from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
 Resource = Annotated[
     MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable | SqsQueue
-    | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase,
+    | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase | EfsFilesystem,
     Field(discriminator="type"),
 ]
 

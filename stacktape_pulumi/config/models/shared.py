@@ -849,15 +849,34 @@ class HttpApiIntegrationProps(StrictModel):
         return self
 
 
+# EFS access point `Path` (botocore `efs` model): "/" or 1-4 directories, at most 100 characters.
+EFS_PATH = re.compile(r"^(\/|(\/(?!\.)+[^$#<>;`|&?{}^*/\n]+){1,4})$")
+EFS_PATH_MAX = 100
+
+
 class EfsMountProps(StrictModel):
     """An EFS filesystem mounted into a container."""
 
     efsFilesystemName: NonEmptyStr
     """Name of the efs-filesystem resource."""
     rootDirectory: str | None = None
-    """Directory of the filesystem to mount. Default "/"."""
+    """Directory of the filesystem to mount (created on first mount). Default "/"."""
     mountPath: NonEmptyStr
     """Absolute path where the volume appears."""
+
+    @model_validator(mode="after")
+    def _paths(self) -> Self:
+        problems = Problems()
+        root = self.rootDirectory
+        if root is not None and (len(root) > EFS_PATH_MAX or not EFS_PATH.fullmatch(root)):
+            problems.add(f"rootDirectory '{root}' is not a directory EFS accepts: '/' or one to four directories "
+                         f"below it, at most {EFS_PATH_MAX} characters, no '.' names or $#<>;`|&?{{}}^* characters",
+                         ("rootDirectory",), hint="e.g. /uploads or /app/media")
+        if not self.mountPath.startswith("/") or self.mountPath.rstrip("/") == "":
+            problems.add(f"mountPath '{self.mountPath}' must be an absolute path below '/'", ("mountPath",),
+                         hint="e.g. /data")
+        problems.raise_if_any(type(self).__name__)
+        return self
 
 
 class EfsMount(StrictModel):
