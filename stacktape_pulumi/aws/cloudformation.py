@@ -139,8 +139,16 @@ def object_properties(schema: Mapping[str, Any], node: Mapping[str, Any]) -> dic
 
 
 def item_schema(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
-    items = resolve(schema, node).get("items")
-    return items if isinstance(items, Mapping) else {}
+    """The schema of a list node's items (of its first `oneOf`/`anyOf`/`allOf` branch that is a list)."""
+    node = resolve(schema, node)
+    items = node.get("items")
+    if isinstance(items, Mapping):
+        return items
+    for key in ("oneOf", "anyOf", "allOf"):
+        for branch in node.get(key) or []:
+            if found := item_schema(schema, branch):
+                return found
+    return {}
 
 
 def to_inputs(schema: Mapping[str, Any], value: Any, node: Mapping[str, Any] | None = None,
@@ -176,6 +184,8 @@ def attributes(schema: Mapping[str, Any]) -> list[Attribute]:
     """`Ref` and every read-only property (CloudFormation's GetAtt attributes), in schema order."""
     found = [Attribute(REF, ())]
     for pointer in schema.get("readOnlyProperties") or []:
+        if "/*" in pointer:
+            continue  # inside a list's items: not an attribute GetAtt can read
         names = pointer_names(pointer)
         if names:
             path = (input_name(names[0], top_level=True), *(input_name(name) for name in names[1:]))

@@ -320,10 +320,11 @@ def _problems_of(type_name: str, schema: Mapping[str, Any], error: ValidationErr
                  at: tuple[Any, ...]) -> list[Problem]:
     instance = error.instance
     if error.validator == "additionalProperties" and isinstance(instance, Mapping):
-        settable = set(object_properties(schema, error.schema)) - (read_only_names(schema) if not at else set())
-        known = sorted(settable)
+        named = set(object_properties(schema, error.schema)) if isinstance(error.schema, Mapping) else set()
+        # Read-only properties are reported as such, and are not offered.
+        known = sorted(named - (read_only_names(schema) if not at else set()))
         patterns = error.schema.get("patternProperties") or {} if isinstance(error.schema, Mapping) else {}
-        unknown = [key for key in instance if key not in known and not _matches_any(str(key), patterns)]
+        unknown = [key for key in instance if key not in named and not _matches_any(str(key), patterns)]
         return [Problem((*at, key), f"Unknown property '{key}' of {_owner(type_name, at)}; allowed: "
                         f"{', '.join(known) or 'none'}.",
                         f"did you mean '{close[0]}'?" if (close := get_close_matches(str(key), known, n=1))

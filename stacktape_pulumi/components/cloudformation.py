@@ -31,13 +31,12 @@ from stacktape_pulumi.aws.cloudformation import (
     to_inputs,
 )
 from stacktape_pulumi.checks.cloudformation import GET_ATT, get_att_target, is_intrinsic
+from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.config.models.cloudformation import CloudformationResource as Definition
 from stacktape_pulumi.errors import StacktapeError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-
-    from stacktape_pulumi.components.context import StackContext
-    from stacktape_pulumi.config.models.cloudformation import CloudformationResource as Definition
 
 KIND = "CloudformationResource"
 
