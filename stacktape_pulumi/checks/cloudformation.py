@@ -21,10 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
-from typing import Any
-
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.aws.cloudformation import (
     REF,
@@ -42,6 +39,9 @@ from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, 
 from stacktape_pulumi.directives.registry import contains_runtime
 from stacktape_pulumi.directives.values import describe_value
 from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 SECTION = "cloudformationResources"
 NODE_PREFIX = f"{SECTION}."
@@ -292,6 +292,9 @@ def property_problems(type_name: str, schema: Mapping[str, Any], properties: Map
         if key in read_only:
             problems.append(Problem((key,), f"{key} of {type_name} is read-only: AWS sets it.",
                                     f"remove it; read it with $CfResourceParam('<name>', '{key}')", at_key=True))
+    # Imported here: jsonschema takes ~0.13 s to import, which only configs with cloudformationResources pay.
+    from jsonschema import Draft7Validator
+
     dynamic = list(_dynamic_paths(properties))
     validator = Draft7Validator(schema)
     for error in validator.iter_errors(properties):
@@ -316,7 +319,7 @@ def _owner(type_name: str, at: tuple[Any, ...]) -> str:
     return f"{type_name} {_shown(at)}" if at else type_name
 
 
-def _problems_of(type_name: str, schema: Mapping[str, Any], error: ValidationError,
+def _problems_of(type_name: str, schema: Mapping[str, Any], error: "ValidationError",
                  at: tuple[Any, ...]) -> list[Problem]:
     instance = error.instance
     if error.validator == "additionalProperties" and isinstance(instance, Mapping):
