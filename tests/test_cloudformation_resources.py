@@ -413,3 +413,24 @@ def test_a_cycle_through_cloudformation_resources_is_located(config_errors: Erro
         "cloudformationResources.Topic → api (hint: break the cycle: one of these resources must not need the "
         "other)",
     ]
+
+
+def test_schema_patterns_python_cannot_compile_do_not_break_validation(config_errors: Errors) -> None:
+    # AWS::ApplicationAutoScaling::ScalingPolicy's PolicyName pattern uses Java's \p{Print}.
+    assert config_errors("""
+        resources: {}
+        cloudformationResources:
+          Policy:
+            Type: AWS::ApplicationAutoScaling::ScalingPolicy
+            Properties:
+              PolicyName: scale-out
+              PolicyType: TargetTrackingScaling
+              ScalingTargetId: target
+              Unknown: 1
+        """) == [
+        "stacktape.yml:9:7: cloudformationResources.Policy.Properties.Unknown: Unknown property 'Unknown' of "
+        "AWS::ApplicationAutoScaling::ScalingPolicy; allowed: PolicyName, PolicyType, "
+        "PredictiveScalingPolicyConfiguration, ResourceId, ScalableDimension, "
+        "ScalingTargetId, ServiceNamespace, StepScalingPolicyConfiguration, "
+        "TargetTrackingScalingPolicyConfiguration.",
+    ]

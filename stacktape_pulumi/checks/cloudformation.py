@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.aws.cloudformation import (
@@ -292,11 +293,8 @@ def property_problems(type_name: str, schema: Mapping[str, Any], properties: Map
         if key in read_only:
             problems.append(Problem((key,), f"{key} of {type_name} is read-only: AWS sets it.",
                                     f"remove it; read it with $CfResourceParam('<name>', '{key}')", at_key=True))
-    # Imported here: jsonschema takes ~0.13 s to import, which only configs with cloudformationResources pay.
-    from jsonschema import Draft7Validator
-
     dynamic = list(_dynamic_paths(properties))
-    validator = Draft7Validator(schema)
+    validator = _validator(type_name)
     for error in validator.iter_errors(properties):
         at = tuple(error.absolute_path)
         if any(at[:len(d)] == d for d in dynamic):
@@ -309,6 +307,44 @@ def property_problems(type_name: str, schema: Mapping[str, Any], properties: Map
 
 def _shown(at: tuple[Any, ...]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in at).lstrip(".")
+
+
+@cache
+def _validator(type_name: str) -> Any:
+    """A Draft 7 validator of the type's schema, where a pattern Python cannot compile matches anything.
+
+    About 1 % of the schemas' patterns are Java/ECMAScript regular expressions (`\\p{Print}`,
+    `[a&&[^b]]`) that `re` refuses, and jsonschema would raise on them instead of validating. Imported
+    here: jsonschema takes ~0.13 s to import, which only configs with cloudformationResources pay.
+    """
+    from jsonschema import Draft7Validator
+
+    return Draft7Validator(_python_patterns(resource_schema(type_name)))
+
+
+def _python_patterns(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        copied: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                copied[key] = value if _compiles(value) else ""
+            elif key == "patternProperties" and isinstance(value, Mapping):
+                copied[key] = {(pattern if _compiles(pattern) else ""): _python_patterns(item)
+                               for pattern, item in value.items()}
+            else:
+                copied[key] = _python_patterns(value)
+        return copied
+    if isinstance(node, list):
+        return [_python_patterns(item) for item in node]
+    return node
+
+
+def _compiles(regex: str) -> bool:
+    try:
+        re.compile(regex)
+    except re.error:
+        return False
+    return True
 
 
 def _label(type_name: str, at: tuple[Any, ...]) -> str:
