@@ -18,6 +18,7 @@ from stacktape_pulumi.aws.cloudformation import (
     to_inputs,
 )
 from stacktape_pulumi.engine import Recording
+from stacktape_pulumi.engine.canned import short_hash
 
 Preview = Callable[[str], Recording]
 Errors = Callable[[str], list[str]]
@@ -434,3 +435,36 @@ def test_schema_patterns_python_cannot_compile_do_not_break_validation(config_er
         "ScalingTargetId, ServiceNamespace, StepScalingPolicyConfiguration, "
         "TargetTrackingScalingPolicyConfiguration.",
     ]
+
+
+def test_nested_attributes_and_formats_read_the_resource_outputs(preview: Preview) -> None:
+    rec = preview("""
+        resources: {}
+        stackConfig:
+          outputs:
+            - name: dbAddress
+              value: $CfResourceParam('Db', 'Endpoint.Address')
+            - name: dbUrl
+              value: $CfFormat('postgres://{}:{}/app', $CfResourceParam('Db', 'Endpoint.Address'),
+                               $CfResourceParam('Db', 'endpoint.port'))
+            - name: dbId
+              value: $CfResourceParam('Db', 'Ref')
+        cloudformationResources:
+          Db:
+            Type: AWS::RDS::DBInstance
+            Properties:
+              DBInstanceIdentifier: app-db
+              DBInstanceClass: db.t4g.micro
+              Engine: postgres
+              AllocatedStorage: '20'
+        """)
+    database = rec.one("aws-native:rds:DbInstance")
+    assert database.inputs == {"dbInstanceIdentifier": "app-db", "dbInstanceClass": "db.t4g.micro",
+                               "engine": "postgres", "allocatedStorage": "20"}
+    # The offline engine's answer: a read-only string attribute is `<name>-<hash of the URN>` (the schema
+    # types RDS's Endpoint.Port as a string too).
+    suffix = short_hash(database.urn, length=17)
+    assert rec.stack_outputs["dbAddress"] == f"address-{suffix}"
+    assert rec.stack_outputs["dbUrl"] == f"postgres://address-{suffix}:port-{suffix}/app"
+    # Ref is the Cloud Control identifier: the DB instance's primaryIdentifier, DBInstanceIdentifier.
+    assert rec.stack_outputs["dbId"] == "app-db"
