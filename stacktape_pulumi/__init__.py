@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         HttpApiGatewayArgs,
         MultiContainerWorkloadArgs,
         PrivateServiceArgs,
+        RelationalDatabaseArgs,
         SnsTopicArgs,
         SqsQueueArgs,
         WebServiceArgs,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.relational_database import RelationalDatabase
     from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
     from stacktape_pulumi.components.sns_topic import SnsTopic
     from stacktape_pulumi.components.sqs_queue import SqsQueue
@@ -63,6 +65,8 @@ _EXPORTS = {
     "MultiContainerWorkloadArgs": "stacktape_pulumi.args",
     "PrivateService": "stacktape_pulumi.components.services",
     "PrivateServiceArgs": "stacktape_pulumi.args",
+    "RelationalDatabase": "stacktape_pulumi.components.relational_database",
+    "RelationalDatabaseArgs": "stacktape_pulumi.args",
     "SnsTopic": "stacktape_pulumi.components.sns_topic",
     "SnsTopicArgs": "stacktape_pulumi.args",
     "SqsQueue": "stacktape_pulumi.components.sqs_queue",
@@ -102,6 +106,8 @@ __all__ = [
     "MultiContainerWorkloadArgs",
     "PrivateService",
     "PrivateServiceArgs",
+    "RelationalDatabase",
+    "RelationalDatabaseArgs",
     "SnsTopic",
     "SnsTopicArgs",
     "SqsQueue",

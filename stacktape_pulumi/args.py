@@ -310,19 +310,19 @@ class LogForwardingProperties(TypedDict):
     """The properties of each kind (`http-endpoint`, `highlight`, `datadog`); which apply depends on `type`."""
 
     endpoint_url: NotRequired[str]
-    """`http-endpoint`: HTTPS endpoint the logs are delivered to.\n`highlight`: Default "https://pub.highlight.io/v1/logs/firehose".\n`datadog`: Default "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"."""
+    """`http-endpoint`: HTTPS endpoint URL where logs are sent (Firehose delivers only to `https://` URLs).\n`highlight`: Default "https://pub.highlight.io/v1/logs/firehose".\n`datadog`: Default "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"."""
     gzip_encoding_enabled: NotRequired[bool]
     """Compress request bodies with GZIP. Default false. Only with `http-endpoint`."""
     parameters: NotRequired[dict[str, str]]
-    """Extra attributes sent in the `X-Amz-Firehose-Common-Attributes` header. Only with `http-endpoint`."""
+    """Extra metadata sent in the `X-Amz-Firehose-Common-Attributes` header. Only with `http-endpoint`."""
     retry_duration: NotRequired[int]
-    """Seconds Firehose retries a failed delivery. Default 300, range 0-7200 (Firehose limit). Only with `http-endpoint`."""
-    access_key: NotRequired[str]
-    """Credential sent in the `X-Amz-Firehose-Access-Key` header. Only with `http-endpoint`."""
+    """Seconds Firehose retries before sending failed logs to the backup bucket. Default 300, range 0-7200. Only with `http-endpoint`."""
+    access_key: NotRequired[Any]
+    """Credential sent in the `X-Amz-Firehose-Access-Key` header: a `$Secret()` (or, from Python, an Output). Only with `http-endpoint`."""
     project_id: NotRequired[str]
     """The highlight.io project ID. Only with `highlight`."""
-    api_key: NotRequired[str]
-    """Datadog API key (store it as a secret). Only with `datadog`."""
+    api_key: NotRequired[Any]
+    """Datadog API key: a `$Secret()` (or, from Python, an Output); never written in the config. Only with `datadog`."""
 
 
 class LogForwarding(TypedDict):
@@ -1362,10 +1362,119 @@ class FunctionEventType(StrEnum):
     """Invoke the function for matching HTTP API requests."""
     APPLICATION_LOAD_BALANCER = "application-load-balancer"
     """Invoke the function for matching load balancer requests."""
+    SCHEDULE = "schedule"
+    """`{type: schedule, properties}`."""
+    SQS = "sqs"
+    """`{type: sqs, properties}`."""
+    SNS = "sns"
+    """`{type: sns, properties}`."""
+    EVENT_BUS = "event-bus"
+    """`{type: event-bus, properties}`: a rule on a bus invoking the function for matching events."""
+    KINESIS_STREAM = "kinesis-stream"
+    """`{type: kinesis-stream, properties}`."""
+    DYNAMO_DB_STREAM = "dynamo-db-stream"
+    """`{type: dynamo-db-stream, properties}`."""
+    S3 = "s3"
+    """`{type: s3, properties}`."""
+    CLOUDWATCH_LOG = "cloudwatch-log"
+    """`{type: cloudwatch-log, properties}`."""
+
+
+class EventInputTransformer(TypedDict):
+    """Build the delivered payload from parts of the event."""
+
+    input_paths_map: NotRequired[Any]
+    """Names → JSONPath expressions into the event."""
+    input_template: Any
+    """Template using `<name>` placeholders."""
+
+
+class FunctionEventPropertiesOnDeliveryFailure(TypedDict):
+    """The properties of each kind (`sns`, `event-bus`); which apply depends on `type`."""
+
+    sqs_queue_arn: NotRequired[str]
+    """`sns`: ARN of a queue outside the stack (its policy must let SNS send to it).\n`event-bus`: ARN of an SQS queue."""
+    sqs_queue_name: NotRequired[str]
+    """Name of an sqs-queue resource."""
+
+
+class EventBusIntegrationPattern(TypedDict):
+    """An EventBridge event pattern."""
+
+    version: NotRequired[Any]
+    """Filter by event version."""
+    detail_type: NotRequired[Any]
+    """Filter by detail-type (e.g. ["OrderPlaced"]). (`detail-type` in YAML.)"""
+    source: NotRequired[Any]
+    """Filter by source (e.g. ["my-app"])."""
+    account: NotRequired[Any]
+    """Filter by account ID."""
+    region: NotRequired[Any]
+    """Filter by region."""
+    resources: NotRequired[Any]
+    """Filter by resource ARNs."""
+    detail: NotRequired[Any]
+    """Filter by payload content."""
+    replay_name: NotRequired[Any]
+    """Filter by replay name. (`replay-name` in YAML.)"""
+
+
+class StartingPosition(StrEnum):
+    """Allowed values of `startingPosition`."""
+
+    LATEST = "LATEST"
+    TRIM_HORIZON = "TRIM_HORIZON"
+
+
+class DestinationOnFailureType(StrEnum):
+    """Allowed values of `type`."""
+
+    SNS = "sns"
+    SQS = "sqs"
+
+
+class DestinationOnFailure(TypedDict):
+    """Where records go after the last retry failed."""
+
+    arn: str
+    """ARN of the SNS topic or SQS queue."""
+    type: DestinationOnFailureType
+    """The destination's kind."""
+
+
+class S3EventType(StrEnum):
+    """Allowed values of `s3EventType`."""
+
+    S3_OBJECT_CREATED = "s3:ObjectCreated:*"
+    S3_OBJECT_CREATED_COMPLETE_MULTIPART_UPLOAD = "s3:ObjectCreated:CompleteMultipartUpload"
+    S3_OBJECT_CREATED_COPY = "s3:ObjectCreated:Copy"
+    S3_OBJECT_CREATED_POST = "s3:ObjectCreated:Post"
+    S3_OBJECT_CREATED_PUT = "s3:ObjectCreated:Put"
+    S3_OBJECT_REMOVED = "s3:ObjectRemoved:*"
+    S3_OBJECT_REMOVED_DELETE = "s3:ObjectRemoved:Delete"
+    S3_OBJECT_REMOVED_DELETE_MARKER_CREATED = "s3:ObjectRemoved:DeleteMarkerCreated"
+    S3_OBJECT_RESTORE = "s3:ObjectRestore:*"
+    S3_OBJECT_RESTORE_COMPLETED = "s3:ObjectRestore:Completed"
+    S3_OBJECT_RESTORE_POST = "s3:ObjectRestore:Post"
+    S3_REDUCED_REDUNDANCY_LOST_OBJECT = "s3:ReducedRedundancyLostObject"
+    S3_REPLICATION = "s3:Replication:*"
+    S3_REPLICATION_OPERATION_FAILED_REPLICATION = "s3:Replication:OperationFailedReplication"
+    S3_REPLICATION_OPERATION_MISSED_THRESHOLD = "s3:Replication:OperationMissedThreshold"
+    S3_REPLICATION_OPERATION_NOT_TRACKED = "s3:Replication:OperationNotTracked"
+    S3_REPLICATION_OPERATION_REPLICATED_AFTER_THRESHOLD = "s3:Replication:OperationReplicatedAfterThreshold"
+
+
+class S3FilterRule(TypedDict):
+    """Only objects whose keys match trigger the function."""
+
+    prefix: NotRequired[str]
+    """Key prefix, e.g. `uploads/`."""
+    suffix: NotRequired[str]
+    """Key suffix, e.g. `.jpg`."""
 
 
 class FunctionEventProperties(TypedDict):
-    """The properties of each kind (`http-api-gateway`, `application-load-balancer`); which apply depends on `type`."""
+    """The properties of each kind (`http-api-gateway`, `application-load-balancer`, `schedule`, `sqs`, `sns`, `event-bus`, `kinesis-stream`, `dynamo-db-stream`, `s3`, `cloudwatch-log`); which apply depends on `type`."""
 
     http_api_gateway_name: NotRequired[str]
     """Name of the http-api-gateway resource. Only with `http-api-gateway`."""
@@ -1395,15 +1504,75 @@ class FunctionEventProperties(TypedDict):
     """Query parameter conditions (all must match). Only with `application-load-balancer`."""
     source_ips: NotRequired[list[str]]
     """Source CIDRs. Only with `application-load-balancer`."""
+    schedule_rate: NotRequired[str]
+    """`rate(<value> <unit>)` or 6-field `cron(...)` (UTC), e.g. `rate(2 hours)`, `cron(0 10 * * ? *)`. Only with `schedule`."""
+    input: NotRequired[Any]
+    """`schedule`: Fixed JSON payload; one of input, inputPath, inputTransformer.\n`event-bus`: Fixed payload; one of input, inputPath, inputTransformer."""
+    input_path: NotRequired[str]
+    """JSONPath of the part of the event delivered; one of input, inputPath, inputTransformer. Only with `schedule`, `event-bus`."""
+    input_transformer: NotRequired[EventInputTransformer]
+    """Payload built from the event; one of input, inputPath, inputTransformer. Only with `schedule`, `event-bus`."""
+    sqs_queue_name: NotRequired[str]
+    """Name of an sqs-queue resource; one of sqsQueueName, sqsQueueArn. Only with `sqs`."""
+    sqs_queue_arn: NotRequired[str]
+    """ARN of a queue outside the stack; one of sqsQueueName, sqsQueueArn. Only with `sqs`."""
+    batch_size: NotRequired[int]
+    """`sqs`: Messages per invocation, 1-10000 (at most 10 for a FIFO queue). Default 10 (AWS).\n`kinesis-stream`: Records per invocation, 1-10000. Default 100 (AWS).\n`dynamo-db-stream`: Records per invocation, 1-1000. Default 100 (AWS)."""
+    max_batch_window_seconds: NotRequired[int]
+    """`sqs`: Seconds to gather a batch, 0-300 (required above 10 messages; not for FIFO queues).\n`kinesis-stream`, `dynamo-db-stream`: Seconds to gather a batch, 0-300."""
+    sns_topic_name: NotRequired[str]
+    """Name of an sns-topic resource; one of snsTopicName, snsTopicArn. Only with `sns`."""
+    sns_topic_arn: NotRequired[str]
+    """ARN of a topic outside the stack; one of snsTopicName, snsTopicArn. Only with `sns`."""
+    filter_policy: NotRequired[dict[str, Any]]
+    """SNS filter policy on message attributes. Only with `sns`."""
+    on_delivery_failure: NotRequired[FunctionEventPropertiesOnDeliveryFailure]
+    """`sns`: Queue for messages that could not be delivered.\n`event-bus`: Where undeliverable events go."""
+    event_bus_arn: NotRequired[str]
+    """ARN of an existing bus; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
+    event_bus_name: NotRequired[str]
+    """Name of an event-bus resource; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
+    use_default_bus: NotRequired[bool]
+    """Use the account's default bus; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
+    event_pattern: NotRequired[EventBusIntegrationPattern]
+    """Events that match are delivered. Only with `event-bus`."""
+    starting_position: NotRequired[StartingPosition]
+    """LATEST (new records) or TRIM_HORIZON (all). Default TRIM_HORIZON. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    maximum_retry_attempts: NotRequired[int]
+    """Retries of a failed batch, -1 (until the record expires) to 10000. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    on_failure: NotRequired[DestinationOnFailure]
+    """Destination of batches that failed every retry. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    parallelization_factor: NotRequired[int]
+    """Batches processed at once per shard, 1-10. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    bisect_batch_on_function_error: NotRequired[bool]
+    """Split a failed batch in two before retrying. Only with `kinesis-stream`, `dynamo-db-stream`."""
+    kinesis_stream_name: NotRequired[str]
+    """Name of a kinesis-stream resource (not supported yet); one of kinesisStreamName, streamArn. Only with `kinesis-stream`."""
+    stream_arn: NotRequired[str]
+    """`kinesis-stream`: ARN of the stream; one of kinesisStreamName, streamArn.\n`dynamo-db-stream`: ARN of the table's stream, e.g. `$ResourceParam('<table>', 'streamArn')`."""
+    consumer_arn: NotRequired[str]
+    """ARN of a stream consumer to read through (not with autoCreateConsumer). Only with `kinesis-stream`."""
+    auto_create_consumer: NotRequired[bool]
+    """Create a dedicated stream consumer (not with consumerArn). Only with `kinesis-stream`."""
+    bucket_arn: NotRequired[str]
+    """`$ResourceParam('<bucket>', 'arn')` of a bucket resource of this stack. Only with `s3`."""
+    s3_event_type: NotRequired[S3EventType]
+    """The S3 event type. Only with `s3`."""
+    filter_rule: NotRequired[S3FilterRule]
+    """Key prefix and suffix filter. Only with `s3`."""
+    log_group_arn: NotRequired[str]
+    """ARN of the log group. Only with `cloudwatch-log`."""
+    filter: NotRequired[str]
+    """CloudWatch Logs filter pattern, at most 1024 characters. Default: every record. Only with `cloudwatch-log`."""
 
 
 class FunctionEvent(TypedDict):
-    """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Invoke the function for matching HTTP API requests.\n- `application-load-balancer`: Invoke the function for matching load balancer requests."""
+    """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Invoke the function for matching HTTP API requests.\n- `application-load-balancer`: Invoke the function for matching load balancer requests.\n- `schedule`: `{type: schedule, properties}`.\n- `sqs`: `{type: sqs, properties}`.\n- `sns`: `{type: sns, properties}`.\n- `event-bus`: `{type: event-bus, properties}`: a rule on a bus invoking the function for matching events.\n- `kinesis-stream`: `{type: kinesis-stream, properties}`.\n- `dynamo-db-stream`: `{type: dynamo-db-stream, properties}`.\n- `s3`: `{type: s3, properties}`.\n- `cloudwatch-log`: `{type: cloudwatch-log, properties}`."""
 
     type: FunctionEventType
     """The kind; the other fields apply as documented."""
     properties: FunctionEventProperties
-    """`http-api-gateway`: A route on an HTTP API Gateway.\n`application-load-balancer`: A listener rule on an application load balancer."""
+    """`http-api-gateway`: A route on an HTTP API Gateway.\n`application-load-balancer`: A listener rule on an application load balancer.\n`schedule`: Invoke the function on a schedule (an EventBridge rule on the default bus).\n`sqs`: Invoke the function with batches of messages from an SQS queue (an event source mapping).\n`sns`: Subscribe the function to an SNS topic.\n`event-bus`: A rule on an event bus delivering matching events.\n`kinesis-stream`: Invoke the function with batches of records from a Kinesis data stream.\n`dynamo-db-stream`: Invoke the function with batches of a DynamoDB table's stream records.\n`s3`: Invoke the function for object events of a bucket of the stack.\n`cloudwatch-log`: Invoke the function with (gzipped, base64) batches of a log group's records."""
 
 
 class LambdaRuntime(StrEnum):
@@ -1989,27 +2158,6 @@ class SqsQueueEventBusIntegrationType(StrEnum):
     EVENT_BUS = "event-bus"
 
 
-class EventBusIntegrationPattern(TypedDict):
-    """An EventBridge event pattern."""
-
-    version: NotRequired[Any]
-    """Filter by event version."""
-    detail_type: NotRequired[Any]
-    """Filter by detail-type (e.g. ["OrderPlaced"]). (`detail-type` in YAML.)"""
-    source: NotRequired[Any]
-    """Filter by source (e.g. ["my-app"])."""
-    account: NotRequired[Any]
-    """Filter by account ID."""
-    region: NotRequired[Any]
-    """Filter by region."""
-    resources: NotRequired[Any]
-    """Filter by resource ARNs."""
-    detail: NotRequired[Any]
-    """Filter by payload content."""
-    replay_name: NotRequired[Any]
-    """Filter by replay name. (`replay-name` in YAML.)"""
-
-
 class EventBusOnDeliveryFailure(TypedDict):
     """Where undeliverable events go."""
 
@@ -2017,15 +2165,6 @@ class EventBusOnDeliveryFailure(TypedDict):
     """ARN of an SQS queue."""
     sqs_queue_name: NotRequired[str]
     """Name of an sqs-queue resource."""
-
-
-class EventInputTransformer(TypedDict):
-    """Build the delivered payload from parts of the event."""
-
-    input_paths_map: NotRequired[Any]
-    """Names → JSONPath expressions into the event."""
-    input_template: Any
-    """Template using `<name>` placeholders."""
 
 
 class SqsQueueEventBusIntegrationProps(TypedDict):
@@ -2086,7 +2225,7 @@ class SqsQueueArgs(TypedDict):
     policy_statements: NotRequired[list[SqsQueuePolicyStatement]]
     """Extra statements of the queue's resource policy."""
     events: NotRequired[list[SqsQueueEventBusIntegration]]
-    """Event-bus rules delivering to the queue (not supported yet)."""
+    """Event-bus rules delivering matching events to the queue."""
 
 
 EMPTY_SQS_QUEUE_ARGS: SqsQueueArgs = {}
@@ -2386,3 +2525,173 @@ class WorkerServiceArgs(TypedDict):
     """Helper containers: run-on-init (before the main container) or always-running (beside it)."""
     usePrivateSubnetsWithNAT: NotRequired[bool]
     """Run in private subnets behind NAT gateways (static egress IPs). Default false."""
+
+
+class RelationalDatabaseCredentials(TypedDict):
+    """Master user credentials (username and password)."""
+
+    master_user_name: NotRequired[str]
+    """Admin username (letters, digits, `_`; starts with a letter). Changing it replaces the database. Default\n"db_master_user"."""
+    master_user_password: Any
+    """Admin password: `$Secret('name')`, `$Secret('name.key')` or `$SsmParam('name')` (a literal is refused: it\nwould sit in plain text in the config and in the connection strings)."""
+
+
+class DatabaseEngineType(StrEnum):
+    """The kinds of `DatabaseEngine`."""
+
+    POSTGRES = "postgres"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    MARIADB = "mariadb"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    MYSQL = "mysql"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    ORACLE_EE = "oracle-ee"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    ORACLE_SE2 = "oracle-se2"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_EE = "sqlserver-ee"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_EX = "sqlserver-ex"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_SE = "sqlserver-se"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    SQLSERVER_WEB = "sqlserver-web"
+    """Standard RDS: a single primary instance of a fixed size, optional read replicas."""
+    AURORA_MYSQL = "aurora-mysql"
+    """Aurora: a clustered database with automatic failover."""
+    AURORA_POSTGRESQL = "aurora-postgresql"
+    """Aurora: a clustered database with automatic failover."""
+    AURORA_MYSQL_SERVERLESS = "aurora-mysql-serverless"
+    """Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine)."""
+    AURORA_POSTGRESQL_SERVERLESS = "aurora-postgresql-serverless"
+    """Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine)."""
+    AURORA_MYSQL_SERVERLESS_V2 = "aurora-mysql-serverless-v2"
+    """Aurora Serverless v2: scales in 0.5-ACU steps."""
+    AURORA_POSTGRESQL_SERVERLESS_V2 = "aurora-postgresql-serverless-v2"
+    """Aurora Serverless v2: scales in 0.5-ACU steps."""
+
+
+class RdsEngineStorage(TypedDict):
+    """Storage of an RDS instance; it auto-scales up when free space is low."""
+
+    initial_size: NotRequired[int]
+    """Initial storage in GB. Default 20."""
+    max_size: NotRequired[int]
+    """Storage never auto-scales beyond this many GB. Default 200."""
+
+
+class RdsEnginePrimaryInstance(TypedDict):
+    """The primary (writer) instance."""
+
+    instance_size: str
+    """Instance size (e.g. `db.t4g.micro`, `db.r6g.large`)."""
+    multi_az: NotRequired[bool]
+    """A standby replica in another availability zone for automatic failover. Default false."""
+
+
+class RdsEngineReadReplica(TypedDict):
+    """A read replica of the primary instance."""
+
+    instance_size: str
+    """Instance size (e.g. `db.t4g.micro`, `db.r6g.large`)."""
+    multi_az: NotRequired[bool]
+    """A standby replica in another availability zone for automatic failover. Default false."""
+
+
+class AuroraEngineInstance(TypedDict):
+    """An instance of an Aurora cluster."""
+
+    instance_size: str
+    """Instance size (e.g. `db.t4g.medium`, `db.r6g.large`)."""
+
+
+class DatabaseEngineProperties(TypedDict):
+    """The properties of each kind (`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`, `aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless/aurora-postgresql-serverless`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`); which apply depends on `type`."""
+
+    version: NotRequired[str]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`, `aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Engine version (e.g. `16.6` for PostgreSQL, `8.0.36` for MySQL).\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Engine version."""
+    disable_auto_minor_version_upgrade: NotRequired[bool]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`, `aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Skip automatic minor version upgrades (e.g. 16.4 → 16.5). Default false.\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Skip automatic minor version upgrades."""
+    db_name: NotRequired[str]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: Database created on initialization (for Oracle the SID; not for SQL Server). Default "defdb" (Oracle\n"ORCL").\n`aurora-mysql/aurora-postgresql`, `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Name of the initial database. Default "defdb".\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Name of the initial database."""
+    port: NotRequired[int]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: Port. Default PostgreSQL 5432, MySQL/MariaDB 3306, Oracle 1521, SQL Server 1433.\n`aurora-mysql/aurora-postgresql`: Port. Default aurora-mysql 3306, aurora-postgresql 5432."""
+    storage: NotRequired[RdsEngineStorage]
+    """Storage: initial and maximum size. Only with `postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`."""
+    primary_instance: NotRequired[RdsEnginePrimaryInstance]
+    """The primary (writer) instance. Only with `postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`."""
+    read_replicas: NotRequired[list[RdsEngineReadReplica]]
+    """Read replicas, each with its own endpoint (asynchronous replication). Only with `postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`."""
+    instances: NotRequired[list[AuroraEngineInstance]]
+    """Cluster instances (1-16): the first is the writer, the rest are read replicas. Only with `aurora-mysql/aurora-postgresql`."""
+    min_capacity: NotRequired[float]
+    """`aurora-mysql-serverless/aurora-postgresql-serverless`: Minimum ACUs.\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Minimum ACUs (0.5-128 in 0.5 steps). Default 0.5."""
+    max_capacity: NotRequired[float]
+    """`aurora-mysql-serverless/aurora-postgresql-serverless`: Maximum ACUs.\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: Maximum ACUs (0.5-128 in 0.5 steps). Default 10."""
+    pause_after_seconds: NotRequired[int]
+    """Pause after this many idle seconds. Only with `aurora-mysql-serverless/aurora-postgresql-serverless`."""
+    serverless_readers_count: NotRequired[int]
+    """Reader instances besides the writer (0-15, Aurora's replica limit). Default 0. Only with `aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`."""
+
+
+class DatabaseEngine(TypedDict):
+    """One of several kinds, chosen by `type`:\n- `postgres`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `mariadb`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `mysql`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `oracle-ee`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `oracle-se2`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-ee`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-ex`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-se`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-web`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `aurora-mysql`: Aurora: a clustered database with automatic failover.\n- `aurora-postgresql`: Aurora: a clustered database with automatic failover.\n- `aurora-mysql-serverless`: Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine).\n- `aurora-postgresql-serverless`: Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine).\n- `aurora-mysql-serverless-v2`: Aurora Serverless v2: scales in 0.5-ACU steps.\n- `aurora-postgresql-serverless-v2`: Aurora Serverless v2: scales in 0.5-ACU steps."""
+
+    type: DatabaseEngineType
+    """The kind; the other fields apply as documented."""
+    properties: NotRequired[DatabaseEngineProperties]
+    """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: An RDS engine: one primary instance and optional read replicas.\n`aurora-mysql/aurora-postgresql`: An Aurora cluster: the first instance writes, the others read.\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Aurora Serverless v1 (not supported: AWS ended it).\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: An Aurora Serverless v2 cluster: one writer and `serverlessReadersCount` readers, all scaling in ACUs."""
+
+
+class DatabaseAccessibilityMode(StrEnum):
+    """Allowed values of `accessibilityMode`."""
+
+    INTERNET = "internet"
+    VPC = "vpc"
+    SCOPING_WORKLOADS_IN_VPC = "scoping-workloads-in-vpc"
+    WHITELISTED_IPS_ONLY = "whitelisted-ips-only"
+
+
+class DatabaseAccessibility(TypedDict):
+    """Who can connect to the database (network-level access control)."""
+
+    accessibility_mode: NotRequired[DatabaseAccessibilityMode]
+    """`internet` (anyone with the credentials), `vpc` or `scoping-workloads-in-vpc` (only resources that list the\ndatabase in `connectTo`), `whitelisted-ips-only`. Default "internet"."""
+    force_disable_public_ip: NotRequired[bool]
+    """No public IP (VPC-only access). Default false."""
+    whitelisted_ips: NotRequired[list[str]]
+    """IP addresses or CIDR ranges allowed to connect, on top of `connectTo` (not in `internet` mode)."""
+
+
+class RelationalDatabaseLogging(TypedDict):
+    """Database logs exported to CloudWatch."""
+
+    disabled: NotRequired[bool]
+    """Export no logs. Default false."""
+    retention_days: NotRequired[RetentionDays]
+    """Days to keep the logs. Default 90."""
+    log_types: NotRequired[list[str]]
+    """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,\n`listener`; SQL Server `error`, and `agent` but on Express)."""
+    log_forwarding: NotRequired[LogForwarding]
+    """Forward logs to a third party (not supported yet)."""
+
+
+class RelationalDatabaseArgs(TypedDict):
+    """Properties of a relational database."""
+
+    credentials: RelationalDatabaseCredentials
+    """Master user credentials."""
+    engine: DatabaseEngine
+    """Database engine: RDS (`postgres`, `mysql`, ...), Aurora, or Aurora Serverless v2."""
+    accessibility: NotRequired[DatabaseAccessibility]
+    """Who can connect. Default `internet` (Aurora Serverless: `scoping-workloads-in-vpc`)."""
+    deletion_protection: NotRequired[bool]
+    """Prevent deletion of the database. Default false."""
+    automated_backup_retention_days: NotRequired[int]
+    """Days to keep automated daily backups (0-35; 0 disables them, RDS only). Default 1."""
+    preferred_maintenance_window: NotRequired[str]
+    """Weekly maintenance window in UTC, `Sun:02:00-Sun:04:00` (at least 30 minutes). Default: chosen by AWS."""
+    logging: NotRequired[RelationalDatabaseLogging]
+    """Logs exported to CloudWatch (default on, 90 days)."""
+    dev: NotRequired[DevModeConfig]
+    """Stacktape dev mode (no effect here)."""

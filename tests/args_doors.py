@@ -17,6 +17,7 @@ from google.protobuf import struct_pb2
 
 import stacktape_pulumi.args as generated
 from stacktape_pulumi.components.context import StackContext, use_context
+from stacktape_pulumi.directives.references import secret_references
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
 from stacktape_pulumi.engine.sdk import deserialize_properties
@@ -97,8 +98,15 @@ def run_stack(loaded: LoadedConfig, build: Callable[[str, ComponentSpec, StackCo
             restore()
 
     return run_offline(program, project=loaded.config.serviceName or "stacktape", stack=loaded.stage,
-                       config={"aws:region": loaded.region}, world=CannedWorld(region=loaded.region),
+                       config={"aws:region": loaded.region}, world=canned_world(loaded),
                        asset_root=loaded.path.parent.resolve())
+
+
+def canned_world(loaded: LoadedConfig) -> CannedWorld:
+    """The world the YAML preview answers from: the config's JSON secret keys exist (`$Secret('db.password')`)."""
+    world = CannedWorld(region=loaded.region)
+    world.answer_secrets(secret_references(loaded.data).secrets)
+    return world
 
 
 def python_door(loaded: LoadedConfig) -> Recording:
@@ -140,7 +148,7 @@ def provider_door(loaded: LoadedConfig, spelled_out: Mapping[str, Mapping[str, A
             provider.construct(name, spec.token, inputs, pulumi.ResourceOptions())
 
     return run_offline(program, project=loaded.config.serviceName or "stacktape", stack=loaded.stage,
-                       config=config, world=CannedWorld(region=loaded.region),
+                       config=config, world=canned_world(loaded),
                        asset_root=loaded.path.parent.resolve())
 
 

@@ -744,7 +744,7 @@ def test_exports() -> None:
     assert SUPPORTED_RESOURCE_TYPES == (
         "multi-container-workload", "http-api-gateway", "application-load-balancer", "function", "bucket",
         "dynamo-db-table", "sqs-queue", "sns-topic", "event-bus", "web-service", "private-service",
-        "worker-service",
+        "worker-service", "relational-database",
     )
     assert FARGATE_MEMORY_BY_CPU[0.25] == (512, 1024, 2048)
     assert FARGATE_MEMORY_BY_CPU[0.5] == (1024, 2048, 3072, 4096)
@@ -769,7 +769,7 @@ def test_unknown_resource_type_suggests_the_closest(tmp_path: Path, cfg: str) ->
     assert config_issues(tmp_path, text) == [
         f"{cfg}:3:11: resources.app.type: unsupported type 'multi-container-workloads'; supported: "
         "multi-container-workload, http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, "
-        "sqs-queue, sns-topic, event-bus, web-service, private-service, worker-service "
+        "sqs-queue, sns-topic, event-bus, web-service, private-service, worker-service, relational-database "
         "(hint: did you mean 'multi-container-workload'?)"
     ]
 
@@ -783,7 +783,7 @@ def test_missing_resource_type_lists_the_types(tmp_path: Path, cfg: str) -> None
     assert config_issues(tmp_path, text) == [
         f"{cfg}:2:3: resources.app: missing required key 'type' (hint: allowed values: multi-container-workload, "
         "http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, sqs-queue, sns-topic, "
-        "event-bus, web-service, private-service, worker-service)"
+        "event-bus, web-service, private-service, worker-service, relational-database)"
     ]
 
 
@@ -1388,11 +1388,11 @@ def test_lambda_efs_mount_path_is_under_mnt(tmp_path: Path, cfg: str) -> None:
 
 def test_documented_but_unimplemented_function_events(tmp_path: Path, cfg: str) -> None:
     zipfile.ZipFile(tmp_path / "dist.zip", "w").close()
-    events = "events:\n  - type: schedule\n    properties:\n      scheduleRate: rate(1 hour)"
+    events = "events:\n  - type: kafka-topic\n    properties:\n      topic: orders"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
-        f"{cfg}:12:17: resources.fn.properties.events[0].type: function event type 'schedule' is not "
-        "supported "
-        "yet; supported: application-load-balancer, http-api-gateway"
+        f"{cfg}:12:17: resources.fn.properties.events[0].type: function event type 'kafka-topic' is not "
+        "supported yet; supported: application-load-balancer, cloudwatch-log, dynamo-db-stream, event-bus, "
+        "http-api-gateway, kinesis-stream, s3, schedule, sns, sqs"
     ]
 
 
@@ -1401,8 +1401,8 @@ def test_unknown_function_event_type_suggests_the_closest(tmp_path: Path, cfg: s
     events = "events:\n  - type: http-api-gatway\n    properties: {}"
     assert config_issues(tmp_path, function(CUSTOM_ARTIFACT, events)) == [
         f"{cfg}:12:17: resources.fn.properties.events[0].type: unsupported type 'http-api-gatway'; "
-        "supported: "
-        "http-api-gateway, application-load-balancer (hint: did you mean 'http-api-gateway'?)"
+        "supported: http-api-gateway, application-load-balancer, schedule, sqs, sns, event-bus, kinesis-stream, "
+        "dynamo-db-stream, s3, cloudwatch-log (hint: did you mean 'http-api-gateway'?)"
     ]
 
 
@@ -1454,7 +1454,8 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path, cfg: str) -> None:
         f"{cfg}:3:11: resources.gw.type: unsupported type 'http-api-gatway'; supported: "
         "multi-container-workload, "
         "http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, sqs-queue, sns-topic, "
-        "event-bus, web-service, private-service, worker-service (hint: did you mean 'http-api-gateway'?)",
+        "event-bus, web-service, private-service, worker-service, relational-database (hint: did you mean "
+        "'http-api-gateway'?)",
         f"{cfg}:9:17: resources.app.properties.resources.memory: Error in resources of container compute "
         "resource app. Memory value '1024' is not compatible with CPU value '1'.\n"
         "Allowed memory values for this CPU setting are: 2048,3072,4096,5120,6144,7168,8192",

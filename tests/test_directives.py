@@ -596,6 +596,38 @@ def test_located_error_messages(files: Path, expression: str, message: str) -> N
     assert caught.value.render() == f"stacktape.yml:6:12: resources.api.value: {message.format(dir=files)}"
 
 
+def test_files_outside_the_project_need_an_opt_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (tmp_path / "secret.json").write_text('{"key": "s3cret"}')
+    (project / "link.json").symlink_to(tmp_path / "secret.json")
+    monkeypatch.delenv("STACKTAPE_ALLOW_FILES_OUTSIDE_PROJECT", raising=False)
+    text = "a: $File('../secret.json').key\nb: $FileRaw('link.json')\n"
+    hint = ("(hint: move the file into the project, or set STACKTAPE_ALLOW_FILES_OUTSIDE_PROJECT=1 to allow files "
+            "outside it)")
+    assert _errors(text, project) == [
+        f"stacktape.yml:1:4: a: \"../secret.json\" used by $File('../secret.json') is outside the project folder "
+        f"({project}). {hint}",
+        f"stacktape.yml:2:4: b: \"link.json\" used by $FileRaw('link.json') is outside the project folder "
+        f"({project}). {hint}",
+    ]
+    monkeypatch.setenv("STACKTAPE_ALLOW_FILES_OUTSIDE_PROJECT", "1")
+    assert _resolve(text, project) == {"a": "s3cret", "b": '{"key": "s3cret"}'}
+
+
+def test_a_yaml_file_gets_the_configs_limits_and_its_errors_are_located_in_it(tmp_path: Path) -> None:
+    (tmp_path / "deep.yml").write_text("a: " + "[" * 300 + "]" * 300 + "\n")
+    (tmp_path / "broken.yml").write_text("ok: 1\nbad: [1, 2\n")
+    assert _errors("a: $File('deep.yml')\nb: $File('broken.yml')\n", tmp_path) == [
+        f"{tmp_path}/broken.yml:3:1: YAML syntax error: expected ',' or ']', but got '<stream end>' (hint: check "
+        "indentation, quotes and the ':' after each key)",
+        f"{tmp_path}/deep.yml:1:204: the document nests deeper than 200 levels (hint: flatten the structure)",
+        "stacktape.yml:1:4: a: Cannot parse \"deep.yml\" (used by $File('deep.yml')) as YAML: see the issues in it.",
+        "stacktape.yml:2:4: b: Cannot parse \"broken.yml\" (used by $File('broken.yml')) as YAML: see the issues "
+        "in it.",
+    ]
+
+
 def test_error_in_variable_is_reported_once_at_the_variable(tmp_path: Path) -> None:
     text = "variables:\n  a: $Stag()\n  b: $Var().a\nvalue: $Var().b\nother: $Var('a')\n"
     assert _errors(text, tmp_path) == [

@@ -117,6 +117,17 @@ def test_memory_too_large_is_a_located_error(config_errors: Callable[[str], list
         "instance type)"]
 
 
+def test_unknown_and_mixed_architecture_types_are_located_errors(config_errors: Callable[[str], list[str]]) -> None:
+    assert config_errors(ec2_config("{instanceTypes: [c6g.large, c5.large, c5.lage]}")) == [
+        "stacktape.yml:5:34: resources.api.properties.resources.instanceTypes: instanceTypes mixes arm64 "
+        "(c6g.large) and x86_64 types: one launch template has one AMI, for one architecture (hint: list types of "
+        "one architecture only (Graviton types have a 'g' after the generation, e.g. c6g))",
+        "stacktape.yml:5:56: resources.api.properties.resources.instanceTypes[2]: instance type 'c5.lage' is not "
+        "supported yet: this version's EC2 table has 216 types of the general purpose, compute and memory optimised "
+        "families (hint: did you mean 'c5.large'?)",
+    ]
+
+
 def test_malformed_instance_type_is_a_located_error(config_errors: Callable[[str], list[str]]) -> None:
     assert config_errors(ec2_config("{instanceTypes: [large]}")) == [
         "stacktape.yml:5:35: resources.api.properties.resources.instanceTypes[0]: 'large' is not an EC2 instance "

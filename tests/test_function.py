@@ -573,7 +573,11 @@ resources:
         "stacktape.yml:8:31: resources.api.properties.provisionedConcurrency: provisionedConcurrency 3 is more "
         "than reservedConcurrency 2 (hint: Lambda cannot keep more instances warm than the function may run at "
         "once)",
-        "stacktape.yml:10:9: resources.api.properties.logging.logForwarding: log forwarding is not supported yet",
+        "stacktape.yml:10:61: resources.api.properties.logging.logForwarding.properties.apiKey: apiKey must not be "
+        "written in the config: Firehose sends it with every request, and a literal would be stored in plaintext "
+        "in the file, the Pulumi state and every preview; allowed: $Secret('name'), $Secret('name.jsonKey') or "
+        "$SsmParam('name') (from Python: a pulumi.Output) (hint: store it in Secrets Manager and write apiKey: "
+        "$Secret('<secret name>'))",
     ]
 
 
@@ -607,8 +611,8 @@ resources:
     ]
 
 
-def test_other_event_types_are_refused_with_a_clear_message(config_errors: Callable[[str], list[str]],
-                                                             tmp_path: Path) -> None:
+def test_alarm_and_kafka_events_are_refused_with_a_clear_message(config_errors: Callable[[str], list[str]],
+                                                                 tmp_path: Path) -> None:
     write(tmp_path, {"handler.py": ""})
     errors = config_errors("""
 resources:
@@ -617,11 +621,12 @@ resources:
     properties:
       packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: handler.py}}
       events:
-        - type: sqs
-          properties: {sqsQueueName: q}
+        - type: cloudwatch-alarm
+          properties: {alarmName: a}
 """)
-    assert errors == ["stacktape.yml:7:17: resources.api.properties.events[0].type: function event type 'sqs' is "
-                      "not supported yet; supported: application-load-balancer, http-api-gateway"]
+    assert errors == ["stacktape.yml:7:17: resources.api.properties.events[0].type: function event type "
+                      "'cloudwatch-alarm' is not supported yet; supported: application-load-balancer, cloudwatch-log, "
+                      "dynamo-db-stream, event-bus, http-api-gateway, kinesis-stream, s3, schedule, sns, sqs"]
 
 
 def test_missing_entry_file_and_unsupported_language(config_errors: Callable[[str], list[str]]) -> None:

@@ -437,7 +437,11 @@ def test_located_errors(config_errors: Callable[[str], list[str]]) -> None:
         """) == [
         "stacktape.yml:5:47: resources.gw.properties.cors.allowCredentials: allowCredentials cannot be used with "
         "the origin '*' (API Gateway rejects it) (hint: list the allowed origins in cors.allowedOrigins)",
-        "stacktape.yml:7:9: resources.gw.properties.logging.logForwarding: log forwarding is not supported yet",
+        "stacktape.yml:7:61: resources.gw.properties.logging.logForwarding.properties.apiKey: apiKey must not be "
+        "written in the config: Firehose sends it with every request, and a literal would be stored in plaintext "
+        "in the file, the Pulumi state and every preview; allowed: $Secret('name'), $Secret('name.jsonKey') or "
+        "$SsmParam('name') (from Python: a pulumi.Output) (hint: store it in Secrets Manager and write apiKey: "
+        "$Secret('<secret name>'))",
         "stacktape.yml:8:7: resources.gw.properties.cdn: cdn is not supported yet (hint: put CloudFront in front "
         "of the API with pulumi_aws.cloudfront)",
         "stacktape.yml:11:37: resources.gw.properties.customDomains[0].disableDnsRecordCreation: custom domain "

@@ -393,6 +393,33 @@ def test_security_group_rules() -> None:
                      ("world-ingress", "bastion")]
 
 
+def _database_graph() -> None:
+    def world(name: str, group: aws.ec2.SecurityGroup, port: int) -> None:
+        aws.vpc.SecurityGroupIngressRule(name, security_group_id=group.id, cidr_ipv4="0.0.0.0/0", ip_protocol="tcp",
+                                         from_port=port, to_port=port)
+
+    public, private, cluster_sg = (aws.ec2.SecurityGroup(n, vpc_id="vpc-1") for n in ("public", "private", "aurora"))
+    for name, group, is_public in (("public-db", public, True), ("private-db", private, False)):
+        aws.rds.Instance(name, identifier=name, engine="postgres", instance_class="db.t4g.micro", port=5432,
+                         allocated_storage=20, vpc_security_group_ids=[group.id], publicly_accessible=is_public)
+    world("public-on-port", public, 5432)
+    world("public-other-port", public, 22)
+    world("private-on-port", private, 5432)
+    cluster = aws.rds.Cluster("cluster", cluster_identifier="Bad--Id", engine="aurora-postgresql", port=5432,
+                              vpc_security_group_ids=[cluster_sg.id])
+    aws.rds.ClusterInstance("reader", identifier="reader", cluster_identifier=cluster.id, instance_class="db.r6g.large",
+                            engine=aws.rds.EngineType.AURORA_POSTGRESQL, publicly_accessible=True)
+    world("aurora-on-port", cluster_sg, 5432)
+
+
+def test_database_rules() -> None:
+    recording = run_offline(_database_graph)
+    assert _codes(recording, security_groups.ORACLE) == [("db-world-ingress", "private"),
+                                                         ("db-world-ingress", "public")]
+    assert [(f.code, f.name, f.subject) for f in check_recording(recording, only=[names.ORACLE]).findings] == [
+        ("limit", "cluster", "clusterIdentifier")]
+
+
 def _iam_graph() -> None:
     def trust(principal: Any, action: str = "sts:AssumeRole") -> str:
         return json.dumps({"Version": "2012-10-17",

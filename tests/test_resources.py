@@ -493,7 +493,7 @@ def test_queue_errors_are_located(config_errors: Errors) -> None:
               redrivePolicy: {targetSqsQueueName: b, maxReceiveCount: 3}
               events:
                 - type: event-bus
-                  properties: {useDefaultBus: true, eventPattern: {source: [app]}}
+                  properties: {useDefaultBus: true, eventPattern: {source: [app]}, messageGroupId: g}
           c:
             type: sqs-queue
             properties:
@@ -504,8 +504,8 @@ def test_queue_errors_are_located(config_errors: Errors) -> None:
         "another queue)",
         "stacktape.yml:10:43: resources.b.properties.redrivePolicy.targetSqsQueueName: sqs-queue b cannot be its "
         "own dead-letter queue. (hint: create another sqs-queue for the failed messages)",
-        "stacktape.yml:11:7: resources.b.properties.events: sqs-queue events (event-bus rules) are not supported "
-        "yet (hint: create an EventBridge rule with pulumi_aws.cloudwatch.EventRule and EventTarget)",
+        "stacktape.yml:13:76: resources.b.properties.events[0].properties.messageGroupId: messageGroupId is only for "
+        "FIFO queues; sqs-queue b is standard. (hint: remove messageGroupId, or set fifoEnabled: true)",
         "stacktape.yml:17:43: resources.c.properties.redrivePolicy.targetSqsQueueName: Referenced resource with "
         "name jobz of type sqs-queue could not be resolved in the config (referenced from c(sqs-queue)). (hint: "
         "sqs-queue resources: a, b, c)",

@@ -142,7 +142,8 @@ def test_names_targets_directives_files_and_hooks_are_checked(tmp_path: Path, cf
         "the config (hint: did you mean 'queue'?)",
         f"{cfg}:6:25: scripts.migrate.properties.connectTo[1]: connecting a script to 'api' of type "
         "'http-api-gateway' injects no variables; types that inject some: bucket, dynamo-db-table, event-bus, "
-        "function, private-service, sns-topic, sqs-queue, web-service (hint: read one of its params with "
+        "function, private-service, relational-database, sns-topic, sqs-queue, web-service (hint: read one of its "
+        "params with "
         "$ResourceParam('api', '<param>') in the script's environment)",
         f"{cfg}:6:30: scripts.migrate.properties.connectTo[2]: 'aws:ses' grants a workload or function "
         "permissions; a script runs with your own AWS credentials and gets nothing from it (hint: remove it from "
@@ -198,8 +199,6 @@ def test_the_environment_layers_caller_connect_to_own_and_overrides(tmp_path: Pa
                     $SsmParam('/db/host'))
                 - name: QUEUE_ARN
                   value: $ResourceParam('queue', 'arn')
-                - name: FIRST_KEY
-                  value: $ResourceParam('queue', 'tags').0
                 - name: RETRIES
                   value: 3
                 - name: STP_QUEUE_NAME
@@ -214,33 +213,33 @@ def test_the_environment_layers_caller_connect_to_own_and_overrides(tmp_path: Pa
     assert found == {
         "PATH": "/bin",
         "STP_QUEUE_ARN": "arn:aws:sqs:us-east-1:1:q", "STP_QUEUE_URL": "https://sqs/q", "STP_QUEUE_NAME": "mine",
-        "DB_URL": "postgres://app:pw@db.internal", "QUEUE_ARN": "override", "FIRST_KEY": "a", "RETRIES": "3",
+        "DB_URL": "postgres://app:pw@db.internal", "QUEUE_ARN": "override", "RETRIES": "3",
     }
 
 
 def test_values_the_stack_or_a_secret_lacks_are_one_line_naming_the_variable(tmp_path: Path) -> None:
-    loaded = load(tmp_path, f"""
+    loaded = load(tmp_path, """
         scripts:
           a:
             type: local-script
             properties:
               executeCommand: a
-              environment: [{{name: X, value: "$ResourceParam('queue', 'nope')"}}]
+              environment: [{name: X, value: "$ResourceParam('api', 'nope').0"}]
           b:
             type: local-script
             properties:
               executeCommand: b
-              environment: [{{name: Y, value: "$Secret('db.password')"}}]
+              environment: [{name: Y, value: "$Secret('db.password')"}]
           c:
             type: local-script
             properties:
               executeCommand: c
               connectTo: [queue]
-        {QUEUE}
+        resources: {queue: {type: sqs-queue}, api: {type: http-api-gateway}}
         """)
     with pytest.raises(ScriptError) as caught:
-        script_environment(*scripted(loaded), "a", sources({"queue": {"arn": "x", "url": "u"}}), {}, {})
-    assert str(caught.value) == ("scripts.a.properties.environment[0] (X): resource 'queue' has no param 'nope' in "
+        script_environment(*scripted(loaded), "a", sources({"api": {"arn": "x", "url": "u"}}), {}, {})
+    assert str(caught.value) == ("scripts.a.properties.environment[0] (X): resource 'api' has no param 'nope' in "
                                  "the deployed stack; its params: arn, url")
     with pytest.raises(ScriptError) as caught:
         script_environment(*scripted(loaded), "b", sources(secrets={"db": "plain"}), {}, {})
@@ -358,7 +357,7 @@ def hooked(tmp_path: Path) -> LoadedConfig:
           beforeDelete: [{{scriptName: migrate}}]
           afterDelete: [{{scriptName: cleanup}}]
         resources:
-          webApp: {{type: sqs-queue}}
+          webApp: {{type: http-api-gateway}}
         """)
 
 

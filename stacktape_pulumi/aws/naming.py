@@ -18,6 +18,7 @@ LIMITS = {
     "asg": 255,
     "scaling-policy": 255,
     "service": 255,
+    "delivery-stream": 64,  # botocore DeliveryStreamName
 }
 
 

@@ -16,7 +16,8 @@ resources together can (rule priorities, routes, `connectTo` targets). Each chec
 - `packaging`: what building needs from this machine (files, CLIs) and EC2 instance types;
 - `support`: "not supported yet", and the one table of the packaging and event types built;
 - `connect_targets`: the `connectTo` facts the checks share with the connection wiring;
-- `scripts`: the names, connectTo targets and files of `scripts` and `hooks`.
+- `scripts`: the names, connectTo targets and files of `scripts` and `hooks`;
+- `resource_params`: the params `$ResourceParam` reads, for types whose params are a fixed list.
 
 `graph` is the reference graph: dangling references, cycles and the creation order the plan
 (`stacktape_pulumi.plan`) starts from.
@@ -32,6 +33,7 @@ from stacktape_pulumi.checks.cross_resource import check_stack
 from stacktape_pulumi.checks.graph import Reference, check_references, creation_order, find_references
 from stacktape_pulumi.checks.packaging import function_packaging_issues, workload_packaging_issues
 from stacktape_pulumi.checks.registry import raise_for, resource_problems
+from stacktape_pulumi.checks.resource_params import resource_param_issues
 from stacktape_pulumi.checks.scripts import script_issues
 from stacktape_pulumi.checks.support import unsupported_event_types, unsupported_resource_types
 from stacktape_pulumi.config.loader import SourceMap
@@ -67,6 +69,8 @@ def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap)
     issues += unsupported_event_types(stack.data, stack.source)
     issues += resource_problems(config, source)
     issues += script_issues(config, data, source)
+    # A rule of the reading resource (a stream event's streamArn) says it more precisely, once.
+    issues += [i for i in resource_param_issues(config, data, source) if not _same_place(i, issues)]
     resources = stack.data.get("resources") or {}
     refs, directive_issues = find_references(resources, stack.source)
     issues += directive_issues

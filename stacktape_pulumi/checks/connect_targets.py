@@ -30,6 +30,22 @@ ENV_PARAMS: Mapping[str, tuple[str, ...]] = {
     "private-service": ("address",),
     "web-service": (),
     "worker-service": (),
+    # The reference's params of a database (behaviour notes §3): Aurora adds the reader endpoint and its hosts, RDS
+    # read replicas their hosts, connection strings and ports (at most 15 replicas).
+    "relational-database": (
+        "host", "port", "dbName", "connectionString", "jdbcConnectionString",
+        "readerHost", "readerPort", "readerConnectionString", "readerJdbcConnectionString", "hosts",
+        "readReplicaHosts", "readReplicaConnectionStrings", "readReplicaJdbcConnectionStrings",
+        *(f"readReplica{index}Port" for index in range(15)),
+    ),
+}
+
+# Params that hold credentials: connecting injects them from a Secrets Manager secret (ECS `valueFrom`, Lambda
+# a Pulumi secret), never as a plain value.
+SECRET_PARAMS: Mapping[str, tuple[str, ...]] = {
+    "relational-database": ("connectionString", "jdbcConnectionString", "readerConnectionString",
+                            "readerJdbcConnectionString", "readReplicaConnectionStrings",
+                            "readReplicaJdbcConnectionStrings"),
 }
 
 NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "web-service", "worker-service")
@@ -105,8 +121,33 @@ def _logs(props: Any) -> bool:
     return logging is None or not logging.disabled
 
 
+def _clustered(props: Any) -> bool:
+    return str(getattr(getattr(props, "engine", None), "type", "")).startswith("aurora-")
+
+
+def _replicas(props: Any) -> int:
+    engine = getattr(props, "engine", None)
+    return 0 if _clustered(props) else len(getattr(getattr(engine, "properties", None), "readReplicas", None) or [])
+
+
+def _named_database(props: Any) -> bool:
+    return not str(getattr(getattr(props, "engine", None), "type", "")).startswith("sqlserver-")
+
+
+_READER_PARAMS = ("readerHost", "readerPort", "readerConnectionString", "readerJdbcConnectionString", "hosts")
+_REPLICA_PARAMS = ("readReplicaHosts", "readReplicaConnectionStrings", "readReplicaJdbcConnectionStrings")
+
+
+def _replica_port(index: int) -> Callable[[Any], bool]:
+    return lambda props: _replicas(props) > index
+
+
 # Params a resource registers only with some config: (resource type, param) → "present for these props?".
 CONDITIONAL_PARAMS: dict[tuple[str, str], Callable[[Any], bool]] = {
+    **{("relational-database", param): _clustered for param in _READER_PARAMS},
+    **{("relational-database", param): (lambda props: _replicas(props) > 0) for param in _REPLICA_PARAMS},
+    **{("relational-database", f"readReplica{index}Port"): _replica_port(index) for index in range(15)},
+    ("relational-database", "dbName"): _named_database,
     ("dynamo-db-table", "streamArn"): _streams,
     ("event-bus", "archiveArn"): _archives,
     ("function", "url"): _has_url,

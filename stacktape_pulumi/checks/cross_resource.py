@@ -5,9 +5,9 @@ module walks the stack once and hands each part to the module of its subject: re
 (`references`), `connectTo` (`connect_to`), load balancer events and rule priorities
 (`load_balancer`), HTTP API routes and payload formats (`gateway`), gradual deployments
 (`deployments`), containers (`containers`), dead-letter queues (`sqs_queue`), topic
-subscriptions (`sns_topic`) and environment variables (`environment`). Every problem is
-reported, not just the first. References written as directives are left alone: they resolve
-later and are checked by the directive machinery.
+subscriptions (`sns_topic`), function event sources (`function_events`) and environment
+variables (`environment`). Every problem is reported, not just the first. References written
+as directives are left alone: they resolve later and are checked by the directive machinery.
 """
 
 from typing import Any
@@ -16,6 +16,7 @@ from stacktape_pulumi.checks.connect_to import check_connect_to
 from stacktape_pulumi.checks.containers import check_containers
 from stacktape_pulumi.checks.deployments import check_hook_functions, check_workload_deployment
 from stacktape_pulumi.checks.environment import check_environments
+from stacktape_pulumi.checks.function_events import check_event_sources
 from stacktape_pulumi.checks.gateway import (
     HttpRoute,
     check_container_payload_format,
@@ -26,7 +27,7 @@ from stacktape_pulumi.checks.gateway import (
 from stacktape_pulumi.checks.load_balancer import AlbRule, check_alb_event, check_rule_priorities
 from stacktape_pulumi.checks.references import StackView
 from stacktape_pulumi.checks.sns_topic import check_subscriptions
-from stacktape_pulumi.checks.sqs_queue import check_dead_letter_queue
+from stacktape_pulumi.checks.sqs_queue import check_dead_letter_queue, check_queue_events
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.config.models.function import Function, FunctionAlbEvent, FunctionHttpApiEvent, LambdaEfsMount
@@ -78,6 +79,7 @@ class _StackWalk:
                 self._function(name, resource, base)
             elif isinstance(resource, SqsQueue):
                 check_dead_letter_queue(view, name, resource, base)
+                check_queue_events(view, name, resource, base)
             elif isinstance(resource, SnsTopic):
                 check_subscriptions(view, name, resource, base)
             elif isinstance(resource, ApplicationLoadBalancer):
@@ -141,5 +143,6 @@ class _StackWalk:
                 if route is not None:
                     routes.append(route)
         check_function_payload_formats(view, name, routes)
+        check_event_sources(view, name, function, base)
         if props.deployment is not None:
             check_hook_functions(view, name, "function", props.deployment, (*base, "deployment"))

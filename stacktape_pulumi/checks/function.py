@@ -2,6 +2,8 @@
 
 import re
 
+from stacktape_pulumi.checks.function_events import event_source_problems
+from stacktape_pulumi.checks.log_forwarding import log_forwarding_problems
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.config.models.shared import is_directive
 from stacktape_pulumi.errors import Problem
@@ -35,10 +37,9 @@ def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
     for key, present, message in unsupported:
         if present:
             problems.append(Problem((key,), message, at_key=True))
-    if props.logging is not None and props.logging.logForwarding is not None:
-        problems.append(Problem(("logging", "logForwarding"), "log forwarding is not supported yet",
-                                     at_key=True))
+    problems += log_forwarding_problems(props.logging, ("logging",))
     problems += _environment_problems(props)
+    problems += event_source_problems(props)
     reserved, provisioned = props.reservedConcurrency, props.provisionedConcurrency
     if reserved is not None and provisioned is not None and provisioned > reserved:
         problems.append(Problem(

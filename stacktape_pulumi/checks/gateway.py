@@ -10,6 +10,7 @@ from itertools import pairwise
 from typing import Any
 
 from stacktape_pulumi.checks.domains import certificate_problems
+from stacktape_pulumi.checks.log_forwarding import log_forwarding_problems
 from stacktape_pulumi.checks.references import StackView
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway, HttpApiGatewayProps
 from stacktape_pulumi.config.models.shared import (
@@ -41,9 +42,7 @@ def gateway_problems(name: str, props: HttpApiGatewayProps | None) -> list[Probl
     if props is None:
         return []
     problems = cdn_and_alarm_problems(props.cdn, props.alarms, "API")
-    if props.logging is not None and props.logging.logForwarding is not None:
-        problems.append(Problem(("logging", "logForwarding"), "log forwarding is not supported yet",
-                                     at_key=True))
+    problems += log_forwarding_problems(props.logging, ("logging",))
     cors = props.cors
     if cors is not None and cors.enabled and cors.allowCredentials and "*" in (cors.allowedOrigins or ["*"]):
         problems.append(Problem(

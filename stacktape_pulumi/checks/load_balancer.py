@@ -14,7 +14,7 @@ from stacktape_pulumi.config.models.application_load_balancer import (
     ApplicationLoadBalancer,
     ApplicationLoadBalancerProps,
 )
-from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
+from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps, is_directive
 from stacktape_pulumi.errors import KeyPath, Problem
 
 
@@ -28,6 +28,10 @@ def load_balancer_problems(name: str, props: ApplicationLoadBalancerProps | None
     if props is None:
         return []
     problems = cdn_and_alarm_problems(props.cdn, props.alarms, "load balancer")
+    if is_directive(props.useFirewall):
+        # A name is refused by the reference check (no web-app-firewall type); a directive was silently ignored.
+        problems.append(Problem(("useFirewall",), "useFirewall is not supported yet", at_key=True,
+                                hint="attach a WAFv2 web ACL with pulumi_aws.wafv2.WebAclAssociation"))
     domain_certificates = not props.listeners
     for index, listener in enumerate(props.listeners or []):
         path = ("listeners", index)

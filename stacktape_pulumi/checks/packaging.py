@@ -11,12 +11,14 @@ import os
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
 from stacktape_pulumi.aws.instances import (
     MemoryTooLarge,
     instance_spec,
+    instance_types,
     looks_like_instance_type,
     smallest_instance,
     task_memory,
@@ -198,10 +200,26 @@ def instance_type_issues(resources: dict[str, Any], path: KeyPath, source: Sourc
     issues = [source.issue((*path, "instanceTypes", i), f"'{n}' is not an EC2 instance type name",
                            "instance types look like family.size, e.g. c5.large or m7g.xlarge")
               for i, n in enumerate(names) if isinstance(n, str) and not looks_like_instance_type(n)]
+    if issues:
+        return issues
     specs = [instance_spec(n) for n in names if isinstance(n, str)]
+    for index, (name, spec) in enumerate(zip(names, specs, strict=True)):
+        if spec is None:
+            close = get_close_matches(str(name), list(instance_types()), n=1)
+            issues.append(source.issue(
+                (*path, "instanceTypes", index),
+                f"instance type '{name}' is not supported yet: this version's EC2 table has "
+                f"{len(instance_types())} types of the general purpose, compute and memory optimised families",
+                f"did you mean '{close[0]}'?" if close else "see docs/instance-types.md for the types it has"))
     known = [spec for spec in specs if spec is not None]
+    if len({spec.arm64 for spec in known}) > 1:
+        arm = [spec.name for spec in known if spec.arm64]
+        issues.append(source.issue(
+            (*path, "instanceTypes"), f"instanceTypes mixes arm64 ({', '.join(arm)}) and x86_64 types: one launch "
+                                      "template has one AMI, for one architecture",
+            "list types of one architecture only (Graviton types have a 'g' after the generation, e.g. c6g)"))
     memory = resources.get("memory")
-    if issues or not known or len(known) != len(names) or not isinstance(memory, int | float):
+    if issues or not known or not isinstance(memory, int | float):
         return issues
     try:
         task_memory(smallest_instance(known), int(memory))

@@ -11,13 +11,18 @@ from typing import Any
 
 from stacktape_pulumi.checks.bucket import bucket_problems
 from stacktape_pulumi.checks.function import function_problems
+from stacktape_pulumi.checks.function_events import dead_letter_queues_after_functions, functions_after_their_sources
 from stacktape_pulumi.checks.gateway import gateway_problems
 from stacktape_pulumi.checks.load_balancer import load_balancer_problems
+from stacktape_pulumi.checks.log_forwarding import container_log_forwarding_problems
+from stacktape_pulumi.checks.relational_database import database_problems
 from stacktape_pulumi.checks.services import service_problems
 from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
 from stacktape_pulumi.checks.traffic import clients_after_services, workload_traffic_problems
+from stacktape_pulumi.checks.volume_mounts import container_volume_mount_problems
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.bucket import BUCKET_TYPE
+from stacktape_pulumi.config.models.relational_database import DATABASE_TYPE
 from stacktape_pulumi.config.models.service import SERVICE_TYPES
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
@@ -40,8 +45,9 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
     "http-api-gateway": (gateway_problems,),
     "application-load-balancer": (load_balancer_problems,),
     QUEUE_TYPE: (queue_problems,),
-    WORKLOAD_TYPE: (workload_traffic_problems,),
+    WORKLOAD_TYPE: (workload_traffic_problems, container_log_forwarding_problems, container_volume_mount_problems),
     **{service_type: (_service_check(service_type),) for service_type in SERVICE_TYPES},
+    DATABASE_TYPE: (database_problems,),
 }
 
 # `fn(resources) -> (source, target, path)`: "create `source` after `target`" where no reference says so
@@ -49,7 +55,8 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
 # dropped: an ordering preference never turns a valid config into a cycle error.
 OrderingRule = Callable[[dict[str, Any]], Iterator[tuple[str, str, KeyPath]]]
 
-ORDERING_RULES: tuple[OrderingRule, ...] = (queues_after_their_sources, clients_after_services)
+ORDERING_RULES: tuple[OrderingRule, ...] = (queues_after_their_sources, clients_after_services,
+                                            functions_after_their_sources, dead_letter_queues_after_functions)
 
 
 def problems_of(resource_type: str, name: str, props: Any) -> list[Problem]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.relational_database import RelationalDatabase
     from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
     from stacktape_pulumi.components.sns_topic import SnsTopic
     from stacktape_pulumi.components.sqs_queue import SqsQueue
@@ -36,6 +37,7 @@ _EXPORTS = {
     "HttpApiGateway": "stacktape_pulumi.components.http_api_gateway",
     "MultiContainerWorkload": "stacktape_pulumi.components.workload",
     "PrivateService": "stacktape_pulumi.components.services",
+    "RelationalDatabase": "stacktape_pulumi.components.relational_database",
     "WebService": "stacktape_pulumi.components.services",
     "WorkerService": "stacktape_pulumi.components.services",
     "SnsTopic": "stacktape_pulumi.components.sns_topic",
@@ -51,6 +53,7 @@ __all__ = [
     "HttpApiGateway",
     "MultiContainerWorkload",
     "PrivateService",
+    "RelationalDatabase",
     "SnsTopic",
     "SqsQueue",
     "WebService",

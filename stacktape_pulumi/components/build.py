@@ -14,6 +14,7 @@ from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.components.event_bus import EventBus
 from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.relational_database import RelationalDatabase
 from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
 from stacktape_pulumi.components.sns_topic import SnsTopic
 from stacktape_pulumi.components.sqs_queue import SqsQueue
@@ -35,6 +36,7 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
     "web-service": WebService,
     "private-service": PrivateService,
     "worker-service": WorkerService,
+    "relational-database": RelationalDatabase,
 }
 
 

@@ -13,7 +13,7 @@ AWS: IAM (statements only; the caller puts them on its role), STS/region lookups
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pulumi
 import pulumi_aws as aws
@@ -21,15 +21,18 @@ import pulumi_aws as aws
 from stacktape_pulumi.aws.iam import Statement, statement
 from stacktape_pulumi.checks.connect_targets import (
     ENV_PARAMS,
+    SECRET_PARAMS,
     SES_MACRO,
     env_var_name,
     not_connectable_message,
 )
+from stacktape_pulumi.directives.parser import DirectiveSyntaxError, Literal, parse
 from stacktape_pulumi.errors import StacktapeError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
+    from stacktape_pulumi.components.base import ResourceOwner
     from stacktape_pulumi.components.context import StackContext
 
 POLICY_NAME = "custom-allow-access-to-policy-statements"
@@ -139,6 +142,8 @@ class TargetKind:
     resource_type: str
     env_params: tuple[str, ...]  # referenceable params injected as STP_* variables, in this order
     statements: Callable[[Mapping[str, Any], str], list[Statement]] | None  # None: not connectable
+    # Params holding credentials: injected from the target's connection secret, never as plain values.
+    secret_params: tuple[str, ...] = ()
 
 
 # Keyed by component class name: every component's type token is `stacktape:index:<ClassName>`.
@@ -157,6 +162,9 @@ TARGET_KINDS: dict[str, TargetKind] = {
     "PrivateService": TargetKind("private-service", ENV_PARAMS["private-service"], lambda params, target: []),
     "WebService": TargetKind("web-service", ENV_PARAMS["web-service"], None),
     "WorkerService": TargetKind("worker-service", ENV_PARAMS["worker-service"], None),
+    # Network access, no IAM permission (as the reference): the database's group admits the caller's group.
+    "RelationalDatabase": TargetKind("relational-database", ENV_PARAMS["relational-database"],
+                                     lambda params, target: [], SECRET_PARAMS["relational-database"]),
 }
 
 
@@ -172,11 +180,79 @@ def target_kind(component: object) -> TargetKind | None:
 # ---- the seam ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class NetworkAccess:
+    """How a caller reaches a target over the network (a database): its group, its port, its credentials."""
+
+    security_group_id: pulumi.Output[str]
+    port: int
+    admits_callers: bool  # False when the group already admits everyone (accessibilityMode internet)
+    needs_vpc: bool  # only resources in the stack's VPC can reach it
+    secret_arn: pulumi.Output[str]  # the Secrets Manager secret holding the `secret_params`, one JSON key each
+
+
+@runtime_checkable
+class NetworkTarget(Protocol):
+    """A component reached over the network (a database)."""
+
+    @property
+    def network_access(self) -> NetworkAccess: ...
+
+
+@dataclass(frozen=True)
+class ConnectedSecret:
+    """A credential-bearing `STP_*` variable: a JSON key of a Secrets Manager secret, and its value as a secret.
+
+    Containers read it with ECS `valueFrom` (the execution role may read `arn`); Lambda, which has no
+    `valueFrom`, gets `value`, a Pulumi secret.
+    """
+
+    arn: pulumi.Output[str]
+    key: str
+    value: pulumi.Output[str]
+
+
+@dataclass(frozen=True)
+class IngressGrant:
+    """The caller's security group may reach `target`'s group on `port` (created by the caller, from its group)."""
+
+    target: str
+    security_group_id: pulumi.Output[str]
+    port: int
+    needs_vpc: bool
+
+
+@dataclass(frozen=True)
 class Connections:
     """What a compute resource's `connectTo` grants: statements for its role, variables for its runtime."""
 
     statements: list[Statement] = field(default_factory=list)
     environment: dict[str, pulumi.Output[str]] = field(default_factory=dict)
+    secrets: dict[str, ConnectedSecret] = field(default_factory=dict)
+    ingress: list[IngressGrant] = field(default_factory=list)
+
+    def secret_values(self) -> dict[str, pulumi.Output[str]]:
+        """The credential-bearing variables as secret values (for Lambda, which has no `valueFrom`)."""
+        return {name: secret.value for name, secret in self.secrets.items()}
+
+    def open_ingress(self, owner: ResourceOwner, source_security_group_id: pulumi.Input[str] | None,
+                     tags: dict[str, str]) -> None:
+        """One rule per grant on the target's group, admitting exactly `source_security_group_id` on its port.
+
+        A caller outside the VPC (no group) cannot reach a VPC-only target: `validate` refuses it for YAML,
+        this is the same refusal for Python args.
+        """
+        for grant in self.ingress:
+            if source_security_group_id is None:
+                if grant.needs_vpc:
+                    raise StacktapeError(f"Function {owner.resource_name} can not connect to the following resources, "
+                                         f"unless it is connected to a VPC: {grant.target}. (hint: set "
+                                         "joinDefaultVpc: true on the function)")
+                continue
+            aws.vpc.SecurityGroupIngressRule(
+                f"{owner.resource_name}-to-{grant.target}-ingress", security_group_id=grant.security_group_id,
+                referenced_security_group_id=source_security_group_id, ip_protocol="tcp", from_port=grant.port,
+                to_port=grant.port, description=f"{owner.resource_name} (connectTo) to {grant.target}", tags=tags,
+                opts=owner.child_opts())
 
 
 def resolve_connections(ctx: StackContext, names: Sequence[str], *, owner: str = "<unnamed>") -> Connections:
@@ -188,6 +264,8 @@ def resolve_connections(ctx: StackContext, names: Sequence[str], *, owner: str =
     """
     statements: list[Statement] = []
     environment: dict[str, pulumi.Output[str]] = {}
+    secrets: dict[str, ConnectedSecret] = {}
+    ingress: list[IngressGrant] = []
     for target in dict.fromkeys(names):
         if target == SES_MACRO:
             identity = ctx.once("caller-identity", aws.get_caller_identity_output)
@@ -201,10 +279,42 @@ def resolve_connections(ctx: StackContext, names: Sequence[str], *, owner: str =
             raise StacktapeError(not_connectable_message(owner, target, resource_type))
         params = ctx.params.get(target, {})
         statements += kind.statements(params, target)
+        access = component.network_access if isinstance(component, NetworkTarget) else None
+        if access is not None and access.admits_callers:
+            ingress.append(IngressGrant(target, access.security_group_id, access.port, access.needs_vpc))
         for param in kind.env_params:
-            if param in params:
-                environment[env_var_name(target, param)] = pulumi.Output.from_input(params[param]).apply(str)
-    return Connections(statements, environment)
+            if param not in params:
+                continue
+            name = env_var_name(target, param)
+            if access is not None and param in kind.secret_params:
+                text: pulumi.Output[str] = pulumi.Output.from_input(params[param]).apply(str)
+                value: pulumi.Output[str] = pulumi.Output.secret(text)
+                secrets[name] = ConnectedSecret(access.secret_arn, param, value)
+            else:
+                environment[name] = pulumi.Output.from_input(params[param]).apply(str)
+    return Connections(statements, environment, secrets, ingress)
+
+
+def credential_reference(ctx: StackContext, value: object) -> ConnectedSecret | None:
+    """`$ResourceParam('<db>', 'connectionString')` (or another credential-bearing param) as its secret's JSON key.
+
+    A container can then read it with `valueFrom`, as connectTo's own variables, instead of carrying the
+    password in its task definition (any other way it would be a Pulumi secret masking every definition).
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        directive = parse(value)
+    except DirectiveSyntaxError:
+        return None  # the resolver reports it
+    if directive is None or directive.name != "ResourceParam" or directive.path or len(directive.args) != 2:
+        return None
+    target, param = (arg.value if isinstance(arg, Literal) else None for arg in directive.args)
+    component = ctx.components.get(str(target))
+    kind = target_kind(component) if component is not None else None
+    if kind is None or param not in kind.secret_params or not isinstance(component, NetworkTarget):
+        return None
+    return ConnectedSecret(component.network_access.secret_arn, str(param), ctx.resource_param(str(target), str(param)))
 
 
 def runtime_values(ctx: StackContext, value: Any) -> Any:

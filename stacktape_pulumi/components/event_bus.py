@@ -21,6 +21,19 @@ NAME_LIMIT = 256
 ARCHIVE_NAME_LIMIT = 48
 
 
+def rule_bus(ctx: StackContext, props: Any) -> Any:
+    """The bus an `event-bus` integration's rule goes on: the stack's bus's name (`eventBusName`), the ARN written
+    (`eventBusArn`), or None: the account's default bus (`useDefaultBus`, the one left when neither is set).
+
+    PutRule takes a bus's name or its ARN.
+    """
+    if props.eventBusName is not None:
+        return ctx.component(props.eventBusName, EventBus).bus.name
+    if props.eventBusArn is not None:
+        return ctx.output_value(props.eventBusArn)
+    return None
+
+
 class EventBus(StacktapeComponent[EventBusProps]):
     """An EventBridge bus; with `archivation.enabled`, an archive of every event it receives."""
 

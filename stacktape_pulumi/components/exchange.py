@@ -27,6 +27,16 @@ class TopicSubscriptionRequest:
     props: SqsQueueSubscriptionProps
 
 
+@dataclass(frozen=True)
+class QueueGrantRequest:
+    """A source (an SNS subscription's topic, an EventBridge rule) asking a queue built later to accept its
+    undeliverable messages: the queue's policy lets exactly `source_arn` of `service` send."""
+
+    requester: str  # as errors name it: "Function 'fn'", "SqsQueue 'jobs'"
+    service: str
+    source_arn: pulumi.Output[str]
+
+
 class ServiceConnectServer(Protocol):
     """A workload exposing Service Connect ports; clients built after it wait for its service."""
 
@@ -48,6 +58,8 @@ class StackExchange:
 
     # Queue name → the topics' requests, taken by the queue when it is built.
     topic_subscriptions: dict[str, list[TopicSubscriptionRequest]] = field(default_factory=dict)
+    # Queue name → dead-letter grants asked by function events built before it, taken by the queue.
+    queue_grants: dict[str, list[QueueGrantRequest]] = field(default_factory=dict)
     # In build order; the first workload exposing a port joins on its first service-connect event.
     service_connect_servers: list[ServiceConnectServer] = field(default_factory=list)
     # Workload name → what it exposes.

@@ -24,6 +24,7 @@ from stacktape_pulumi.components.connect import resolve_connections, runtime_val
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.function_events import FUNCTION_EVENT_HANDLERS, FunctionEventSite
 from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
+from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
@@ -126,6 +127,7 @@ class Function(StacktapeComponent[FunctionProps]):
         self.log_group = self._create_log_group()
         self.role = self._create_role()
         self.security_group = self._create_security_group()
+        self._connections.open_ingress(self, self.security_group.id if self.security_group else None, self.tags)
         policies = self._create_role_policies()
         self.function = self._create_function(policies)
         self.alias = self._create_alias()
@@ -152,8 +154,13 @@ class Function(StacktapeComponent[FunctionProps]):
                                 base_dir=self.context.base_dir)
 
     def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
-        return log_group(f"{self.resource_name}-log-group", f"/aws/lambda/{self._physical_name}", self.props.logging,
-                         DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
+        group = log_group(f"{self.resource_name}-log-group", f"/aws/lambda/{self._physical_name}", self.props.logging,
+                          DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
+        self.log_forwarder = LogForwarder(self)
+        forwarding = self.props.logging.logForwarding if self.props.logging is not None else None
+        if group is not None and forwarding is not None:
+            self.log_forwarder.forward("", group, forwarding)
+        return group
 
     def _create_role(self) -> aws.iam.Role:
         return iam.service_role(f"{self.resource_name}-role", name=self.context.iam_name(self.resource_name),
@@ -205,7 +212,9 @@ class Function(StacktapeComponent[FunctionProps]):
             user[var.name] = (value.apply(ecs_plan.stringify) if isinstance(value, pulumi.Output)
                               else ecs_plan.stringify(value))
         # connectTo's `STP_*` variables replace user variables of the same name (as the reference).
-        variables = merge_environment(self.packaged.environment, {**user, **self._connections.environment})
+        # Credential-bearing ones (connection strings) are secret values: Lambda has no `valueFrom`.
+        variables = merge_environment(self.packaged.environment, {**user, **self._connections.environment,
+                                                                  **self._connections.secret_values()})
         return aws.lambda_.FunctionEnvironmentArgs(variables=variables) if variables else None
 
     def _create_function(self, policies: list[aws.iam.RolePolicy]) -> aws.lambda_.Function:

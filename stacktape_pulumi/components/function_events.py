@@ -2,7 +2,8 @@
 
 AWS: API Gateway v2 (Lambda proxy integration, routes), Elastic Load Balancing v2 (Lambda target
 group, attachment, listener rule), Lambda (invoke permissions scoped to the API or the target
-group). The other documented function event types are rejected by the config model.
+group). The event sources (queues, topics, buses, streams, buckets, schedules, log groups) are wired by
+`function_sources`; `kafka-topic` and `cloudwatch-alarm` are rejected by the config model.
 """
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.components import function_sources as sources
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.components.traffic_events import listener_rule_conditions
@@ -43,6 +45,12 @@ class EventFunction(Protocol):
 
     @property
     def function(self) -> aws.lambda_.Function: ...
+
+    @property
+    def role(self) -> aws.iam.Role: ...
+
+    @property
+    def props(self) -> Any: ...
 
     @property
     def timeout(self) -> int: ...
@@ -156,4 +164,12 @@ def _lambda_target_group(function: EventFunction, lb_name: str) -> aws.lb.Target
 FUNCTION_EVENT_HANDLERS: dict[str, FunctionEventHandler] = {
     "http-api-gateway": http_api_gateway_event,
     "application-load-balancer": application_load_balancer_event,
+    "schedule": sources.schedule_event,
+    "event-bus": sources.event_bus_event,
+    "sqs": sources.sqs_event,
+    "sns": sources.sns_event,
+    "dynamo-db-stream": sources.dynamo_db_stream_event,
+    "kinesis-stream": sources.kinesis_stream_event,
+    "s3": sources.s3_event,
+    "cloudwatch-log": sources.cloudwatch_log_event,
 }

@@ -22,6 +22,7 @@ from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.aws.security_groups import egress_to
 from stacktape_pulumi.components.base import ResourceOwner, StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
 from stacktape_pulumi.config.models.shared import Authorizer, CognitoAuthorizer, CorsConfig
 from stacktape_pulumi.errors import StacktapeError
@@ -149,10 +150,15 @@ class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
             max_age=cors.maxAge)
 
     def _create_log_group(self) -> aws.cloudwatch.LogGroup | None:
-        return log_group(
+        group = log_group(
             f"{self.resource_name}-access-logs",
             f"/aws/vendedlogs/{self.context.stack_name}/api-gateway/{self.resource_name}/access-logs",
             self.props.logging, DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
+        self.log_forwarder = LogForwarder(self)
+        forwarding = self.props.logging.logForwarding if self.props.logging is not None else None
+        if group is not None and forwarding is not None:
+            self.log_forwarder.forward("", group, forwarding)
+        return group
 
     def _create_stage(self) -> aws.apigatewayv2.Stage:
         access_logs = None

@@ -21,10 +21,16 @@ from stacktape_pulumi.aws.security_groups import outbound_only_group
 from stacktape_pulumi.checks.support import WorkloadEventType
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.connect import POLICY_NAME as CONNECT_POLICY_NAME
-from stacktape_pulumi.components.connect import resolve_connections, runtime_values
+from stacktape_pulumi.components.connect import (
+    ConnectedSecret,
+    credential_reference,
+    resolve_connections,
+    runtime_values,
+)
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
 from stacktape_pulumi.components.images import ImageTarget
+from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.components.packaging import image_uri
 from stacktape_pulumi.components.wiring import EventSite, ServiceWiring
 from stacktape_pulumi.components.workload_events import EVENT_HANDLERS, WORKLOAD_HANDLERS
@@ -33,6 +39,8 @@ from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.dockerfiles import NON_ROOT_PACKAGING_TYPES
 
+# A container variable ECS reads with `valueFrom`: a `$Secret`, a `$SsmParam`, or a connectTo credential.
+Hidden = SecretRef | SsmParamRef | ConnectedSecret
 TrackingArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs
 MetricArgs = aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs
 
@@ -95,8 +103,11 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self._connections = resolve_connections(self.context, props.connectTo or [], owner=name)
         self.cluster = self._create_cluster()
         self.security_group = self._create_security_group()
+        # connectTo a database: its group admits this workload's group on its port.
+        self._connections.open_ingress(self, self.security_group.id, self.tags)
         self.task_role = self._create_task_role()
         self.execution_role = self._create_execution_role()
+        self.log_forwarder = LogForwarder(self)
         self.log_groups = self._create_log_groups()
         environments, secrets = self._resolve_environment()
         exec_policy = self._create_execution_secrets_policy(secrets)
@@ -168,38 +179,47 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
                 container.logging, DEFAULT_LOG_RETENTION_DAYS, self.tags, self.child_opts())
             if group is not None:
                 groups[container.name] = group
+                forwarding = container.logging.logForwarding if container.logging is not None else None
+                if forwarding is not None:
+                    self.log_forwarder.forward(container.name, group, forwarding)
         return groups
 
-    def _resolve_environment(self) -> tuple[dict[str, list[Any]], dict[str, list[tuple[str, SecretRef | SsmParamRef]]]]:
+    def _resolve_environment(self) -> tuple[dict[str, list[Any]], dict[str, list[tuple[str, Hidden]]]]:
         """Split each container's env into plain values and `valueFrom` secrets (never mixed)."""
         resolver = self.context.resolver
         environments: dict[str, list[Any]] = {}
-        secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]] = {}
+        secrets: dict[str, list[tuple[str, Hidden]]] = {}
         for container in self.props.containers:
             plain: list[Any] = []
-            hidden: list[tuple[str, SecretRef | SsmParamRef]] = []
+            hidden: list[tuple[str, Hidden]] = []
             for var in container.environment or []:
-                value = resolver.resolve(var.value) if isinstance(var.value, str) else var.value
-                if isinstance(value, SecretRef | SsmParamRef):
+                credential = credential_reference(self.context, var.value)
+                value = credential or (resolver.resolve(var.value) if isinstance(var.value, str) else var.value)
+                if isinstance(value, SecretRef | SsmParamRef | ConnectedSecret):
                     hidden.append((var.name, value))
                 elif isinstance(value, pulumi.Output):
                     plain.append({"name": var.name, "value": value.apply(ecs_plan.stringify)})
                 else:
                     plain.append({"name": var.name, "value": ecs_plan.stringify(value)})
             # connectTo's variables replace user variables of the same name (as the reference).
+            # Credential-bearing ones (a database's connection strings) come from its secret with `valueFrom`.
             injected = self._connections.environment
-            plain = [entry for entry in plain if entry["name"] not in injected]
+            connected = self._connections.secrets
+            plain = [entry for entry in plain if entry["name"] not in injected and entry["name"] not in connected]
             plain += [{"name": key, "value": value} for key, value in injected.items()]
             environments[container.name] = plain
-            secrets[container.name] = [(key, ref) for key, ref in hidden if key not in injected]
+            kept = [(key, ref) for key, ref in hidden if key not in injected and key not in connected]
+            secrets[container.name] = [*kept, *connected.items()]
         return environments, secrets
 
-    def _value_from(self, ref: SecretRef | SsmParamRef) -> pulumi.Output[str]:
+    def _value_from(self, ref: Hidden) -> pulumi.Output[str]:
+        if isinstance(ref, ConnectedSecret):
+            return ref.arn.apply(lambda arn: ecs_plan.secret_value_from(arn, ref.key))
         if isinstance(ref, SecretRef):
             return self.context.secret_arn(ref.name).apply(lambda arn: ecs_plan.secret_value_from(arn, ref.key))
         return self.context.ssm_parameter_arn(ref.name)
 
-    def _secret_resource_arns(self, secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
+    def _secret_resource_arns(self, secrets: dict[str, list[tuple[str, Hidden]]]
                               ) -> tuple[list[pulumi.Output[str]], list[pulumi.Output[str]]]:
         secret_names = sorted({ref.name for refs in secrets.values() for _, ref in refs if isinstance(ref, SecretRef)})
         for container in self.props.containers:
@@ -207,10 +227,14 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             if cred and cred not in secret_names:
                 secret_names.append(cred)
         ssm_names = sorted({ref.name for refs in secrets.values() for _, ref in refs if isinstance(ref, SsmParamRef)})
-        return ([self.context.secret_arn(n) for n in secret_names],
+        # connectTo's credentials and `$ResourceParam`s of one: each database's secret once.
+        refs = [*self._connections.secrets.values(),
+                *(ref for refs in secrets.values() for _, ref in refs if isinstance(ref, ConnectedSecret))]
+        connected = list({id(ref.arn): ref.arn for ref in refs}.values())
+        return ([*[self.context.secret_arn(n) for n in secret_names], *connected],
                 [self.context.ssm_parameter_arn(n) for n in ssm_names])
 
-    def _create_execution_secrets_policy(self, secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
+    def _create_execution_secrets_policy(self, secrets: dict[str, list[tuple[str, Hidden]]]
                                          ) -> aws.iam.RolePolicy | None:
         """Let this workload's execution role read exactly its secrets and parameters."""
         secret_arns, ssm_arns = self._secret_resource_arns(secrets)
@@ -226,7 +250,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
                                  statements, self.child_opts())
 
     def _container_definition(self, container: Any, environment: list[Any],
-                              secrets: list[tuple[str, SecretRef | SsmParamRef]]) -> dict[str, Any]:
+                              secrets: list[tuple[str, Hidden]]) -> dict[str, Any]:
         packaging = container.packaging
         target = ImageTarget(self.props.resources.architecture, self)
         image = image_uri(self.context, self.resource_name, container, target)
@@ -267,7 +291,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         return definition
 
     def _create_task_definition(self, environments: dict[str, list[Any]],
-                                secrets: dict[str, list[tuple[str, SecretRef | SsmParamRef]]]
+                                secrets: dict[str, list[tuple[str, Hidden]]]
                                 ) -> aws.ecs.TaskDefinition:
         definitions = [self._container_definition(c, environments[c.name], secrets[c.name])
                        for c in self.props.containers]

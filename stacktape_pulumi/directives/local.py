@@ -14,6 +14,7 @@ located `ConfigIssue`; all of them are raised together as one `ConfigError`.
 
 import configparser
 import json
+import os
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,9 +22,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
-
-from stacktape_pulumi.config.loader import SourceMap
+from stacktape_pulumi.config.loader import SourceMap, load_yaml_text
 from stacktape_pulumi.directives.custom import CustomDirective, CustomDirectiveError
 from stacktape_pulumi.directives.parser import (
     Directive,
@@ -78,6 +77,8 @@ GIT_FAILURES: Mapping[str, str] = {
 
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
+# Set to 1 to let $File / $FileRaw read files outside the config file's folder.
+ALLOW_OUTSIDE_FILES = "STACKTAPE_ALLOW_FILES_OUTSIDE_PROJECT"
 
 
 @dataclass
@@ -406,6 +407,12 @@ class _LocalResolver:
     def read_file(self, directive: Directive, file: str, path: KeyPath) -> str:
         full = self.ctx.config_dir / file
         used = f"used by {heading(directive)}"
+        # Symlinks and `..` resolved first: a config must not read /etc/passwd or ~/.aws/credentials into a
+        # resource unless its user says so.
+        project = self.ctx.config_dir.resolve()
+        if not full.resolve().is_relative_to(project) and os.environ.get(ALLOW_OUTSIDE_FILES) != "1":
+            self.fail(path, f'"{file}" {used} is outside the project folder ({project}).',
+                      f"move the file into the project, or set {ALLOW_OUTSIDE_FILES}=1 to allow files outside it")
         # Only regular files of bounded size: a FIFO would block and /dev/zero would never end.
         if full.exists() and not full.is_dir() and not full.is_file():
             self.fail(path, f'"{file}" {used} is not a regular file.')
@@ -432,29 +439,33 @@ class _LocalResolver:
                             f"{', '.join(FILE_EXTENSIONS)} (and files named .env.*).",
                       f"use {render(Directive('FileRaw', (Literal(file),)))} to read the file as text")
         text = self.read_file(directive, file, path)
+        if kind not in (".env", ".json", ".ini"):
+            return self.parse_yaml(directive, file, text, path)
         try:
             if kind == ".env":
                 return parse_env_file(text)
             if kind == ".json":
                 return json.loads(text)
-            if kind == ".ini":
-                return _parse_ini(text, file)
-            return yaml.safe_load(text)
+            return _parse_ini(text, file)
+        except RecursionError:
+            reason = "it nests too deeply"
         except json.JSONDecodeError as exc:
             reason = f"{exc.msg} at line {exc.lineno} column {exc.colno}"
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            reason = str(exc.problem)
-            if mark is not None:
-                reason += f" at line {mark.line + 1} column {mark.column + 1}"
-        except yaml.YAMLError as exc:
-            reason = str(exc)
         except configparser.Error as exc:
             reason = str(exc).splitlines()[0]
         except ValueError as exc:
             reason = str(exc)
-        label = {".env": "a .env file", ".json": "JSON", ".ini": "an INI file"}.get(kind, "YAML")
+        label = {".env": "a .env file", ".json": "JSON", ".ini": "an INI file"}[kind]
         self.fail(path, f'Cannot parse "{file}" (used by {heading(directive)}) as {label}: {reason}.')
+
+    def parse_yaml(self, directive: Directive, file: str, text: str, path: KeyPath) -> Any:
+        """YAML with the config's own limits (depth, aliases, size); its issues located in that file."""
+        try:
+            return load_yaml_text(text, str(self.ctx.config_dir / file)).data
+        except ConfigError as exc:
+            for issue in exc.issues:
+                self.issues[issue] = None
+            self.fail(path, f'Cannot parse "{file}" (used by {heading(directive)}) as YAML: see the issues in it.')
 
     # -- git and CLI ----------------------------------------------------------------------
 

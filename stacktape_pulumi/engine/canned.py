@@ -289,8 +289,53 @@ class CannedWorld:
                     out["streamArn"] = f"arn:aws:dynamodb:{r}:{a}:table/{physical}/stream/2026-01-01T00:00:00.000"
             case "aws:cloudwatch/eventBus:EventBus":
                 out = {"arn": f"arn:aws:events:{r}:{a}:event-bus/{physical}"}
+            case "aws:cloudwatch/eventRule:EventRule":
+                bus = str(inputs.get("eventBusName") or "default").rsplit("/", 1)[-1]
+                path = physical if bus == "default" else f"{bus}/{physical}"
+                out = {"arn": f"arn:aws:events:{r}:{a}:rule/{path}"}
+                rid = f"{bus}/{physical}" if bus != "default" else physical
+            case "aws:cloudwatch/eventTarget:EventTarget":
+                rid = f"{inputs.get('rule', 'rule')}-{h[:8]}"
+            case "aws:lambda/eventSourceMapping:EventSourceMapping":
+                # Lambda names a mapping by a UUID.
+                rid = f"{h[:8]}-{h[8:12]}-4{h[12:15]}-8{h[1:4]}-{short_hash(h, length=12)}"
+                out = {"arn": f"arn:aws:lambda:{r}:{a}:event-source-mapping:{rid}", "uuid": rid,
+                       "functionArn": inputs.get("functionName", "")}
+            case "aws:sns/topicSubscription:TopicSubscription":
+                out = {"arn": f"{inputs.get('topic', f'arn:aws:sns:{r}:{a}:topic')}:{h[:8]}-{h[8:12]}-{h[12:16]}"}
+                rid = out["arn"]
+            case "aws:kinesis/streamConsumer:StreamConsumer":
+                stream = str(inputs.get("streamArn", f"arn:aws:kinesis:{r}:{a}:stream/stream"))
+                out = {"arn": f"{stream}/consumer/{physical}:1767225600"}
+                rid = out["arn"]
+            case "aws:s3/bucketNotification:BucketNotification":
+                rid = str(inputs.get("bucket") or physical)
+            case "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter":
+                rid = f"cwlsf-{int(h[:8], 16)}"
             case "aws:scheduler/schedule:Schedule":
                 out = {"arn": f"arn:aws:scheduler:{r}:{a}:schedule/default/{physical}"}
+            case "aws:rds/instance:Instance" | "aws:rds/clusterInstance:ClusterInstance":
+                ident = str(inputs.get("identifier") or physical)
+                host = f"{ident}.c{h[:12]}.{r}.rds.amazonaws.com"
+                out = {"arn": f"arn:aws:rds:{r}:{a}:db:{ident}", "identifier": ident, "address": host,
+                       "endpoint": host if type_.endswith("ClusterInstance") else f"{host}:{inputs.get('port', 5432)}",
+                       "resourceId": f"db-{h[:26].upper()}"}
+                rid = ident
+            case "aws:rds/cluster:Cluster":
+                ident = str(inputs.get("clusterIdentifier") or physical)
+                out = {"arn": f"arn:aws:rds:{r}:{a}:cluster:{ident}", "clusterIdentifier": ident,
+                       "endpoint": f"{ident}.cluster-c{h[:12]}.{r}.rds.amazonaws.com",
+                       "readerEndpoint": f"{ident}.cluster-ro-c{h[:12]}.{r}.rds.amazonaws.com",
+                       "clusterResourceId": f"cluster-{h[:26].upper()}"}
+                rid = ident
+            case "aws:rds/subnetGroup:SubnetGroup":
+                out = {"arn": f"arn:aws:rds:{r}:{a}:subgrp:{physical}"}
+            case "aws:secretsmanager/secret:Secret":
+                out = {"arn": f"arn:aws:secretsmanager:{r}:{a}:secret:{physical}-{h[:6]}"}
+                rid = out["arn"]
+            case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+                out = {"arn": f"arn:aws:firehose:{r}:{a}:deliverystream/{physical}"}
+                rid = out["arn"]
             case _ if type_.startswith("aws-native:"):
                 out, rid = self._aws_native(type_, physical, h, inputs)
             case _:

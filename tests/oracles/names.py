@@ -34,6 +34,8 @@ ELB_CHARS = r"[A-Za-z0-9-]+"
 ELB_WHAT = "letters, digits and '-'"
 SG_CHARS = r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+"
 SG_WHAT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+RDS_ID = r"[A-Za-z](-?[A-Za-z0-9])*"
+RDS_WHAT = "a letter, then letters, digits and single hyphens, not ending in '-'"
 DNS_LABELS = r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*"
 
 RULES: dict[str, list[NameRule]] = {
@@ -68,6 +70,15 @@ RULES: dict[str, list[NameRule]] = {
     "aws:sns/topic:Topic": [NameRule("name", 256, r"[A-Za-z0-9_-]+(\.fifo)?", ECS_WHAT)],
     "aws:cloudwatch/eventRule:EventRule": [NameRule("name", 64, r"[.\-_A-Za-z0-9]+", "letters, digits and ._-")],
     "aws:cloudwatch/metricAlarm:MetricAlarm": [NameRule("name", 255, r"[^\x00-\x1f]+", "printable characters")],
+    # RDS identifiers: a letter first, letters, digits and single hyphens, no hyphen at the end (CreateDBInstance,
+    # CreateDBCluster); the final snapshot's the same; subnet groups: letters, digits, spaces and ._- .
+    "aws:rds/instance:Instance": [NameRule("identifier", 63, RDS_ID, RDS_WHAT),
+                                  NameRule("finalSnapshotIdentifier", 255, RDS_ID, RDS_WHAT, autonamed=False)],
+    "aws:rds/clusterInstance:ClusterInstance": [NameRule("identifier", 63, RDS_ID, RDS_WHAT)],
+    "aws:rds/cluster:Cluster": [NameRule("clusterIdentifier", 63, RDS_ID, RDS_WHAT),
+                                NameRule("finalSnapshotIdentifier", 255, RDS_ID, RDS_WHAT, autonamed=False)],
+    "aws:rds/subnetGroup:SubnetGroup": [NameRule("name", 255, r"[a-z0-9 ._-]+", "lower-case letters, digits, "
+                                                 "spaces and ._-", forbidden_prefixes=("default",))],
 }
 MAX_TAGS = 50
 MAX_TAG_KEY = 128

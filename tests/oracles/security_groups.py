@@ -11,6 +11,9 @@ the canned world gives that group).
   only ports some container of the service's task definition maps.
 * Load-balancer groups (in an `aws:lb/loadBalancer` `securityGroups`): the world only over TCP on
   ports that one of that load balancer's listeners listens on.
+* Database groups (in an `aws:rds/instance` or `aws:rds/cluster` `vpcSecurityGroupIds`): the world only
+  over TCP on the database's port, and only when the database is publicly accessible (accessibilityMode
+  `internet`, the reference's default; docs/decisions.md).
 * Any other group: no ingress from the world.
 """
 
@@ -31,6 +34,9 @@ SERVICE = "aws:ecs/service:Service"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
+DB_INSTANCE = "aws:rds/instance:Instance"
+DB_CLUSTER = "aws:rds/cluster:Cluster"
+DB_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 ALL_PORTS = (0, 65535)
 
 
@@ -76,7 +82,7 @@ class Graph:
         world = CannedWorld()
         self.ids: dict[str, RecordedResource] = {}
         for r in self.resources:
-            if r.type in (SG, LOAD_BALANCER, TASK_DEFINITION):
+            if r.type in (SG, LOAD_BALANCER, TASK_DEFINITION, DB_CLUSTER):
                 resource_id, state = world.new_resource(r.type, r.name, dict(r.inputs), r.urn)
                 self.ids[resource_id] = r
                 if isinstance(state.get("arn"), str):
@@ -162,9 +168,12 @@ def check(recording: Recording) -> list[Finding]:
     for lb in (r for r in graph.resources if r.type == LOAD_BALANCER):
         for group in graph.linked(lb, "securityGroups", SG):
             listener_ports.setdefault(group.urn, set()).update(lb_listeners.get(lb.urn, set()))
+    database_ports = public_database_ports(graph)
     for group in (r for r in graph.resources if r.type == SG):
         for rule in rules.get(group.urn, []):
-            if group.urn in task_ports:
+            if group.urn in database_ports:
+                found += database_rule(group, rule, database_ports[group.urn])
+            elif group.urn in task_ports:
                 found += task_rule(group, rule, task_ports[group.urn])
             elif group.urn in listener_ports:
                 found += load_balancer_rule(group, rule, listener_ports[group.urn])
@@ -172,6 +181,30 @@ def check(recording: Recording) -> list[Finding]:
                 found.append(_finding("world-ingress", group, rule, "admits the world into a security group that "
                                       "is neither a task's nor a load balancer's"))
     return found
+
+
+def public_database_ports(graph: Graph) -> dict[str, set[int]]:
+    """Database group urn → the ports of the publicly accessible databases using it (empty: none is public)."""
+    public_instances = [i for i in graph.resources
+                        if i.type == DB_CLUSTER_INSTANCE and i.inputs.get("publiclyAccessible")]
+    public_clusters = {c.urn for i in public_instances for c in graph.linked(i, "clusterIdentifier", DB_CLUSTER)}
+    ports: dict[str, set[int]] = {}
+    for db in (r for r in graph.resources if r.type in (DB_INSTANCE, DB_CLUSTER)):
+        public = bool(db.inputs.get("publiclyAccessible")) or db.urn in public_clusters
+        for group in graph.linked(db, "vpcSecurityGroupIds", SG):
+            known = ports.setdefault(group.urn, set())
+            if public and isinstance(db.inputs.get("port"), int):
+                known.add(int(db.inputs["port"]))
+    return ports
+
+
+def database_rule(group: RecordedResource, rule: Rule, public_ports: set[int]) -> list[Finding]:
+    if not any(is_world(c) for c in rule.cidrs):
+        return []
+    if rule.protocol == "tcp" and rule.ports[0] == rule.ports[1] and rule.ports[0] in public_ports:
+        return []
+    return [_finding("db-world-ingress", group, rule, f"the world may reach a database only over TCP on the port of "
+                     f"a publicly accessible database {sorted(public_ports) or '(none is public)'}")]
 
 
 def _finding(code: str, group: RecordedResource, rule: Rule, message: str) -> Finding:

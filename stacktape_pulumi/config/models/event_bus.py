@@ -4,6 +4,7 @@ Also the properties of an event-bus integration (`events: [{type: event-bus}]`),
 the resource types that can be targets of a bus rule.
 """
 
+import json
 from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
@@ -12,6 +13,11 @@ from stacktape_pulumi.config.models.common import StrictModel
 from stacktape_pulumi.config.models.shared import NonEmptyStr, Overrides, PositiveInt, Problems
 
 EVENT_BUS_TYPE = "event-bus"
+# events PutRule EventPattern, PutTargets Input / InputPath / InputTransformer (botocore).
+MAX_EVENT_PATTERN = 4096
+MAX_INPUT = 8192
+MAX_INPUT_PATH = 256
+MAX_INPUT_PATHS = 100
 
 
 class EventBusArchivation(StrictModel):
@@ -110,9 +116,39 @@ class EventBusIntegrationProps(StrictModel):
         if len(buses) != 1:
             problems.add("Specify exactly one of eventBusArn, eventBusName or useDefaultBus.",
                          (buses[1],) if len(buses) > 1 else (), at_key=len(buses) > 1)
-        inputs = [key for key in ("input", "inputPath", "inputTransformer") if getattr(self, key) is not None]
-        if len(inputs) > 1:
-            problems.add("Only one of input, inputPath or inputTransformer can be used.", (inputs[1],), at_key=True)
+        pattern = json.dumps(self.eventPattern.model_dump(by_alias=True, exclude_none=True))
+        if pattern == "{}":
+            problems.add("eventPattern matches nothing: EventBridge needs at least one field to match on.",
+                         ("eventPattern",), at_key=True, hint="e.g. source: [my-app]")
+        elif len(pattern) > MAX_EVENT_PATTERN:
+            problems.add(f"eventPattern is {len(pattern)} characters as JSON; EventBridge allows at most "
+                         f"{MAX_EVENT_PATTERN}.", ("eventPattern",), at_key=True)
+        target_input_problems(self, problems)
         problems.raise_if_any(type(self).__name__)
         return self
+
+
+def target_input_problems(model: Any, problems: Problems) -> None:
+    """One of `input`, `inputPath`, `inputTransformer`, within EventBridge's PutTargets limits."""
+    inputs = [key for key in ("input", "inputPath", "inputTransformer") if getattr(model, key) is not None]
+    if len(inputs) > 1:
+        problems.add("Only one of input, inputPath or inputTransformer can be used.", (inputs[1],), at_key=True,
+                     hint=f"keep {inputs[0]} and remove {', '.join(inputs[1:])}")
+    if model.input is not None and not isinstance(model.input, str) and len(json.dumps(model.input)) > MAX_INPUT:
+        problems.add(f"input is more than {MAX_INPUT} characters as JSON; EventBridge allows at most {MAX_INPUT}.",
+                     ("input",), at_key=True)
+    if model.inputPath is not None and len(model.inputPath) > MAX_INPUT_PATH:
+        problems.add(f"inputPath is {len(model.inputPath)} characters long; EventBridge allows at most "
+                     f"{MAX_INPUT_PATH}.", ("inputPath",))
+    transformer = model.inputTransformer
+    if transformer is not None:
+        paths = transformer.inputPathsMap
+        if isinstance(paths, dict) and len(paths) > MAX_INPUT_PATHS:
+            problems.add(f"inputPathsMap has {len(paths)} entries; EventBridge allows at most {MAX_INPUT_PATHS}.",
+                         ("inputTransformer", "inputPathsMap"), at_key=True)
+        template = transformer.inputTemplate
+        text = template if isinstance(template, str) else json.dumps(template)
+        if len(text) > MAX_INPUT:
+            problems.add(f"inputTemplate is {len(text)} characters; EventBridge allows at most {MAX_INPUT}.",
+                         ("inputTransformer", "inputTemplate"), at_key=True)
 

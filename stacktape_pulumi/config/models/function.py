@@ -1,8 +1,8 @@
 """The `function` resource: an AWS Lambda function (behaviour notes §1.6, §2.14).
 
-Only the `http-api-gateway` and `application-load-balancer` events are modelled; the
-other documented event types get a located "not supported yet" error instead of a
-generic unknown-type error.
+Every documented event type is modelled (HTTP ones here, the others in `function_events`) but
+`kafka-topic` and `cloudwatch-alarm`, which get a located "not supported yet" error instead of
+a generic unknown-type error.
 """
 
 import zipfile
@@ -12,6 +12,16 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
 from stacktape_pulumi.config.models.common import EnvironmentVar, StrictModel, located_error
+from stacktape_pulumi.config.models.function_events import (
+    CloudwatchLogIntegration,
+    DynamoDbIntegration,
+    FunctionEventBusIntegration,
+    KinesisIntegration,
+    S3Integration,
+    ScheduleIntegration,
+    SnsIntegration,
+    SqsIntegration,
+)
 from stacktape_pulumi.config.models.shared import (
     ApplicationLoadBalancerIntegrationProps,
     BuildpackSharedProps,
@@ -33,12 +43,12 @@ from stacktape_pulumi.config.models.shared import (
     is_directive,
 )
 
-SUPPORTED_FUNCTION_EVENT_TYPES = ("application-load-balancer", "http-api-gateway")
-# Documented by the reference but not implemented here yet.
-UNSUPPORTED_FUNCTION_EVENT_TYPES = (
-    "s3", "schedule", "sns", "sqs", "kinesis-stream", "dynamo-db-stream", "cloudwatch-log", "event-bus",
-    "kafka-topic", "cloudwatch-alarm",
+SUPPORTED_FUNCTION_EVENT_TYPES = (
+    "application-load-balancer", "cloudwatch-log", "dynamo-db-stream", "event-bus", "http-api-gateway",
+    "kinesis-stream", "s3", "schedule", "sns", "sqs",
 )
+# Documented by the reference but not implemented here yet.
+UNSUPPORTED_FUNCTION_EVENT_TYPES = ("kafka-topic", "cloudwatch-alarm")
 MAX_LAYERS = 5
 
 LambdaRuntime = Literal[
@@ -119,7 +129,9 @@ def _reject_unsupported_event(value: Any) -> Any:
 
 
 FunctionEvent = Annotated[
-    Annotated[FunctionHttpApiEvent | FunctionAlbEvent, Field(discriminator="type")],
+    Annotated[FunctionHttpApiEvent | FunctionAlbEvent | ScheduleIntegration | SqsIntegration | SnsIntegration
+              | FunctionEventBusIntegration | KinesisIntegration | DynamoDbIntegration | S3Integration
+              | CloudwatchLogIntegration, Field(discriminator="type")],
     BeforeValidator(_reject_unsupported_event),
 ]
 

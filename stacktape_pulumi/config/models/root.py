@@ -19,6 +19,7 @@ from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
 from stacktape_pulumi.config.models.provider_config import ProviderConfig
+from stacktape_pulumi.config.models.relational_database import RelationalDatabase
 from stacktape_pulumi.config.models.scripts import Hooks, Scripts
 from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
 from stacktape_pulumi.config.models.shared import (
@@ -34,7 +35,7 @@ from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
 Resource = Annotated[
     MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable | SqsQueue
-    | SnsTopic | EventBus | WebService | PrivateService | WorkerService,
+    | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase,
     Field(discriminator="type"),
 ]
 

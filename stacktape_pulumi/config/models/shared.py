@@ -18,6 +18,7 @@ from pydantic_core import InitErrorDetails
 
 from stacktape_pulumi.config.models.common import (
     HttpMethod,
+    OutputValue,
     Port,
     RetentionDays,
     StrictModel,
@@ -156,15 +157,15 @@ class HttpEndpointLogForwardingProps(StrictModel):
     """Firehose delivery to any HTTP endpoint."""
 
     endpointUrl: NonEmptyStr
-    """HTTPS endpoint the logs are delivered to."""
+    """HTTPS endpoint URL where logs are sent (Firehose delivers only to `https://` URLs)."""
     gzipEncodingEnabled: bool = False
     """Compress request bodies with GZIP. Default false."""
     parameters: dict[str, str] | None = None
-    """Extra attributes sent in the `X-Amz-Firehose-Common-Attributes` header."""
+    """Extra metadata sent in the `X-Amz-Firehose-Common-Attributes` header."""
     retryDuration: Annotated[int, Field(ge=0, le=7200)] | None = None
-    """Seconds Firehose retries a failed delivery. Default 300, range 0-7200 (Firehose limit)."""
-    accessKey: str | None = None
-    """Credential sent in the `X-Amz-Firehose-Access-Key` header."""
+    """Seconds Firehose retries before sending failed logs to the backup bucket. Default 300, range 0-7200."""
+    accessKey: str | OutputValue | None = None
+    """Credential sent in the `X-Amz-Firehose-Access-Key` header: a `$Secret()` (or, from Python, an Output)."""
 
 
 class HttpEndpointLogForwarding(StrictModel):
@@ -193,8 +194,8 @@ class HighlightLogForwarding(StrictModel):
 class DatadogLogForwardingProps(StrictModel):
     """Delivery to Datadog."""
 
-    apiKey: NonEmptyStr
-    """Datadog API key (store it as a secret)."""
+    apiKey: NonEmptyStr | OutputValue
+    """Datadog API key: a `$Secret()` (or, from Python, an Output); never written in the config."""
     endpointUrl: str | None = None
     """Default "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"."""
 

@@ -107,7 +107,7 @@ class SqsQueueProps(StrictModel):
     policyStatements: list[SqsQueuePolicyStatement] | None = None
     """Extra statements of the queue's resource policy."""
     events: list[SqsQueueEventBusIntegration] | None = None
-    """Event-bus rules delivering to the queue (not supported yet)."""
+    """Event-bus rules delivering matching events to the queue."""
 
     @model_validator(mode="after")
     def _fifo_options_need_fifo(self) -> Self:

@@ -1,0 +1,553 @@
+"""RelationalDatabase: exact child inputs per engine kind, connectTo, located errors, the Python door."""
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pulumi
+import pytest
+
+from stacktape_pulumi.args import DatabaseAccessibilityMode
+from stacktape_pulumi.aws import rds
+from stacktape_pulumi.checks import relational_database as checks
+from stacktape_pulumi.components import Function, RelationalDatabase
+from stacktape_pulumi.components.base import ArgsError
+from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.engine import Recording, run_offline
+from stacktape_pulumi.errors import StacktapeError
+
+Preview = Callable[[str], Recording]
+Errors = Callable[[str], list[str]]
+TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
+PASSWORD = "masterUserPassword: $Secret('db.password')"
+HANDLER = "def handler(event, context):\n    return None\n"
+
+
+def database(engine: str, extra: str = "") -> str:
+    return f"""
+        resources:
+          db:
+            type: relational-database
+            properties:
+              credentials:
+                {PASSWORD}
+              engine:
+{engine}
+{extra}
+        """
+
+
+POSTGRES = """
+                type: postgres
+                properties:
+                  version: '16.6'
+                  primaryInstance:
+                    instanceSize: db.t4g.micro"""
+
+
+def inputs(rec: Recording, type_: str, name: str) -> dict[str, Any]:
+    return dict(rec.one(type_, name).inputs)
+
+
+def params(rec: Recording, name: str = "db") -> dict[str, Any]:
+    """The component's registered outputs (its `$ResourceParam` values; secrets masked)."""
+    return dict(rec.one("stacktape:index:RelationalDatabase", name).outputs or {})
+
+
+# ---- pure decisions -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    (("stacktape-dev", "mainDatabase"), "stacktape-dev-main-database"),
+    (("1st-stage", "db"), "db-1st-stage-db"),
+    (("a--b", "c"), "a-b-c"),
+])
+def test_identifiers_are_lower_kebab_and_start_with_a_letter(parts: tuple[str, ...], expected: str) -> None:
+    assert rds.identifier(*parts) == expected
+
+
+def test_long_identifiers_fit_63_characters() -> None:
+    ident = rds.identifier("a-very-long-project-name-for-testing-production", "anExtremelyLongDatabaseName")
+    assert len(ident) == 63
+    assert ident == ident.lower()
+
+
+@pytest.mark.parametrize(("family", "url", "jdbc"), [
+    ("postgres", "postgresql://u%40x:p%2Fw@h:5432/app", "jdbc:postgresql://h:5432/app?user=u%40x&password=p%2Fw"),
+    ("mysql", "mysql://u%40x:p%2Fw@h:5432/app", "jdbc:mysql://h:5432/app?user=u%40x&password=p%2Fw"),
+    ("mariadb", "mysql://u%40x:p%2Fw@h:5432/app", "jdbc:mariadb://h:5432/app?user=u%40x&password=p%2Fw"),
+    ("oracle", "oracle://u%40x:p%2Fw@h:5432/app", 'jdbc:oracle:thin:u@x/"p/w"@h:5432:app'),
+    ("sqlserver", "sqlserver://h:5432;user={u@x};password={p/w};encrypt=true",
+     "jdbc:sqlserver://h:5432;user={u@x};password={p/w};encrypt=true"),
+])
+def test_connection_strings_per_family(family: str, url: str, jdbc: str) -> None:
+    endpoint = rds.Endpoint(family, "h", 5432, "u@x", "p/w", "app")
+    assert (rds.connection_string(endpoint), rds.jdbc_connection_string(endpoint)) == (url, jdbc)
+
+
+def test_limits_are_botocores_rds_shapes() -> None:
+    shapes = botocore.session.get_session().get_service_model("rds").shape_for
+    assert (checks.INSTANCE_CLASS.pattern, checks.INSTANCE_CLASS_MAX) == (
+        shapes("DBInstanceClass").metadata["pattern"], shapes("DBInstanceClass").metadata["max"])
+    assert (checks.ENGINE_VERSION.pattern, checks.ENGINE_VERSION_MAX) == (
+        shapes("EngineVersion").metadata["pattern"], shapes("EngineVersion").metadata["max"])
+
+
+# ---- RDS ---------------------------------------------------------------------------------
+
+def test_default_postgres_instance(preview: Preview) -> None:
+    rec = preview(database(POSTGRES))
+    sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "db-sg")
+    instance = inputs(rec, "aws:rds/instance:Instance", "db-instance")
+    assert instance == {
+        "identifier": "stacktape-dev-db", "engine": "postgres", "engineVersion": "16.6",
+        "instanceClass": "db.t4g.micro", "multiAz": False, "allocatedStorage": 20, "maxAllocatedStorage": 200,
+        "storageType": "gp3", "storageEncrypted": True, "dbName": "defdb", "username": "db_master_user",
+        "password": "[secret]", "port": 5432, "dbSubnetGroupName": "stacktape-dev-db",
+        "vpcSecurityGroupIds": [instance["vpcSecurityGroupIds"][0]], "publiclyAccessible": True,
+        "backupRetentionPeriod": 1, "autoMinorVersionUpgrade": True, "deletionProtection": False,
+        "enabledCloudwatchLogsExports": ["postgresql"], "copyTagsToSnapshot": True, "skipFinalSnapshot": False,
+        "finalSnapshotIdentifier": "stacktape-dev-db-final", "tags": TAGS}
+    assert rec.one("aws:rds/instance:Instance").secret_inputs == ["password"]
+    assert sg.inputs["egress"] == []
+    assert inputs(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-ingress-internet") == {
+        "securityGroupId": instance["vpcSecurityGroupIds"][0], "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp",
+        "fromPort": 5432, "toPort": 5432, "description": "accessibilityMode internet", "tags": TAGS}
+    assert inputs(rec, "aws:cloudwatch/logGroup:LogGroup", "db-postgresql-logs") == {
+        "name": "/aws/rds/instance/stacktape-dev-db/postgresql", "retentionInDays": 90, "tags": TAGS}
+    host = params(rec)["host"]
+    assert host.startswith("stacktape-dev-db.c")
+    assert host.endswith(".us-east-1.rds.amazonaws.com")
+    assert params(rec) == {"host": host, "port": 5432, "dbName": "defdb", "connectionString": "[secret]",
+                           "jdbcConnectionString": "[secret]"}
+    version = rec.one("aws:secretsmanager/secretVersion:SecretVersion")
+    assert version.secret_inputs == ["secretString"]
+
+
+def test_replicas_storage_and_operations(preview: Preview) -> None:
+    rec = preview(database("""
+                type: mariadb
+                properties:
+                  version: '10.11.9'
+                  port: 3307
+                  dbName: shop
+                  storage: {initialSize: 50, maxSize: 500}
+                  primaryInstance: {instanceSize: db.r6g.large, multiAz: true}
+                  readReplicas:
+                    - instanceSize: db.r6g.large
+                  disableAutoMinorVersionUpgrade: true""", """
+              deletionProtection: true
+              automatedBackupRetentionDays: 7
+              preferredMaintenanceWindow: Sun:02:00-Sun:04:00
+              logging: {retentionDays: 30, logTypes: [error, general]}
+              accessibility:
+                accessibilityMode: vpc
+                whitelistedIps: [203.0.113.50]"""))
+    primary = inputs(rec, "aws:rds/instance:Instance", "db-instance")
+    assert {key: primary[key] for key in ("port", "dbName", "allocatedStorage", "maxAllocatedStorage", "multiAz",
+                                          "deletionProtection", "backupRetentionPeriod", "maintenanceWindow",
+                                          "autoMinorVersionUpgrade", "enabledCloudwatchLogsExports",
+                                          "publiclyAccessible")} == {
+        "port": 3307, "dbName": "shop", "allocatedStorage": 50, "maxAllocatedStorage": 500, "multiAz": True,
+        "deletionProtection": True, "backupRetentionPeriod": 7, "maintenanceWindow": "Sun:02:00-Sun:04:00",
+        "autoMinorVersionUpgrade": False, "enabledCloudwatchLogsExports": ["error", "general"],
+        "publiclyAccessible": True}
+    replica = inputs(rec, "aws:rds/instance:Instance", "db-replica-0")
+    assert replica == {
+        "identifier": "stacktape-dev-db-replica-0", "replicateSourceDb": "stacktape-dev-db",
+        "instanceClass": "db.r6g.large", "multiAz": False, "storageType": "gp3", "storageEncrypted": True,
+        "maxAllocatedStorage": 500, "port": 3307, "vpcSecurityGroupIds": primary["vpcSecurityGroupIds"],
+        "publiclyAccessible": True, "autoMinorVersionUpgrade": False, "skipFinalSnapshot": True, "tags": TAGS}
+    rule = inputs(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-ingress-whitelisted-0")
+    assert (rule["cidrIpv4"], rule["fromPort"]) == ("203.0.113.50/32", 3307)
+    assert [r.name for r in rec.resources if r.type == "aws:cloudwatch/logGroup:LogGroup"] == [
+        "db-error-logs", "db-general-logs"]
+    outputs = params(rec)
+    assert outputs["readReplica0Port"] == 3307
+    assert outputs["readReplicaHosts"].startswith("stacktape-dev-db-replica-0.c")
+    assert "readerHost" not in outputs
+
+
+def test_sql_server_has_no_database_name_and_its_license(preview: Preview) -> None:
+    rec = preview(database("""
+                type: sqlserver-ex
+                properties:
+                  version: '16.00.4165.4.v1'
+                  primaryInstance: {instanceSize: db.t3.small}"""))
+    instance = inputs(rec, "aws:rds/instance:Instance", "db-instance")
+    assert ("dbName" in instance, instance["licenseModel"], instance["port"], instance["enabledCloudwatchLogsExports"]
+            ) == (False, "license-included", 1433, ["error"])
+    assert "dbName" not in params(rec)
+
+
+# ---- Aurora --------------------------------------------------------------------------------
+
+def test_aurora_cluster_with_a_reader(preview: Preview) -> None:
+    rec = preview(database("""
+                type: aurora-postgresql
+                properties:
+                  version: '16.6'
+                  instances:
+                    - instanceSize: db.r6g.large
+                    - instanceSize: db.r6g.xlarge""", """
+              accessibility: {accessibilityMode: scoping-workloads-in-vpc}"""))
+    cluster = inputs(rec, "aws:rds/cluster:Cluster", "db-cluster")
+    assert cluster == {
+        "clusterIdentifier": "stacktape-dev-db", "engine": "aurora-postgresql", "engineMode": "provisioned",
+        "engineVersion": "16.6", "databaseName": "defdb", "masterUsername": "db_master_user",
+        "masterPassword": "[secret]", "port": 5432, "dbSubnetGroupName": "stacktape-dev-db",
+        "vpcSecurityGroupIds": cluster["vpcSecurityGroupIds"], "storageEncrypted": True,
+        "backupRetentionPeriod": 1, "deletionProtection": False, "enabledCloudwatchLogsExports": ["postgresql"],
+        "copyTagsToSnapshot": True, "skipFinalSnapshot": False, "finalSnapshotIdentifier": "stacktape-dev-db-final",
+        "tags": TAGS}
+    reader = inputs(rec, "aws:rds/clusterInstance:ClusterInstance", "db-instance-1")
+    assert reader == {
+        "identifier": "stacktape-dev-db-1", "clusterIdentifier": "stacktape-dev-db", "engine": "aurora-postgresql",
+        "engineVersion": "16.6", "instanceClass": "db.r6g.xlarge", "dbSubnetGroupName": "stacktape-dev-db",
+        "publiclyAccessible": False, "autoMinorVersionUpgrade": True, "promotionTier": 1, "tags": TAGS}
+    assert inputs(rec, "aws:rds/clusterInstance:ClusterInstance", "db-instance-0")["promotionTier"] == 0
+    assert not [r for r in rec.resources if r.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
+    outputs = params(rec)
+    assert outputs["readerHost"].startswith("stacktape-dev-db.cluster-ro-")
+    assert outputs["readerPort"] == 5432
+    assert outputs["hosts"].count(",") == 1
+
+
+def test_serverless_v2_defaults_to_the_vpc_and_scales(preview: Preview) -> None:
+    rec = preview(database("""
+                type: aurora-mysql-serverless-v2
+                properties:
+                  version: '8.0.mysql_aurora.3.08.0'
+                  minCapacity: 1
+                  serverlessReadersCount: 1"""))
+    cluster = inputs(rec, "aws:rds/cluster:Cluster", "db-cluster")
+    assert (cluster["engine"], cluster["port"], cluster["serverlessv2ScalingConfiguration"]) == (
+        "aurora-mysql", 3306, {"minCapacity": 1, "maxCapacity": 10})
+    instances = [r.inputs for r in rec.resources if r.type == "aws:rds/clusterInstance:ClusterInstance"]
+    assert [(i["instanceClass"], i["publiclyAccessible"]) for i in instances] == [
+        ("db.serverless", False), ("db.serverless", False)]
+
+
+# ---- connectTo ------------------------------------------------------------------------------
+
+CALLERS = """
+          api:
+            type: multi-container-workload
+            properties:
+              connectTo: [db]
+              containers:
+                - name: app
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+              resources: {cpu: 0.25, memory: 512}
+          fn:
+            type: function
+            properties:
+              packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn.py}}
+              joinDefaultVpc: true
+              connectTo: [db]
+"""
+
+
+def test_connect_to_admits_the_callers_groups_and_injects_credentials_as_secrets(
+        preview: Preview, write_config: Callable[..., Any]) -> None:
+    write_config(HANDLER, "fn.py")
+    rec = preview(database(POSTGRES, "              accessibility: {accessibilityMode: scoping-workloads-in-vpc}")
+                  + CALLERS)
+    db_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "db-sg")
+    for caller, group in (("api", "api-sg"), ("fn", "fn-security-group")):
+        rule = rec.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", f"{caller}-to-db-ingress")
+        assert rule.inputs == {
+            "securityGroupId": rule.inputs["securityGroupId"], "ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432,
+            "referencedSecurityGroupId": rule.inputs["referencedSecurityGroupId"],
+            "description": f"{caller} (connectTo) to db", "tags": TAGS}
+        assert db_sg.urn in rule.property_dependencies["securityGroupId"]
+        assert rec.one("aws:ec2/securityGroup:SecurityGroup", group).urn in \
+            rule.property_dependencies["referencedSecurityGroupId"]
+    definitions = json.loads(rec.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
+    secret_arn = rec.one("aws:secretsmanager/secretVersion:SecretVersion").inputs["secretId"]
+    assert secret_arn.startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-connection-strings-")
+    assert [e["name"] for e in definitions[0]["environment"]] == ["STP_DB_HOST", "STP_DB_PORT", "STP_DB_DB_NAME"]
+    assert definitions[0]["secrets"] == [
+        {"name": "STP_DB_CONNECTION_STRING", "valueFrom": f"{secret_arn}:connectionString::"},
+        {"name": "STP_DB_JDBC_CONNECTION_STRING", "valueFrom": f"{secret_arn}:jdbcConnectionString::"}]
+    policy = json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "api-execution-secrets").inputs["policy"])
+    assert policy["Statement"] == [{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+                                    "Resource": [secret_arn]}]
+    function = rec.one("aws:lambda/function:Function")
+    assert "environment" in function.secret_inputs
+
+
+def test_internet_mode_needs_no_caller_rule(preview: Preview, write_config: Callable[..., Any]) -> None:
+    write_config(HANDLER, "fn.py")
+    rec = preview(database(POSTGRES) + CALLERS)
+    rules = sorted(r.name for r in rec.resources if r.type.endswith("SecurityGroupIngressRule"))
+    assert rules == ["db-ingress-internet"]
+
+
+# ---- located errors ------------------------------------------------------------------------
+
+def test_rds_limits_are_located(config_errors: Errors) -> None:
+    assert config_errors("""
+        resources:
+          db:
+            type: relational-database
+            properties:
+              credentials:
+                masterUserName: 9admin
+                masterUserPassword: hunter2
+              engine:
+                type: mysql
+                properties:
+                  version: '8.0 LTS'
+                  dbName: my-db
+                  primaryInstance: {instanceSize: t4g.micro}
+                  storage: {initialSize: 10, maxSize: 10}
+              preferredMaintenanceWindow: Sun:02:00-Sun:02:15
+              logging:
+                logTypes: [postgresql]
+                logForwarding: {type: highlight, properties: {projectId: p}}
+        """) == [
+        "stacktape.yml:6:25: resources.db.properties.credentials.masterUserName: masterUserName '9admin' is not "
+        "valid for mysql: 1-16 letters, digits and '_', starting with a letter (hint: for example db_master_user)",
+        "stacktape.yml:7:29: resources.db.properties.credentials.masterUserPassword: masterUserPassword is a "
+        "literal: the password would be stored in plain text in the stack's state and in every connection string "
+        "(hint: store it in Secrets Manager and write $Secret('<secret-name>') or $Secret('<secret-name>.password'))",
+        "stacktape.yml:11:20: resources.db.properties.engine.properties.version: engine version '8.0 LTS' is not "
+        "valid: RDS accepts up to 64 lower-case letters, digits, '.', '_' and '-' (hint: for example '16.6' or "
+        "'8.0.40')",
+        "stacktape.yml:12:19: resources.db.properties.engine.properties.dbName: dbName 'my-db' is not valid for "
+        "mysql: 1-64 letters, digits and '_', starting with a letter (hint: for example 'appdb')",
+        "stacktape.yml:13:43: resources.db.properties.engine.properties.primaryInstance.instanceSize: instance size "
+        "'t4g.micro' is not an RDS instance class (db.<family>.<size>) (hint: for example db.t4g.micro, "
+        "db.t4g.medium or db.r6g.large)",
+        "stacktape.yml:14:34: resources.db.properties.engine.properties.storage.initialSize: initialSize 10 GB is "
+        "outside what RDS allows for mysql: 20-65536 GB",
+        "stacktape.yml:14:47: resources.db.properties.engine.properties.storage.maxSize: maxSize (10 GB) must be at "
+        "least 10% above initialSize (10 GB): RDS storage autoscaling needs a maximum of at least 11 GB (hint: set "
+        "maxSize: 11 or more)",
+        "stacktape.yml:14:47: resources.db.properties.engine.properties.storage.maxSize: maxSize 10 GB is outside "
+        "what RDS allows for mysql: 20-65536 GB",
+        "stacktape.yml:15:35: resources.db.properties.preferredMaintenanceWindow: preferredMaintenanceWindow "
+        "'Sun:02:00-Sun:02:15' lasts 15 minutes; RDS needs at least 30 (hint: for example Sun:02:00-Sun:04:00)",
+        "stacktape.yml:17:20: resources.db.properties.logging.logTypes[0]: log type 'postgresql' is not exported by "
+        "mysql; allowed: audit, error, general, slowquery",
+        "stacktape.yml:18:9: resources.db.properties.logging.logForwarding: logForwarding is not supported yet for "
+        "relational-database (hint: subscribe the /aws/rds log groups to a Firehose stream with "
+        "pulumi_aws.cloudwatch.LogSubscriptionFilter)",
+    ]
+
+
+def test_accessibility_and_engine_rules_are_located(config_errors: Errors, write_config: Callable[..., Any]) -> None:
+    write_config(HANDLER, "fn.py")
+    assert config_errors("""
+        resources:
+          old:
+            type: relational-database
+            properties:
+              credentials: {masterUserPassword: $Secret('db')}
+              engine: {type: aurora-postgresql-serverless}
+          lite:
+            type: relational-database
+            properties:
+              credentials: {masterUserPassword: $Secret('db')}
+              engine:
+                type: aurora-postgresql-serverless-v2
+                properties: {version: '16.6', minCapacity: 4, maxCapacity: 2}
+              accessibility: {accessibilityMode: internet, whitelistedIps: [10.0.0.0/8], forceDisablePublicIp: true}
+              automatedBackupRetentionDays: 0
+          fn:
+            type: function
+            properties:
+              packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn.py}}
+              connectTo: [lite]
+        """) == [
+        "stacktape.yml:6:22: resources.old.properties.engine.type: engine type 'aurora-postgresql-serverless' "
+        "(Aurora Serverless v1) is not supported yet: AWS ended Aurora Serverless v1 and no longer creates such "
+        "clusters (hint: use 'aurora-postgresql-serverless-v2' with properties.version and minCapacity/maxCapacity)",
+        "stacktape.yml:13:68: resources.lite.properties.engine.properties.maxCapacity: maxCapacity (2) must be at "
+        "least minCapacity (4)",
+        "stacktape.yml:14:42: resources.lite.properties.accessibility.accessibilityMode: Aurora Serverless engines "
+        "only support 'vpc' or 'scoping-workloads-in-vpc' accessibility; got 'internet' (hint: set "
+        "accessibilityMode: scoping-workloads-in-vpc)",
+        "stacktape.yml:14:52: resources.lite.properties.accessibility.whitelistedIps: whitelistedIps has no effect "
+        "in 'internet' mode: the database already accepts every address (hint: set accessibilityMode: "
+        "whitelisted-ips-only (or vpc) to restrict access to these addresses)",
+        "stacktape.yml:14:82: resources.lite.properties.accessibility.forceDisablePublicIp: forceDisablePublicIp "
+        "leaves an 'internet' database unreachable from the internet (hint: use accessibilityMode: vpc or "
+        "scoping-workloads-in-vpc for a database without a public IP)",
+        "stacktape.yml:15:37: resources.lite.properties.automatedBackupRetentionDays: automatedBackupRetentionDays 0 "
+        "(no backups) is for RDS engines only: Aurora keeps backups 1-35 days (hint: use 1 to 35)",
+    ]
+
+
+def test_a_function_outside_the_vpc_cannot_reach_a_vpc_database(config_errors: Errors,
+                                                                write_config: Callable[..., Any]) -> None:
+    write_config(HANDLER, "fn.py")
+    assert config_errors(database(POSTGRES, "              accessibility: {accessibilityMode: vpc}") + """
+          fn:
+            type: function
+            properties:
+              packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn.py}}
+              connectTo: [db]
+        """) == [
+        "stacktape.yml:20:7: resources.fn.properties.connectTo: Function fn can not connect to the following "
+        "resources, unless it is connected to a VPC: db. (hint: set joinDefaultVpc: true on the function)",
+    ]
+
+
+def test_keys_not_built_yet_are_refused_at_their_key(config_errors: Errors) -> None:
+    assert config_errors(database(POSTGRES, """
+              alarms: []
+              disabledGlobalAlarms: [cpu]
+              logging:
+                engineSpecificOptions: {log_connections: true}""")) == [
+        "stacktape.yml:15:7: resources.db.properties.alarms: alarms are not supported yet for relational-database "
+        "(hint: create CloudWatch alarms on the AWS/RDS metrics with pulumi_aws.cloudwatch.MetricAlarm)",
+        "stacktape.yml:16:7: resources.db.properties.disabledGlobalAlarms: disabledGlobalAlarms is not supported "
+        "yet: stacktape-pulumi has no global alarms (hint: remove disabledGlobalAlarms)",
+        "stacktape.yml:18:9: resources.db.properties.logging.engineSpecificOptions: engineSpecificOptions is not "
+        "supported yet (hint: set the logging parameters in a DB parameter group (pulumi_aws.rds.ParameterGroup) "
+        "applied through a Pulumi transform)",
+    ]
+
+
+# ---- the Python door ------------------------------------------------------------------------
+
+ENGINE: Any = {"type": "postgres", "properties": {"version": "16.6",
+                                                "primary_instance": {"instance_size": "db.t4g.micro"}}}
+
+
+def test_python_door() -> None:
+    def program() -> None:
+        ctx = StackContext()
+        with pytest.raises(ArgsError, match="RelationalDatabase 'bad': : missing required key 'engine'"):
+            RelationalDatabase("bad", {"credentials": {"master_user_password": "x"}}, context=ctx)  # type: ignore[typeddict-item]
+        with pytest.raises(StacktapeError, match="masterUserPassword is a literal"):
+            RelationalDatabase("literal", {"credentials": {"master_user_password": "hunter2"}, "engine": ENGINE},
+                               context=ctx)
+        db = RelationalDatabase("db", {"credentials": {"master_user_password": pulumi.Output.secret("s3cret")},
+                                       "engine": ENGINE}, context=ctx)
+        assert db.instance is not None
+        assert db.cluster is None
+        db.params["connectionString"].apply(seen.append)
+
+    seen: list[str] = []
+    rec = run_offline(program)
+    assert rec.one("aws:rds/instance:Instance").secret_inputs == ["password"]
+    assert len(seen) == 1
+    assert seen[0].startswith("postgresql://db_master_user:s3cret@stacktape-dev-db.c")
+    assert seen[0].endswith(".us-east-1.rds.amazonaws.com:5432/defdb")
+
+
+def test_injected_names_follow_the_engine(config_errors: Errors) -> None:
+    replicas = POSTGRES + "\n                  readReplicas: [{instanceSize: db.t4g.micro}]"
+    assert config_errors(database(replicas) + """
+          api:
+            type: multi-container-workload
+            properties:
+              connectTo: [db]
+              resources: {cpu: 0.25, memory: 512}
+              containers:
+                - name: app
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+                  environment:
+                    - {name: STP_DB_READER_HOST, value: x}
+                    - {name: STP_DB_READ_REPLICA0_PORT, value: y}
+        """) == [
+        "stacktape.yml:27:22: resources.api.properties.containers[0].environment[1].name: environment variable "
+        "'STP_DB_READ_REPLICA0_PORT' has the same name as a variable injected by connectTo 'db' (hint: connectTo "
+        "sets STP_DB_READ_REPLICA0_PORT itself; rename or remove this variable)",
+    ]
+
+
+def test_a_connection_string_param_in_a_container_is_read_with_value_from(preview: Preview) -> None:
+    rec = preview(database(POSTGRES) + """
+          api:
+            type: multi-container-workload
+            properties:
+              resources: {cpu: 0.25, memory: 512}
+              containers:
+                - name: app
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+                  environment:
+                    - {name: DATABASE_URL, value: "$ResourceParam('db', 'connectionString')"}
+                    - {name: DATABASE_HOST, value: "$ResourceParam('db', 'host')"}
+        """)
+    task = rec.one("aws:ecs/taskDefinition:TaskDefinition")
+    assert task.secret_inputs == []
+    definitions = json.loads(task.inputs["containerDefinitions"])
+    secret_arn = rec.one("aws:secretsmanager/secretVersion:SecretVersion").inputs["secretId"]
+    assert [e["name"] for e in definitions[0]["environment"]] == ["DATABASE_HOST"]
+    assert definitions[0]["secrets"] == [{"name": "DATABASE_URL", "valueFrom": f"{secret_arn}:connectionString::"}]
+    policy = json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "api-execution-secrets").inputs["policy"])
+    assert policy["Statement"][0]["Resource"] == [secret_arn]
+
+
+def test_engine_editions_and_addresses_are_located(config_errors: Errors) -> None:
+    assert config_errors("""
+        resources:
+          ms:
+            type: relational-database
+            properties:
+              credentials: {masterUserPassword: $Secret('db')}
+              engine:
+                type: sqlserver-web
+                properties:
+                  version: '16.00.4165.4.v1'
+                  dbName: app
+                  primaryInstance: {instanceSize: db.t3.small}
+                  readReplicas: [{instanceSize: db.t3.small}]
+              automatedBackupRetentionDays: 0
+              accessibility: {accessibilityMode: vpc, whitelistedIps: [0.0.0.0/0, office]}
+          ora:
+            type: relational-database
+            properties:
+              credentials: {masterUserPassword: $Secret('db')}
+              engine:
+                type: oracle-ee
+                properties:
+                  version: '19.0.0.0.ru-2024-10.rur-2024-10.r1'
+                  dbName: TOOLONGSID
+                  primaryInstance: {instanceSize: db.m5.large}
+              accessibility: {accessibilityMode: whitelisted-ips-only}
+        """) == [
+        "stacktape.yml:10:11: resources.ms.properties.engine.properties.dbName: dbName is not applicable to "
+        "sqlserver-web: SQL Server creates no database on initialization (hint: remove dbName and create databases "
+        "with CREATE DATABASE)",
+        "stacktape.yml:12:11: resources.ms.properties.engine.properties.readReplicas: sqlserver-web has no read "
+        "replicas (hint: use the enterprise edition (oracle-ee, sqlserver-ee) or remove readReplicas)",
+        "stacktape.yml:13:37: resources.ms.properties.automatedBackupRetentionDays: read replicas need automated "
+        "backups of the primary: automatedBackupRetentionDays must be 1 or more (hint: use 1 to 35)",
+        "stacktape.yml:14:64: resources.ms.properties.accessibility.whitelistedIps[0]: '0.0.0.0/0' admits every "
+        "address (hint: use accessibilityMode: internet to open the database to everyone)",
+        "stacktape.yml:14:75: resources.ms.properties.accessibility.whitelistedIps[1]: 'office' is not an IP address "
+        "or CIDR range (hint: for example 203.0.113.50 or 203.0.113.0/24)",
+        "stacktape.yml:23:19: resources.ora.properties.engine.properties.dbName: dbName 'TOOLONGSID' is not valid "
+        "for oracle-ee: 1-8 letters and digits, starting with a letter (hint: for example 'appdb')",
+        "stacktape.yml:25:42: resources.ora.properties.accessibility.accessibilityMode: 'whitelisted-ips-only' "
+        "without whitelistedIps admits no address but the resources that connectTo the database (hint: list the "
+        "addresses in whitelistedIps, or use scoping-workloads-in-vpc)",
+    ]
+
+
+def test_python_door_refuses_a_function_outside_the_vpc(tmp_path: Path) -> None:
+    package = tmp_path / "app.zip"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("index.py", HANDLER)
+
+    def program() -> None:
+        ctx = StackContext()
+        RelationalDatabase("db", {"credentials": {"master_user_password": pulumi.Output.secret("s3cret")},
+                                  "engine": ENGINE,
+                                  "accessibility": {"accessibility_mode": DatabaseAccessibilityMode.VPC}},
+                           context=ctx)
+        args: Any = {"packaging": {"type": "custom-artifact",
+                                   "properties": {"package_path": str(package), "handler": "index.py:handler"}},
+                     "runtime": "python3.12", "connect_to": ["db"]}
+        with pytest.raises(StacktapeError, match="Function fn can not connect to the following resources, unless it "
+                                                 "is connected to a VPC: db"):
+            Function("fn", args, context=ctx)
+
+    run_offline(program)
