@@ -468,3 +468,30 @@ def test_nested_attributes_and_formats_read_the_resource_outputs(preview: Previe
     assert rec.stack_outputs["dbUrl"] == f"postgres://address-{suffix}:port-{suffix}/app"
     # Ref is the Cloud Control identifier: the DB instance's primaryIdentifier, DBInstanceIdentifier.
     assert rec.stack_outputs["dbId"] == "app-db"
+
+
+def test_resource_params_inside_properties_are_checked(config_errors: Errors) -> None:
+    assert config_errors("""
+        resources:
+          inbox:
+            type: sqs-queue
+        cloudformationResources:
+          Subscription:
+            Type: AWS::SNS::Subscription
+            Properties:
+              TopicArn: arn:aws:sns:us-east-1:123456789012:alerts
+              Protocol: sqs
+              Endpoint: $ResourceParam('inbox', 'Arn')
+          Other:
+            Type: AWS::SNS::Subscription
+            Properties:
+              TopicArn: arn:aws:sns:us-east-1:123456789012:alerts
+              Protocol: sqs
+              Endpoint: $ResourceParam('outbox', 'arn')
+        """) == [
+        "stacktape.yml:10:17: cloudformationResources.Subscription.Properties.Endpoint: resource 'inbox' "
+        "(sqs-queue) has no param 'Arn'; its params: arn, url, name (hint: did you mean 'arn'?)",
+        "stacktape.yml:16:17: cloudformationResources.Other.Properties.Endpoint: Referenced resource with name "
+        "outbox could not be resolved in the config (referenced from cloudformationResources.Other). (hint: "
+        "resources: inbox)",
+    ]

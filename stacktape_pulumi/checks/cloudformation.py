@@ -252,7 +252,8 @@ class _Checker:
             self.edges.append(Reference(source_node, target, path))
         else:
             self.issue(path, f"Referenced resource with name {target} could not be resolved in the config "
-                       f"(referenced from {source_node}).", self.did_you_mean(target, list(self.resources)))
+                       f"(referenced from {source_node}).", self.did_you_mean(target, list(self.resources)) or
+                       f"resources: {', '.join(sorted(self.resources)) or 'none'}")
 
     @staticmethod
     def did_you_mean(name: str, names: list[str]) -> str | None:
