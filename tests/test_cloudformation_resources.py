@@ -327,12 +327,22 @@ def test_type_and_template_key_errors_are_located(config_errors: Errors) -> None
             Type: AWS::SNS::Topik
           Mesh:
             Type: AWS::AppMesh::Mesh
+          Hook:
+            Type: Custom::Seeder
+          Sam:
+            Type: AWS::Serverless::Function
         """) == [
         "stacktape.yml:4:11: cloudformationResources.Topic.Type: Unknown CloudFormation resource type "
         "'AWS::SNS::Topik'. (hint: did you mean 'AWS::SNS::Topic'?)",
         "stacktape.yml:6:11: cloudformationResources.Mesh.Type: CloudFormation type 'AWS::AppMesh::Mesh' is not "
         "supported yet: Pulumi's aws-native provider (Cloud Control) cannot create it. (hint: declare it with "
         "pulumi_aws in your Pulumi program)",
+        "stacktape.yml:8:11: cloudformationResources.Hook.Type: CloudFormation type 'Custom::Seeder' is not "
+        "supported yet: Pulumi's aws-native provider (Cloud Control) cannot create custom resources. (hint: build "
+        "it with a resource of this config or pulumi_aws in your Pulumi program)",
+        "stacktape.yml:10:11: cloudformationResources.Sam.Type: CloudFormation type 'AWS::Serverless::Function' is "
+        "not supported yet: Pulumi's aws-native provider (Cloud Control) cannot create SAM types (a template "
+        "transform). (hint: build it with a resource of this config or pulumi_aws in your Pulumi program)",
     ]
 
 

@@ -128,7 +128,12 @@ class _Checker:
         base: KeyPath = (SECTION, name)
         type_name = str(resource.get("Type"))
         schema = resource_schema(type_name)
-        if schema is None:
+        if type_name.startswith(("Custom::", "AWS::Serverless::")):
+            what = "custom resources" if type_name.startswith("Custom::") else "SAM types (a template transform)"
+            self.issue((*base, "Type"), f"CloudFormation type '{type_name}' is not supported yet: Pulumi's "
+                       f"aws-native provider (Cloud Control) cannot create {what}.",
+                       "build it with a resource of this config or pulumi_aws in your Pulumi program")
+        elif schema is None:
             close = get_close_matches(type_name, resource_types(), n=1, cutoff=0.8)
             self.issue((*base, "Type"), f"Unknown CloudFormation resource type '{type_name}'.",
                        f"did you mean '{close[0]}'?" if close else
