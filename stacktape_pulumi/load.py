@@ -124,5 +124,5 @@ def load_config(path: str | Path, *, stage: str = DEFAULT_STAGE, region: str = D
     checked = run_checks(config, data, source)
     if checked.issues:
         raise ConfigError(checked.issues)
-    plan = plan_stack(checked.expanded, checked.order)
+    plan = plan_stack(checked.expanded, checked.order, checked.build_order)
     return LoadedConfig(config_path, config, data, source, plan, stage, region, dict(cli_args or {}))

@@ -37,6 +37,9 @@ class StackPlan:
 
     # Resources in creation order: each after what it references.
     order: tuple[str, ...] = ()
+    # `order` with the cloudformationResources (as `cloudformationResources.<name>`) where they are created;
+    # empty when the config has none (then it is `order`).
+    build_order: tuple[str, ...] = ()
     # Create the private subnets with the VPC; otherwise the first workload that asks creates them.
     private_subnets: bool = False
     # Some workload exposes a Service Connect port: every workload of the stack is a client.
@@ -45,10 +48,12 @@ class StackPlan:
     http_api_methods: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def plan_stack(config: Any, order: Sequence[str]) -> StackPlan:
-    """The plan of a config that passed every check, `order` being its creation order."""
+def plan_stack(config: Any, order: Sequence[str], build_order: Sequence[str] = ()) -> StackPlan:
+    """The plan of a config that passed every check, `order` being its creation order (`build_order` with
+    its cloudformationResources)."""
     return StackPlan(
         order=tuple(order),
+        build_order=tuple(build_order) if tuple(build_order) != tuple(order) else (),
         private_subnets=any(getattr(getattr(r, "properties", None), "usePrivateSubnetsWithNAT", False)
                             for r in config.resources.values()),
         service_connect=any(event.type == "service-connect" for _, event in _events(config)),

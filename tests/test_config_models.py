@@ -333,8 +333,7 @@ PRODUCT_PAGE_EXAMPLES = {
                   keepAvgMemoryUtilizationUnder: 80
                   keepAvgCpuUtilizationUnder: 80
         """,
-    # The page's iamRoleStatements example also declares `cloudformationResources` (not
-    # supported by stacktape-pulumi); the workload part is kept.
+    # The page's iamRoleStatements example, with its `cloudformationResources`.
     "iam-role-statements": """
         resources:
           myContainerWorkload:
@@ -355,6 +354,9 @@ PRODUCT_PAGE_EXAMPLES = {
               resources:
                 cpu: 2
                 memory: 4096
+        cloudformationResources:
+          NotificationTopic:
+            Type: 'AWS::SNS::Topic'
         """,
     "deployment": """
         resources:
@@ -823,8 +825,6 @@ def test_resource_name_must_be_alphanumeric(tmp_path: Path, cfg: str) -> None:
 @pytest.mark.parametrize(("key", "message", "hint"), [
     ("deploymentConfig", "'deploymentConfig' is not supported by stacktape-pulumi",
      "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings"),
-    ("cloudformationResources", "'cloudformationResources' are not supported by stacktape-pulumi",
-     "declare extra AWS resources with pulumi_aws in your Pulumi program"),
 ])
 def test_unsupported_top_level_sections_are_rejected(tmp_path: Path, cfg: str, key: str, message: str,
                                                      hint: str) -> None:

@@ -86,7 +86,8 @@ def test_errors_inside_a_directive_are_located_at_the_call(config_errors: Callab
     )) == [
         "stacktape.yml:16:31: resources.fn.properties.environment[0].value: $Boom raised ValueError: bad input 3",
         "stacktape.yml:17:31: resources.fn.properties.environment[1].value: Unknown directive $Uper. Built-in "
-        "directives: $CfFormat, $CfStackOutput, $CliArgs, $File, $FileRaw, $Format, $GitInfo, $Region, "
+        "directives: $CfFormat, $CfResourceParam, $CfStackOutput, $CliArgs, $File, $FileRaw, $Format, $GitInfo, "
+        "$Region, "
         "$ResourceParam, $Secret, $SsmParam, $StackOutput, $Stage, $This, $Var. Custom directives of this config "
         "(its 'directives' section): $Boom, $Double, $Greet, $Shout, $Sum, $Upper. (hint: did you mean $Upper?)",
         "stacktape.yml:18:30: resources.fn.properties.environment[2].value: $Upper raised AttributeError: 'int' "
@@ -99,7 +100,8 @@ def test_without_a_directives_section_unknown_names_say_where_to_define_them(
     assert config_errors("resources:\n  queue:\n    type: sqs-queue\n    properties:\n"
                          "      delayMessagesSeconds: $Seconds()\n") == [
         "stacktape.yml:5:29: resources.queue.properties.delayMessagesSeconds: Unknown directive $Seconds. Built-in "
-        "directives: $CfFormat, $CfStackOutput, $CliArgs, $File, $FileRaw, $Format, $GitInfo, $Region, "
+        "directives: $CfFormat, $CfResourceParam, $CfStackOutput, $CliArgs, $File, $FileRaw, $Format, $GitInfo, "
+        "$Region, "
         "$ResourceParam, $Secret, $SsmParam, $StackOutput, $Stage, $This, $Var. (hint: define a custom directive "
         "in the top-level 'directives' section ({name, filePath}))",
     ]

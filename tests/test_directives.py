@@ -218,7 +218,7 @@ def test_render_parse_round_trip(directive: Directive) -> None:
 # Registry: static checks
 # ---------------------------------------------------------------------------------------------
 
-ALL_NAMES = ("$CfFormat, $CfStackOutput, $CliArgs, $File, $FileRaw, $Format, $GitInfo, $Region, "
+ALL_NAMES = ("$CfFormat, $CfResourceParam, $CfStackOutput, $CliArgs, $File, $FileRaw, $Format, $GitInfo, $Region, "
              "$ResourceParam, $Secret, $SsmParam, $StackOutput, $Stage, $This, $Var")
 UNKNOWN_STAG = Problem((), f"Unknown directive $Stag. Built-in directives: {ALL_NAMES}.", "did you mean $Stage?")
 
@@ -287,7 +287,8 @@ def test_builtin_kinds() -> None:
     local = {name for name, spec in BUILTINS.items() if spec.kind is Kind.LOCAL}
     assert local == {"Stage", "Region", "Var", "Format", "File", "FileRaw", "GitInfo", "CliArgs", "This"}
     runtime = {name for name, spec in BUILTINS.items() if spec.kind is Kind.RUNTIME}
-    assert runtime == {"ResourceParam", "Secret", "SsmParam", "CfFormat", "StackOutput", "CfStackOutput"}
+    assert runtime == {"ResourceParam", "CfResourceParam", "Secret", "SsmParam", "CfFormat", "StackOutput",
+                       "CfStackOutput"}
 
 
 # ---------------------------------------------------------------------------------------------

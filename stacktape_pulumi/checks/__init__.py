@@ -25,9 +25,10 @@ Nothing here imports Pulumi: `validate` must not pay for the SDK. Components run
 their type on Python args through `raise_for`, so Python users get the same refusals.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from stacktape_pulumi.checks.cloudformation import check_cloudformation, is_node, node
 from stacktape_pulumi.checks.cross_resource import check_stack
 from stacktape_pulumi.checks.graph import Reference, check_references, creation_order, find_references
 from stacktape_pulumi.checks.packaging import function_packaging_issues, workload_packaging_issues
@@ -49,6 +50,8 @@ class CheckedConfig:
     order: list[str]
     # The config with every service expanded (what the stack plan is derived from).
     expanded: StacktapeConfig
+    # `order` with the cloudformationResources (`checks.cloudformation.node` names) where they are created.
+    build_order: list[str] = field(default_factory=list)
 
 
 def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap) -> CheckedConfig:
@@ -73,14 +76,20 @@ def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap)
     issues += directive_issues
     # A typed reference (an event's gateway, a connectTo target) is reported once, by its own rule.
     issues += [i for i in check_references(refs, resources, stack.source) if not _same_place(i, issues)]
+    cloudformation = check_cloudformation(data, resources, stack.owners, stack.source)
+    issues += cloudformation.issues
     if issues:
         return CheckedConfig(issues, [], stack.config)
     # A service's nested resources are created by the service: their references are the service's.
     owned = [Reference(stack.owners.get(r.source, r.source), stack.owners.get(r.target, r.target), r.path)
              for r in refs]
     # Ordering needs a graph whose every edge is valid: a cycle is looked for only then.
-    order, cycle = creation_order(list(config.resources), owned, stack.source)
-    return CheckedConfig(cycle, order, stack.config)
+    owned += [Reference(stack.owners.get(r.source, r.source), stack.owners.get(r.target, r.target), r.path)
+              for r in cloudformation.edges]
+    nodes = [*config.resources, *(node(name) for name in config.cloudformationResources or {})]
+    build_order, cycle = creation_order(nodes, owned, stack.source)
+    order = [name for name in build_order if not is_node(name)]
+    return CheckedConfig(cycle, order, stack.config, build_order)
 
 
 def _same_place(issue: ConfigIssue, issues: list[ConfigIssue]) -> bool:

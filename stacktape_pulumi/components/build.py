@@ -5,8 +5,10 @@ from typing import Any
 
 import pulumi
 
+from stacktape_pulumi.checks.cloudformation import NODE_PREFIX
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.bucket import Bucket
+from stacktape_pulumi.components.cloudformation import CloudformationResource
 from stacktape_pulumi.components.context import StackContext, use_context
 from stacktape_pulumi.components.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.components.efs_filesystem import EfsFilesystem
@@ -48,7 +50,11 @@ def build_stack(config: Any, plan: StackPlan, *, project: str | None = None,
     ctx = StackContext(settings, plan=plan, project=project, stage=stage)
     restore = use_context(ctx)
     try:
-        for name in plan.order:
+        for name in plan.build_order or plan.order:
+            if name.startswith(NODE_PREFIX):
+                logical = name.removeprefix(NODE_PREFIX)
+                CloudformationResource(logical, config.cloudformationResources[logical], context=ctx)
+                continue
             resource = config.resources[name]
             # Components register themselves (and their params) with the context.
             component = COMPONENTS_BY_TYPE[resource.type]

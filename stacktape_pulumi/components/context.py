@@ -27,6 +27,8 @@ from stacktape_pulumi.plan import StackPlan, StackSettings
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from stacktape_pulumi.components.cloudformation import CloudformationResource
+
 T = TypeVar("T")
 
 # The stack's ECR repository keeps this many images (older ones are expired by a lifecycle rule).
@@ -59,6 +61,8 @@ class StackContext:
         self._once: dict[str, Any] = {}
         # What components hand each other (topic subscriptions, Service Connect servers), typed.
         self.exchange = StackExchange()
+        # cloudformationResources by logical name: `$CfResourceParam`, `Ref` and `Fn::GetAtt` read them.
+        self.cloudformation_resources: dict[str, CloudformationResource] = {}
 
     # ---- names and tags -----------------------------------------------------------------
     @property
@@ -210,6 +214,7 @@ class StackContext:
                 secret_value=lambda ref: self.secret_value(ref.name, ref.key),
                 ssm_value=self.ssm_value,
                 stack_output=self.stack_output,
+                cf_resource_param=self.cf_resource_param,
             )
         return self._resolver
 
@@ -256,6 +261,27 @@ class StackContext:
                 f"resource '{resource}' has no referenceable parameter '{param}'; "
                 f"available: {', '.join(sorted(known)) or 'none'}")
         return known[param]
+
+    def cf_resource_param(self, name: str, attribute: str) -> pulumi.Output[Any]:
+        """`$CfResourceParam(name, attribute)`: an attribute of an already-built cloudformationResource."""
+        found = self.cloudformation_resources.get(name)
+        if found is None:
+            raise StacktapeError(f"cloudformationResource '{name}' has not been built yet "
+                                 "(referenced by $CfResourceParam)")
+        return found.attribute(attribute)
+
+    def aws_native_provider(self) -> pulumi.ProviderResource:
+        """The stack's aws-native (Cloud Control) provider, in the stack's region: no `aws-native:region` config.
+
+        The region is the aws provider's, as every other resource of the stack; the stack's tags are the
+        provider's default tags, as CloudFormation propagates a stack's tags to its resources. Imported on
+        first use: only stacks with cloudformationResources pay for the SDK.
+        """
+        import pulumi_aws_native as aws_native
+
+        return self.once("aws-native-provider", lambda: aws_native.Provider(
+            f"{self.stack_name}-aws-native", region=self.region,
+            default_tags=aws_native.ProviderDefaultTagsArgs(tags=self.tags)))
 
 
 _CURRENT: contextvars.ContextVar[StackContext | None] = contextvars.ContextVar("stacktape_context", default=None)

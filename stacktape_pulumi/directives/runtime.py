@@ -6,7 +6,7 @@ After `resolve_local`, the only directive strings left in a config are runtime o
 * exactly `$Secret('name')` / `$Secret('name.key')` → `SecretRef` and exactly
   `$SsmParam('name')` → `SsmParamRef`, so a container can reference them with ECS
   `valueFrom` instead of carrying the value;
-* every other runtime directive → a `pulumi.Output`: `$ResourceParam` and
+* every other runtime directive → a `pulumi.Output`: `$ResourceParam`, `$CfResourceParam` and
   `$StackOutput`/`$CfStackOutput` come from callbacks (a trailing path is applied to the
   value), `$CfFormat`/`$Format` format `{}` placeholders once their values are known, and
   a format that includes a secret or SSM parameter is a secret Output.
@@ -41,8 +41,12 @@ ResourceParamCallback = Callable[[str, str], pulumi.Output[Any]]
 SecretValueCallback = Callable[[SecretRef], pulumi.Output[str]]
 SsmValueCallback = Callable[[SsmParamRef], pulumi.Output[str]]
 StackOutputCallback = Callable[[str, str], pulumi.Output[Any]]
+CfResourceParamCallback = Callable[[str, str], pulumi.Output[Any]]
 
 
+def _no_cloudformation_resources(name: str, attribute: str) -> pulumi.Output[Any]:
+    raise DirectiveResolutionError(f"$CfResourceParam('{name}', '{attribute}'): this stack has no "
+                                   "cloudformationResources (they exist only in a config's stack)")
 
 
 def find_runtime(value: Any) -> list[Directive]:
@@ -78,8 +82,10 @@ class RuntimeResolver:
     """Turns runtime directive strings into `pulumi.Output`s, `SecretRef`s and `SsmParamRef`s."""
 
     def __init__(self, resource_param: ResourceParamCallback, secret_value: SecretValueCallback,
-                 ssm_value: SsmValueCallback, stack_output: StackOutputCallback) -> None:
+                 ssm_value: SsmValueCallback, stack_output: StackOutputCallback,
+                 cf_resource_param: CfResourceParamCallback = _no_cloudformation_resources) -> None:
         self.resource_param = resource_param
+        self.cf_resource_param = cf_resource_param
         self.secret_value = secret_value
         self.ssm_value = ssm_value
         self.stack_output = stack_output
@@ -120,6 +126,8 @@ class RuntimeResolver:
         result: pulumi.Output[Any]
         if name == "ResourceParam":
             result = self.resource_param(self.literal(directive, 0), self.literal(directive, 1))
+        elif name == "CfResourceParam":
+            result = self.cf_resource_param(self.literal(directive, 0), self.literal(directive, 1))
         elif name in ("StackOutput", "CfStackOutput"):
             result = self.stack_output(self.literal(directive, 0), self.literal(directive, 1))
         elif name == "Secret":

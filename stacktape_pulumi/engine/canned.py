@@ -11,11 +11,30 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from stacktape_pulumi.aws.cloudformation import (
+    attributes,
+    cloudformation_type,
+    input_name,
+    primary_identifier,
+    resolve,
+    resource_schema,
+)
 from stacktape_pulumi.aws.instances import instance_types
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_VPC_ID = "vpc-0reused00000000"
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
+# ARNs of common CloudFormation types (others: arn:aws:<service>:<region>:<account>:<resource>/<name>).
+ARN_FORMATS = {
+    "AWS::SNS::Topic": "arn:aws:sns:{region}:{account}:{name}",
+    "AWS::SQS::Queue": "arn:aws:sqs:{region}:{account}:{name}",
+    "AWS::S3::Bucket": "arn:aws:s3:::{name}",
+    "AWS::Lambda::Function": "arn:aws:lambda:{region}:{account}:function:{name}",
+    "AWS::IAM::Role": "arn:aws:iam::{account}:role/{name}",
+    "AWS::DynamoDB::Table": "arn:aws:dynamodb:{region}:{account}:table/{name}",
+    "AWS::Logs::LogGroup": "arn:aws:logs:{region}:{account}:log-group:{name}:*",
+    "AWS::SecretsManager::Secret": "arn:aws:secretsmanager:{region}:{account}:secret:{name}-AbCdEf",
+}
 # Outputs whose canned value wins over an input of the same name: the provider computes them
 # (an API Gateway domain name's configuration gains its target domain and zone).
 COMPUTED_OVER_INPUTS = frozenset({"arn", "id", "domainNameConfiguration"})
@@ -327,9 +346,59 @@ class CannedWorld:
             case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
                 out = {"arn": f"arn:aws:firehose:{r}:{a}:deliverystream/{physical}"}
                 rid = out["arn"]
+            case _ if type_.startswith("aws-native:"):
+                out, rid = self._aws_native(type_, physical, h, inputs)
             case _:
                 out = {"arn": f"arn:aws:{service}:{r}:{a}:{type_.rsplit(':', 1)[-1].lower()}/{physical}"}
         out.setdefault("id", rid)
+        return out, rid
+
+    def _aws_native(self, type_: str, default_name: str, h: str, inputs: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """Attributes of an aws-native (CloudFormation) resource: every read-only property, typed by its schema.
+
+        The physical name is the type's `<Resource>Name` input when set, else aws-native's auto-name
+        (the logical name and a suffix); ARNs follow AWS's formats for the common types, a generic one else.
+        """
+        type_name = cloudformation_type(type_)
+        schema = resource_schema(type_name) if type_name else None
+        if type_name is None or schema is None:
+            return {}, default_name
+        _, service, resource = type_name.split("::")
+        name_key = input_name(f"{resource}Name")
+        physical = str(inputs.get(name_key) or default_name)
+        arn = ARN_FORMATS.get(type_name, "arn:aws:{service}:{region}:{account}:{resource}/{name}").format(
+            service=service.lower(), region=self.region, account=self.account_id, resource=resource.lower(),
+            name=physical)
+        out: dict[str, Any] = {}
+        for attribute in attributes(schema):
+            if not attribute.path or attribute.path[0] in inputs:
+                continue
+            node = schema
+            for part in attribute.name.split("."):
+                node = resolve(schema, resolve(schema, node).get("properties", {}).get(part, {}))
+            target = out
+            for key in attribute.path[:-1]:
+                target = target.setdefault(key, {})
+            last = attribute.path[-1]
+            kind = node.get("type")
+            if kind == "integer" or kind == "number":
+                target[last] = 1
+            elif kind == "boolean":
+                target[last] = False
+            elif kind == "array":
+                target[last] = []
+            elif kind == "object":
+                target[last] = {}
+            elif last.lower().endswith("arn"):
+                target[last] = arn
+            elif last.endswith(("Name", "name")):
+                target[last] = physical
+            else:
+                target[last] = f"{last.lower()}-{h}"
+        state = {**inputs, **out}
+        identifier = [state.get(input_name(names[0], top_level=True)) for names in primary_identifier(schema)
+                      if names]
+        rid = "|".join(str(part) for part in identifier if part is not None) or physical
         return out, rid
 
 

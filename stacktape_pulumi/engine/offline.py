@@ -38,6 +38,11 @@ class RecordedResource:
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
     outputs: dict[str, Any] | None = None
+    # The explicit provider reference (`<provider urn>::<id>`) and plugin version the registration asked for
+    # ("" when none): tests read them; the preview JSON leaves them out (every SDK class pins a version).
+    provider: str = ""
+    version: str = ""
+    retain_on_delete: bool = False
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -242,6 +247,7 @@ class RecordingMonitor(sdk.MockMonitor):
             inputs=masked, secret_inputs=sorted(secrets),
             dependencies=sorted(set(request.dependencies)),
             property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
+            provider=request.provider, version=request.version, retain_on_delete=request.retainOnDelete,
         )
         self.recording.resources.append(record)
         self.by_urn[urn] = record

@@ -1,7 +1,6 @@
 """The root of a config file: `StacktapeConfig` (reference `_root.d.ts`, `__helpers.d.ts`).
 
-Top-level sections that stacktape-pulumi does not implement (deploymentConfig,
-cloudformationResources) are rejected with
+Top-level sections that stacktape-pulumi does not implement (deploymentConfig) are rejected with
 a located message saying what to use instead, rather than as unknown keys.
 """
 
@@ -13,6 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.config.models.bucket import Bucket
+from stacktape_pulumi.config.models.cloudformation import CloudformationResource, LogicalName
 from stacktape_pulumi.config.models.common import StrictModel, located_error
 from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
 from stacktape_pulumi.config.models.efs_filesystem import EfsFilesystem
@@ -67,10 +67,6 @@ ResourceName = Annotated[str, AfterValidator(_resource_name)]
 DeploymentConfig = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
     "'deploymentConfig' is not supported by stacktape-pulumi",
     "use Pulumi's own controls: the `protect` resource option, `pulumi up` options and stack settings",
-))]
-CloudformationResources = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "'cloudformationResources' are not supported by stacktape-pulumi",
-    "declare extra AWS resources with pulumi_aws in your Pulumi program",
 ))]
 
 
@@ -175,8 +171,8 @@ class StacktapeConfig(StrictModel):
     """Not supported: use Pulumi's own controls."""
     providerConfig: ProviderConfig | None = None
     """Credentials of MongoDB Atlas and Upstash, for resource types not supported yet (no effect today)."""
-    cloudformationResources: CloudformationResources = None
-    """Not supported: declare extra resources with pulumi_aws."""
+    cloudformationResources: dict[LogicalName, CloudformationResource] | None = None
+    """Raw CloudFormation resources by logical name, built through Pulumi's aws-native provider."""
 
     @field_validator("resources", mode="wrap")
     @classmethod
