@@ -3,6 +3,7 @@ points, permissions and NFS ingress, and the located errors."""
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from stacktape_pulumi.engine import Recording
@@ -115,4 +116,54 @@ def test_located_errors(config_errors: Callable[[str], list[str]]) -> None:
         "(efs-filesystem); queue is of type sqs-queue)",
         "stacktape.yml:15:77: resources.app.properties.containers[0].volumeMounts[1].properties.mountPath: "
         "container 'web' mounts two volumes at '/x/' (hint: give each mount its own mountPath)",
+    ]
+
+
+FUNCTION = """
+  fn:
+    type: function
+    properties:
+      packaging: {{type: custom-artifact, properties: {{packagePath: h.py, handler: h.py:handler}}}}
+      runtime: python3.12
+      joinDefaultVpc: {vpc}
+      volumeMounts:
+{mounts}"""
+
+
+def function_config(mounts: str, vpc: str = "true") -> str:
+    indented = "".join(f"        {line}\n" for line in mounts.splitlines())
+    return "resources:\n  media:\n    type: efs-filesystem\n" + FUNCTION.format(vpc=vpc, mounts=indented)
+
+
+def test_a_function_mounts_through_an_access_point(preview: Callable[[str], Recording], tmp_path: Path) -> None:
+    (tmp_path / "h.py").write_text("def handler(event, context):\n    return None\n")
+    rec = preview(function_config(
+        "- {type: efs, properties: {efsFilesystemName: media, rootDirectory: /models, mountPath: /mnt/models}}"))
+    point = rec.one("aws:efs/accessPoint:AccessPoint", "fn-media-access-point-0")
+    assert point.inputs["rootDirectory"] == {"path": "/models", "creationInfo": {
+        "ownerUid": 0, "ownerGid": 0, "permissions": "777"}}
+    function = rec.one("aws:lambda/function:Function")
+    config = function.inputs["fileSystemConfig"]
+    assert config["localMountPath"] == "/mnt/models"
+    assert config["arn"].startswith("arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-")
+    fs_arn = rec.stack_outputs["media"]["arn"]
+    assert json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "fn-efs-access").inputs["policy"])["Statement"] == [
+        {"Effect": "Allow", "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+         "Resource": [fs_arn], "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": config["arn"]}}}]
+    rule = rec.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "fn-to-media-nfs")
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"], rule.inputs["referencedSecurityGroupId"]) == (
+        2049, 2049, function.inputs["vpcConfig"]["securityGroupIds"][0])
+    waits = set(function.dependencies)
+    assert {t.urn for t in rec.by_type("aws:efs/mountTarget:MountTarget")} | {rule.urn} <= waits
+
+
+def test_function_mount_errors(config_errors: Callable[[str], list[str]], tmp_path: Path) -> None:
+    (tmp_path / "h.py").write_text("def handler(event, context):\n    return None\n")
+    assert config_errors(function_config(
+        "- {type: efs, properties: {efsFilesystemName: media, mountPath: /mnt/a}}\n"
+        "- {type: s3files, properties: {accessPointArn: 'arn:aws:s3:::x', mountPath: /mnt/b}}")) == [
+        "stacktape.yml:13:11: resources.fn.properties.volumeMounts[1]: a Lambda function mounts at most 1 file "
+        "system; this one lists 2 (hint: mount one filesystem and use subdirectories of it)",
+        "stacktape.yml:13:18: resources.fn.properties.volumeMounts[1].type: s3files volume mounts are not "
+        "supported yet (hint: mount an efs-filesystem of the stack (type: efs))",
     ]

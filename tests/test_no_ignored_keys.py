@@ -36,7 +36,7 @@ REFUSED: dict[tuple[str, str], str] = {
     ("ApplicationLoadBalancerProps", "alarms"): "checks/gateway.py",
     ("FunctionProps", "cdn"): "checks/function.py",
     ("FunctionProps", "alarms"): "checks/function.py",
-    ("FunctionProps", "volumeMounts"): "checks/function.py",
+    ("S3FilesMount", "properties"): "checks/function.py",  # s3files mounts are refused by their type
     ("BucketProps", "cdn"): "checks/bucket.py",
     ("BucketProps", "directoryUpload"): "checks/bucket.py",
     ("RelationalDatabaseLogging", "engineSpecificOptions"): "config/models/relational_database.py",

@@ -32,11 +32,11 @@ def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
          "gradual deployments of functions (CodeDeploy traffic shifting) are not supported yet"),
         ("alarms", bool(props.alarms), "alarms are not supported yet"),
         ("cdn", props.cdn is not None and props.cdn.enabled, "cdn is not supported yet"),
-        ("volumeMounts", bool(props.volumeMounts), "volumeMounts are not supported yet"),
     ]
     for key, present, message in unsupported:
         if present:
             problems.append(Problem((key,), message, at_key=True))
+    problems += _volume_mount_problems(props)
     problems += log_forwarding_problems(props.logging, ("logging",))
     problems += _environment_problems(props)
     problems += event_source_problems(props)
@@ -48,6 +48,27 @@ def function_problems(name: str, props: FunctionProps | None) -> list[Problem]:
             hint="Lambda cannot keep more instances warm than the function may run at once"))
     return problems
 
+
+
+# Lambda mounts at most one file system (botocore `lambda`: FileSystemConfigList, max 1).
+MAX_FILE_SYSTEMS = 1
+
+
+def _volume_mount_problems(props: FunctionProps) -> list[Problem]:
+    mounts = props.volumeMounts or []
+    problems = [Problem(("volumeMounts", index, "type"), "s3files volume mounts are not supported yet",
+                        hint="mount an efs-filesystem of the stack (type: efs)")
+                for index, mount in enumerate(mounts) if mount.type == "s3files"]
+    if len(mounts) > MAX_FILE_SYSTEMS:
+        problems.append(Problem(("volumeMounts", MAX_FILE_SYSTEMS), f"a Lambda function mounts at most "
+                                f"{MAX_FILE_SYSTEMS} file system; this one lists {len(mounts)}",
+                                hint="mount one filesystem and use subdirectories of it"))
+    problems += [Problem(("volumeMounts", index, "properties", "efsFilesystemName"), "efsFilesystemName must name "
+                         "an efs-filesystem resource of the stack, not a directive",
+                         hint="declare the filesystem as a resource of type efs-filesystem")
+                 for index, mount in enumerate(mounts)
+                 if mount.type == "efs" and mount.properties.efsFilesystemName.startswith("$")]
+    return problems
 
 
 def _acceptable_env_name(name: str) -> str:

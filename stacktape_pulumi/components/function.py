@@ -25,6 +25,7 @@ from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.function_events import FUNCTION_EVENT_HANDLERS, FunctionEventSite
 from stacktape_pulumi.components.http_api_gateway import DEFAULT_CORS_HEADERS
 from stacktape_pulumi.components.log_forwarding import LogForwarder
+from stacktape_pulumi.components.volumes import plan_function_mount
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
@@ -128,6 +129,10 @@ class Function(StacktapeComponent[FunctionProps]):
         self.role = self._create_role()
         self.security_group = self._create_security_group()
         self._connections.open_ingress(self, self.security_group.id if self.security_group else None, self.tags)
+        # An EFS mount (validate allows one, and only with joinDefaultVpc, so the group exists).
+        mounts = [m for m in props.volumeMounts or [] if m.type == "efs"]
+        self._mount = (plan_function_mount(self, mounts[0], self.security_group.id)
+                       if mounts and self.security_group is not None else None)
         policies = self._create_role_policies()
         self.function = self._create_function(policies)
         self.alias = self._create_alias()
@@ -196,6 +201,8 @@ class Function(StacktapeComponent[FunctionProps]):
             # Lambda's network interfaces have no ARN to scope to before they exist.
             policies.append(self._policy("allow-vpc-network-interfaces",
                                          [iam.statement(NETWORK_INTERFACE_ACTIONS, ["*"])]))
+        if self._mount is not None:
+            policies.append(self._policy("efs-access", self._mount.statements))
         destinations = self.props.destinations
         targets = [t for t in (destinations.onSuccess, destinations.onFailure) if t] if destinations else []
         if targets:
@@ -228,6 +235,11 @@ class Function(StacktapeComponent[FunctionProps]):
         depends: list[pulumi.Resource] = list(policies)
         if self.log_group is not None:
             depends.append(self.log_group)
+        file_system = None
+        if self._mount is not None:
+            depends += self._mount.depends_on
+            file_system = aws.lambda_.FunctionFileSystemConfigArgs(
+                arn=self._mount.access_point.arn, local_mount_path=self._mount.mount_path)
         return aws.lambda_.Function(
             f"{self.resource_name}-function",
             name=self._physical_name,
@@ -245,6 +257,7 @@ class Function(StacktapeComponent[FunctionProps]):
             layers=list(props.layers) if props.layers else None,
             reserved_concurrent_executions=props.reservedConcurrency,
             vpc_config=vpc,
+            file_system_config=file_system,
             logging_config=(aws.lambda_.FunctionLoggingConfigArgs(log_format="Text", log_group=self.log_group.name)
                             if self.log_group is not None else None),
             # A published version backs the alias that holds provisioned concurrency.

@@ -56,24 +56,28 @@ def plan_volumes(owner: StacktapeComponent[Any], containers: list[Any],
                 if props.efsFilesystemName not in filesystems:
                     filesystems[props.efsFilesystemName] = filesystem
                     # A task mounts only once the mount targets exist and admit it.
-                    found.depends_on += [*filesystem.mount_targets, _admit(owner, filesystem, security_group_id)]
+                    found.depends_on += [*filesystem.mount_targets, admit(owner, filesystem, security_group_id)]
                 volume_names[key] = f"{props.efsFilesystemName}-{len(volume_names)}"
-                point = _access_point(owner, filesystem, root, len(volume_names) - 1)
+                point = access_point(owner, filesystem, root, len(volume_names) - 1)
                 found.volumes.append(aws.ecs.TaskDefinitionVolumeArgs(
                     name=volume_names[key],
                     efs_volume_configuration=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs(
                         file_system_id=filesystem.filesystem.id, transit_encryption="ENABLED",
                         authorization_config=aws.ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs(
                             access_point_id=point.id, iam="ENABLED"))))
-                found.statements.append(iam.statement(
-                    CLIENT_ACTIONS, [filesystem.filesystem.arn],
-                    condition={"StringEquals": {"elasticfilesystem:AccessPointArn": point.arn}}))
+                found.statements.append(client_statement(filesystem, point))
             found.mount_points.setdefault(container.name, []).append(
                 {"sourceVolume": volume_names[key], "containerPath": props.mountPath, "readOnly": False})
     return found
 
 
-def _access_point(owner: StacktapeComponent[Any], filesystem: EfsFilesystem, root: str,
+def client_statement(filesystem: EfsFilesystem, point: aws.efs.AccessPoint) -> iam.Statement:
+    """Mount and write the filesystem, only through `point`."""
+    return iam.statement(CLIENT_ACTIONS, [filesystem.filesystem.arn],
+                         condition={"StringEquals": {"elasticfilesystem:AccessPointArn": point.arn}})
+
+
+def access_point(owner: StacktapeComponent[Any], filesystem: EfsFilesystem, root: str,
                   index: int) -> aws.efs.AccessPoint:
     directory = aws.efs.AccessPointRootDirectoryArgs(
         path=root, creation_info=None if root == "/" else aws.efs.AccessPointRootDirectoryCreationInfoArgs(
@@ -84,9 +88,30 @@ def _access_point(owner: StacktapeComponent[Any], filesystem: EfsFilesystem, roo
         opts=owner.child_opts())
 
 
-def _admit(owner: StacktapeComponent[Any], filesystem: EfsFilesystem,
+def admit(owner: StacktapeComponent[Any], filesystem: EfsFilesystem,
            security_group_id: pulumi.Input[str]) -> aws.vpc.SecurityGroupIngressRule:
     return aws.vpc.SecurityGroupIngressRule(
         f"{owner.resource_name}-to-{filesystem.resource_name}-nfs", security_group_id=filesystem.security_group.id,
         referenced_security_group_id=security_group_id, ip_protocol="tcp", from_port=NFS_PORT, to_port=NFS_PORT,
         description=f"NFS from {owner.resource_name}", tags=owner.tags, opts=owner.child_opts())
+
+
+@dataclass
+class FunctionMount:
+    """What a function's one EFS mount needs: its access point, role statement and what Lambda must wait for."""
+
+    access_point: aws.efs.AccessPoint
+    mount_path: str
+    statements: list[iam.Statement]
+    depends_on: list[pulumi.Resource]
+
+
+def plan_function_mount(owner: StacktapeComponent[Any], mount: Any,
+                        security_group_id: pulumi.Input[str]) -> FunctionMount:
+    """The access point (Lambda mounts EFS only through one), NFS ingress and permission of a function's mount."""
+    props = mount.properties
+    filesystem = owner.context.component(props.efsFilesystemName, EfsFilesystem)
+    point = access_point(owner, filesystem, props.rootDirectory or "/", 0)
+    # Lambda checks at creation that a mount target in the function's zones admits it.
+    depends: list[pulumi.Resource] = [*filesystem.mount_targets, admit(owner, filesystem, security_group_id)]
+    return FunctionMount(point, props.mountPath, [client_statement(filesystem, point)], depends)
