@@ -1,6 +1,7 @@
 """ApplicationLoadBalancer and `application-load-balancer` container events: exact child inputs, offline."""
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -227,12 +228,25 @@ def test_custom_listeners_with_redirect_and_whitelists(preview: Callable[[str], 
     assert sorted(outputs) == ["arn", "canonicalDomain", "domain", "port8080", "port8443", "url"]
 
 
-def test_internal_load_balancer_admits_the_stack_vpc(preview: Callable[[str], Recording]) -> None:
-    rec = preview("resources:\n  lb:\n    type: application-load-balancer\n    properties: {interface: internal}\n")
-    assert rec.one(SG).inputs["ingress"] == [{"protocol": "tcp", "fromPort": 80, "toPort": 80,
-                                              "cidrBlocks": ["172.16.0.0/16"],
-                                              "description": "listener 80 from the stack VPC"}]
-    assert rec.one(LB).inputs["internal"] is True
+def test_an_internal_load_balancer_admits_only_the_stacks_workloads_and_vpc_functions(
+        preview: Callable[[str], Recording], tmp_path: Path) -> None:
+    alone = preview("resources:\n  lb:\n    type: application-load-balancer\n    properties: {interface: internal}\n")
+    # No client in the stack: nobody, and never the VPC's CIDR.
+    assert alone.one(SG, "lb-security-group").inputs["ingress"] == []
+    assert alone.one(LB).inputs["internal"] is True
+    (tmp_path / "h.py").write_text("def handler(event, context):\n    return None\n")
+    function = ("    type: function\n    properties:\n      runtime: python3.12\n"
+                "      packaging: {type: custom-artifact, properties: {packagePath: h.py, handler: h.py:handler}}\n")
+    rec = preview("resources:\n  lb:\n    type: application-load-balancer\n    properties: {interface: internal}\n"
+                  "  inVpc:\n" + function + "      joinDefaultVpc: true\n  outside:\n" + function
+                  + "  worker:\n    type: worker-service\n    properties:\n"
+                  "      packaging: {type: prebuilt-image, properties: {image: nginx}}\n"
+                  "      resources: {cpu: 0.25, memory: 512}\n")
+    in_vpc = rec.one("aws:lambda/function:Function", "inVpc-function").inputs["vpcConfig"]["securityGroupIds"][0]
+    worker = rec.stack_outputs["worker"]["securityGroupId"]
+    ingress = rec.one(SG, "lb-security-group").inputs["ingress"]
+    assert ingress == [{"protocol": "tcp", "fromPort": 80, "toPort": 80, "securityGroups": [in_vpc, worker],
+                        "description": "listener 80 from the stack's workloads and functions"}]
 
 
 # ---- events -----------------------------------------------------------------------------

@@ -157,7 +157,8 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
 
     # ---- recipe steps --------------------------------------------------------------------
     def _ingress(self, plan: ListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
-        """Who may reach one listener: its whitelist, else everyone (internet-facing) or the stack VPC."""
+        """Who may reach one listener: its whitelist, else everyone (internet-facing) or the security groups of
+        the stack's workloads and VPC functions (internal: never the VPC's whole CIDR)."""
         if plan.whitelist:
             rules = []
             for block in plan.whitelist:
@@ -171,9 +172,12 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
             return [aws.ec2.SecurityGroupIngressArgs(
                 protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
                 description=f"listener {plan.port} from anywhere")]
+        clients = [group for name, group in sorted(self.context.vpc_clients.items())]
+        if not clients:
+            return []
         return [aws.ec2.SecurityGroupIngressArgs(
-            protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
-            description=f"listener {plan.port} from the stack VPC")]
+            protocol="tcp", from_port=plan.port, to_port=plan.port, security_groups=clients,
+            description=f"listener {plan.port} from the stack's workloads and functions")]
 
     def _create_security_group(self, ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]
                                ) -> aws.ec2.SecurityGroup:

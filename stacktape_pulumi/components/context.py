@@ -61,6 +61,9 @@ class StackContext:
         self._once: dict[str, Any] = {}
         # What components hand each other (topic subscriptions, Service Connect servers), typed.
         self.exchange = StackExchange()
+        # Security groups of the stack's workloads and VPC functions: the only sources an internal load
+        # balancer admits (read once the program body has run, so every one is known).
+        self.vpc_clients: dict[str, pulumi.Output[str]] = {}
         # cloudformationResources by logical name: `$CfResourceParam`, `Ref` and `Fn::GetAtt` read them.
         self.cloudformation_resources: dict[str, CloudformationResource] = {}
 

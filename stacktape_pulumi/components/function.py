@@ -128,6 +128,8 @@ class Function(StacktapeComponent[FunctionProps]):
         self.log_group = self._create_log_group()
         self.role = self._create_role()
         self.security_group = self._create_security_group()
+        if self.security_group is not None:
+            self.context.vpc_clients[name] = self.security_group.id
         self._connections.open_ingress(self, self.security_group.id if self.security_group else None, self.tags)
         # An EFS mount (validate allows one, and only with joinDefaultVpc, so the group exists).
         mounts = [m for m in props.volumeMounts or [] if m.type == "efs"]

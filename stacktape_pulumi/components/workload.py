@@ -104,6 +104,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self._connections = resolve_connections(self.context, props.connectTo or [], owner=name)
         self.cluster = self._create_cluster()
         self.security_group = self._create_security_group()
+        self.context.vpc_clients[name] = self.security_group.id
         # connectTo a database: its group admits this workload's group on its port.
         self._connections.open_ingress(self, self.security_group.id, self.tags)
         self._volumes = plan_volumes(self, list(props.containers), self.security_group.id)
