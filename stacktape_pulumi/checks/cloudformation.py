@@ -36,7 +36,7 @@ from stacktape_pulumi.aws.cloudformation import (
 )
 from stacktape_pulumi.checks.graph import Reference, walk_strings
 from stacktape_pulumi.config.loader import SourceMap
-from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, Literal, parse, walk
+from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, Literal, parse, walk, well_formed
 from stacktape_pulumi.directives.registry import contains_runtime
 from stacktape_pulumi.directives.values import describe_value
 from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem
@@ -204,12 +204,7 @@ class _Checker:
 
     # ---- references -----------------------------------------------------------------------
     def directives(self, source_node: str | None, path: KeyPath, text: str) -> None:
-        if not text.startswith("$"):
-            return
-        try:
-            parsed = parse(text)
-        except DirectiveSyntaxError:
-            return  # reported where directives are parsed
+        parsed = well_formed(text)
         if parsed is None:
             return
         for directive in walk(parsed):

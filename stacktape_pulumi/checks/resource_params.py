@@ -15,7 +15,7 @@ from stacktape_pulumi.checks.connect_targets import CONDITIONAL_PARAMS
 from stacktape_pulumi.checks.graph import walk_strings
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.root import StacktapeConfig
-from stacktape_pulumi.directives.parser import DirectiveSyntaxError, Literal, parse, walk
+from stacktape_pulumi.directives.parser import Literal, walk, well_formed
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # Resource type → every param its component publishes (for $ResourceParam and connectTo).
@@ -62,12 +62,7 @@ def resource_param_issues(config: StacktapeConfig, data: Mapping[str, Any], sour
 def _resource_params(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, str, str]]:
     """(where, resource, param) of every `$ResourceParam` whose two arguments are written out."""
     for path, _, text in walk_strings(dict(data), ()):
-        if not text.startswith("$"):
-            continue
-        try:
-            directive = parse(text)
-        except DirectiveSyntaxError:
-            continue  # reported where directives are resolved
+        directive = well_formed(text)
         for node in walk(directive) if directive is not None else ():
             if node.name != "ResourceParam" or len(node.args) < 2:
                 continue

@@ -14,7 +14,7 @@ from stacktape_pulumi.checks.connect_targets import ENV_PARAMS, SES_MACRO
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.config.models.scripts import HOOK_NAMES, Hooks, LocalScriptProps, ScriptsSection
-from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, parse, walk
+from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, parse, walk, well_formed
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # What connecting a script to a resource injects: the reference's list for scripts, which adds the
@@ -75,12 +75,8 @@ def _directives(data: Mapping[str, Any], name: str) -> Iterator[tuple[KeyPath, D
     raw = ((data.get("scripts") or {}).get(name) or {}).get("properties") or {}
     for index, variable in enumerate(raw.get("environment") or []):
         value = variable.get("value") if isinstance(variable, dict) else None
-        if not isinstance(value, str) or not value.startswith("$"):
-            continue
-        try:
-            directive = parse(value)
-        except DirectiveSyntaxError:
-            continue  # reported by _environment_issues
+        # A malformed one is reported by _environment_issues.
+        directive = well_formed(value) if isinstance(value, str) else None
         if directive is not None:
             for node in walk(directive):
                 yield ("scripts", name, "properties", "environment", index, "value"), node

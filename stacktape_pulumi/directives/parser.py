@@ -357,10 +357,16 @@ def directives_in(value: Any) -> Iterator[Directive]:
     elif isinstance(value, list):
         for item in value:
             yield from directives_in(item)
-    elif isinstance(value, str):
-        try:
-            directive = parse(value)
-        except DirectiveSyntaxError:
-            return
-        if directive is not None:
-            yield directive
+    elif isinstance(value, str) and (directive := well_formed(value)) is not None:
+        yield directive
+
+
+def well_formed(text: str) -> Directive | None:
+    """The directive `text` holds, or None for a plain string or a malformed directive (which validation
+    reports where it is written)."""
+    if not text.startswith("$"):
+        return None
+    try:
+        return parse(text)
+    except DirectiveSyntaxError:
+        return None
