@@ -13,6 +13,7 @@ import pytest
 from stacktape_pulumi.args import DatabaseAccessibilityMode
 from stacktape_pulumi.aws import rds
 from stacktape_pulumi.checks import relational_database as checks
+from stacktape_pulumi.cli import main
 from stacktape_pulumi.components import Function, RelationalDatabase
 from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.components.context import StackContext
@@ -551,3 +552,18 @@ def test_python_door_refuses_a_function_outside_the_vpc(tmp_path: Path) -> None:
             Function("fn", args, context=ctx)
 
     run_offline(program)
+
+
+def test_validate_notices_a_database_public_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "stacktape.yml"
+    database = ("    type: relational-database\n    properties:\n"
+                "      credentials: {masterUserPassword: \"$Secret('db.password')\"}\n"
+                "      engine: {type: postgres, properties: {version: '16.4',\n"
+                "                                            primaryInstance: {instanceSize: db.t4g.micro}}}\n")
+    config.write_text("resources:\n  db:\n" + database + "  open:\n" + database
+                      + "      accessibility: {accessibilityMode: internet}\n")
+    assert main(["validate", str(config)]) == 0
+    assert capsys.readouterr().err == (
+        "warning: relational-database db is reachable from the internet (the reference's default accessibilityMode: "
+        "internet; credentials still required); set accessibility.accessibilityMode: scoping-workloads-in-vpc to "
+        "admit only the resources that connectTo it\n")
