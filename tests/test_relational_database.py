@@ -567,3 +567,23 @@ def test_validate_notices_a_database_public_by_default(tmp_path: Path, capsys: p
         "warning: relational-database db is reachable from the internet (the reference's default accessibilityMode: "
         "internet; credentials still required); set accessibility.accessibilityMode: scoping-workloads-in-vpc to "
         "admit only the resources that connectTo it\n")
+
+
+def test_a_private_database_uses_the_private_subnets_when_the_stack_has_them(
+        preview: Callable[[str], Recording]) -> None:
+    database = ("    type: relational-database\n    properties:\n"
+                "      credentials: {masterUserPassword: \"$Secret('db.password')\"}\n"
+                "      accessibility: {accessibilityMode: scoping-workloads-in-vpc}\n"
+                "      engine: {type: postgres, properties: {version: '16.4',\n"
+                "                                            primaryInstance: {instanceSize: db.t4g.micro}}}\n")
+    worker = ("  worker:\n    type: worker-service\n    properties:\n"
+              "      packaging: {type: prebuilt-image, properties: {image: nginx}}\n"
+              "      resources: {cpu: 0.25, memory: 512}\n      usePrivateSubnetsWithNAT: true\n")
+    rec = preview("resources:\n  db:\n" + database + worker)
+    subnets = rec.one("aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"]
+    assert sorted(subnets) == sorted(rec.one("aws:ecs/service:Service").inputs["networkConfiguration"]["subnets"])
+    assert rec.one("aws:ecs/service:Service").inputs["networkConfiguration"]["assignPublicIp"] is False
+    # Without NAT in the stack: the public subnets (canned ids are stable by name, so these differ from the above).
+    alone = preview("resources:\n  db:\n" + database).one("aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"]
+    assert len(alone) == 3
+    assert not set(alone) & set(subnets)

@@ -127,10 +127,13 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
                 tags=self.tags, opts=self.child_opts())
 
     def _create_subnet_group(self) -> aws.rds.SubnetGroup:
-        # The stack's public subnets, as the reference: `publiclyAccessible` decides whether it gets a public IP.
+        # A database without a public IP sits in the stack's private subnets when the stack has them (its
+        # workloads use NAT); otherwise the public ones, as the reference (`publiclyAccessible` then decides).
+        private = not self._public and self.context.plan.private_subnets
         return aws.rds.SubnetGroup(
             f"{self.resource_name}-subnet-group", name=self._identifier,
-            description=f"Subnets of database {self.resource_name}", subnet_ids=self._network.public_subnet_ids,
+            description=f"Subnets of database {self.resource_name}",
+            subnet_ids=self._network.subnets(True) if private else self._network.public_subnet_ids,
             tags=self.tags, opts=self.child_opts())
 
     def _log_exports(self) -> list[str]:
