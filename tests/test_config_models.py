@@ -885,6 +885,25 @@ def test_stack_tags_are_limited(tmp_path: Path, cfg: str) -> None:
     ]
 
 
+def test_tags_cannot_hold_runtime_directives(tmp_path: Path, cfg: str) -> None:
+    text = """
+        stackConfig:
+          tags:
+            - {name: secret, value: "$Secret('token')"}
+            - {name: "$ResourceParam('q', 'arn')", value: x}
+            - {name: stage, value: dev}
+        resources: {}
+        """
+    tail = ("tags are plain text on every resource, so a $Secret would be published and a $ResourceParam would "
+            "never resolve (hint: use a literal, or a directive resolved when the config loads ($Stage(), $Var(), "
+            "$Format(...)))")
+    assert config_issues(tmp_path, text) == [
+        f"{cfg}:3:29: stackConfig.tags[0].value: a tag cannot hold a runtime directive ($Secret('token')): {tail}",
+        f"{cfg}:4:14: stackConfig.tags[1].name: a tag cannot hold a runtime directive ($ResourceParam('q', 'arn')): "
+        f"{tail}",
+    ]
+
+
 def test_stack_tag_value_length(tmp_path: Path, cfg: str) -> None:
     text = f"""
         stackConfig:

@@ -132,12 +132,25 @@ class IamRoleStatement(StrictModel):
     """ARNs of the resources the statement applies to; `"*"` for all."""
 
 
+# What remains of a directive once the config's local directives are resolved: a runtime one.
+_RUNTIME_DIRECTIVE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*\(")
+
+
+def _no_runtime_directive(value: str) -> str:
+    if _RUNTIME_DIRECTIVE.match(value):
+        raise located_error(
+            f"a tag cannot hold a runtime directive ({value}): tags are plain text on every resource, so a "
+            "$Secret would be published and a $ResourceParam would never resolve",
+            hint="use a literal, or a directive resolved when the config loads ($Stage(), $Var(), $Format(...))")
+    return value
+
+
 class CloudformationTag(StrictModel):
     """A `{name, value}` tag."""
 
-    name: Annotated[str, Field(min_length=1, max_length=128)]
+    name: Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_no_runtime_directive)]
     """Tag name, 1-128 characters."""
-    value: Annotated[str, Field(min_length=1, max_length=256)]
+    value: Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_no_runtime_directive)]
     """Tag value, 1-256 characters."""
 
 
