@@ -894,13 +894,44 @@ def test_tags_cannot_hold_runtime_directives(tmp_path: Path, cfg: str) -> None:
             - {name: stage, value: dev}
         resources: {}
         """
-    tail = ("tags are plain text on every resource, so a $Secret would be published and a $ResourceParam would "
-            "never resolve (hint: use a literal, or a directive resolved when the config loads ($Stage(), $Var(), "
+    tail = ("it is sent to AWS as plain text, so a $Secret would be published and a $ResourceParam would never "
+            "resolve (hint: use a literal, or a directive resolved when the config loads ($Stage(), $Var(), "
             "$Format(...)))")
     assert config_issues(tmp_path, text) == [
         f"{cfg}:3:29: stackConfig.tags[0].value: a tag cannot hold a runtime directive ($Secret('token')): {tail}",
         f"{cfg}:4:14: stackConfig.tags[1].name: a tag cannot hold a runtime directive ($ResourceParam('q', 'arn')): "
         f"{tail}",
+    ]
+    rules = """
+        resources:
+          files:
+            type: bucket
+            properties:
+              cors: {enabled: true, corsRules: [{allowedOrigins: ["$Secret('origin')"]}]}
+        """
+    assert config_issues(tmp_path, rules) == [
+        f"{cfg}:5:59: resources.files.properties.cors.corsRules[0].allowedOrigins[0]: a CORS origin cannot hold a "
+        f"runtime directive ($Secret('origin')): {tail}",
+    ]
+    (tmp_path / "h.py").write_text("")
+    condition = """
+        resources:
+          lb: {type: application-load-balancer}
+          fn:
+            type: function
+            properties:
+              runtime: python3.12
+              packaging: {type: custom-artifact, properties: {packagePath: h.py, handler: h.py:handler}}
+              events:
+                - type: application-load-balancer
+                  properties:
+                    loadBalancerName: lb
+                    priority: 1
+                    headers: [{headerName: x-key, values: ["$Secret('key')"]}]
+        """
+    assert config_issues(tmp_path, condition) == [
+        f"{cfg}:13:52: resources.fn.properties.events[0].properties.headers[0].values[0]: a rule condition cannot "
+        f"hold a runtime directive ($Secret('key')): {tail}",
     ]
 
 

@@ -7,7 +7,7 @@ them with a located "not supported yet" message, so `validate` refuses them too.
 
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from stacktape_pulumi.config.models.common import StrictModel
 from stacktape_pulumi.config.models.shared import (
@@ -18,6 +18,7 @@ from stacktape_pulumi.config.models.shared import (
     Overrides,
     PositiveInt,
     Problems,
+    plain_text,
 )
 
 BUCKET_TYPE = "bucket"
@@ -198,7 +199,7 @@ NON_CURRENT_VERSION_RULES = ("non-current-version-expiration", "non-current-vers
 class BucketCorsRule(StrictModel):
     """One CORS rule; the first rule matching a preflight request wins."""
 
-    allowedOrigins: list[NonEmptyStr] | None = None
+    allowedOrigins: list[Annotated[NonEmptyStr, AfterValidator(plain_text("a CORS origin"))]] | None = None
     """Allowed origins. Default ["*"]."""
     allowedHeaders: list[NonEmptyStr] | None = None
     """Allowed request headers. Default: none besides the simple ones."""

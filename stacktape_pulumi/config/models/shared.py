@@ -136,13 +136,21 @@ class IamRoleStatement(StrictModel):
 _RUNTIME_DIRECTIVE = re.compile(r"^\$[A-Za-z_][A-Za-z0-9_]*\(")
 
 
-def _no_runtime_directive(value: str) -> str:
-    if _RUNTIME_DIRECTIVE.match(value):
-        raise located_error(
-            f"a tag cannot hold a runtime directive ({value}): tags are plain text on every resource, so a "
-            "$Secret would be published and a $ResourceParam would never resolve",
-            hint="use a literal, or a directive resolved when the config loads ($Stage(), $Var(), $Format(...))")
-    return value
+def plain_text(what: str) -> Callable[[str], str]:
+    """A validator refusing a runtime directive in a value sent to AWS as written (a tag, a rule condition)."""
+
+    def check(value: str) -> str:
+        if _RUNTIME_DIRECTIVE.match(value):
+            raise located_error(
+                f"{what} cannot hold a runtime directive ({value}): it is sent to AWS as plain text, so a "
+                "$Secret would be published and a $ResourceParam would never resolve",
+                hint="use a literal, or a directive resolved when the config loads ($Stage(), $Var(), $Format(...))")
+        return value
+
+    return check
+
+
+_no_runtime_directive = plain_text("a tag")
 
 
 class CloudformationTag(StrictModel):
@@ -772,7 +780,7 @@ class LbHeaderCondition(StrictModel):
 
     headerName: NonEmptyStr
     """Header name."""
-    values: Annotated[list[str], Field(min_length=1)]
+    values: Annotated[list[Annotated[str, AfterValidator(plain_text("a rule condition"))]], Field(min_length=1)]
     """Accepted values (case-insensitive)."""
 
 
@@ -781,7 +789,7 @@ class LbQueryParamCondition(StrictModel):
 
     paramName: NonEmptyStr
     """Parameter name."""
-    values: Annotated[list[str], Field(min_length=1)]
+    values: Annotated[list[Annotated[str, AfterValidator(plain_text("a rule condition"))]], Field(min_length=1)]
     """Accepted values (case-insensitive)."""
 
 
