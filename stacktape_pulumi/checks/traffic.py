@@ -31,10 +31,11 @@ def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | No
         if not any(event.type in LOAD_BALANCER_EVENTS for event in container.events or []):
             problems.append(Problem(at, f"loadBalancerHealthCheck of container \"{container.name}\" has no effect: "
                                         "the container has no load balancer event",
-                                    hint="add an application-load-balancer event to the container, or remove "
-                                         "loadBalancerHealthCheck", at_key=True))
+                                    hint="add an application-load-balancer or network-load-balancer event to the "
+                                         "container, or remove loadBalancerHealthCheck", at_key=True))
             continue
-        if check.healthCheckProtocol == "TCP":
+        if check.healthCheckProtocol == "TCP" and any(event.type == "application-load-balancer"
+                                                       for event in container.events or []):
             problems.append(Problem((*at, "healthCheckProtocol"), TCP_HEALTH_CHECK,
                                     hint="remove healthCheckProtocol or set HTTP"))
         path = check.healthcheckPath
