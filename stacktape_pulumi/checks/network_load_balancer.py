@@ -76,7 +76,10 @@ def check_nlb_event(view: StackView, owner: str, owner_type: str, props: Contain
 
 
 def check_listener_targets(view: StackView, targets: list[NlbTarget]) -> None:
-    """A listener of a network load balancer forwards to one target: one event per listener in the stack."""
+    """A listener of a network load balancer forwards to one target: exactly one event per listener in the stack.
+
+    A listener no event targets cannot be created: an NLB listener's default action must forward somewhere.
+    """
     seen: dict[tuple[str, int], NlbTarget] = {}
     for target in targets:
         key = (target.props.loadBalancerName, target.props.listenerPort)
@@ -88,3 +91,13 @@ def check_listener_targets(view: StackView, targets: list[NlbTarget]) -> None:
                  "balancer listener has one target (it has no rules to choose between several).",
                  f"add a listener on another port to {key[0]} for this event; the other event is at line "
                  f"{view.line_of((*first.path, 'listenerPort'))}")
+    for name, resource in view.config.resources.items():
+        if not isinstance(resource, NetworkLoadBalancer):
+            continue
+        for index, listener in enumerate(resource.properties.listeners):
+            if (name, listener.port) not in seen:
+                view.add(("resources", name, "properties", "listeners", index, "port"),
+                         f"Listener {listener.port} of {NLB_TYPE} {name} has no target: no "
+                         f"{NLB_TYPE} event names it, and a network load balancer listener must forward to one.",
+                         f"add a {NLB_TYPE} event with loadBalancerName {name} and listenerPort {listener.port} to a "
+                         "container, or remove the listener")
