@@ -51,8 +51,8 @@ SECRET_PARAMS: Mapping[str, tuple[str, ...]] = {
                             "readReplicaJdbcConnectionStrings"),
 }
 
-NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "web-service", "worker-service",
-                         "efs-filesystem", "network-load-balancer")
+NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "network-load-balancer", "web-service",
+                         "worker-service", "efs-filesystem")
 """Types `connectTo` cannot scope (the reference rejects them too): components/connect.py grants them no statements."""
 
 
