@@ -357,3 +357,49 @@ resources:
         "stacktape.yml:7:29: resources.api.properties.loadBalancing.type: invalid value 'network-load-balancer'; "
         "allowed values: 'service-connect' or 'application-load-balancer' (hint: did you mean "
         "'application-load-balancer'?)"]
+
+
+def test_an_ecs_service_takes_at_most_five_target_groups(config_errors: Errors) -> None:
+    ports = "".join(f"            - {{port: {7000 + i}, protocol: TCP}}\n" for i in range(1, 7))
+    text = f"""
+resources:
+  game:
+    type: web-service
+    properties:
+      packaging: {{type: prebuilt-image, properties: {{image: nginx}}}}
+      resources: {{cpu: 0.25, memory: 512}}
+      loadBalancing:
+        type: network-load-balancer
+        properties:
+          ports:
+{ports}"""
+    assert config_errors(text) == [
+        "stacktape.yml:16:15: resources.game.properties.loadBalancing.properties.ports[5]: game needs more than 5 "
+        "target groups (one per application load balancer and container port, one per network-load-balancer "
+        "listener); Amazon ECS allows 5 per service (hint: send several listeners or paths to fewer target groups, "
+        "or split the containers into two workloads)"]
+    assert config_errors(text.replace("            - {port: 7006, protocol: TCP}\n", "")) == []
+
+
+@pytest.mark.parametrize(("listeners", "expected"), [(4, []), (5, [
+    "stacktape.yml:15:684: resources.app.properties.containers[0].events[6]: app needs more than 5 target groups "
+    "(one per application load balancer and container port, one per network-load-balancer listener); Amazon ECS "
+    "allows 5 per service (hint: send several listeners or paths to fewer target groups, or split the containers "
+    "into two workloads)"])])
+def test_alb_events_on_one_container_port_share_a_target_group(config_errors: Errors, listeners: int,
+                                                               expected: list[str]) -> None:
+    ports = range(1, listeners + 1)
+    alb = "{{type: application-load-balancer, properties: {{loadBalancerName: lb, containerPort: 80, priority: {}, " \
+          "paths: ['/{}']}}}}"
+    events = [alb.format(1, "a"), alb.format(2, "b"), *(nlb_event(port, 80) for port in ports)]
+    text = f"""
+resources:
+  lb:
+    type: application-load-balancer
+  broker:
+    type: network-load-balancer
+    properties:
+      listeners: [{", ".join(f"{{protocol: TCP, port: {port}}}" for port in ports)}]
+{workload("app", f"[{', '.join(events)}]")}"""
+    assert config_errors(text) == expected
+
