@@ -249,8 +249,8 @@ resources:
 {workload("other", f"[{nlb_event(1883, 1884)}]")}"""
     assert config_errors(text) == [
         "stacktape.yml:6:21: resources.broker.properties.listeners[0].protocol: TLS listener 1883 of "
-        "network-load-balancer broker has no certificate (hint: set customCertificateArns on the listener, "
-        "customDomains on the load balancer, or use protocol TCP (allowed: TCP, TLS))",
+        "network-load-balancer broker has no certificate (hint: set customDomains (or customCertificateArns "
+        "on a network-load-balancer listener), or use protocol TCP (allowed: TCP, TLS))",
         "stacktape.yml:9:17: resources.broker.properties.listeners[1].port: Listener 9000 of network-load-balancer "
         "broker has no target: no network-load-balancer event names it, and a network load balancer listener must "
         "forward to one. (hint: add a network-load-balancer event with loadBalancerName broker and listenerPort 9000 "
@@ -338,8 +338,8 @@ resources:
     # TLS is the default protocol of a port: it needs customDomains.
     assert config_errors(one_port) == [
         "stacktape.yml:11:15: resources.game.properties.loadBalancing.properties.ports[0].protocol: TLS listener "
-        "7777 of network-load-balancer game has no certificate (hint: set customCertificateArns on the listener, "
-        "customDomains on the load balancer, or use protocol TCP (allowed: TCP, TLS))"]
+        "7777 of network-load-balancer game has no certificate (hint: set customDomains (or customCertificateArns "
+        "on a network-load-balancer listener), or use protocol TCP (allowed: TCP, TLS))"]
 
 
 def test_private_service_has_no_network_load_balancing(config_errors: Errors) -> None:

@@ -29,7 +29,8 @@ def network_load_balancer_problems(name: str, props: NetworkLoadBalancerProps | 
                 problems.append(Problem(
                     (*path, "protocol"),
                     f"TLS listener {listener.port} of network-load-balancer {name} has no certificate",
-                    hint="set customCertificateArns on the listener, customDomains on the load balancer, "
+                    # Worded for a web service's `ports` too, which have no customCertificateArns.
+                    hint="set customDomains (or customCertificateArns on a network-load-balancer listener), "
                          "or use protocol TCP (allowed: TCP, TLS)"))
         if listener.protocol == "TCP" and listener.customCertificateArns:
             problems.append(Problem(
