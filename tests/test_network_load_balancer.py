@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from stacktape_pulumi import MultiContainerWorkload, NetworkLoadBalancer, StackContext
 from stacktape_pulumi.components.network_load_balancer import NlbListenerPlan, plan_nlb_listeners
 from stacktape_pulumi.config.models.network_load_balancer import NetworkLoadBalancerProps
-from stacktape_pulumi.engine import Recording
+from stacktape_pulumi.engine import Recording, run_offline
+from stacktape_pulumi.errors import StacktapeError
 from tests.traffic_support import INGRESS, RECORD, SERVICE, SG, TAGS, canned, workload, zone_id
 
 Preview = Callable[[str], Recording]
@@ -180,6 +182,36 @@ resources:
     assert rec.one(TARGET_GROUP).inputs["targetType"] == "instance"
     assert [(r.inputs["fromPort"], r.inputs["toPort"]) for r in rec.by_type(INGRESS)
             if r.name.startswith("mqtt-ingress-nlb")] == [(32768, 65535)]
+
+
+def _python_workload(name: str, listener_port: int, ctx: StackContext) -> None:
+    MultiContainerWorkload(name, {
+        "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+        "containers": [{"name": "web", "packaging": {"type": "prebuilt-image",  # type: ignore[typeddict-item]
+                                                     "properties": {"image": "nginx:1.27"}},
+                        "events": [{"type": "network-load-balancer", "properties": {  # type: ignore[typeddict-item]
+                            "load_balancer_name": "broker", "listener_port": listener_port, "container_port": 80}}]}],
+    }, context=ctx)
+
+
+@pytest.mark.parametrize(("ports", "error"), [
+    ((1883, 1883), "NetworkLoadBalancer 'broker': listener 1883 already forwards to a target group (a network load "
+                   "balancer listener has one target)"),
+    ((1884,), "NetworkLoadBalancer 'broker' has no listener on port 1884; listener ports: 1883"),
+])
+def test_python_door_refuses_what_validate_would(ports: tuple[int, ...], error: str) -> None:
+    """The Python door runs no cross-resource checks: the component refuses a taken or missing listener itself."""
+    def program() -> None:
+        ctx = StackContext()
+        # Plain protocol values, as the README allows (the generated args type them as an enum).
+        NetworkLoadBalancer("broker", {"listeners": [{"protocol": "TCP", "port": 1883}]},  # type: ignore[typeddict-item]
+                            context=ctx)
+        for index, port in enumerate(ports):
+            _python_workload(f"app{index}", port, ctx)
+
+    with pytest.raises(StacktapeError) as raised:
+        run_offline(program)
+    assert str(raised.value) == error
 
 
 # ---- web-service ----------------------------------------------------------------------------
