@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         FunctionArgs,
         HttpApiGatewayArgs,
         MultiContainerWorkloadArgs,
+        NetworkLoadBalancerArgs,
         PrivateServiceArgs,
         RelationalDatabaseArgs,
         SnsTopicArgs,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.network_load_balancer import NetworkLoadBalancer
     from stacktape_pulumi.components.relational_database import RelationalDatabase
     from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
     from stacktape_pulumi.components.sns_topic import SnsTopic
@@ -65,6 +67,8 @@ _EXPORTS = {
     "LoadedConfig": "stacktape_pulumi.load",
     "MultiContainerWorkload": "stacktape_pulumi.components.workload",
     "MultiContainerWorkloadArgs": "stacktape_pulumi.args",
+    "NetworkLoadBalancer": "stacktape_pulumi.components.network_load_balancer",
+    "NetworkLoadBalancerArgs": "stacktape_pulumi.args",
     "PrivateService": "stacktape_pulumi.components.services",
     "PrivateServiceArgs": "stacktape_pulumi.args",
     "RelationalDatabase": "stacktape_pulumi.components.relational_database",
@@ -110,6 +114,8 @@ __all__ = [
     "LoadedConfig",
     "MultiContainerWorkload",
     "MultiContainerWorkloadArgs",
+    "NetworkLoadBalancer",
+    "NetworkLoadBalancerArgs",
     "PrivateService",
     "PrivateServiceArgs",
     "RelationalDatabase",

@@ -2718,3 +2718,27 @@ class EfsFilesystemArgs(TypedDict):
 
 EMPTY_EFS_FILESYSTEM_ARGS: EfsFilesystemArgs = {}
 """EfsFilesystemArgs with every property at its default."""
+
+
+class NetworkLoadBalancerListener(TypedDict):
+    """A listener: the port and protocol the load balancer accepts traffic on."""
+
+    protocol: WebServiceNlbLoadBalancingPortProtocol
+    """`TCP` (raw) or `TLS` (encrypted). TLS requires a certificate (customDomains or customCertificateArns)."""
+    port: int
+    """Port this listener accepts traffic on."""
+    custom_certificate_arns: NotRequired[list[str]]
+    """ARNs of your own ACM certificates. Not needed with customDomains or TCP."""
+    whitelist_ips: NotRequired[list[str]]
+    """Allowed client IPs/CIDRs. Default all IPs allowed."""
+
+
+class NetworkLoadBalancerArgs(TypedDict):
+    """Properties of a network load balancer."""
+
+    interface: NotRequired[ApplicationLoadBalancerInterface]
+    """`internet` (public) or `internal` (VPC-only). Default internet."""
+    custom_domains: NotRequired[list[DomainConfiguration]]
+    """Custom domains (objects, or plain domain strings): DNS records and certificates are created."""
+    listeners: list[NetworkLoadBalancerListener]
+    """Ports and protocols (TCP/TLS) this load balancer accepts traffic on."""

@@ -567,7 +567,8 @@ def test_load_balancer_health_checks_elb_would_refuse(config_errors: Callable[[s
         expected,
         "stacktape.yml:17:11: resources.app.properties.containers[1].loadBalancerHealthCheck: "
         "loadBalancerHealthCheck of container \"worker\" has no effect: the container has no load balancer event "
-        "(hint: add an application-load-balancer event to the container, or remove loadBalancerHealthCheck)",
+        "(hint: add an application-load-balancer or network-load-balancer event to the container, or remove "
+        "loadBalancerHealthCheck)",
     ]
 
 

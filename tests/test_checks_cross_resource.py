@@ -114,16 +114,22 @@ def test_lambda_authorizer_is_a_function(tmp_path: Path, cfg: str) -> None:
 
 
 def test_references_to_unsupported_types(tmp_path: Path, cfg: str) -> None:
+    text = stack("lb: {type: application-load-balancer, properties: {useFirewall: fw}}")
+    assert config_issues(tmp_path, text) == [
+        f"{cfg}:2:67: resources.lb.properties.useFirewall: Referenced resource with name fw of type web-app-firewall "
+        "could not be resolved in the config (referenced from lb(application-load-balancer)). (hint: "
+        "'web-app-firewall' resources are not supported by stacktape-pulumi yet)"
+    ]
+
+
+def test_no_network_load_balancer_to_reference(tmp_path: Path, cfg: str) -> None:
     nlb = ("{type: network-load-balancer, properties: {loadBalancerName: nlb, listenerPort: 443, "
            "containerPort: 80}}")
     text = stack(app(f"[{nlb}]"))
     assert config_issues(tmp_path, text) == [
         f"{cfg}:2:249: resources.app.properties.containers[0].events[0].properties.loadBalancerName: "
-        "Referenced "
-        "resource with name nlb of type network-load-balancer could not be resolved in the config "
-        "(referenced "
-        "from app(multi-container-workload)). (hint: 'network-load-balancer' resources are not supported by "
-        "stacktape-pulumi yet)"
+        "Referenced resource with name nlb of type network-load-balancer could not be resolved in the config "
+        "(referenced from app(multi-container-workload)). (hint: no network-load-balancer resource is defined)"
     ]
 
 

@@ -744,7 +744,7 @@ def test_exports() -> None:
     assert SUPPORTED_RESOURCE_TYPES == (
         "multi-container-workload", "http-api-gateway", "application-load-balancer", "function", "bucket",
         "dynamo-db-table", "sqs-queue", "sns-topic", "event-bus", "web-service", "private-service",
-        "worker-service", "relational-database", "efs-filesystem",
+        "worker-service", "relational-database", "efs-filesystem", "network-load-balancer",
     )
     assert FARGATE_MEMORY_BY_CPU[0.25] == (512, 1024, 2048)
     assert FARGATE_MEMORY_BY_CPU[0.5] == (1024, 2048, 3072, 4096)
@@ -770,7 +770,7 @@ def test_unknown_resource_type_suggests_the_closest(tmp_path: Path, cfg: str) ->
         f"{cfg}:3:11: resources.app.type: unsupported type 'multi-container-workloads'; supported: "
         "multi-container-workload, http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, "
         "sqs-queue, sns-topic, event-bus, web-service, private-service, worker-service, relational-database, "
-        "efs-filesystem "
+        "efs-filesystem, network-load-balancer "
         "(hint: did you mean 'multi-container-workload'?)"
     ]
 
@@ -784,7 +784,8 @@ def test_missing_resource_type_lists_the_types(tmp_path: Path, cfg: str) -> None
     assert config_issues(tmp_path, text) == [
         f"{cfg}:2:3: resources.app: missing required key 'type' (hint: allowed values: multi-container-workload, "
         "http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, sqs-queue, sns-topic, "
-        "event-bus, web-service, private-service, worker-service, relational-database, efs-filesystem)"
+        "event-bus, web-service, private-service, worker-service, relational-database, efs-filesystem, "
+        "network-load-balancer)"
     ]
 
 
@@ -1505,7 +1506,8 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path, cfg: str) -> None:
         f"{cfg}:3:11: resources.gw.type: unsupported type 'http-api-gatway'; supported: "
         "multi-container-workload, "
         "http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, sqs-queue, sns-topic, "
-        "event-bus, web-service, private-service, worker-service, relational-database, efs-filesystem (hint: did "
+        "event-bus, web-service, private-service, worker-service, relational-database, efs-filesystem, "
+        "network-load-balancer (hint: did "
         "you mean "
         "'http-api-gateway'?)",
         f"{cfg}:9:17: resources.app.properties.resources.memory: Error in resources of container compute "

@@ -43,7 +43,7 @@ def test_a_bad_config_stops_the_program_with_located_errors(tmp_path: Path) -> N
         f"{bad}:3:11: resources.api.type: unsupported type 'multi-container-workloads'; supported: "
         "multi-container-workload, http-api-gateway, application-load-balancer, function, bucket, dynamo-db-table, "
         "sqs-queue, sns-topic, event-bus, web-service, private-service, worker-service, relational-database, "
-        "efs-filesystem "
+        "efs-filesystem, network-load-balancer "
         "(hint: did you mean 'multi-container-workload'?)")
 
 

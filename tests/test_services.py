@@ -142,9 +142,6 @@ loadBalancing: {type: network-load-balancer, properties: {ports: [{port: 443}]}}
         "stacktape.yml:9:7: resources.web.properties.deployment: When using deployment property, you must use "
         "load balancing type \"application-load-balancer\". (hint: set loadBalancing: {type: "
         "application-load-balancer})",
-        "stacktape.yml:10:29: resources.web.properties.loadBalancing.type: web-service web: load balancing type "
-        "'network-load-balancer' is not supported yet; supported: http-api-gateway, application-load-balancer "
-        "(hint: use application-load-balancer (HTTP/HTTPS) or http-api-gateway)",
     ]
     assert config_errors(config(service("web", "web-service", """
 environment:

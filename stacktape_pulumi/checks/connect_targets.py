@@ -28,6 +28,7 @@ ENV_PARAMS: Mapping[str, tuple[str, ...]] = {
     "multi-container-workload": (),
     "http-api-gateway": (),
     "application-load-balancer": (),
+    "network-load-balancer": (),
     # The reference documents ADDRESS for a private service (its code refuses it; docs/decisions.md).
     "private-service": ("address",),
     "web-service": (),
@@ -50,8 +51,8 @@ SECRET_PARAMS: Mapping[str, tuple[str, ...]] = {
                             "readReplicaJdbcConnectionStrings"),
 }
 
-NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "web-service", "worker-service",
-                         "efs-filesystem")
+NOT_CONNECTABLE_TYPES = ("http-api-gateway", "application-load-balancer", "network-load-balancer", "web-service",
+                         "worker-service", "efs-filesystem")
 """Types `connectTo` cannot scope (the reference rejects them too): components/connect.py grants them no statements."""
 
 

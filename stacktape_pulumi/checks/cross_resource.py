@@ -3,7 +3,7 @@
 The models check what one resource can check alone; these checks need several resources. This
 module walks the stack once and hands each part to the module of its subject: references
 (`references`), `connectTo` (`connect_to`), load balancer events and rule priorities
-(`load_balancer`), HTTP API routes and payload formats (`gateway`), gradual deployments
+(`load_balancer`, `network_load_balancer`), HTTP API routes and payload formats (`gateway`), gradual deployments
 (`deployments`), containers (`containers`), dead-letter queues (`sqs_queue`), topic
 subscriptions (`sns_topic`), function event sources (`function_events`) and environment
 variables (`environment`). Every problem is reported, not just the first. References written
@@ -25,6 +25,7 @@ from stacktape_pulumi.checks.gateway import (
     check_routes,
 )
 from stacktape_pulumi.checks.load_balancer import AlbRule, check_alb_event, check_rule_priorities
+from stacktape_pulumi.checks.network_load_balancer import NlbTarget, check_listener_targets, check_nlb_event
 from stacktape_pulumi.checks.references import StackView
 from stacktape_pulumi.checks.sns_topic import check_subscriptions
 from stacktape_pulumi.checks.sqs_queue import check_dead_letter_queue, check_queue_events
@@ -67,6 +68,7 @@ class _StackWalk:
     def __init__(self, view: StackView) -> None:
         self.view = view
         self.alb_rules: list[AlbRule] = []
+        self.nlb_targets: list[NlbTarget] = []
         self.http_routes: list[HttpRoute] = []
 
     def run(self) -> list[ConfigIssue]:
@@ -88,6 +90,7 @@ class _StackWalk:
                     view.reference(firewall, "web-app-firewall", name, "application-load-balancer",
                                    (*base, "useFirewall"))
         check_rule_priorities(view, self.alb_rules)
+        check_listener_targets(view, self.nlb_targets)
         check_routes(view, self.http_routes)
         check_environments(view)
         return sorted(view.issues, key=ConfigIssue.sort_key)
@@ -122,8 +125,9 @@ class _StackWalk:
                     self._http_event(name, WORKLOAD_TYPE, event.properties, epath)
                     check_container_payload_format(view, name, event, epath)
                 elif isinstance(event, ContainerNlbEvent):
-                    view.reference(event.properties.loadBalancerName, "network-load-balancer", name,
-                                   WORKLOAD_TYPE, (*epath, "loadBalancerName"))
+                    target = check_nlb_event(view, name, WORKLOAD_TYPE, event.properties, epath)
+                    if target is not None:
+                        self.nlb_targets.append(target)
         check_workload_deployment(view, name, workload, base)
 
     def _function(self, name: str, function: Function, base: KeyPath) -> None:

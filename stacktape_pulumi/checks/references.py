@@ -15,7 +15,7 @@ from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 # Types a config may reference but stacktape-pulumi cannot build (so no resource can match).
 UNSUPPORTED_REFERENCE_TYPES = (
-    "network-load-balancer", "user-auth-pool", "web-app-firewall",
+    "user-auth-pool", "web-app-firewall",
 )
 
 

@@ -15,6 +15,7 @@ from stacktape_pulumi.checks.function_events import dead_letter_queues_after_fun
 from stacktape_pulumi.checks.gateway import gateway_problems
 from stacktape_pulumi.checks.load_balancer import load_balancer_problems
 from stacktape_pulumi.checks.log_forwarding import container_log_forwarding_problems
+from stacktape_pulumi.checks.network_load_balancer import network_load_balancer_problems
 from stacktape_pulumi.checks.relational_database import database_problems
 from stacktape_pulumi.checks.services import service_problems
 from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
@@ -22,6 +23,7 @@ from stacktape_pulumi.checks.traffic import clients_after_services, workload_tra
 from stacktape_pulumi.checks.volume_mounts import container_volume_mount_problems
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.bucket import BUCKET_TYPE
+from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE
 from stacktape_pulumi.config.models.relational_database import DATABASE_TYPE
 from stacktape_pulumi.config.models.service import SERVICE_TYPES
 from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE
@@ -44,6 +46,7 @@ RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
     "function": (function_problems,),
     "http-api-gateway": (gateway_problems,),
     "application-load-balancer": (load_balancer_problems,),
+    NLB_TYPE: (network_load_balancer_problems,),
     QUEUE_TYPE: (queue_problems,),
     WORKLOAD_TYPE: (workload_traffic_problems, container_log_forwarding_problems, container_volume_mount_problems),
     **{service_type: (_service_check(service_type),) for service_type in SERVICE_TYPES},

@@ -85,12 +85,19 @@ def _environment_problems(name: str, service_type: str, props: SimpleServiceProp
 def _web_problems(name: str, props: WebServiceProps) -> list[Problem]:
     problems: list[Problem] = []
     balancing = props.loadBalancing.type if props.loadBalancing is not None else "http-api-gateway"
-    if balancing == "network-load-balancer":
+    if balancing == "network-load-balancer" and props.cdn is not None:
+        # e117 of the reference: CloudFront speaks HTTP to its origin, an NLB passes TCP through.
         problems.append(Problem(
-            ("loadBalancing", "type"),
-            f"{WEB_SERVICE_TYPE} {name}: load balancing type 'network-load-balancer' is not supported yet; "
-            "supported: http-api-gateway, application-load-balancer",
-            hint="use application-load-balancer (HTTP/HTTPS) or http-api-gateway"))
+            ("cdn",),
+            f"{WEB_SERVICE_TYPE} {name}: cdn cannot be used with network-load-balancer load balancing",
+            hint="remove cdn, or use application-load-balancer or http-api-gateway load balancing", at_key=True))
+    if balancing == "network-load-balancer" and props.alarms:
+        # e80 of the reference: alarms must match the load balancing type; none is defined for an NLB.
+        problems.append(Problem(
+            ("alarms",),
+            f"{WEB_SERVICE_TYPE} {name}: alarms are not supported with network-load-balancer load balancing "
+            "(the reference defines application-load-balancer and http-api-gateway alarms only)",
+            hint="remove alarms, or use application-load-balancer or http-api-gateway load balancing", at_key=True))
     if props.deployment is not None and balancing != "application-load-balancer":
         # e79 of the reference.
         problems.append(Problem(

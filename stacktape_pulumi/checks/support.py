@@ -31,6 +31,7 @@ WorkloadEventType = Literal[
     "http-api-gateway",
     "application-load-balancer",
     "service-connect",
+    "network-load-balancer",
 ]
 """A container event type of multi-container workloads with a handler (the event handlers' registry keys)."""
 WORKLOAD_EVENT_TYPES: tuple[WorkloadEventType, ...] = get_args(WorkloadEventType)

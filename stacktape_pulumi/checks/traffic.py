@@ -18,11 +18,37 @@ DEFAULT_HEALTH_CHECK_INTERVAL = 5
 DEFAULT_HEALTH_CHECK_TIMEOUT = 4
 MAX_HEALTH_CHECK_PATH = 1024
 LOAD_BALANCER_EVENTS = ("application-load-balancer", "network-load-balancer")
+# Amazon ECS's quota "target groups per service" (not adjustable).
+MAX_SERVICE_TARGET_GROUPS = 5
+
+
+def target_group_problems(name: str, props: MultiContainerWorkloadProps) -> list[Problem]:
+    """An ECS service takes at most 5 target groups: one per (ALB, container port), one per NLB event."""
+    groups: set[tuple[str, str, int]] = set()
+    for index, container in enumerate(props.containers):
+        for event_index, event in enumerate(container.events or []):
+            if event.type == "application-load-balancer":
+                key = ("alb", event.properties.loadBalancerName, event.properties.containerPort)
+            elif event.type == "network-load-balancer":
+                key = ("nlb", event.properties.loadBalancerName, event.properties.listenerPort)
+            else:
+                continue
+            if key in groups:
+                continue
+            groups.add(key)
+            if len(groups) == MAX_SERVICE_TARGET_GROUPS + 1:
+                return [Problem(("containers", index, "events", event_index),
+                                f"{name} needs more than {MAX_SERVICE_TARGET_GROUPS} target groups (one per "
+                                "application load balancer and container port, one per network-load-balancer "
+                                f"listener); Amazon ECS allows {MAX_SERVICE_TARGET_GROUPS} per service",
+                                hint="send several listeners or paths to fewer target groups, or split the "
+                                     "containers into two workloads", at_key=True)]
+    return []
 
 
 def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | None) -> list[Problem]:
     """Event settings AWS would reject or that would do nothing: the containers' load-balancer health checks."""
-    problems: list[Problem] = []
+    problems: list[Problem] = target_group_problems(name, props) if props is not None else []
     for index, container in enumerate(props.containers if props is not None else []):
         check = container.loadBalancerHealthCheck
         if check is None:
@@ -31,10 +57,11 @@ def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | No
         if not any(event.type in LOAD_BALANCER_EVENTS for event in container.events or []):
             problems.append(Problem(at, f"loadBalancerHealthCheck of container \"{container.name}\" has no effect: "
                                         "the container has no load balancer event",
-                                    hint="add an application-load-balancer event to the container, or remove "
-                                         "loadBalancerHealthCheck", at_key=True))
+                                    hint="add an application-load-balancer or network-load-balancer event to the "
+                                         "container, or remove loadBalancerHealthCheck", at_key=True))
             continue
-        if check.healthCheckProtocol == "TCP":
+        if check.healthCheckProtocol == "TCP" and any(event.type == "application-load-balancer"
+                                                       for event in container.events or []):
             problems.append(Problem((*at, "healthCheckProtocol"), TCP_HEALTH_CHECK,
                                     hint="remove healthCheckProtocol or set HTTP"))
         path = check.healthcheckPath

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from stacktape_pulumi.components.event_bus import EventBus
     from stacktape_pulumi.components.function import Function
     from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.components.network_load_balancer import NetworkLoadBalancer
     from stacktape_pulumi.components.relational_database import RelationalDatabase
     from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
     from stacktape_pulumi.components.sns_topic import SnsTopic
@@ -37,6 +38,7 @@ _EXPORTS = {
     "Function": "stacktape_pulumi.components.function",
     "HttpApiGateway": "stacktape_pulumi.components.http_api_gateway",
     "MultiContainerWorkload": "stacktape_pulumi.components.workload",
+    "NetworkLoadBalancer": "stacktape_pulumi.components.network_load_balancer",
     "PrivateService": "stacktape_pulumi.components.services",
     "RelationalDatabase": "stacktape_pulumi.components.relational_database",
     "WebService": "stacktape_pulumi.components.services",
@@ -55,6 +57,7 @@ __all__ = [
     "Function",
     "HttpApiGateway",
     "MultiContainerWorkload",
+    "NetworkLoadBalancer",
     "PrivateService",
     "RelationalDatabase",
     "SnsTopic",

@@ -15,6 +15,7 @@ from stacktape_pulumi.components.efs_filesystem import EfsFilesystem
 from stacktape_pulumi.components.event_bus import EventBus
 from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.network_load_balancer import NetworkLoadBalancer
 from stacktape_pulumi.components.relational_database import RelationalDatabase
 from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
 from stacktape_pulumi.components.sns_topic import SnsTopic
@@ -28,6 +29,7 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
     "multi-container-workload": MultiContainerWorkload,
     "http-api-gateway": HttpApiGateway,
     "application-load-balancer": ApplicationLoadBalancer,
+    "network-load-balancer": NetworkLoadBalancer,
     "function": Function,
     "bucket": Bucket,
     "dynamo-db-table": DynamoDbTable,

@@ -158,6 +158,7 @@ TARGET_KINDS: dict[str, TargetKind] = {
                                          workload_statements),
     "HttpApiGateway": TargetKind("http-api-gateway", ENV_PARAMS["http-api-gateway"], None),
     "ApplicationLoadBalancer": TargetKind("application-load-balancer", ENV_PARAMS["application-load-balancer"], None),
+    "NetworkLoadBalancer": TargetKind("network-load-balancer", ENV_PARAMS["network-load-balancer"], None),
     # Reachable through Service Connect or its load balancer: an address, no IAM permission to grant.
     "PrivateService": TargetKind("private-service", ENV_PARAMS["private-service"], lambda params, target: []),
     "WebService": TargetKind("web-service", ENV_PARAMS["web-service"], None),

@@ -2,9 +2,10 @@
 
 Each service expands (`config.services`) into a multi-container workload and, for web and private
 services, the HTTP API or load balancer that brings traffic to it; the service component builds
-those with the `MultiContainerWorkload`, `HttpApiGateway` and `ApplicationLoadBalancer` components
-as its children, named like the service (AWS names as an equally named workload's), and known to
-the stack by the reference's name chains (`web.containerWorkload`, `web.httpApiGateway`, …).
+those with the `MultiContainerWorkload`, `HttpApiGateway`, `ApplicationLoadBalancer` and
+`NetworkLoadBalancer` components as its children, named like the service (AWS names as an equally
+named workload's), and known to the stack by the reference's name chains (`web.containerWorkload`,
+`web.httpApiGateway`, …).
 """
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
@@ -18,6 +19,7 @@ from stacktape_pulumi.components.application_load_balancer import ApplicationLoa
 from stacktape_pulumi.components.base import StacktapeComponent, nested_as
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.network_load_balancer import NetworkLoadBalancer
 from stacktape_pulumi.components.workload import MultiContainerWorkload
 from stacktape_pulumi.config.models.service import (
     PRIVATE_SERVICE_TYPE,
@@ -35,6 +37,7 @@ WORKLOAD_PART = "containerWorkload"
 NESTED_COMPONENTS: dict[str, type[Any]] = {
     "http-api-gateway": HttpApiGateway,
     "application-load-balancer": ApplicationLoadBalancer,
+    "network-load-balancer": NetworkLoadBalancer,
 }
 
 
@@ -81,7 +84,7 @@ class _Service(StacktapeComponent[Any]):
 
 
 class WebService(_Service):
-    """One container with a public endpoint: its own HTTP API (default) or application load balancer."""
+    """One container with a public endpoint: its own HTTP API (default), application or network load balancer."""
 
     params: dict[str, pulumi.Output[Any]]
     """The values `$ResourceParam('<name>', '<param>')` reads: the workload's (clusterArn, serviceArn, ...) and
@@ -97,12 +100,18 @@ class WebService(_Service):
         """The service's application load balancer (application-load-balancer load balancing)."""
         return cast("ApplicationLoadBalancer | None", self._part("application-load-balancer"))
 
+    @property
+    def network_load_balancer(self) -> NetworkLoadBalancer | None:
+        """The service's network load balancer (network-load-balancer load balancing)."""
+        return cast("NetworkLoadBalancer | None", self._part("network-load-balancer"))
+
     def __init__(self, name: str, args: WebServiceArgs, opts: pulumi.ResourceOptions | None = None, *,
                  context: StackContext | None = None) -> None:
         """Validate `args` (the YAML's `properties`, or a `WebServiceProps`) and create the service."""
         super().__init__("WebService", WEB_SERVICE_TYPE, name, args, WebServiceProps, opts, context)
         self._build(WEB_SERVICE_TYPE)
-        front = self.http_api_gateway or self.load_balancer
+        front: HttpApiGateway | ApplicationLoadBalancer | NetworkLoadBalancer | None = (
+            self.http_api_gateway or self.load_balancer or self.network_load_balancer)
         self.params = {**self.workload.params, **(front.params if front is not None else {})}
         self.publish(self.params)
 

@@ -1,7 +1,8 @@
-"""Container events that bring traffic to a workload: HTTP API gateway, application load balancer, Service Connect.
+"""Container events that bring traffic to a workload: HTTP API gateway, application and network load balancers,
+Service Connect.
 
 AWS: Cloud Map (private DNS namespace, services), API Gateway v2 (integrations, routes),
-Elastic Load Balancing v2 (target groups, listener rules), ECS (service registries, load
+Elastic Load Balancing v2 (target groups, listener rules, NLB listeners), ECS (service registries, load
 balancers, Service Connect), EC2 (security-group ingress from source groups only).
 """
 
@@ -21,6 +22,7 @@ from stacktape_pulumi.checks.traffic import (
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.exchange import ServiceConnectExposure
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.network_load_balancer import NetworkLoadBalancer
 from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
     EventSite,
@@ -189,6 +191,54 @@ def listener_rule_conditions(props: ApplicationLoadBalancerIntegrationProps) -> 
         conditions.append(aws.lb.ListenerRuleConditionArgs(query_strings=[
             aws.lb.ListenerRuleConditionQueryStringArgs(key=param.paramName, value=value) for value in param.values]))
     return conditions
+
+
+# ---- network-load-balancer --------------------------------------------------------------
+
+def network_load_balancer_event(site: EventSite, wiring: ServiceWiring) -> None:
+    """The listener forwards every connection to the workload's TCP target group for the container port."""
+    workload, container, props = site.workload, site.container, site.event.properties
+    ctx = workload.context
+    lb = ctx.component(props.loadBalancerName, NetworkLoadBalancer)
+    # The component's own name: a service's nested load balancer is known as `web.networkLoadBalancer`.
+    lb_name = lb.resource_name
+    port = props.containerPort
+    check = container.loadBalancerHealthCheck
+    protocol = (check.healthCheckProtocol if check is not None else None) or "TCP"
+    health_port = check.healthCheckPort if check is not None else None
+    group = aws.lb.TargetGroup(
+        f"{workload.resource_name}-{lb_name}-{props.listenerPort}-target-group",
+        name=ctx.name("target-group", workload.resource_name, lb_name, str(props.listenerPort)),
+        port=port,
+        protocol="TCP",
+        target_type="ip" if site.fargate else "instance",
+        vpc_id=ctx.network().vpc_id,
+        deregistration_delay=DEREGISTRATION_DELAY,
+        health_check=aws.lb.TargetGroupHealthCheckArgs(
+            protocol=protocol,
+            # A path means something to HTTP checks only; AWS refuses one on a TCP check.
+            path=((check.healthcheckPath if check is not None else None) or HEALTH_CHECK_PATH)
+            if protocol == "HTTP" else None,
+            interval=(check.healthcheckInterval if check is not None else None) or DEFAULT_HEALTH_CHECK_INTERVAL,
+            timeout=(check.healthcheckTimeout if check is not None else None) or DEFAULT_HEALTH_CHECK_TIMEOUT,
+            healthy_threshold=HEALTHY_THRESHOLD,
+            port=str(health_port) if health_port is not None else None),
+        tags=ctx.tags,
+        opts=workload.child_opts())
+    listener = lb.forward(props.listenerPort, group)
+    wiring.load_balancers.append(aws.ecs.ServiceLoadBalancerArgs(
+        container_name=container.name, container_port=port, target_group_arn=group.arn))
+    # The service registers targets only once a listener ties the target group to the load balancer.
+    wiring.depends_on.append(listener)
+    # Only from the load balancer's group: it carries the clients' connections and the health checks.
+    source = lb.security_group.id
+    low, high = _ports(site, port)
+    wiring.allow(Ingress(source, low, high, f"from network load balancer {lb_name} to {port}",
+                         f"nlb-{lb_name}-{port}"))
+    if health_port is not None and health_port != port and site.fargate:
+        wiring.allow(Ingress(source, health_port, health_port,
+                             f"health checks from network load balancer {lb_name} to {health_port}",
+                             f"nlb-{lb_name}-{health_port}"))
 
 
 # ---- service-connect --------------------------------------------------------------------

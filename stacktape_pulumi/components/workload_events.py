@@ -13,6 +13,7 @@ from stacktape_pulumi.components.deployments import gradual_deployment
 from stacktape_pulumi.components.traffic_events import (
     application_load_balancer_event,
     http_api_gateway_event,
+    network_load_balancer_event,
     service_connect_clients,
     service_connect_event,
 )
@@ -27,6 +28,7 @@ EVENT_HANDLERS: dict[WorkloadEventType, EventHandler] = {
     "http-api-gateway": http_api_gateway_event,
     "application-load-balancer": application_load_balancer_event,
     "service-connect": service_connect_event,
+    "network-load-balancer": network_load_balancer_event,
 }
 
 # In this order, after the event handlers: a gradual deployment rewrites the load balancer entries

@@ -2,12 +2,13 @@
 
 A service is a multi-container workload with a main container named `service-container`, its side
 containers, and — for web and private services — the load balancing that brings traffic to it: an
-HTTP API, an application load balancer, or Service Connect. Expanding once, here, lets `validate`
+HTTP API, an application or network load balancer, or Service Connect. Expanding once, here, lets `validate`
 run every workload, gateway and load balancer rule on a service, and lets the service components
 build it with the workload, gateway and load balancer components themselves.
 
 The expansion names its nested resources by the reference's name chains (`web.httpApiGateway`,
-`web.loadBalancer`): a dot never appears in a resource name of a config, so they cannot collide.
+`web.loadBalancer`, `web.networkLoadBalancer`): a dot never appears in a resource name of a config, so
+they cannot collide.
 Every problem found in the expansion is translated back to the key the user wrote
 (`workload_path`, `nested_path`).
 """
@@ -25,6 +26,7 @@ from stacktape_pulumi.config.models.application_load_balancer import (
 )
 from stacktape_pulumi.config.models.common import STACKTAPE_ERROR
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway, HttpApiGatewayProps
+from stacktape_pulumi.config.models.network_load_balancer import NetworkLoadBalancer, NetworkLoadBalancerProps
 from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.config.models.service import (
     SERVICE_TYPES,
@@ -45,6 +47,9 @@ SERVICE_RULE_PRIORITY = 3
 DEFAULT_TEST_LISTENER_PORT = 8080
 HTTP_API_GATEWAY = "httpApiGateway"
 LOAD_BALANCER = "loadBalancer"
+NETWORK_LOAD_BALANCER = "networkLoadBalancer"
+# The reference's protocol of a web service's NLB port.
+DEFAULT_NLB_PROTOCOL = "TLS"
 # Keys of the main container's props that the expansion copies as they are.
 _CONTAINER_KEYS = ("packaging", "logging", "internalHealthCheck", "stopTimeout", "volumeMounts")
 # Workload-level keys copied as they are.
@@ -53,6 +58,7 @@ _WORKLOAD_KEYS = ("resources", "scaling", "connectTo", "iamRoleStatements", "ena
 # Keys of a web service that belong to its HTTP API or load balancer.
 _GATEWAY_KEYS = ("cors", "customDomains", "cdn", "alarms", "disabledGlobalAlarms")
 _LOAD_BALANCER_KEYS = ("customDomains", "cdn", "alarms", "disabledGlobalAlarms", "useFirewall")
+NLB_PORTS_PATH = ("loadBalancing", "properties", "ports")
 
 
 class ExpansionError(Exception):
@@ -66,10 +72,12 @@ class ExpansionError(Exception):
 NESTED_PROPS: dict[str, type[BaseModel]] = {
     "http-api-gateway": HttpApiGatewayProps,
     "application-load-balancer": ApplicationLoadBalancerProps,
+    "network-load-balancer": NetworkLoadBalancerProps,
 }
 NESTED_RESOURCES: dict[str, type[BaseModel]] = {
     "http-api-gateway": HttpApiGateway,
     "application-load-balancer": ApplicationLoadBalancer,
+    "network-load-balancer": NetworkLoadBalancer,
 }
 
 
@@ -105,6 +113,8 @@ class ServiceExpansion:
     side_containers: int = 0
     # The service key its container port comes from when no load balancing is written (private: `port`).
     port_key: str | None = None
+    # Web service with network-load-balancer load balancing: event i and listener i are `ports[i]`.
+    nlb_ports: bool = False
     injected_environment: dict[str, str] = field(default_factory=dict)
 
     # ---- translation back to the service's own keys ------------------------------------
@@ -118,6 +128,8 @@ class ServiceExpansion:
         if not rest:
             return ()
         key = rest[0]
+        if key == "events" and self.nlb_ports and len(rest) > 1:
+            return (*NLB_PORTS_PATH, rest[1])
         if key == "events":
             return (self.port_key,) if self.port_key else ("loadBalancing",)
         if key == "loadBalancerHealthCheck":
@@ -134,6 +146,9 @@ class ServiceExpansion:
         """A key path below a nested resource's properties → the service key the user wrote."""
         if path and path[0] in (*_GATEWAY_KEYS, *_LOAD_BALANCER_KEYS, "logging"):
             return path
+        if self.nlb_ports and path and path[0] == "listeners":
+            # Listener i is port i, whose `port` and `protocol` keys the listener's share.
+            return (*NLB_PORTS_PATH, *path[1:])
         return ("loadBalancing",)
 
     def translate(self, path: KeyPath) -> KeyPath | None:
@@ -210,8 +225,10 @@ def expand_service(name: str, service_type: str, props: SimpleServiceProps) -> S
     if not main["environment"]:
         del main["environment"]
     workload["containers"] = [main, *sides]
+    nlb_ports = isinstance(props, WebServiceProps) and props.loadBalancing is not None \
+        and props.loadBalancing.type == "network-load-balancer"
     return ServiceExpansion(name, service_type, workload, nested, len(user_env), len(sides), port_key,
-                            injected)
+                            nlb_ports, injected)
 
 
 def _dump_value(value: Any) -> Any:
@@ -264,9 +281,22 @@ def _web(name: str, props: WebServiceProps, main: dict[str, Any], workload: dict
         properties = {key: _dump_value(getattr(props, key)) for key in _LOAD_BALANCER_KEYS
                       if key in props.model_fields_set}
         return (NestedResource(lb, "application-load-balancer", properties),), env
-    # network-load-balancer: refused by checks.services until network load balancers are built.
+    # network-load-balancer: one event and listener per port; no PORT (the container listens on several).
     del env["PORT"]
-    return (), env
+    lb = nested_name(name, NETWORK_LOAD_BALANCER)
+    ports = balancing.properties.ports
+    main["events"] = [{"type": "network-load-balancer", "properties": {
+        "containerPort": port.containerPort or port.port, "loadBalancerName": lb, "listenerPort": port.port}}
+        for port in ports]
+    health = _dump(balancing.properties)
+    del health["ports"]
+    if health:
+        main["loadBalancerHealthCheck"] = health
+    listeners = [{"protocol": port.protocol or DEFAULT_NLB_PROTOCOL, "port": port.port} for port in ports]
+    nlb: dict[str, Any] = {"listeners": listeners}
+    if "customDomains" in props.model_fields_set:
+        nlb["customDomains"] = _dump_value(props.customDomains)
+    return (NestedResource(lb, "network-load-balancer", nlb),), env
 
 
 def _private(name: str, props: PrivateServiceProps, main: dict[str, Any]

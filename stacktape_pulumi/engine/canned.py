@@ -202,6 +202,12 @@ class CannedWorld:
             case "aws:ec2/launchTemplate:LaunchTemplate":
                 rid = f"lt-{h}"
                 out = {"latestVersion": 1, "arn": f"arn:aws:ec2:{r}:{a}:launch-template/{rid}"}
+            case "aws:lb/loadBalancer:LoadBalancer" if inputs.get("loadBalancerType") == "network":
+                # A network load balancer: `net/` ARNs, DNS names under elb.<region>, its own hosted zone.
+                out = {"arn": f"arn:aws:elasticloadbalancing:{r}:{a}:loadbalancer/net/{physical[:32]}/{h[:16]}",
+                       "dnsName": f"{physical[:32]}-{h[:16]}.elb.{r}.amazonaws.com",
+                       "zoneId": "Z26RNL4JYFTOTI", "arnSuffix": f"net/{physical[:32]}/{h[:16]}"}
+                rid = out["arn"]
             case "aws:lb/loadBalancer:LoadBalancer":
                 out = {"arn": f"arn:aws:elasticloadbalancing:{r}:{a}:loadbalancer/app/{physical[:32]}/{h[:16]}",
                        "dnsName": f"{physical[:32]}-{int(h[:8], 16)}.{r}.elb.amazonaws.com",
@@ -212,7 +218,8 @@ class CannedWorld:
                        "arnSuffix": f"targetgroup/{physical[:32]}/{h[:16]}"}
                 rid = out["arn"]
             case "aws:lb/listener:Listener":
-                out = {"arn": f"arn:aws:elasticloadbalancing:{r}:{a}:listener/app/lb/{h[:16]}/{h[-8:]}"}
+                kind = "net" if "/net/" in str(inputs.get("loadBalancerArn", "")) else "app"
+                out = {"arn": f"arn:aws:elasticloadbalancing:{r}:{a}:listener/{kind}/lb/{h[:16]}/{h[-8:]}"}
                 rid = out["arn"]
             case "aws:lb/listenerRule:ListenerRule":
                 out = {"arn": f"arn:aws:elasticloadbalancing:{r}:{a}:listener-rule/app/lb/{h[:16]}/{h[-8:]}"}

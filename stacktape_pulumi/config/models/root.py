@@ -19,6 +19,7 @@ from stacktape_pulumi.config.models.efs_filesystem import EfsFilesystem
 from stacktape_pulumi.config.models.event_bus import EventBus
 from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.config.models.network_load_balancer import NetworkLoadBalancer
 from stacktape_pulumi.config.models.provider_config import ProviderConfig
 from stacktape_pulumi.config.models.relational_database import RelationalDatabase
 from stacktape_pulumi.config.models.scripts import Hooks, Scripts
@@ -36,7 +37,8 @@ from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
 Resource = Annotated[
     MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable | SqsQueue
-    | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase | EfsFilesystem,
+    | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase | EfsFilesystem
+    | NetworkLoadBalancer,
     Field(discriminator="type"),
 ]
 

@@ -1,0 +1,179 @@
+"""`network-load-balancer`: an internet-facing or internal NLB with its security group, TCP/TLS listeners and DNS.
+
+AWS: Elastic Load Balancing v2 (load balancer, listeners, listener certificates), EC2 (the load
+balancer's security group), ACM, Route 53.
+
+An NLB listener has no rules: its default action forwards to exactly one target group. The
+target groups belong to the workloads (their `network-load-balancer` events), so a listener is
+created when its event attaches a target group (`forward`); `validate` makes sure every listener
+gets exactly one (checks/network_load_balancer.py).
+"""
+
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from stacktape_pulumi.args import NetworkLoadBalancerArgs
+from stacktape_pulumi.aws.domains import CustomDomain
+from stacktape_pulumi.aws.security_groups import egress_to
+from stacktape_pulumi.checks.load_balancer import cidr
+from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE, NetworkLoadBalancerProps
+from stacktape_pulumi.errors import StacktapeError
+
+KIND = "NetworkLoadBalancer"
+# The reference's policy for TLS listeners (behaviour notes §2.7).
+SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+WORLD_IPV4 = "0.0.0.0/0"
+
+
+@dataclass(frozen=True)
+class NlbListenerPlan:
+    """One listener: port, protocol, who may connect and its own certificates."""
+
+    port: int
+    protocol: str
+    whitelist: tuple[str, ...] = ()  # CIDRs; empty: everyone the interface allows
+    certificate_arns: tuple[str, ...] = ()  # empty on TLS: the custom domains' certificates
+
+
+def plan_nlb_listeners(props: NetworkLoadBalancerProps) -> list[NlbListenerPlan]:
+    return [NlbListenerPlan(listener.port, listener.protocol,
+                            tuple(cidr(ip) for ip in listener.whitelistIps or []),
+                            tuple(listener.customCertificateArns or []))
+            for listener in props.listeners]
+
+
+class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
+    """A network load balancer; `network-load-balancer` events attach one target group to each listener."""
+
+    load_balancer: aws.lb.LoadBalancer
+    """The load balancer."""
+    security_group: aws.ec2.SecurityGroup
+    """The load balancer's security group (open only on the listener ports); targets admit traffic from it."""
+    params: dict[str, pulumi.Output[Any]]
+    """What `$ResourceParam('<name>', '<param>')` reads: arn, canonicalDomain, domain, customDomains."""
+
+    def __init__(self, name: str, args: NetworkLoadBalancerArgs,
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+        super().__init__(KIND, NLB_TYPE, name, args, NetworkLoadBalancerProps, opts, context)
+        props = self.props
+        self._network = self.context.network()
+        self._internet = props.interface == "internet"
+        self._plans = {plan.port: plan for plan in plan_nlb_listeners(props)}
+        self.domains: list[CustomDomain] = [CustomDomain(name, domain, self.tags, self)
+                                            for domain in props.customDomains or []]
+        self.security_group = self._create_security_group()
+        self.load_balancer = self._create_load_balancer()
+        # Keyed by port (an int), so not a component output: the schema's maps are string-keyed.
+        self.listeners: dict[int, aws.lb.Listener] = {}
+        for domain in self.domains:
+            domain.alias(self.load_balancer.dns_name, self.load_balancer.zone_id)
+        self.publish(self._params())
+
+    # ---- used by events ------------------------------------------------------------------
+    def listener_ports(self) -> list[int]:
+        return list(self._plans)
+
+    def forward(self, port: int, target_group: aws.lb.TargetGroup) -> aws.lb.Listener:
+        """Create the listener on `port`, forwarding everything to `target_group` (its one target)."""
+        plan = self._plans.get(port)
+        if plan is None:
+            raise StacktapeError(f"{KIND} '{self.resource_name}' has no listener on port {port}; listener ports: "
+                                 f"{', '.join(str(p) for p in self._plans)}")
+        if port in self.listeners:
+            raise StacktapeError(f"{KIND} '{self.resource_name}': listener {port} already forwards to a target group "
+                                 "(a network load balancer listener has one target)")
+        listener = self.listeners[port] = self._create_listener(plan, target_group)
+        return listener
+
+    # ---- recipe steps --------------------------------------------------------------------
+    def _ingress(self, plan: NlbListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
+        """Who may reach one listener: its whitelist, else everyone (internet-facing) or the stack VPC (internal)."""
+        if plan.whitelist:
+            rules = []
+            for block in plan.whitelist:
+                v6 = ipaddress.ip_network(block).version == 6
+                rules.append(aws.ec2.SecurityGroupIngressArgs(
+                    protocol="tcp", from_port=plan.port, to_port=plan.port,
+                    cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
+                    description=f"listener {plan.port} from {block}"))
+            return rules
+        if self._internet:
+            return [aws.ec2.SecurityGroupIngressArgs(
+                protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
+                description=f"listener {plan.port} from anywhere")]
+        return [aws.ec2.SecurityGroupIngressArgs(
+            protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
+            description=f"listener {plan.port} from the stack VPC")]
+
+    def _create_security_group(self) -> aws.ec2.SecurityGroup:
+        return aws.ec2.SecurityGroup(
+            f"{self.resource_name}-security-group",
+            name=self.context.name("security-group", self.resource_name, "nlb-sg"),
+            description=f"Network load balancer {self.resource_name} in stack {self.context.stack_name}",
+            vpc_id=self._network.vpc_id,
+            ingress=[rule for plan in self._plans.values() for rule in self._ingress(plan)],
+            # Targets and their health checks are in the stack VPC; nothing else is reached.
+            egress=egress_to(self._network.cidr_block, "to targets in the stack VPC"),
+            tags=self.tags, opts=self.child_opts())
+
+    def _create_load_balancer(self) -> aws.lb.LoadBalancer:
+        return aws.lb.LoadBalancer(
+            f"{self.resource_name}-load-balancer",
+            name=self.context.name("load-balancer", self.resource_name),
+            load_balancer_type="network",
+            internal=not self._internet,
+            ip_address_type="ipv4",
+            # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
+            subnets=self._network.public_subnet_ids,
+            # An NLB takes security groups only when created with them (they cannot be added later).
+            security_groups=[self.security_group.id],
+            tags=self.tags, opts=self.child_opts(depends_on=self._network.ready))
+
+    def _certificates(self, plan: NlbListenerPlan) -> list[pulumi.Input[str]]:
+        if plan.protocol != "TLS":
+            return []
+        if plan.certificate_arns:
+            return list(dict.fromkeys(plan.certificate_arns))
+        arns: list[pulumi.Input[str]] = []
+        for domain in self.domains:
+            arn = domain.certificate_arn()
+            if not (isinstance(arn, str) and arn in arns):
+                arns.append(arn)
+        return arns
+
+    def _create_listener(self, plan: NlbListenerPlan, target_group: aws.lb.TargetGroup) -> aws.lb.Listener:
+        certificates = self._certificates(plan)
+        listener = aws.lb.Listener(
+            f"{self.resource_name}-listener-{plan.port}",
+            load_balancer_arn=self.load_balancer.arn,
+            port=plan.port,
+            protocol=plan.protocol,
+            ssl_policy=SSL_POLICY if plan.protocol == "TLS" else None,
+            certificate_arn=certificates[0] if certificates else None,
+            default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)],
+            tags=self.tags, opts=self.child_opts())
+        for index, arn in enumerate(certificates[1:], start=1):
+            aws.lb.ListenerCertificate(
+                f"{self.resource_name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
+                certificate_arn=arn, opts=self.child_opts())
+        return listener
+
+    def _params(self) -> dict[str, pulumi.Output[Any]]:
+        dns_name = self.load_balancer.dns_name
+        params: dict[str, pulumi.Output[Any]] = {"arn": self.load_balancer.arn, "canonicalDomain": dns_name}
+        names = [domain.name for domain in self.domains]
+        if names:
+            params["domain"] = pulumi.Output.from_input(names[0])
+            params["customDomains"] = pulumi.Output.from_input(",".join(names))
+        else:
+            # No Stacktape default domain outside Stacktape: the load balancer's own DNS name is the address.
+            params["domain"] = dns_name
+        return params
