@@ -5,7 +5,7 @@ import shutil
 import stat
 import subprocess
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -377,3 +377,34 @@ def test_go_truly_compiles_a_static_linux_binary(tmp_path: Path, monkeypatch: py
     assert binary[:4] == b"\x7fELF"
     assert int.from_bytes(binary[18:20], "little") == elf_machine
     assert rebuilt_hash(tmp_path, packaging, None, architecture) == artifact.source_code_hash
+
+
+def test_validate_locates_a_go_function_without_go_and_an_unreadable_lock(
+        config_errors: Callable[[str], list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {**GO_PROJECT, **HANDLER, "py/Pipfile": PIPFILE, "py/Pipfile.lock": "[]"})
+    monkeypatch.setenv(GO_ENV, str(tmp_path / "no-go-here"))
+    assert config_errors("""
+        resources:
+          api:
+            type: function
+            properties:
+              packaging:
+                type: stacktape-lambda-buildpack
+                properties: {entryfilePath: cmd/api/main.go}
+          jobs:
+            type: function
+            properties:
+              runtime: python3.12
+              packaging:
+                type: stacktape-lambda-buildpack
+                properties:
+                  entryfilePath: handler.py
+                  languageSpecificConfig: {packageManagerFile: py/Pipfile}
+    """) == [
+        "stacktape.yml:6:15: resources.api.properties.packaging.type: packaging Go functions needs the `go` CLI, "
+        "which is not on PATH (hint: install Go 1.21 or newer from https://go.dev/doc/install (or `apt-get install "
+        "golang-go`, `brew install go`), or set STACKTAPE_GO to the go binary)",
+        "stacktape.yml:16:56: resources.jobs.properties.packaging.properties.languageSpecificConfig."
+        f"packageManagerFile: cannot read {tmp_path / 'py/Pipfile.lock'}: not a Pipfile.lock (no `default` table) "
+        "(hint: the function's dependencies are read from this file when it is packaged)",
+    ]
