@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from stacktape_pulumi.engine import Recording
 from stacktape_pulumi.lambda_packaging import PackagingError, package_function, packaging_problems
 from stacktape_pulumi.lambda_packaging.go import GO_ENV, go_build_command, go_environment, package_go
 from stacktape_pulumi.lambda_packaging.python_locks import lambda_environment
@@ -408,3 +409,25 @@ def test_validate_locates_a_go_function_without_go_and_an_unreadable_lock(
         f"packageManagerFile: cannot read {tmp_path / 'py/Pipfile.lock'}: not a Pipfile.lock (no `default` table) "
         "(hint: the function's dependencies are read from this file when it is packaged)",
     ]
+
+
+def test_a_go_function_runs_its_bootstrap_on_provided_al2023(preview: Callable[[str], Recording], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, GO_PROJECT)
+    monkeypatch.setenv(GO_ENV, str(fake_go(tmp_path)))
+    rec = preview("""
+        resources:
+          api:
+            type: function
+            properties:
+              architecture: arm64
+              packaging:
+                type: stacktape-lambda-buildpack
+                properties: {entryfilePath: cmd/api/main.go}
+    """)
+    inputs = rec.one("aws:lambda/function:Function", "api-function").inputs
+    assert (inputs["runtime"], inputs["handler"], inputs["architectures"]) == ("provided.al2023", "bootstrap",
+                                                                               ["arm64"])
+    with zipfile.ZipFile(inputs["code"]["fileArchive"]) as archive:
+        assert archive.namelist() == ["bootstrap"]
+        assert archive.read("bootstrap").decode().startswith("linux arm64 0 ")
