@@ -31,8 +31,8 @@ BINARY = "bootstrap"
 HANDLER = "bootstrap"
 BUILD_DIR = "go-builds"
 GO_TIMEOUT_SECONDS = 900
-INSTALL_HINT = ("install Go 1.21 or newer from https://go.dev/doc/install (or `apt-get install golang-go`, "
-                f"`brew install go`), or set {GO_ENV} to the go binary")
+INSTALL_HINT = ("install Go from https://go.dev/doc/install (or `apt-get install golang-go`, `brew install go`), "
+                f"or set {GO_ENV} to the go binary")
 
 # `run(command, cwd, env)`: the compiler boundary, injectable so everything before it is testable without Go.
 GoRunner = Callable[[list[str], Path, Mapping[str, str]], "subprocess.CompletedProcess[str]"]
