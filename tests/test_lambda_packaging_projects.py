@@ -130,6 +130,24 @@ def test_poetry_without_a_lock_converts_its_constraints(tmp_path: Path, wheels: 
                      *dist("tinydep", "1.0"))
 
 
+def test_poetry_groups_and_extras_are_opt_in(tmp_path: Path, wheels: Path) -> None:
+    pyproject = POETRY_PYPROJECT.replace('winonly = {version = "*", markers = "sys_platform == \'win32\'"}',
+                                         'armonly = {version = "*", optional = true}')
+    lock = POETRY_LOCK.replace('name = "winonly"', 'name = "armonly"')
+    write(tmp_path, {**HANDLER, "pyproject.toml": pyproject + '[tool.poetry.extras]\narm = ["armonly"]\n',
+                     "poetry.lock": lock})
+    plain = package_function("api", buildpack("handler.py"), "python3.12", None, base_dir=tmp_path).artifact.files
+    assert plain == ("handler.py", *dist("otherdep", "2.0"), *dist("tinydep", "1.0"))
+    packaging = buildpack("handler.py", languageSpecificConfig={"uvWithGroups": ["dev"],
+                                                                "uvOptionalDependencies": ["arm"]})
+    files = package_function("api", packaging, "python3.12", None, base_dir=tmp_path).artifact.files
+    assert files == (*dist("armonly", "1.0"), *dist("devdep", "1.0"), "handler.py", *dist("otherdep", "2.0"),
+                     *dist("tinydep", "1.0"))
+    unknown = buildpack("handler.py", languageSpecificConfig={"uvWithGroups": ["docs"]})
+    [problem] = packaging_problems(unknown, None, tmp_path)
+    assert problem.message == f"{tmp_path / 'pyproject.toml'} has no Poetry dependency group 'docs'"
+
+
 def test_poetry_python_constraint_must_allow_the_runtime(tmp_path: Path) -> None:
     write(tmp_path, {**HANDLER, "pyproject.toml": POETRY_PYPROJECT.replace('"^3.11"', '"^3.13"')})
     expected = ("pyproject.toml requires Python ^3.13, but runtime python3.12 runs Python 3.12; set `runtime` "
