@@ -169,6 +169,14 @@ def test_an_unreadable_poetry_lock_is_located(tmp_path: Path) -> None:
         package_function("api", packaging, None, None, base_dir=tmp_path)
 
 
+def test_a_poetry_lock_with_an_invalid_version_is_located(tmp_path: Path) -> None:
+    write(tmp_path, {**HANDLER, "pyproject.toml": POETRY_PYPROJECT,
+                     "poetry.lock": POETRY_LOCK.replace('version = "1.0"', 'version = "one"', 1)})
+    [problem] = packaging_problems(buildpack("handler.py"), None, tmp_path)
+    assert (problem.path, problem.message) == (
+        ENTRY, f"cannot read {tmp_path / 'poetry.lock'}: version of 'tinydep': Invalid PEP 440 version: 'one'")
+
+
 def test_a_stale_poetry_lock_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, {**HANDLER, "pyproject.toml": POETRY_PYPROJECT.replace('tinydep = "^1.0"', 'tinydep = "^5"'),
                      "poetry.lock": POETRY_LOCK})

@@ -253,8 +253,11 @@ def _walk_lock(lock: Path, packages: list[Any], roots: list[Dependency],
         seen.add(state)
         package = _locked(lock, by_name.get(name, []), dep, environment)
         pinned[name] = f"{package['name']}=={package['version']}"
-        wanted_optional = {canonicalize_name(Requirement(item).name) for extra in dep.extras
-                           for item in (package.get("extras") or {}).get(extra, [])}
+        try:
+            wanted_optional = {canonicalize_name(Requirement(item).name) for extra in dep.extras
+                               for item in (package.get("extras") or {}).get(extra, [])}
+        except InvalidRequirement as exc:
+            raise PackagingError(f"cannot read {lock}: extras of '{dep.name}': {exc}") from None
         for child_name, spec in (package.get("dependencies") or {}).items():
             for child in _dependencies(child_name, spec, lock):
                 optional = child.is_optional() and canonicalize_name(child.name) not in wanted_optional
@@ -268,8 +271,11 @@ def _locked(lock: Path, candidates: list[Mapping[str, Any]], dep: Dependency,
     """The locked package for `dep` (Poetry locks several versions of one name for different Pythons)."""
     if not candidates:
         raise PackagingError(f"{lock} has no package '{dep.name}' (is the lock file out of date? run `poetry lock`)")
-    fitting = [c for c in candidates if dep.constraint.allows(Version.parse(str(c.get("version"))))
-               and _applies(c.get("markers") if isinstance(c.get("markers"), str) else None, environment, lock)]
+    try:
+        fitting = [c for c in candidates if dep.constraint.allows(Version.parse(str(c.get("version"))))
+                   and _applies(c.get("markers") if isinstance(c.get("markers"), str) else None, environment, lock)]
+    except ValueError as exc:  # poetry-core's invalid-version error is a ValueError
+        raise PackagingError(f"cannot read {lock}: version of '{dep.name}': {exc}") from None
     if not fitting:
         raise PackagingError(f"{lock} locks no version of '{dep.name}' that satisfies {dep.pretty_constraint} "
                              "(is the lock file out of date? run `poetry lock`)")
