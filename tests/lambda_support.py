@@ -1,20 +1,29 @@
-"""Helpers for Lambda tests: tiny local wheels (pip installs offline from them) and the project's esbuild."""
+"""Helpers for Lambda tests: tiny local wheels (pip installs offline from them), the project's esbuild, a fake go."""
 
 import base64
 import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from stacktape_pulumi.config.models.function import StacktapeLambdaBuildpackPackaging
 from stacktape_pulumi.lambda_packaging.javascript import ESBUILD_ENV, INSTALL_COMMAND, TOOLS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_ESBUILD = ROOT / TOOLS_DIR / "node_modules" / ".bin" / "esbuild"
+
+
+def buildpack(entry: str, **props: Any) -> StacktapeLambdaBuildpackPackaging:
+    """A `stacktape-lambda-buildpack` packaging of `entry` with further `properties`."""
+    return StacktapeLambdaBuildpackPackaging.model_validate(
+        {"type": "stacktape-lambda-buildpack", "properties": {"entryfilePath": entry, **props}})
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -74,3 +83,26 @@ def without_esbuild(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(ESBUILD_ENV, str(tmp_path / "no-esbuild-here"))
     assert not (tmp_path / "no-esbuild-here").exists()
     monkeypatch.setenv("PATH", os.defpath)
+
+
+def requires_go() -> pytest.MarkDecorator:
+    """For tests that truly compile Go: skipped only when the `go` CLI is absent."""
+    return pytest.mark.skipif(shutil.which("go") is None, reason="the go CLI is not installed here")
+
+
+FAKE_GO = """#!{python}
+# A stand-in for `go build`: writes, as the "binary", what it was asked to build and for which platform.
+import os, sys
+args = sys.argv[1:]
+output = args[args.index("-o") + 1]
+with open(output, "w") as binary:
+    binary.write(" ".join([os.environ["GOOS"], os.environ["GOARCH"], os.environ["CGO_ENABLED"], os.getcwd(), *args]))
+"""
+
+
+def fake_go(directory: Path) -> Path:
+    """An executable `go` that records its arguments, environment and directory in the output file."""
+    path = directory / "fake-go"
+    path.write_text(FAKE_GO.format(python=sys.executable))
+    path.chmod(0o755)
+    return path

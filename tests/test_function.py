@@ -639,14 +639,14 @@ resources:
   b:
     type: function
     properties:
-      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: main.go}}
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: main.rb}}
 """)
     assert errors[0].startswith("stacktape.yml:5:81: resources.a.properties.packaging.properties.entryfilePath: "
                                 "entry file 'src/missing.py' does not exist (hint: paths are relative to the config "
                                 "file's directory")
-    assert errors[1] == ("stacktape.yml:9:81: resources.b.properties.packaging.properties.entryfilePath: Go "
+    assert errors[1] == ("stacktape.yml:9:81: resources.b.properties.packaging.properties.entryfilePath: Ruby "
                          "functions are not supported by the Lambda buildpack yet (hint: use Python (.py), "
-                         "JavaScript or TypeScript, or package the code yourself with custom-artifact)")
+                         "JavaScript, TypeScript or Go (.go), or package the code yourself with custom-artifact)")
 
 
 # --- the Python door ------------------------------------------------------------------------

@@ -7,11 +7,10 @@ import os
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from stacktape_pulumi.config.models.function import CustomArtifactPackaging, StacktapeLambdaBuildpackPackaging
+from stacktape_pulumi.config.models.function import CustomArtifactPackaging
 from stacktape_pulumi.lambda_packaging import (
     PackagingError,
     package_function,
@@ -24,6 +23,7 @@ from stacktape_pulumi.lambda_packaging.javascript import INSTALL_COMMAND, esbuil
 from stacktape_pulumi.lambda_packaging.python import pip_command, platform_tags, python_sources
 from stacktape_pulumi.lambda_packaging.runtimes import custom_artifact_handler, default_runtime, language_of
 from tests.lambda_support import (
+    buildpack,
     esbuild_binary,
     make_wheel,
     offline_requirements,
@@ -33,11 +33,6 @@ from tests.lambda_support import (
 )
 
 __all__ = ["esbuild_binary", "with_esbuild", "without_esbuild"]  # fixtures used below
-
-
-def buildpack(entry: str, **props: Any) -> StacktapeLambdaBuildpackPackaging:
-    return StacktapeLambdaBuildpackPackaging.model_validate(
-        {"type": "stacktape-lambda-buildpack", "properties": {"entryfilePath": entry, **props}})
 
 
 def custom(path: str, handler: str = "index.js:handler") -> CustomArtifactPackaging:
@@ -65,7 +60,7 @@ def test_custom_artifact_handler(handler: str, expected: str) -> None:
 
 @pytest.mark.parametrize(("entry", "language"), [
     ("src/a.py", "python"), ("a.ts", "javascript"), ("a.mjs", "javascript"), ("a.tsx", "javascript"),
-    ("main.go", None), ("App.java", None), ("a.rb", None),
+    ("main.go", "go"), ("App.java", None), ("a.rb", None),
 ])
 def test_language_of(entry: str, language: str | None) -> None:
     assert language_of(entry) == language

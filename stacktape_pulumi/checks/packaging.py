@@ -230,9 +230,9 @@ def instance_type_issues(resources: dict[str, Any], path: KeyPath, source: Sourc
 
 
 def function_packaging_issues(config: StacktapeConfig, source: SourceMap) -> list[ConfigIssue]:
-    """What the functions' packaging needs from this machine and the file system (entry files, esbuild)."""
+    """What the functions' packaging needs from this machine and the file system (entry files, esbuild, go)."""
     config_dir = Path(source.file).parent.resolve()
     return [source.locate(problem, ("resources", name, "properties"))
             for name, resource in config.resources.items() if isinstance(resource, Function)
             for problem in packaging_problems(resource.properties.packaging, resource.properties.runtime,
-                                              config_dir)]
+                                              config_dir, resource.properties.architecture)]

@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING, Any
 from stacktape_pulumi.errors import KeyPath, Problem
 from stacktape_pulumi.lambda_packaging.artifacts import LambdaArtifact, PackagingError, cache_root
 from stacktape_pulumi.lambda_packaging.custom import package_custom_artifact
+from stacktape_pulumi.lambda_packaging.go import INSTALL_HINT, find_go, find_module_root, missing_go_message, package_go
 from stacktape_pulumi.lambda_packaging.javascript import (
     INSTALL_COMMAND,
     find_esbuild,
     missing_esbuild_message,
     package_javascript,
 )
-from stacktape_pulumi.lambda_packaging.python import package_python
+from stacktape_pulumi.lambda_packaging.python import dependency_spec, find_dependency_file, package_python
 from stacktape_pulumi.lambda_packaging.runtimes import (
+    GO,
     JAVASCRIPT,
     LAMBDA_NODE_VERSIONS,
     LAMBDA_PYTHON_VERSIONS,
@@ -42,8 +44,12 @@ LANGUAGE_OPTIONS = {
     PYTHON: ("packageManagerFile", "packageManager", "uvOptionalDependencies", "uvWithGroups", "pythonVersion"),
     JAVASCRIPT: ("tsConfigPath", "dependenciesToExcludeFromBundle", "outputModuleFormat", "nodeVersion",
                  "disableSourceMaps", "outputSourceMapsTo", "dependenciesToExcludeFromDeploymentPackage"),
+    GO: (),  # the reference's GoLanguageSpecificConfig is empty
 }
-LANGUAGE_NAMES = {PYTHON: "Python", JAVASCRIPT: "JavaScript/TypeScript"}
+LANGUAGE_NAMES = {PYTHON: "Python", JAVASCRIPT: "JavaScript/TypeScript", GO: "Go"}
+RUNTIME_FAMILIES = {PYTHON: "a python", JAVASCRIPT: "a nodejs", GO: "the provided.al2023 (or provided.al2)"}
+SUPPORTED_ENTRIES = "Python (.py), JavaScript, TypeScript or Go (.go)"
+
 
 @dataclass(frozen=True)
 class PackagedFunction:
@@ -80,18 +86,22 @@ def package_function(function: str, packaging: Any, runtime: str | None, archite
     resolved = resolve_runtime(packaging, runtime)
     if language is None or resolved is None:
         raise PackagingError(f"function '{function}': the Lambda buildpack cannot bundle '{props.entryfilePath}' "
-                             f"yet; supported entry files: Python (.py), JavaScript and TypeScript")
+                             f"yet; supported entry files: {SUPPORTED_ENTRIES}")
     if runtime_language(resolved) != language:
         raise PackagingError(f"function '{function}': runtime {resolved} cannot run the {LANGUAGE_NAMES[language]} "
                              f"entry file {props.entryfilePath}")
     if language == PYTHON:
         return PackagedFunction(package_python(function, props, resolved, architecture or DEFAULT_ARCHITECTURE,
                                                base_dir=base_dir, cache=cache))
+    if language == GO:
+        return PackagedFunction(package_go(function, props, resolved, architecture or DEFAULT_ARCHITECTURE,
+                                           base_dir=base_dir, cache=cache))
     artifact, environment = package_javascript(function, props, resolved, base_dir=base_dir, cache=cache)
     return PackagedFunction(artifact, environment)
 
 
-def packaging_problems(packaging: Any, runtime: str | None, config_dir: Path) -> list[Problem]:
+def packaging_problems(packaging: Any, runtime: str | None, config_dir: Path,
+                       architecture: str | None = None) -> list[Problem]:
     """What the packaging of a valid function config asks for that cannot be built here, located."""
     if packaging.type != BUILDPACK:
         return []
@@ -104,8 +114,7 @@ def packaging_problems(packaging: Any, runtime: str | None, config_dir: Path) ->
         what = f"{named} functions are" if named else f"entry files with extension '{suffix}' are"
         return [Problem((*where, "entryfilePath"),
                                  f"{what} not supported by the Lambda buildpack yet",
-                                 "use Python (.py), JavaScript or TypeScript, or package the code yourself with "
-                                 "custom-artifact")]
+                                 f"use {SUPPORTED_ENTRIES}, or package the code yourself with custom-artifact")]
     problems: list[Problem] = []
     entry = config_dir / props.entryfilePath
     if not entry.is_file():
@@ -117,12 +126,53 @@ def packaging_problems(packaging: Any, runtime: str | None, config_dir: Path) ->
         problems.append(Problem(("runtime",),
                                          f"runtime {resolved} cannot run the {LANGUAGE_NAMES[language]} entry file "
                                          f"{props.entryfilePath}",
-                                         f"use a {'nodejs' if language == JAVASCRIPT else 'python'} runtime or "
-                                         "remove runtime"))
+                                         f"use {RUNTIME_FAMILIES[language]} runtime or remove runtime"))
     problems += _language_option_problems(props.languageSpecificConfig, language, where)
     if language == JAVASCRIPT and find_esbuild(config_dir) is None:
         problems.append(Problem(("packaging", "type"), missing_esbuild_message("", config_dir)
                                          .removeprefix("function '': "), f"run `{INSTALL_COMMAND}`"))
+    if language == GO:
+        problems += _go_problems(props, entry, config_dir, where)
+    if language == PYTHON and entry.is_file() and resolved is not None and runtime_language(resolved) == PYTHON:
+        problems += _python_dependency_problems(props, entry, resolved, architecture or DEFAULT_ARCHITECTURE,
+                                                config_dir, where)
+    return problems
+
+
+def _python_dependency_problems(props: Any, entry: Path, runtime: str, architecture: str, config_dir: Path,
+                                where: KeyPath) -> list[Problem]:
+    """The dependency file read as packaging will (lock files, Python constraint), short of installing."""
+    config = props.languageSpecificConfig
+    explicit = config.packageManagerFile if config else None
+    try:
+        found = find_dependency_file(entry, config_dir, explicit)
+        dependency_spec("", found, (config.uvOptionalDependencies or []) if config else [],
+                        (config.uvWithGroups or []) if config else [], props.excludeDependencies or [], runtime,
+                        architecture)
+    except PackagingError as exc:
+        key = ("languageSpecificConfig", "packageManagerFile") if explicit else ("entryfilePath",)
+        return [Problem((*where, *key), str(exc).removeprefix("function '': "),
+                        "the function's dependencies are read from this file when it is packaged")]
+    return []
+
+
+def _go_problems(props: Any, entry: Path, config_dir: Path, where: KeyPath) -> list[Problem]:
+    """What a Go function needs here: a module to build, the compiler; keys that mean nothing for a binary."""
+    problems = []
+    if props.handlerFunction is not None:
+        problems.append(Problem((*where, "handlerFunction"),
+                                "handlerFunction does not apply to Go functions: Lambda runs the `bootstrap` "
+                                "binary, whose main() starts the handler (lambda.Start)", "remove handlerFunction"))
+    if props.excludeDependencies:
+        problems.append(Problem((*where, "excludeDependencies"),
+                                "excludeDependencies does not apply to Go functions: dependencies are compiled "
+                                "into the binary", "remove excludeDependencies"))
+    if entry.is_file() and find_module_root(entry, config_dir) is None:
+        problems.append(Problem((*where, "entryfilePath"),
+                                f"no go.mod next to {props.entryfilePath} or above it (up to {config_dir})",
+                                "run `go mod init <module>` in the function's directory"))
+    if find_go() is None:
+        problems.append(Problem(("packaging", "type"), missing_go_message(), INSTALL_HINT))
     return problems
 
 

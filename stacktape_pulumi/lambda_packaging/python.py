@@ -6,8 +6,10 @@ such package is packaged whole and the handler is its dotted module path
 sibling modules and sibling packages. `includeFiles` add files (at their path relative to the
 config directory), `excludeFiles` remove them.
 
-Dependencies: `languageSpecificConfig.packageManagerFile`, else the nearest `requirements.txt`
-or `pyproject.toml` from the entry's directory up to the config directory. They are installed
+Dependencies: `languageSpecificConfig.packageManagerFile`, else the nearest `requirements.txt`,
+`Pipfile` or `pyproject.toml` from the entry's directory up to the config directory (in that
+order within one directory). Pipenv and Poetry projects are read with their lock files when
+present (python_locks.py). They are installed
 by pip **for the function, not for this machine**: `--platform manylinux_2_X_<arch>` for the
 glibc of the runtime's Amazon Linux, `--python-version` of the runtime, `--only-binary=:all:`
 (a package without a matching wheel is an error, never a wheel compiled for the build host).
@@ -19,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +34,20 @@ from stacktape_pulumi.lambda_packaging.files import (
     skipped,
     without_excluded,
 )
+from stacktape_pulumi.lambda_packaging.python_locks import (
+    PIPFILE,
+    PIPFILE_LOCK,
+    POETRY_LOCK,
+    is_poetry_project,
+    read_toml,
+    requirements_from_pipfile,
+    requirements_from_poetry,
+)
 from stacktape_pulumi.lambda_packaging.runtimes import DEFAULT_HANDLER_FUNCTIONS, PYTHON, python_version
 
-DEPENDENCY_FILES = ("requirements.txt", "pyproject.toml")
+# Within one directory: an explicit requirements list first (what the project exported for deploying),
+# then a Pipfile (which exists only to declare dependencies), then pyproject.toml (often tool settings only).
+DEPENDENCY_FILES = ("requirements.txt", PIPFILE, "pyproject.toml")
 PIP_ARCHITECTURES = {"x86_64": "x86_64", "arm64": "aarch64"}
 # glibc of the runtime's OS: Amazon Linux 2023 (python3.12+) has 2.34, Amazon Linux 2 has 2.26.
 AL2023_GLIBC = 34
@@ -43,6 +55,9 @@ AL2_GLIBC = 26
 OLDEST_MANYLINUX = 17
 PIP_TIMEOUT_SECONDS = 900
 DEPENDENCIES_DIR = "python-dependencies"
+# First line of a requirements text pinned from a lock file: the lock is the whole resolution, so pip
+# installs exactly it (`--no-deps`) rather than re-resolving with markers judged for this machine.
+LOCKED_MARK = "# pinned from a lock file: installed with --no-deps\n"
 
 
 @dataclass(frozen=True)
@@ -78,7 +93,7 @@ def python_sources(entry: Path) -> PythonSources:
 
 
 def find_dependency_file(entry: Path, base_dir: Path, explicit: str | None) -> Path | None:
-    """`packageManagerFile`, else the nearest requirements.txt / pyproject.toml up to the config directory."""
+    """`packageManagerFile`, else the nearest requirements.txt / Pipfile / pyproject.toml up to the config directory."""
     if explicit:
         path = (base_dir / explicit).resolve()
         if not path.is_file():
@@ -98,10 +113,7 @@ def find_dependency_file(entry: Path, base_dir: Path, explicit: str | None) -> P
 
 def requirements_from_pyproject(path: Path, extras: Sequence[str] = (), groups: Sequence[str] = ()) -> list[str]:
     """`[project].dependencies`, plus the named optional-dependency extras and dependency groups (PEP 735)."""
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PackagingError(f"cannot read {path}: {exc}") from None
+    data = read_toml(path)
     project = data.get("project")
     if not isinstance(project, dict):
         raise PackagingError(f"{path} has no [project] table; list the function's dependencies in "
@@ -143,11 +155,14 @@ def platform_tags(runtime: str, architecture: str) -> list[str]:
     return [*tags, f"manylinux2014_{arch}"]
 
 
-def pip_command(requirements: Path, target: Path, runtime: str, architecture: str) -> list[str]:
+def pip_command(requirements: Path, target: Path, runtime: str, architecture: str, *,
+                no_deps: bool = False) -> list[str]:
     """The pip invocation installing `requirements` for the function's Python and platform into `target`."""
     command = [sys.executable, "-m", "pip", "install", "--target", str(target), "--implementation", "cp",
                "--python-version", python_version(runtime), "--only-binary=:all:", "--no-compile",
                "--disable-pip-version-check", "--no-warn-script-location", "--quiet"]
+    if no_deps:
+        command.append("--no-deps")
     for tag in platform_tags(runtime, architecture):
         command += ["--platform", tag]
     return [*command, "--requirement", str(requirements)]
@@ -189,7 +204,8 @@ def install_dependencies(function: str, spec: str, spec_dir: Path, runtime: str,
     requirements = partial.parent / f"{target.name}.{os.getpid()}.requirements.txt"
     requirements.write_text(spec, "utf-8")
     try:
-        result = subprocess.run(pip_command(requirements, partial, runtime, architecture), cwd=spec_dir,
+        command = pip_command(requirements, partial, runtime, architecture, no_deps=spec.startswith(LOCKED_MARK))
+        result = subprocess.run(command, cwd=spec_dir,
                                 capture_output=True, text=True, timeout=PIP_TIMEOUT_SECONDS, check=False)
     finally:
         requirements.unlink(missing_ok=True)
@@ -212,18 +228,29 @@ def install_dependencies(function: str, spec: str, spec_dir: Path, runtime: str,
 
 
 def dependency_spec(function: str, dependency_file: Path | None, extras: Sequence[str], groups: Sequence[str],
-                    excluded: Sequence[str]) -> str | None:
-    """The requirements text to install: a requirements.txt as written, or pyproject's dependencies."""
+                    excluded: Sequence[str], runtime: str, architecture: str) -> str | None:
+    """The requirements text to install: a requirements.txt as written, else pinned lines from the project files."""
     if dependency_file is None:
         return None
-    if dependency_file.name.endswith(".toml"):
+    lines: list[str] | None = None
+    lock: Path | None = None
+    if dependency_file.name == PIPFILE:
+        lines = requirements_from_pipfile(dependency_file, runtime, architecture)
+        lock = dependency_file.with_name(PIPFILE_LOCK)
+    elif dependency_file.name.endswith(".toml"):
+        data = read_toml(dependency_file)
+        poetry = is_poetry_project(data, dependency_file)
+        lines = (requirements_from_poetry(dependency_file, data, runtime, architecture, extras, groups) if poetry
+                 else requirements_from_pyproject(dependency_file, extras, groups))
+        lock = dependency_file.with_name(POETRY_LOCK) if poetry else None
+    if lines is not None:
         wanted = {_normalize(n) for n in excluded}
-        lines = [r for r in requirements_from_pyproject(dependency_file, extras, groups)
-                 if _normalize(_requirement_name(r)) not in wanted]
-        return "\n".join(lines) + "\n" if lines else None
+        lines = [r for r in lines if _normalize(_requirement_name(r)) not in wanted]
+        header = LOCKED_MARK if lock is not None and lock.is_file() else ""
+        return header + "\n".join(lines) + "\n" if lines else None
     if dependency_file.suffix != ".txt":
         raise PackagingError(f"function '{function}': dependency file {dependency_file.name} is not supported; "
-                             "use a requirements.txt or a pyproject.toml")
+                             "use a requirements.txt, a Pipfile or a pyproject.toml")
     text = dependency_file.read_text("utf-8")
     meaningful = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     return text if meaningful else None
@@ -252,7 +279,7 @@ def package_python(function: str, props: Any, runtime: str, architecture: str, *
     excluded = list(props.excludeDependencies or [])
     dependency_file = find_dependency_file(entry, base_dir, config.packageManagerFile if config else None)
     spec = dependency_spec(function, dependency_file, (config.uvOptionalDependencies or []) if config else [],
-                           (config.uvWithGroups or []) if config else [], excluded)
+                           (config.uvWithGroups or []) if config else [], excluded, runtime, architecture)
     dependency_key = ""
     # The key covers the function's own files; installed dependencies are covered by their cache key.
     own = entries
