@@ -142,9 +142,11 @@ resources:
             healthCheckPort: 8080
 ''')}""")
     assert rec.one(LB).inputs["internal"] is True
+    # Internal: the stack's workloads (here the one behind it) by security group, never the VPC's CIDR.
     assert rec.one(SG, "broker-security-group").inputs["ingress"] == [
-        {"protocol": "tcp", "fromPort": 8883, "toPort": 8883, "cidrBlocks": ["172.16.0.0/16"],
-         "description": "listener 8883 from the stack VPC"}]
+        {"protocol": "tcp", "fromPort": 8883, "toPort": 8883,
+         "securityGroups": [rec.stack_outputs["mqtt"]["securityGroupId"]],
+         "description": "listener 8883 from the stack's workloads and functions"}]
     certificate = canned(rec, "aws:acm/certificate:Certificate", "broker-mqtt-example-com-certificate")
     assert rec.one(LISTENER).inputs["certificateArn"] == certificate["arn"]
     balancer = canned(rec, LB, "broker-load-balancer")

@@ -22,7 +22,7 @@ from stacktape_pulumi.args import NetworkLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.aws.security_groups import egress_to
 from stacktape_pulumi.checks.load_balancer import cidr
-from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE, NetworkLoadBalancerProps
 from stacktape_pulumi.errors import StacktapeError
@@ -95,7 +95,8 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
 
     # ---- recipe steps --------------------------------------------------------------------
     def _ingress(self, plan: NlbListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
-        """Who may reach one listener: its whitelist, else everyone (internet-facing) or the stack VPC (internal)."""
+        """Who may reach one listener: its whitelist, else everyone (internet-facing) or, internal, the security
+        groups of the stack's workloads and VPC functions (never the VPC's whole CIDR)."""
         if plan.whitelist:
             rules = []
             for block in plan.whitelist:
@@ -109,9 +110,12 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
             return [aws.ec2.SecurityGroupIngressArgs(
                 protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
                 description=f"listener {plan.port} from anywhere")]
+        clients = [group for _, group in sorted(self.context.vpc_clients.items())]
+        if not clients:
+            return []
         return [aws.ec2.SecurityGroupIngressArgs(
-            protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[self._network.cidr_block],
-            description=f"listener {plan.port} from the stack VPC")]
+            protocol="tcp", from_port=plan.port, to_port=plan.port, security_groups=clients,
+            description=f"listener {plan.port} from the stack's workloads and functions")]
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
@@ -119,7 +123,8 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
             name=self.context.name("security-group", self.resource_name, "nlb-sg"),
             description=f"Network load balancer {self.resource_name} in stack {self.context.stack_name}",
             vpc_id=self._network.vpc_id,
-            ingress=[rule for plan in self._plans.values() for rule in self._ingress(plan)],
+            # Once the program body has run: every workload and function (the internal clients) is known.
+            ingress=after_body(lambda: [rule for plan in self._plans.values() for rule in self._ingress(plan)]),
             # Targets and their health checks are in the stack VPC; nothing else is reached.
             egress=egress_to(self._network.cidr_block, "to targets in the stack VPC"),
             tags=self.tags, opts=self.child_opts())
