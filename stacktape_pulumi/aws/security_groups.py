@@ -2,12 +2,41 @@
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+import ipaddress
 from typing import TYPE_CHECKING
 
 import pulumi_aws as aws
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pulumi
+
+
+WORLD_IPV4 = "0.0.0.0/0"
+
+
+def listener_ingress(port: int, whitelist: Sequence[str], internet: bool,
+                     clients: Sequence[pulumi.Input[str]]) -> list[aws.ec2.SecurityGroupIngressArgs]:
+    """Who may reach one load balancer listener: its whitelist; else everyone (internet-facing) or, internal, the
+    `clients` security groups (the stack's workloads and VPC functions) — never a VPC CIDR; nobody without any."""
+    if whitelist:
+        return [aws.ec2.SecurityGroupIngressArgs(
+            protocol="tcp", from_port=port, to_port=port,
+            cidr_blocks=None if _v6(block) else [block], ipv6_cidr_blocks=[block] if _v6(block) else None,
+            description=f"listener {port} from {block}") for block in whitelist]
+    if internet:
+        return [aws.ec2.SecurityGroupIngressArgs(protocol="tcp", from_port=port, to_port=port, cidr_blocks=[WORLD_IPV4],
+                                                 description=f"listener {port} from anywhere")]
+    if not clients:
+        return []
+    return [aws.ec2.SecurityGroupIngressArgs(
+        protocol="tcp", from_port=port, to_port=port, security_groups=list(clients),
+        description=f"listener {port} from the stack's workloads and functions")]
+
+
+def _v6(block: str) -> bool:
+    return ipaddress.ip_network(block).version == 6
 
 
 def egress_to(cidr_block: pulumi.Input[str], description: str) -> list[aws.ec2.SecurityGroupEgressArgs]:

@@ -47,17 +47,23 @@ def load_balancer_problems(name: str, props: ApplicationLoadBalancerProps | None
             problems.append(Problem(
                 (*path, "defaultAction", "properties", "protocol"),
                 f"listener {listener.port} cannot redirect HTTPS to HTTP", hint="use protocol HTTPS"))
-        for ip_index, ip in enumerate(listener.whitelistIps or []):
-            try:
-                cidr(ip)
-            except ValueError:
-                problems.append(Problem(
-                    (*path, "whitelistIps", ip_index), f"'{ip}' is not an IP address or CIDR block",
-                    hint="for example 203.0.113.7 or 203.0.113.0/24"))
+        problems += whitelist_problems(listener.whitelistIps, path)
     if domain_certificates:
         problems += certificate_problems(props.customDomains or [], ("customDomains",))
     return problems
 
+
+
+def whitelist_problems(ips: list[str] | None, path: KeyPath) -> list[Problem]:
+    """A listener's `whitelistIps` entries that are not IP addresses or CIDR blocks (ALB and NLB alike)."""
+    problems = []
+    for index, ip in enumerate(ips or []):
+        try:
+            cidr(ip)
+        except ValueError:
+            problems.append(Problem((*path, "whitelistIps", index), f"'{ip}' is not an IP address or CIDR block",
+                                    hint="for example 203.0.113.7 or 203.0.113.0/24"))
+    return problems
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ event in the whole stack may target it.
 from dataclasses import dataclass
 
 from stacktape_pulumi.checks.domains import certificate_problems
-from stacktape_pulumi.checks.load_balancer import cidr, ports_hint
+from stacktape_pulumi.checks.load_balancer import ports_hint, whitelist_problems
 from stacktape_pulumi.checks.references import StackView
 from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE, NetworkLoadBalancer, NetworkLoadBalancerProps
 from stacktape_pulumi.config.models.workload import ContainerNlbIntegrationProps
@@ -38,13 +38,7 @@ def network_load_balancer_problems(name: str, props: NetworkLoadBalancerProps | 
                 f"TCP listener {listener.port} of network-load-balancer {name} does not terminate TLS: its "
                 "customCertificateArns would be ignored",
                 hint="use protocol TLS, or remove customCertificateArns", at_key=True))
-        for ip_index, ip in enumerate(listener.whitelistIps or []):
-            try:
-                cidr(ip)
-            except ValueError:
-                problems.append(Problem(
-                    (*path, "whitelistIps", ip_index), f"'{ip}' is not an IP address or CIDR block",
-                    hint="for example 203.0.113.7 or 203.0.113.0/24"))
+        problems += whitelist_problems(listener.whitelistIps, path)
     if domain_certificates:
         problems += certificate_problems(props.customDomains or [], ("customDomains",))
     return problems

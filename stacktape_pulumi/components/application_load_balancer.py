@@ -6,7 +6,6 @@ balancer's security group), ACM, Route 53.
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +14,7 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
-from stacktape_pulumi.aws.security_groups import egress_to
+from stacktape_pulumi.aws.security_groups import egress_to, listener_ingress
 from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
@@ -24,7 +23,6 @@ from stacktape_pulumi.errors import StacktapeError
 
 KIND = "ApplicationLoadBalancer"
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-WORLD_IPV4 = "0.0.0.0/0"
 DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443}
 
 
@@ -157,27 +155,9 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
 
     # ---- recipe steps --------------------------------------------------------------------
     def _ingress(self, plan: ListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
-        """Who may reach one listener: its whitelist, else everyone (internet-facing) or the security groups of
-        the stack's workloads and VPC functions (internal: never the VPC's whole CIDR)."""
-        if plan.whitelist:
-            rules = []
-            for block in plan.whitelist:
-                v6 = ipaddress.ip_network(block).version == 6
-                rules.append(aws.ec2.SecurityGroupIngressArgs(
-                    protocol="tcp", from_port=plan.port, to_port=plan.port,
-                    cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
-                    description=f"listener {plan.port} from {block}"))
-            return rules
-        if self._internet:
-            return [aws.ec2.SecurityGroupIngressArgs(
-                protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
-                description=f"listener {plan.port} from anywhere")]
-        clients = [group for name, group in sorted(self.context.vpc_clients.items())]
-        if not clients:
-            return []
-        return [aws.ec2.SecurityGroupIngressArgs(
-            protocol="tcp", from_port=plan.port, to_port=plan.port, security_groups=clients,
-            description=f"listener {plan.port} from the stack's workloads and functions")]
+        """Who may reach one listener (`aws.security_groups.listener_ingress`): read once every client exists."""
+        clients = [group for _, group in sorted(self.context.vpc_clients.items())]
+        return listener_ingress(plan.port, plan.whitelist, self._internet, clients)
 
     def _create_security_group(self, ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]
                                ) -> aws.ec2.SecurityGroup:

@@ -11,7 +11,6 @@ gets exactly one (checks/network_load_balancer.py).
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import NetworkLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
-from stacktape_pulumi.aws.security_groups import egress_to
+from stacktape_pulumi.aws.security_groups import egress_to, listener_ingress
 from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
@@ -30,7 +29,6 @@ from stacktape_pulumi.errors import StacktapeError
 KIND = "NetworkLoadBalancer"
 # The reference's policy for TLS listeners (behaviour notes §2.7).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-WORLD_IPV4 = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
@@ -95,27 +93,9 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
 
     # ---- recipe steps --------------------------------------------------------------------
     def _ingress(self, plan: NlbListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
-        """Who may reach one listener: its whitelist, else everyone (internet-facing) or, internal, the security
-        groups of the stack's workloads and VPC functions (never the VPC's whole CIDR)."""
-        if plan.whitelist:
-            rules = []
-            for block in plan.whitelist:
-                v6 = ipaddress.ip_network(block).version == 6
-                rules.append(aws.ec2.SecurityGroupIngressArgs(
-                    protocol="tcp", from_port=plan.port, to_port=plan.port,
-                    cidr_blocks=None if v6 else [block], ipv6_cidr_blocks=[block] if v6 else None,
-                    description=f"listener {plan.port} from {block}"))
-            return rules
-        if self._internet:
-            return [aws.ec2.SecurityGroupIngressArgs(
-                protocol="tcp", from_port=plan.port, to_port=plan.port, cidr_blocks=[WORLD_IPV4],
-                description=f"listener {plan.port} from anywhere")]
+        """Who may reach one listener (`aws.security_groups.listener_ingress`): read once every client exists."""
         clients = [group for _, group in sorted(self.context.vpc_clients.items())]
-        if not clients:
-            return []
-        return [aws.ec2.SecurityGroupIngressArgs(
-            protocol="tcp", from_port=plan.port, to_port=plan.port, security_groups=clients,
-            description=f"listener {plan.port} from the stack's workloads and functions")]
+        return listener_ingress(plan.port, plan.whitelist, self._internet, clients)
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         return aws.ec2.SecurityGroup(
