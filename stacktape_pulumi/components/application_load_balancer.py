@@ -14,10 +14,15 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
-from stacktape_pulumi.aws.security_groups import egress_to, listener_ingress
 from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.load_balancing import (
+    client_ingress,
+    listener_certificates,
+    load_balancer,
+    load_balancer_group,
+)
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
 from stacktape_pulumi.errors import StacktapeError
 
@@ -155,45 +160,17 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
 
     # ---- recipe steps --------------------------------------------------------------------
     def _ingress(self, plan: ListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
-        """Who may reach one listener (`aws.security_groups.listener_ingress`): read once every client exists."""
-        clients = [group for _, group in sorted(self.context.vpc_clients.items())]
-        return listener_ingress(plan.port, plan.whitelist, self._internet, clients)
+        return client_ingress(self, plan.port, plan.whitelist, self._internet)
 
     def _create_security_group(self, ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]
                                ) -> aws.ec2.SecurityGroup:
-        return aws.ec2.SecurityGroup(
-            f"{self.resource_name}-security-group",
-            name=self.context.name("security-group", self.resource_name, "lb-sg"),
-            description=f"Load balancer {self.resource_name} in stack {self.context.stack_name}",
-            vpc_id=self._network.vpc_id,
-            ingress=ingress,
-            # Targets and their health checks are in the stack VPC; nothing else is reached.
-            egress=egress_to(self._network.cidr_block, "to targets in the stack VPC"),
-            tags=self.tags, opts=self.child_opts())
+        return load_balancer_group(self, "lb-sg", "Load balancer", self._network, ingress)
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
-        return aws.lb.LoadBalancer(
-            f"{self.resource_name}-load-balancer",
-            name=self.context.name("load-balancer", self.resource_name),
-            load_balancer_type="application",
-            internal=not self._internet,
-            ip_address_type="ipv4",
-            # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
-            subnets=self._network.public_subnet_ids,
-            security_groups=[self.security_group.id],
-            tags=self.tags, opts=self.child_opts(depends_on=self._network.ready))
+        return load_balancer(self, "application", self._internet, self._network, self.security_group)
 
     def _certificates(self, plan: ListenerPlan) -> list[pulumi.Input[str]]:
-        if plan.protocol != "HTTPS":
-            return []
-        if plan.certificate_arns:
-            return list(dict.fromkeys(plan.certificate_arns))
-        arns: list[pulumi.Input[str]] = []
-        for domain in self.domains:
-            arn = domain.certificate_arn()
-            if not (isinstance(arn, str) and arn in arns):
-                arns.append(arn)
-        return arns
+        return listener_certificates(plan.certificate_arns, self.domains) if plan.protocol == "HTTPS" else []
 
     def _create_listener(self, plan: ListenerPlan) -> aws.lb.Listener:
         certificates = self._certificates(plan)

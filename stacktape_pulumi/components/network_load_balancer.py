@@ -19,10 +19,15 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import NetworkLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
-from stacktape_pulumi.aws.security_groups import egress_to, listener_ingress
 from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.components.load_balancing import (
+    client_ingress,
+    listener_certificates,
+    load_balancer,
+    load_balancer_group,
+)
 from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE, NetworkLoadBalancerProps
 from stacktape_pulumi.errors import StacktapeError
 
@@ -93,46 +98,19 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
 
     # ---- recipe steps --------------------------------------------------------------------
     def _ingress(self, plan: NlbListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
-        """Who may reach one listener (`aws.security_groups.listener_ingress`): read once every client exists."""
-        clients = [group for _, group in sorted(self.context.vpc_clients.items())]
-        return listener_ingress(plan.port, plan.whitelist, self._internet, clients)
+        return client_ingress(self, plan.port, plan.whitelist, self._internet)
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
-        return aws.ec2.SecurityGroup(
-            f"{self.resource_name}-security-group",
-            name=self.context.name("security-group", self.resource_name, "nlb-sg"),
-            description=f"Network load balancer {self.resource_name} in stack {self.context.stack_name}",
-            vpc_id=self._network.vpc_id,
-            # Once the program body has run: every workload and function (the internal clients) is known.
-            ingress=after_body(lambda: [rule for plan in self._plans.values() for rule in self._ingress(plan)]),
-            # Targets and their health checks are in the stack VPC; nothing else is reached.
-            egress=egress_to(self._network.cidr_block, "to targets in the stack VPC"),
-            tags=self.tags, opts=self.child_opts())
+        # Ingress once the program body has run: every workload and function (the internal clients) is known.
+        return load_balancer_group(
+            self, "nlb-sg", "Network load balancer", self._network,
+            after_body(lambda: [rule for plan in self._plans.values() for rule in self._ingress(plan)]))
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
-        return aws.lb.LoadBalancer(
-            f"{self.resource_name}-load-balancer",
-            name=self.context.name("load-balancer", self.resource_name),
-            load_balancer_type="network",
-            internal=not self._internet,
-            ip_address_type="ipv4",
-            # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
-            subnets=self._network.public_subnet_ids,
-            # An NLB takes security groups only when created with them (they cannot be added later).
-            security_groups=[self.security_group.id],
-            tags=self.tags, opts=self.child_opts(depends_on=self._network.ready))
+        return load_balancer(self, "network", self._internet, self._network, self.security_group)
 
     def _certificates(self, plan: NlbListenerPlan) -> list[pulumi.Input[str]]:
-        if plan.protocol != "TLS":
-            return []
-        if plan.certificate_arns:
-            return list(dict.fromkeys(plan.certificate_arns))
-        arns: list[pulumi.Input[str]] = []
-        for domain in self.domains:
-            arn = domain.certificate_arn()
-            if not (isinstance(arn, str) and arn in arns):
-                arns.append(arn)
-        return arns
+        return listener_certificates(plan.certificate_arns, self.domains) if plan.protocol == "TLS" else []
 
     def _create_listener(self, plan: NlbListenerPlan, target_group: aws.lb.TargetGroup) -> aws.lb.Listener:
         certificates = self._certificates(plan)

@@ -1,0 +1,67 @@
+"""What application and network load balancers share: the security group, the load balancer, certificates.
+
+Both sit in the stack VPC's public subnets (an internal one gets private addresses there, as the
+reference), carry their own security group whose egress reaches only the VPC (targets and their
+health checks), and take their listeners' certificates from the listener or the custom domains.
+"""
+
+from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
+
+from typing import TYPE_CHECKING, Any
+
+import pulumi_aws as aws
+
+from stacktape_pulumi.aws.security_groups import egress_to, listener_ingress
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import pulumi
+
+    from stacktape_pulumi.components.base import StacktapeComponent
+
+
+def client_ingress(owner: StacktapeComponent[Any], port: int, whitelist: Sequence[str],
+                   internet: bool) -> list[aws.ec2.SecurityGroupIngressArgs]:
+    """Who may reach one listener; call it once the program body has run, so every client group is known."""
+    clients = [group for _, group in sorted(owner.context.vpc_clients.items())]
+    return listener_ingress(port, whitelist, internet, clients)
+
+
+def load_balancer_group(owner: StacktapeComponent[Any], suffix: str, description: str, vpc: Any,
+                        ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]) -> aws.ec2.SecurityGroup:
+    """The load balancer's own group: `ingress` per listener, egress only to the stack VPC."""
+    return aws.ec2.SecurityGroup(
+        f"{owner.resource_name}-security-group",
+        name=owner.context.name("security-group", owner.resource_name, suffix),
+        description=f"{description} {owner.resource_name} in stack {owner.context.stack_name}",
+        vpc_id=vpc.vpc_id, ingress=ingress,
+        # Targets and their health checks are in the stack VPC; nothing else is reached.
+        egress=egress_to(vpc.cidr_block, "to targets in the stack VPC"),
+        tags=owner.tags, opts=owner.child_opts())
+
+
+def load_balancer(owner: StacktapeComponent[Any], kind: str, internet: bool, vpc: Any,
+                  group: aws.ec2.SecurityGroup) -> aws.lb.LoadBalancer:
+    """An `application` or `network` load balancer in the public subnets behind `group`."""
+    return aws.lb.LoadBalancer(
+        f"{owner.resource_name}-load-balancer",
+        name=owner.context.name("load-balancer", owner.resource_name),
+        load_balancer_type=kind, internal=not internet, ip_address_type="ipv4",
+        # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
+        subnets=vpc.public_subnet_ids,
+        # An NLB takes security groups only when created with them (they cannot be added later).
+        security_groups=[group.id],
+        tags=owner.tags, opts=owner.child_opts(depends_on=vpc.ready))
+
+
+def listener_certificates(explicit: Sequence[str], domains: Sequence[Any]) -> list[pulumi.Input[str]]:
+    """A TLS listener's certificates: the ARNs written, else one per custom domain (each once)."""
+    if explicit:
+        return list(dict.fromkeys(explicit))
+    arns: list[pulumi.Input[str]] = []
+    for domain in domains:
+        arn = domain.certificate_arn()
+        if not (isinstance(arn, str) and arn in arns):
+            arns.append(arn)
+    return arns
