@@ -9,10 +9,10 @@ import pytest
 from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.application_load_balancer import (
     ApplicationLoadBalancer,
-    ListenerPlan,
     plan_listeners,
     url,
 )
+from stacktape_pulumi.components.load_balancing import ListenerPlan
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from stacktape_pulumi import MultiContainerWorkload, NetworkLoadBalancer, StackContext
-from stacktape_pulumi.components.network_load_balancer import NlbListenerPlan, plan_nlb_listeners
+from stacktape_pulumi.components.load_balancing import ListenerPlan
+from stacktape_pulumi.components.network_load_balancer import plan_nlb_listeners
 from stacktape_pulumi.config.models.network_load_balancer import NetworkLoadBalancerProps
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
@@ -51,8 +52,8 @@ def test_listener_plans() -> None:
     props = NetworkLoadBalancerProps.model_validate({"listeners": [
         {"protocol": "TCP", "port": 7777, "whitelistIps": ["10.1.2.3"]},
         {"protocol": "TLS", "port": 443, "customCertificateArns": ["arn:a"]}]})
-    assert plan_nlb_listeners(props) == [NlbListenerPlan(7777, "TCP", ("10.1.2.3/32",)),
-                                         NlbListenerPlan(443, "TLS", (), ("arn:a",))]
+    assert plan_nlb_listeners(props) == [ListenerPlan(7777, "TCP", ("10.1.2.3/32",)),
+                                         ListenerPlan(443, "TLS", (), ("arn:a",))]
 
 
 # ---- the load balancer and its events -----------------------------------------------------

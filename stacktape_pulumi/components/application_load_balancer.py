@@ -6,7 +6,6 @@ balancer's security group), ACM, Route 53.
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -18,6 +17,8 @@ from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.load_balancing import (
+    SSL_POLICY,
+    ListenerPlan,
     client_ingress,
     listener_certificates,
     load_balancer,
@@ -27,22 +28,10 @@ from stacktape_pulumi.config.models.application_load_balancer import Application
 from stacktape_pulumi.errors import StacktapeError
 
 KIND = "ApplicationLoadBalancer"
-SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443}
 
 
 # ---- pure decisions ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ListenerPlan:
-    """One listener: port, protocol, who may connect, its own certificates and its default action."""
-
-    port: int
-    protocol: str
-    whitelist: tuple[str, ...] = ()  # CIDRs; empty: everyone the interface allows
-    certificate_arns: tuple[str, ...] = ()  # empty on HTTPS: the custom domains' certificates
-    redirect: LbRedirectProps | None = None  # None: a fixed 404 for requests no rule matches
-
 
 def plan_listeners(props: ApplicationLoadBalancerProps) -> list[ListenerPlan]:
     """Custom `listeners`, else HTTPS 443 + HTTP 80 redirecting to it with custom domains, else HTTP 80 alone.

@@ -7,6 +7,7 @@ health checks), and take their listeners' certificates from the listener or the 
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pulumi_aws as aws
@@ -19,6 +20,23 @@ if TYPE_CHECKING:
     import pulumi
 
     from stacktape_pulumi.components.base import StacktapeComponent
+    from stacktape_pulumi.config.models.application_load_balancer import LbRedirectProps
+
+
+# The reference's policy for HTTPS and TLS listeners (behaviour notes §2.7).
+SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+
+@dataclass(frozen=True)
+class ListenerPlan:
+    """One listener: port, protocol, who may connect, its own certificates and its default action."""
+
+    port: int
+    protocol: str
+    whitelist: tuple[str, ...] = ()  # CIDRs; empty: everyone the interface allows
+    certificate_arns: tuple[str, ...] = ()  # empty on HTTPS/TLS: the custom domains'
+    redirect: LbRedirectProps | None = None  # ALB only; None: a fixed 404 for requests no rule matches
+
 
 
 def client_ingress(owner: StacktapeComponent[Any], port: int, whitelist: Sequence[str],

@@ -11,7 +11,6 @@ gets exactly one (checks/network_load_balancer.py).
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -23,6 +22,8 @@ from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.load_balancing import (
+    SSL_POLICY,
+    ListenerPlan,
     client_ingress,
     listener_certificates,
     load_balancer,
@@ -32,22 +33,10 @@ from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE, Netwo
 from stacktape_pulumi.errors import StacktapeError
 
 KIND = "NetworkLoadBalancer"
-# The reference's policy for TLS listeners (behaviour notes §2.7).
-SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 
-@dataclass(frozen=True)
-class NlbListenerPlan:
-    """One listener: port, protocol, who may connect and its own certificates."""
-
-    port: int
-    protocol: str
-    whitelist: tuple[str, ...] = ()  # CIDRs; empty: everyone the interface allows
-    certificate_arns: tuple[str, ...] = ()  # empty on TLS: the custom domains' certificates
-
-
-def plan_nlb_listeners(props: NetworkLoadBalancerProps) -> list[NlbListenerPlan]:
-    return [NlbListenerPlan(listener.port, listener.protocol,
+def plan_nlb_listeners(props: NetworkLoadBalancerProps) -> list[ListenerPlan]:
+    return [ListenerPlan(listener.port, listener.protocol,
                             tuple(cidr(ip) for ip in listener.whitelistIps or []),
                             tuple(listener.customCertificateArns or []))
             for listener in props.listeners]
@@ -97,7 +86,7 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
         return listener
 
     # ---- recipe steps --------------------------------------------------------------------
-    def _ingress(self, plan: NlbListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
+    def _ingress(self, plan: ListenerPlan) -> list[aws.ec2.SecurityGroupIngressArgs]:
         return client_ingress(self, plan.port, plan.whitelist, self._internet)
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
@@ -109,10 +98,10 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return load_balancer(self, "network", self._internet, self._network, self.security_group)
 
-    def _certificates(self, plan: NlbListenerPlan) -> list[pulumi.Input[str]]:
+    def _certificates(self, plan: ListenerPlan) -> list[pulumi.Input[str]]:
         return listener_certificates(plan.certificate_arns, self.domains) if plan.protocol == "TLS" else []
 
-    def _create_listener(self, plan: NlbListenerPlan, target_group: aws.lb.TargetGroup) -> aws.lb.Listener:
+    def _create_listener(self, plan: ListenerPlan, target_group: aws.lb.TargetGroup) -> aws.lb.Listener:
         certificates = self._certificates(plan)
         listener = aws.lb.Listener(
             f"{self.resource_name}-listener-{plan.port}",
