@@ -3,9 +3,16 @@
 import base64
 import json
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
+
+from stacktape_pulumi.aws.instances import instance_types
+from stacktape_pulumi.components.base import ArgsError
+from stacktape_pulumi.components.ec2_capacity import ec2_sizing
 from stacktape_pulumi.engine import Recording
+from stacktape_pulumi.engine.canned import CannedWorld
 
 TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
 
@@ -122,16 +129,15 @@ def test_unknown_and_mixed_architecture_types_are_located_errors(config_errors: 
         "stacktape.yml:5:34: resources.api.properties.resources.instanceTypes: instanceTypes mixes arm64 "
         "(c6g.large) and x86_64 types: one launch template has one AMI, for one architecture (hint: list types of "
         "one architecture only (Graviton types have a 'g' after the generation, e.g. c6g))",
-        "stacktape.yml:5:56: resources.api.properties.resources.instanceTypes[2]: instance type 'c5.lage' is not "
-        "supported yet: this version's EC2 table has 216 types of the general purpose, compute and memory optimised "
-        "families (hint: did you mean 'c5.large'?)",
+        "stacktape.yml:5:56: resources.api.properties.resources.instanceTypes[2]: 'c5.lage' is not an EC2 instance "
+        "type (the bundled list has 1108 types, AWS data of 2026-01-22) (hint: did you mean 'c5.large'?)",
     ]
 
 
-def test_malformed_instance_type_is_a_located_error(config_errors: Callable[[str], list[str]]) -> None:
+def test_a_name_of_no_type_is_a_located_error(config_errors: Callable[[str], list[str]]) -> None:
     assert config_errors(ec2_config("{instanceTypes: [large]}")) == [
         "stacktape.yml:5:35: resources.api.properties.resources.instanceTypes[0]: 'large' is not an EC2 instance "
-        "type name (hint: instance types look like family.size, e.g. c5.large or m7g.xlarge)"]
+        "type (the bundled list has 1108 types, AWS data of 2026-01-22) (hint: did you mean 't3.large'?)"]
 
 
 def test_warm_pool(preview: Callable[[str], Recording]) -> None:
@@ -194,3 +200,97 @@ def test_ec2_with_service_connect(preview: Callable[[str], Recording]) -> None:
     assert service["serviceConnectConfiguration"]["enabled"] is True
     template_sgs = rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs["vpcSecurityGroupIds"]
     assert len(template_sgs) == 2  # the workload's own group and the stack's service-connect clients group
+
+
+GPU_AMI = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id"
+ARM_AMI = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+X86_AMI = "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+
+
+@pytest.mark.parametrize(("types", "image", "memory", "architecture", "gpus"), [
+    ("[g4dn.xlarge]", GPU_AMI, "13926", "X86_64", [{"type": "GPU", "value": "1"}]),
+    ("[g6.12xlarge, g6.2xlarge]", GPU_AMI, "29491", "X86_64", [{"type": "GPU", "value": "1"}]),  # g6.2xlarge: 1
+    ("[p5.48xlarge]", GPU_AMI, "1992294", "X86_64", [{"type": "GPU", "value": "8"}]),
+    ("[x2gd.large]", ARM_AMI, "29491", "ARM64", None),
+    ("[m7i-flex.large]", X86_AMI, "6963", "X86_64", None),
+])
+def test_instance_types_decide_ami_memory_architecture_and_gpus(
+        preview: Callable[[str], Recording], types: str, image: str, memory: str, architecture: str,
+        gpus: list[dict[str, str]] | None) -> None:
+    rec = preview(ec2_config(f"{{instanceTypes: {types}}}"))
+    definition = task(rec)
+    (container,) = json.loads(definition["containerDefinitions"])
+    assert (definition["memory"], definition["runtimePlatform"]["cpuArchitecture"],
+            container.get("resourceRequirements")) == (memory, architecture, gpus)
+    template = rec.one("aws:ec2/launchTemplate:LaunchTemplate").inputs
+    assert template["imageId"] == image
+    user_data = base64.b64decode(template["userData"]).decode()
+    assert user_data.endswith("echo ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\n") is bool(gpus)
+
+
+def test_the_first_essential_container_gets_the_gpus(preview: Callable[[str], Recording]) -> None:
+    rec = preview("""
+resources:
+  api:
+    type: multi-container-workload
+    properties:
+      resources: {instanceTypes: [g4dn.12xlarge]}
+      containers:
+        - name: warmup
+          essential: false
+          packaging: {type: prebuilt-image, properties: {image: 'busybox:1'}}
+        - name: model
+          packaging: {type: prebuilt-image, properties: {image: 'nvidia/cuda:12.4.1-base-ubi9'}}
+        - name: metrics
+          packaging: {type: prebuilt-image, properties: {image: 'busybox:1'}}
+""")
+    containers = {c["name"]: c.get("resourceRequirements") for c in json.loads(task(rec)["containerDefinitions"])}
+    assert containers == {"warmup": None, "model": [{"type": "GPU", "value": "4"}], "metrics": None}
+
+
+@pytest.mark.parametrize(("types", "errors"), [
+    ("[inf2.xlarge]", [
+        "stacktape.yml:5:35: resources.api.properties.resources.instanceTypes[0]: inf2.xlarge has AWS "
+        "Inferentia/Trainium (Neuron) devices: Neuron workloads are not supported yet (they need the ECS Neuron AMI "
+        "and each device mapped into the container) (hint: use an NVIDIA GPU type (e.g. g6.xlarge) or a type "
+        "without accelerators)"]),
+    ("[m7i.large, mac2.metal]", [
+        "stacktape.yml:5:46: resources.api.properties.resources.instanceTypes[1]: mac2.metal is a Mac instance: ECS "
+        "runs tasks on Linux and Windows container instances only (Mac instances run macOS on dedicated hosts) "
+        "(hint: use a Linux type, e.g. m7i.large (x86_64) or m7g.large (arm64))"]),
+    ("[g6.xlarge, c5.large]", [
+        "stacktape.yml:5:34: resources.api.properties.resources.instanceTypes: instanceTypes mixes NVIDIA GPU types "
+        "(g6.xlarge) and types without GPUs: one launch template has one AMI, the GPU-optimized one or the standard "
+        "one (hint: list only GPU types or only types without GPUs)"]),
+    ("[g5g.xlarge]", [
+        "stacktape.yml:5:35: resources.api.properties.resources.instanceTypes[0]: g5g.xlarge is an arm64 GPU type: "
+        "the ECS GPU-optimized Amazon Linux 2023 AMI is x86_64 only (hint: use an x86_64 NVIDIA type, e.g. "
+        "g4dn.xlarge or g6.xlarge)"]),
+])
+def test_types_ecs_cannot_run_are_located_errors(config_errors: Callable[[str], list[str]], types: str,
+                                                 errors: list[str]) -> None:
+    assert config_errors(ec2_config(f"{{instanceTypes: {types}}}")) == errors
+
+
+def test_python_callers_get_the_same_refusals() -> None:
+    resources = SimpleNamespace(instanceTypes=["inf2.xlarge", "c5.lage"], memory=None, cpu=None)
+    with pytest.raises(ArgsError) as err:
+        ec2_sizing("api", resources)
+    assert str(err.value) == (
+        "multi-container-workload 'api': resources.instanceTypes[0]: inf2.xlarge has AWS Inferentia/Trainium "
+        "(Neuron) devices: Neuron workloads are not supported yet (they need the ECS Neuron AMI and each device "
+        "mapped into the container) (hint: use an NVIDIA GPU type (e.g. g6.xlarge) or a type without "
+        "accelerators)\n"
+        "multi-container-workload 'api': resources.instanceTypes[1]: 'c5.lage' is not an EC2 instance type (the "
+        "bundled list has 1108 types, AWS data of 2026-01-22) (hint: did you mean 'c5.large'?)")
+
+
+@pytest.mark.parametrize(("name", "gpus"), [("g4dn.xlarge", [{"count": 1, "manufacturer": "NVIDIA"}]),
+                                            ("inf2.xlarge", None), ("mac2.metal", None), ("u7i-12tb.224xlarge", None)])
+def test_the_offline_instance_type_invoke_answers_for_every_listed_type(name: str,
+                                                                         gpus: list[dict[str, Any]] | None) -> None:
+    spec = instance_types()[name]
+    answer = CannedWorld().invoke("aws:ec2/getInstanceType:getInstanceType", {"instanceType": name})
+    assert answer == {"instanceType": name, "memorySize": spec["memoryMiB"], "defaultVcpus": spec["vcpu"],
+                      "supportedArchitectures": spec["architectures"], "id": name,
+                      **({"gpuses": gpus} if gpus else {})}

@@ -11,18 +11,10 @@ import os
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from stacktape_pulumi.aws.instances import (
-    MemoryTooLarge,
-    instance_spec,
-    instance_types,
-    looks_like_instance_type,
-    smallest_instance,
-    task_memory,
-)
+from stacktape_pulumi.aws.instances import MemoryTooLarge, capacity_refusals, smallest_instance, task_memory
 from stacktape_pulumi.checks.support import PACKAGING_TYPES
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.function import Function
@@ -195,34 +187,18 @@ def workload_packaging_issues(data: dict[str, Any], source: SourceMap) -> list[C
 
 
 def instance_type_issues(resources: dict[str, Any], path: KeyPath, source: SourceMap) -> list[ConfigIssue]:
-    """EC2 sizing known before deploying: type names, and memory that fits the smallest type (e114)."""
+    """EC2 capacity known before deploying: listed types, what ECS runs, one AMI, memory that fits (e114)."""
     names = resources.get("instanceTypes") or []
-    issues = [source.issue((*path, "instanceTypes", i), f"'{n}' is not an EC2 instance type name",
-                           "instance types look like family.size, e.g. c5.large or m7g.xlarge")
-              for i, n in enumerate(names) if isinstance(n, str) and not looks_like_instance_type(n)]
-    if issues:
-        return issues
-    specs = [instance_spec(n) for n in names if isinstance(n, str)]
-    for index, (name, spec) in enumerate(zip(names, specs, strict=True)):
-        if spec is None:
-            close = get_close_matches(str(name), list(instance_types()), n=1)
-            issues.append(source.issue(
-                (*path, "instanceTypes", index),
-                f"instance type '{name}' is not supported yet: this version's EC2 table has "
-                f"{len(instance_types())} types of the general purpose, compute and memory optimised families",
-                f"did you mean '{close[0]}'?" if close else "see docs/instance-types.md for the types it has"))
-    known = [spec for spec in specs if spec is not None]
-    if len({spec.arm64 for spec in known}) > 1:
-        arm = [spec.name for spec in known if spec.arm64]
-        issues.append(source.issue(
-            (*path, "instanceTypes"), f"instanceTypes mixes arm64 ({', '.join(arm)}) and x86_64 types: one launch "
-                                      "template has one AMI, for one architecture",
-            "list types of one architecture only (Graviton types have a 'g' after the generation, e.g. c6g)"))
+    if not all(isinstance(name, str) for name in names):
+        return []  # the config model reports it
+    specs, refusals = capacity_refusals(names)
+    issues = [source.issue((*path, "instanceTypes") if index is None else (*path, "instanceTypes", index),
+                           refusal.message, refusal.hint) for index, refusal in refusals]
     memory = resources.get("memory")
-    if issues or not known or not isinstance(memory, int | float):
+    if issues or not specs or not isinstance(memory, int | float):
         return issues
     try:
-        task_memory(smallest_instance(known), int(memory))
+        task_memory(smallest_instance(specs), int(memory))
     except MemoryTooLarge as exc:
         issues.append(source.issue((*path, "memory"), str(exc),
                                    f"lower memory to at most {exc.available} or list a larger instance type"))

@@ -20,16 +20,10 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
-from stacktape_pulumi.aws.instances import (
-    InstanceSpec,
-    ami_parameter,
-    instance_spec,
-    is_graviton_name,
-    smallest_instance,
-    task_memory,
-)
-from stacktape_pulumi.components.base import ResourceOwner
+from stacktape_pulumi.aws.instances import ami_parameter, capacity_refusals, smallest_instance, task_gpus, task_memory
+from stacktape_pulumi.components.base import ArgsError, ResourceOwner
 from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
 
 ECS_INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"
 # Every Sunday 03:00 UTC, as the product page promises.
@@ -40,40 +34,44 @@ ASG_SIZE_FACTOR = 4  # headroom over maxInstances for rolling replacements (as t
 
 @dataclass(frozen=True)
 class Ec2Sizing:
-    """What the task definition needs from the instance types, decided before any resource exists."""
+    """What the task definition and launch template need from the instance types, decided before any resource."""
 
-    memory: pulumi.Input[str]
+    memory: str
     cpu: str | None
-    cpu_architecture: str
+    cpu_architecture: str  # X86_64 or ARM64
+    gpus: int  # whole NVIDIA GPUs the GPU container reserves (0: no GPU types)
+    ami_parameter: str
 
 
 def ec2_sizing(workload: str, resources: Any) -> Ec2Sizing:
-    """Task memory and architecture from the bundled instance table (formula in aws/instances.py).
+    """Task memory, architecture, GPUs and AMI from the bundled instance table (formulas in aws/instances.py).
 
-    Types the table does not list are sized at deploy time from the EC2 instance-type invoke.
+    Refuses what `validate` refuses, with the same messages: Python callers do not run `validate`.
     """
     names: list[str] = list(resources.instanceTypes)
-    specs = [instance_spec(n) for n in names]
-    cpu = str(int(resources.cpu * 1024)) if resources.cpu else None
-    known = [s for s in specs if s is not None]
-    first_arm = specs[0].arm64 if specs[0] is not None else is_graviton_name(names[0])
-    architecture = "ARM64" if first_arm else "X86_64"
-    if len(known) == len(specs):
-        return Ec2Sizing(str(task_memory(smallest_instance(known), resources.memory)), cpu, architecture)
-    lookups = [aws.ec2.get_instance_type_output(instance_type=n) for n in names]
+    specs, refusals = capacity_refusals(names)
+    if refusals:
+        raise ArgsError("\n".join(
+            f"{WORKLOAD_TYPE} '{workload}': resources.instanceTypes{'' if index is None else f'[{index}]'}: "
+            f"{refusal.message} (hint: {refusal.hint})" for index, refusal in refusals))
+    return Ec2Sizing(memory=str(task_memory(smallest_instance(specs), resources.memory)),
+                     cpu=str(int(resources.cpu * 1024)) if resources.cpu else None,
+                     cpu_architecture="ARM64" if specs[0].arm64 else "X86_64",
+                     gpus=task_gpus(specs), ami_parameter=ami_parameter(specs))
 
-    def size(memories: list[int]) -> str:
-        found = [InstanceSpec(n, 0, int(m), ()) for n, m in zip(names, memories, strict=True)]
-        return str(task_memory(smallest_instance(found), resources.memory))
 
-    memory = pulumi.Output.all(*[lookup.memory_size for lookup in lookups]).apply(size)
-    return Ec2Sizing(memory, cpu, architecture)
+def reserve_gpus(definitions: list[dict[str, Any]], gpus: int) -> None:
+    """Give the first essential container every GPU of the task (the workload config has no per-container key)."""
+    if not gpus:
+        return
+    target = next((d for d in definitions if d.get("essential", True)), definitions[0])
+    target["resourceRequirements"] = [{"type": "GPU", "value": str(gpus)}]
 
 
 class Ec2Capacity:
     """Creates a workload's launch template, Auto Scaling group, capacity provider and refresh schedule."""
 
-    def __init__(self, owner: ResourceOwner, props: Any, ctx: StackContext,
+    def __init__(self, owner: ResourceOwner, props: Any, sizing: Ec2Sizing, ctx: StackContext,
                  cluster: aws.ecs.Cluster, security_groups: list[pulumi.Input[str]],
                  subnets: list[pulumi.Output[str]], depends_on: list[pulumi.Resource]) -> None:
         workload = owner.resource_name
@@ -85,7 +83,7 @@ class Ec2Capacity:
         scaling = props.scaling
         self._max = (scaling.maxInstances if scaling and scaling.maxInstances else 1)
         profile = self._instance_profile()
-        template = self._launch_template(types, cluster, security_groups, profile)
+        template = self._launch_template(types, sizing, cluster, security_groups, profile)
         self.group = self._auto_scaling_group(types, template, subnets, depends_on, bool(resources.enableWarmPool))
         self.capacity_provider = aws.ecs.CapacityProvider(
             f"{workload}-capacity-provider",
@@ -119,15 +117,18 @@ class Ec2Capacity:
 
         return ctx.once("ecs-instance-profile", create)
 
-    def _launch_template(self, types: list[str], cluster: aws.ecs.Cluster,
+    def _launch_template(self, types: list[str], sizing: Ec2Sizing, cluster: aws.ecs.Cluster,
                          security_groups: list[pulumi.Input[str]],
                          profile: aws.iam.InstanceProfile) -> aws.ec2.LaunchTemplate:
         ctx, name = self._ctx, self._name
+        # The agent reserves GPUs for containers only with GPU support on; said explicitly, not left to the AMI.
+        gpu_line = "echo ECS_ENABLE_GPU_SUPPORT=true >> /etc/ecs/ecs.config\n" if sizing.gpus else ""
         user_data = cluster.name.apply(lambda cluster_name: base64.b64encode((
             "#!/bin/bash\n"
             f"echo ECS_CLUSTER={cluster_name} >> /etc/ecs/ecs.config\n"
             "echo ECS_WARM_POOLS_CHECK=true >> /etc/ecs/ecs.config\n"
-            "echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n").encode()).decode())
+            "echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n"
+            f"{gpu_line}").encode()).decode())
         tag_specs = [aws.ec2.LaunchTemplateTagSpecificationArgs(resource_type=kind, tags={**ctx.tags,
                                                                                           "stp:workload": name})
                      for kind in ("instance", "volume", "network-interface")]
@@ -135,7 +136,7 @@ class Ec2Capacity:
             f"{name}-launch-template",
             name=ctx.name("service", name, "lt"),
             # EC2 resolves the SSM parameter at launch, so refreshed instances get the newest ECS AMI.
-            image_id=f"resolve:ssm:{ami_parameter(instance_spec(types[0]), types[0])}",
+            image_id=f"resolve:ssm:{sizing.ami_parameter}",
             instance_type=types[0] if len(types) == 1 else None,
             iam_instance_profile=aws.ec2.LaunchTemplateIamInstanceProfileArgs(arn=profile.arn),
             # Bridge networking: the tasks' security groups sit on the instances.

@@ -27,7 +27,7 @@ from stacktape_pulumi.components.connect import (
     runtime_values,
 )
 from stacktape_pulumi.components.context import StackContext
-from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing
+from stacktape_pulumi.components.ec2_capacity import Ec2Capacity, ec2_sizing, reserve_gpus
 from stacktape_pulumi.components.images import ImageTarget
 from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.components.packaging import image_uri
@@ -116,8 +116,8 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self.task_definition = self._create_task_definition(environments, secrets)
         wiring = self._wire_events()
         self._create_ingress(wiring)
-        self.capacity = None if self._fargate else Ec2Capacity(
-            self, props, self.context, self.cluster, [self.security_group.id, *wiring.security_groups],
+        self.capacity = None if self._ec2 is None else Ec2Capacity(
+            self, props, self._ec2, self.context, self.cluster, [self.security_group.id, *wiring.security_groups],
             self._network.subnets(private), [*self._network.ready])
         self.service = self._create_service(wiring, private, exec_policy)
         self._create_scaling()
@@ -301,6 +301,8 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         definitions = [self._container_definition(c, environments[c.name], secrets[c.name])
                        for c in self.props.containers]
         placement = self._task_placement()
+        if self._ec2 is not None:
+            reserve_gpus(definitions, self._ec2.gpus)
         return aws.ecs.TaskDefinition(
             f"{self.resource_name}-task-definition",
             family=self.context.name("task-family", self.resource_name, "task-definition"),

@@ -19,7 +19,7 @@ from stacktape_pulumi.aws.cloudformation import (
     resolve,
     resource_schema,
 )
-from stacktape_pulumi.aws.instances import instance_types
+from stacktape_pulumi.aws.instances import GPU_MAKERS, instance_types
 
 ACCOUNT_ID = "123456789012"
 DEFAULT_VPC_ID = "vpc-0reused00000000"
@@ -129,8 +129,13 @@ class CannedWorld:
         spec = instance_types().get(name)
         if spec is None:
             raise CannedInvokeError(f"the offline instance-type table has no entry for {name}")
-        return {"instanceType": name, "memorySize": spec["memoryMiB"], "defaultVcpus": spec["vcpu"],
-                "supportedArchitectures": spec["architectures"], "id": name}
+        answer = {"instanceType": name, "memorySize": spec["memoryMiB"], "defaultVcpus": spec["vcpu"],
+                  "supportedArchitectures": spec["architectures"], "id": name}
+        accelerator = spec.get("accelerator") or {}
+        maker = next((m for m, kind in GPU_MAKERS.items() if kind == accelerator.get("kind")), None)
+        if maker:  # the table has no GPU model or memory: only what it knows
+            answer["gpuses"] = [{"count": accelerator["count"], "manufacturer": maker}]
+        return answer
 
     def _zone(self, args: dict[str, Any]) -> dict[str, Any]:
         name = str(args.get("name", "")).rstrip(".")
