@@ -129,15 +129,15 @@ def test_unknown_and_mixed_architecture_types_are_located_errors(config_errors: 
         "stacktape.yml:5:34: resources.api.properties.resources.instanceTypes: instanceTypes mixes arm64 "
         "(c6g.large) and x86_64 types: one launch template has one AMI, for one architecture (hint: list types of "
         "one architecture only (Graviton types have a 'g' after the generation, e.g. c6g))",
-        "stacktape.yml:5:56: resources.api.properties.resources.instanceTypes[2]: 'c5.lage' is not an EC2 instance "
-        "type (the bundled list has 1108 types, AWS data of 2026-01-22) (hint: did you mean 'c5.large'?)",
+        "stacktape.yml:5:56: resources.api.properties.resources.instanceTypes[2]: 'c5.lage' is not in the bundled EC2 "
+        "instance-type list (1108 types, AWS data of 2026-01-22) (hint: did you mean 'c5.large'?)",
     ]
 
 
 def test_a_name_of_no_type_is_a_located_error(config_errors: Callable[[str], list[str]]) -> None:
     assert config_errors(ec2_config("{instanceTypes: [large]}")) == [
-        "stacktape.yml:5:35: resources.api.properties.resources.instanceTypes[0]: 'large' is not an EC2 instance "
-        "type (the bundled list has 1108 types, AWS data of 2026-01-22) (hint: did you mean 't3.large'?)"]
+        "stacktape.yml:5:35: resources.api.properties.resources.instanceTypes[0]: 'large' is not in the bundled EC2 "
+        "instance-type list (1108 types, AWS data of 2026-01-22) (hint: did you mean 't3.large'?)"]
 
 
 def test_warm_pool(preview: Callable[[str], Recording]) -> None:
@@ -281,8 +281,8 @@ def test_python_callers_get_the_same_refusals() -> None:
         "(Neuron) devices: Neuron workloads are not supported yet (they need the ECS Neuron AMI and each device "
         "mapped into the container) (hint: use an NVIDIA GPU type (e.g. g6.xlarge) or a type without "
         "accelerators)\n"
-        "multi-container-workload 'api': resources.instanceTypes[1]: 'c5.lage' is not an EC2 instance type (the "
-        "bundled list has 1108 types, AWS data of 2026-01-22) (hint: did you mean 'c5.large'?)")
+        "multi-container-workload 'api': resources.instanceTypes[1]: 'c5.lage' is not in the bundled EC2 "
+        "instance-type list (1108 types, AWS data of 2026-01-22) (hint: did you mean 'c5.large'?)")
 
 
 @pytest.mark.parametrize(("name", "gpus"), [("g4dn.xlarge", [{"count": 1, "manufacturer": "NVIDIA"}]),

@@ -154,9 +154,9 @@ def test_unknown_types_are_refused_with_the_closest_name() -> None:
     specs, refusals = capacity_refusals(["c5.lage", "c5.large", "zz9.nothing"])
     assert specs == [spec("c5.large")]
     assert refusals == [
-        (0, Refusal("'c5.lage' is not an EC2 instance type (the bundled list has 1108 types, AWS data of "
+        (0, Refusal("'c5.lage' is not in the bundled EC2 instance-type list (1108 types, AWS data of "
                     "2026-01-22)", "did you mean 'c5.large'?")),
-        (2, Refusal("'zz9.nothing' is not an EC2 instance type (the bundled list has 1108 types, AWS data of "
+        (2, Refusal("'zz9.nothing' is not in the bundled EC2 instance-type list (1108 types, AWS data of "
                     "2026-01-22)", "see docs/instance-types.md")),
     ]
 

@@ -125,8 +125,9 @@ def mix_refusal(specs: list[InstanceSpec]) -> Refusal | None:
 
 def unknown_type(name: str) -> Refusal:
     close = get_close_matches(name, list(instance_types()), n=1)
-    return Refusal(f"'{name}' is not an EC2 instance type (the bundled list has {len(instance_types())} types, "
-                   f"AWS data of {table_date()})",
+    # "Not in the list", not "not a type": AWS may have added it after the list's date.
+    return Refusal(f"'{name}' is not in the bundled EC2 instance-type list ({len(instance_types())} types, AWS "
+                   f"data of {table_date()})",
                    f"did you mean '{close[0]}'?" if close else "see docs/instance-types.md")
 
 
