@@ -12,6 +12,7 @@ from stacktape_pulumi.aws.naming import fit, lower_kebab
 # DB instance and cluster identifiers: 1-63 letters, digits and hyphens, starting with a letter, no two
 # consecutive hyphens and none at the end (RDS stores them in lower case).
 IDENTIFIER_LIMIT = 63
+FINAL_SNAPSHOT_SUFFIX = "final"
 
 # License models RDS accepts per engine: Oracle EE only with your own license, SE2 and SQL Server included.
 LICENSE_MODELS = {"oracle-ee": "bring-your-own-license", "oracle-se2": "license-included",
@@ -29,7 +30,19 @@ def identifier(*parts: str, limit: int = IDENTIFIER_LIMIT) -> str:
     text = re.sub(r"-{2,}", "-", "-".join(lower_kebab(part) for part in parts if part))
     if not text[:1].isalpha():
         text = f"db-{text}"
-    return fit(text, limit).rstrip("-")
+    # Shortening may cut just after a hyphen and add its own: collapse again.
+    return re.sub(r"-{2,}", "-", fit(text, limit)).rstrip("-")
+
+
+def final_snapshot_identifier(database_identifier: str) -> str:
+    """The snapshot RDS takes when the database is deleted: `<identifier>-final`.
+
+    Deterministic (Pulumi must know it before deleting), unique per stack and database because the
+    identifier is (`<stack>-<resource>`, hashed when shortened), and at most 69 characters, within
+    the 255 RDS allows (DeleteDBInstance / DeleteDBCluster `FinalDBSnapshotIdentifier`: a letter first,
+    letters, digits and single hyphens, no hyphen at the end).
+    """
+    return f"{database_identifier}-{FINAL_SNAPSHOT_SUFFIX}"
 
 
 def default_log_exports(family: str, engine_type: str) -> tuple[str, ...]:
