@@ -11,6 +11,7 @@ import pulumi
 import pytest
 
 from stacktape_pulumi.args import DatabaseAccessibilityMode
+from stacktape_pulumi.args import PostgresLogStatement as LogStatement
 from stacktape_pulumi.aws import rds, rds_parameters
 from stacktape_pulumi.checks import relational_database as checks
 from stacktape_pulumi.cli import main
@@ -68,6 +69,20 @@ def params(rec: Recording, name: str = "db") -> dict[str, Any]:
 ])
 def test_identifiers_are_lower_kebab_and_start_with_a_letter(parts: tuple[str, ...], expected: str) -> None:
     assert rds.identifier(*parts) == expected
+
+
+def test_a_shortened_identifier_has_no_double_hyphen() -> None:
+    # The cut falls just after a hyphen: the hash's own hyphen must not double it.
+    ident = rds.identifier("a" * 55 + "-x", "database")
+    assert (ident, len(ident)) == ("a" * 55 + "-" + ident[-6:], 62)
+    assert "--" not in ident
+
+
+def test_the_final_snapshot_is_named_after_the_database() -> None:
+    long = rds.identifier("a-very-long-project-name-for-testing-production", "anExtremelyLongDatabaseName")
+    assert rds.final_snapshot_identifier("stacktape-dev-db") == "stacktape-dev-db-final"
+    assert rds.final_snapshot_identifier(long) == f"{long}-final"
+    assert len(rds.final_snapshot_identifier(long)) == 69
 
 
 def test_long_identifiers_fit_63_characters() -> None:
@@ -252,11 +267,37 @@ def test_serverless_v2_defaults_to_the_vpc_and_scales(preview: Preview) -> None:
                   minCapacity: 1
                   serverlessReadersCount: 1"""))
     cluster = inputs(rec, "aws:rds/cluster:Cluster", "db-cluster")
-    assert (cluster["engine"], cluster["port"], cluster["serverlessv2ScalingConfiguration"]) == (
-        "aurora-mysql", 3306, {"minCapacity": 1, "maxCapacity": 10})
-    instances = [r.inputs for r in rec.resources if r.type == "aws:rds/clusterInstance:ClusterInstance"]
-    assert [(i["instanceClass"], i["publiclyAccessible"]) for i in instances] == [
-        ("db.serverless", False), ("db.serverless", False)]
+    assert cluster == {
+        "clusterIdentifier": "stacktape-dev-db", "engine": "aurora-mysql", "engineMode": "provisioned",
+        "engineVersion": "8.0.mysql_aurora.3.08.0", "databaseName": "defdb", "masterUsername": "db_master_user",
+        "masterPassword": "[secret]", "serverlessv2ScalingConfiguration": {"minCapacity": 1, "maxCapacity": 10},
+        "dbClusterParameterGroupName": "stacktape-dev-db-aurora-mysql8-0", "port": 3306,
+        "dbSubnetGroupName": "stacktape-dev-db", "vpcSecurityGroupIds": cluster["vpcSecurityGroupIds"],
+        "storageEncrypted": True, "backupRetentionPeriod": 1, "deletionProtection": False,
+        "enabledCloudwatchLogsExports": ["error", "slowquery", "audit"], "copyTagsToSnapshot": True,
+        "skipFinalSnapshot": False, "finalSnapshotIdentifier": "stacktape-dev-db-final", "tags": TAGS}
+    assert rec.one("aws:rds/cluster:Cluster").secret_inputs == ["masterPassword"]
+    for index in (0, 1):  # the writer and one reader
+        assert inputs(rec, "aws:rds/clusterInstance:ClusterInstance", f"db-instance-{index}") == {
+            "identifier": f"stacktape-dev-db-{index}", "clusterIdentifier": "stacktape-dev-db",
+            "engine": "aurora-mysql", "engineVersion": "8.0.mysql_aurora.3.08.0", "instanceClass": "db.serverless",
+            "dbSubnetGroupName": "stacktape-dev-db", "publiclyAccessible": False, "autoMinorVersionUpgrade": True,
+            "promotionTier": index, "tags": TAGS}
+    # Aurora MySQL audits and logs slow queries through cluster parameters (the reference's defaults).
+    assert inputs(rec, "aws:rds/clusterParameterGroup:ClusterParameterGroup", "db-cluster-parameters") == {
+        "name": "stacktape-dev-db-aurora-mysql8-0", "family": "aurora-mysql8.0",
+        "description": "Logging parameters of database db",
+        "parameters": [{"name": name, "value": value, "applyMethod": "immediate"} for name, value in (
+            ("slow_query_log", "1"), ("long_query_time", "10"), ("log_output", "FILE"),
+            ("server_audit_logging", "1"), ("server_audit_events", "QUERY_DDL"))], "tags": TAGS}
+    assert sorted(r.inputs["name"] for r in rec.resources if r.type == "aws:cloudwatch/logGroup:LogGroup") == [
+        f"/aws/rds/cluster/stacktape-dev-db/{kind}" for kind in ("audit", "error", "slowquery")]
+    # Serverless v2 defaults to scoping-workloads-in-vpc: no CIDR rule, no public IP.
+    assert not [r for r in rec.resources if r.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
+    outputs = params(rec)
+    assert outputs["readerHost"].startswith("stacktape-dev-db.cluster-ro-")
+    assert (outputs["readerPort"], outputs["readerConnectionString"], outputs["hosts"].count(",")) == (
+        3306, "[secret]", 1)
 
 
 # ---- connectTo ------------------------------------------------------------------------------
@@ -306,6 +347,49 @@ def test_connect_to_admits_the_callers_groups_and_injects_credentials_as_secrets
                                     "Resource": [secret_arn]}]
     function = rec.one("aws:lambda/function:Function")
     assert "environment" in function.secret_inputs
+
+
+def test_a_web_service_connected_to_a_database(preview: Preview) -> None:
+    rec = preview(database(POSTGRES, "              accessibility: {accessibilityMode: scoping-workloads-in-vpc}") + """
+          web:
+            type: web-service
+            properties:
+              packaging: {type: prebuilt-image, properties: {image: nginx}}
+              resources: {cpu: 0.25, memory: 512}
+              connectTo: [db]
+              environment:
+                - name: DATABASE_URL
+                  value: $ResourceParam('db', 'connectionString')
+""")
+    db_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "db-sg")
+    web_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "web-sg")
+    rule = rec.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-to-db-ingress")
+    # Sourced from the service's own security group, on the database's port only: never a CIDR.
+    assert rule.inputs == {
+        "securityGroupId": rule.inputs["securityGroupId"], "ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432,
+        "referencedSecurityGroupId": rule.inputs["referencedSecurityGroupId"], "description": "web (connectTo) to db",
+        "tags": TAGS}
+    assert (rule.property_dependencies["securityGroupId"], rule.property_dependencies["referencedSecurityGroupId"]) \
+        == ([db_sg.urn], [web_sg.urn])
+    assert [r.name for r in rec.resources if r.type.endswith("SecurityGroupIngressRule") and "db" in r.name] == [
+        "web-to-db-ingress"]
+    task = rec.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition")
+    secret_arn = rec.one("aws:secretsmanager/secretVersion:SecretVersion").inputs["secretId"]
+    host = params(rec)["host"]
+    (container,) = json.loads(task.inputs["containerDefinitions"])
+    assert (container["environment"], container["secrets"]) == (
+        [{"name": "PORT", "value": "3000"}, {"name": "HOST", "value": "0.0.0.0"},
+         {"name": "STP_DB_HOST", "value": host}, {"name": "STP_DB_PORT", "value": "5432"},
+         {"name": "STP_DB_DB_NAME", "value": "defdb"}],
+        [{"name": "DATABASE_URL", "valueFrom": f"{secret_arn}:connectionString::"},
+         {"name": "STP_DB_CONNECTION_STRING", "valueFrom": f"{secret_arn}:connectionString::"},
+         {"name": "STP_DB_JDBC_CONNECTION_STRING", "valueFrom": f"{secret_arn}:jdbcConnectionString::"}])
+    # The connection strings never reach the task definition: it has no secret input to mask.
+    assert task.secret_inputs == []
+    assert "postgresql://" not in task.inputs["containerDefinitions"]
+    policy = json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "web-execution-secrets").inputs["policy"])
+    assert policy["Statement"] == [{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+                                    "Resource": [secret_arn]}]
 
 
 def test_internet_mode_needs_no_caller_rule(preview: Preview, write_config: Callable[..., Any]) -> None:
@@ -463,6 +547,25 @@ def test_python_door() -> None:
     assert len(seen) == 1
     assert seen[0].startswith("postgresql://db_master_user:s3cret@stacktape-dev-db.c")
     assert seen[0].endswith(".us-east-1.rds.amazonaws.com:5432/defdb")
+
+
+def test_python_door_takes_logging_options() -> None:
+    def program() -> None:
+        ctx = StackContext()
+        RelationalDatabase("db", {"credentials": {"master_user_password": pulumi.Output.secret("s3cret")},
+                                  "engine": ENGINE, "logging": {"engine_specific_options": {
+                                      "log_statement": LogStatement.ALL, "log_min_duration_statement": 0}}},
+                           context=ctx)
+        with pytest.raises(StacktapeError, match="'long_query_time' is not a logging option of postgres"):
+            RelationalDatabase("wrong", {"credentials": {"master_user_password": pulumi.Output.secret("s3cret")},
+                                         "engine": ENGINE,
+                                         "logging": {"engine_specific_options": {"long_query_time": 1}}},
+                               context=ctx)
+
+    rec = run_offline(program)
+    assert inputs(rec, "aws:rds/parameterGroup:ParameterGroup", "db-parameters")["parameters"] == [
+        {"name": "log_min_duration_statement", "value": "0", "applyMethod": "immediate"},
+        {"name": "log_statement", "value": "all", "applyMethod": "immediate"}]
 
 
 def test_injected_names_follow_the_engine(config_errors: Errors) -> None:
