@@ -147,6 +147,8 @@ def test_default_postgres_instance(preview: Preview) -> None:
     assert host.endswith(".us-east-1.rds.amazonaws.com")
     assert params(rec) == {"host": host, "port": 5432, "dbName": "defdb", "connectionString": "[secret]",
                            "jdbcConnectionString": "[secret]"}
+    # The stack output keeps the plain params visible: only the credential-bearing ones are secret.
+    assert rec.stack_outputs["db"] == params(rec)
     version = rec.one("aws:secretsmanager/secretVersion:SecretVersion")
     assert version.secret_inputs == ["secretString"]
 
