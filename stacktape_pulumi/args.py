@@ -2710,7 +2710,7 @@ class RelationalDatabaseLogging(TypedDict):
     retention_days: NotRequired[RetentionDays]
     """Days to keep the logs. Default 90."""
     log_types: NotRequired[list[str]]
-    """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,\n`listener`; SQL Server `error`, and `agent` but on Express)."""
+    """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites (PostgreSQL `postgresql`; MySQL/MariaDB `error`, and `slowquery` and `audit` unless\n`engineSpecificOptions` turn them off; Oracle `alert`, `listener`; SQL Server `error`, and `agent` but on\nExpress)."""
     engine_specific_options: NotRequired[EngineSpecificLoggingOptions]
     """PostgreSQL (`log_connections`, `log_disconnections`, `log_lock_waits`, `log_min_duration_statement`,\n`log_statement`) or MySQL/MariaDB (`server_audit_events`, `long_query_time`) logging parameters. Default: the\nreference's defaults of the engine's options (PostgreSQL: statements slower than 10 s and DDL; MySQL/MariaDB:\nqueries slower than 10 s and an audit log of DDL)."""
     log_forwarding: NotRequired[LogForwarding]

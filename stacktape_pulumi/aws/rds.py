@@ -19,10 +19,10 @@ LICENSE_MODELS = {"oracle-ee": "bring-your-own-license", "oracle-se2": "license-
                   "sqlserver-ee": "license-included", "sqlserver-ex": "license-included",
                   "sqlserver-se": "license-included", "sqlserver-web": "license-included"}
 
-# What each family writes without extra parameters (slow-query and general logs need parameters, audit logs
-# an option group): exporting these gives logs from the first day.
-DEFAULT_LOG_EXPORTS = {"postgres": ("postgresql",), "mysql": ("error", "slowquery"), "mariadb": ("error", "slowquery"),
-                       "oracle": ("alert", "listener"), "sqlserver": ("agent", "error")}
+# What Oracle and SQL Server write without extra parameters (their audit and trace logs need settings): exporting
+# these gives logs from the first day. PostgreSQL, MySQL and MariaDB export what their logging parameters turn
+# on (`rds_parameters.LoggingParameters.log_types`).
+DEFAULT_LOG_EXPORTS = {"oracle": ("alert", "listener"), "sqlserver": ("agent", "error")}
 
 
 def identifier(*parts: str, limit: int = IDENTIFIER_LIMIT) -> str:

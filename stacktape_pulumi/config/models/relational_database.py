@@ -284,8 +284,9 @@ class RelationalDatabaseLogging(StrictModel):
     logTypes: list[NonEmptyStr] | None = None
     """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;
     Oracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine
-    writes without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,
-    `listener`; SQL Server `error`, and `agent` but on Express)."""
+    writes (PostgreSQL `postgresql`; MySQL/MariaDB `error`, and `slowquery` and `audit` unless
+    `engineSpecificOptions` turn them off; Oracle `alert`, `listener`; SQL Server `error`, and `agent` but on
+    Express)."""
     engineSpecificOptions: EngineSpecificLoggingOptions | None = None
     """PostgreSQL (`log_connections`, `log_disconnections`, `log_lock_waits`, `log_min_duration_statement`,
     `log_statement`) or MySQL/MariaDB (`server_audit_events`, `long_query_time`) logging parameters. Default: the
