@@ -760,7 +760,7 @@ def test_parameter_group_families(engine: str, version: str, family: str | None)
 def test_logging_parameters_per_family(family: str, options: PostgresLoggingOptions | MysqlLoggingOptions,
                                        parameters: tuple[tuple[str, str], ...], audit: str | None,
                                        log_types: tuple[str, ...]) -> None:
-    assert rds_parameters.logging_parameters(family, options) == rds_parameters.LoggingParameters(
+    assert rds_parameters.logging_parameters(family, options.model_dump()) == rds_parameters.LoggingParameters(
         family, parameters, audit, log_types)
 
 

@@ -19,9 +19,9 @@ Booleans are RDS's `1`/`0`. A PostgreSQL switch left false is not written, so th
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-from stacktape_pulumi.config.models.relational_database import MysqlLoggingOptions, PostgresLoggingOptions
+from typing import Any
 
 AUDIT_OPTION = "MARIADB_AUDIT_PLUGIN"
 AUDIT_EVENTS_SETTING = "SERVER_AUDIT_EVENTS"
@@ -66,12 +66,10 @@ class LoggingParameters:
     """The log types these parameters make the engine write (exported when `logTypes` is not set)."""
 
 
-def _postgres(family: str, options: PostgresLoggingOptions) -> LoggingParameters:
-    switches = [(name, "1") for name, on in (("log_connections", options.log_connections),
-                                              ("log_disconnections", options.log_disconnections),
-                                              ("log_lock_waits", options.log_lock_waits)) if on]
-    parameters = (*switches, ("log_min_duration_statement", str(options.log_min_duration_statement)),
-                  ("log_statement", options.log_statement))
+def _postgres(family: str, options: Mapping[str, Any]) -> LoggingParameters:
+    switches = [(name, "1") for name in ("log_connections", "log_disconnections", "log_lock_waits") if options[name]]
+    parameters = (*switches, ("log_min_duration_statement", str(options["log_min_duration_statement"])),
+                  ("log_statement", str(options["log_statement"])))
     return LoggingParameters(family, parameters, None, ("postgresql",))
 
 
@@ -89,17 +87,18 @@ def _slow_query_names(family: str) -> tuple[str, str]:
     return "slow_query_log", "long_query_time"
 
 
-def _mysql(family: str, options: MysqlLoggingOptions, general: bool) -> LoggingParameters:
+def _mysql(family: str, options: Mapping[str, Any], general: bool) -> LoggingParameters:
     switch, threshold = _slow_query_names(family)
-    slow = options.long_query_time != -1
+    query_time = float(options["long_query_time"])
+    slow = query_time != -1
     parameters: list[tuple[str, str]] = [(switch, "1" if slow else "0")]
     if slow:
-        parameters.append((threshold, _seconds(options.long_query_time)))
+        parameters.append((threshold, _seconds(query_time)))
     if general:
         parameters.append(("general_log", "1"))  # the `general` log type is written only with it on
     # Logs go to files (the default is a table): only files are published to CloudWatch Logs.
     parameters.append(("log_output", "FILE"))
-    events = ",".join(dict.fromkeys(options.server_audit_events)) or None
+    events = ",".join(dict.fromkeys(options["server_audit_events"])) or None
     audit_option = events
     if family.startswith("aurora-mysql"):
         audit_option = None  # Aurora audits through cluster parameters, not an option group
@@ -111,12 +110,13 @@ def _mysql(family: str, options: MysqlLoggingOptions, general: bool) -> LoggingP
     return LoggingParameters(family, tuple(parameters), audit_option, log_types)
 
 
-def logging_parameters(family: str, options: PostgresLoggingOptions | MysqlLoggingOptions,
-                       log_types: tuple[str, ...] = ()) -> LoggingParameters:
+def logging_parameters(family: str, options: Mapping[str, Any], log_types: tuple[str, ...] = ()) -> LoggingParameters:
     """The parameters (and audit option) `options` ask for, in a group of `family`.
 
+    `options`: every key of the engine's logging options, defaults filled in (the config models'
+    `PostgresLoggingOptions` / `MysqlLoggingOptions` dumped: this layer reads no config model).
     `log_types`: the `logging.logTypes` written; MySQL's `general` needs `general_log` on.
     """
-    if isinstance(options, PostgresLoggingOptions):
+    if "postgresql" in family or family.startswith("postgres"):
         return _postgres(family, options)
     return _mysql(family, options, "general" in log_types)

@@ -170,7 +170,7 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
                                  "names no DB parameter group family")
         logging = self.props.logging
         written = tuple(logging.logTypes or ()) if logging is not None else ()
-        return logging_parameters(family, options, written)
+        return logging_parameters(family, options.model_dump(), written)
 
     def _log_exports(self) -> list[str]:
         logging = self.props.logging
