@@ -155,7 +155,7 @@ def _keeping_nested_secrets(value: Any) -> Any:
     if kind == "list_value":
         return [_keeping_nested_secrets(item) for item in value.list_value.values]
     # Scalars (the unknown sentinel is a string `mask` recognises).
-    return None if kind == "null_value" else getattr(value, kind)
+    return None if kind in (None, "null_value") else getattr(value, kind)  # an unset Value is null too
 
 
 def _asset_or_archive(value: Any, path: str, secrets: list[str]) -> dict[str, Any] | None:
