@@ -2663,6 +2663,45 @@ class DatabaseAccessibility(TypedDict):
     """IP addresses or CIDR ranges allowed to connect, on top of `connectTo` (not in `internet` mode)."""
 
 
+class PostgresLogStatement(StrEnum):
+    """Allowed values of `log_statement`."""
+
+    NONE = "none"
+    DDL = "ddl"
+    MOD = "mod"
+    ALL = "all"
+
+
+class MysqlAuditEvent(StrEnum):
+    """Allowed values of `server_audit_event`."""
+
+    CONNECT = "CONNECT"
+    QUERY = "QUERY"
+    QUERY_DCL = "QUERY_DCL"
+    QUERY_DDL = "QUERY_DDL"
+    QUERY_DML = "QUERY_DML"
+    QUERY_DML_NO_SELECT = "QUERY_DML_NO_SELECT"
+
+
+class EngineSpecificLoggingOptions(TypedDict):
+    """`logging.engineSpecificOptions`: the PostgreSQL keys or the MySQL/MariaDB keys, as the engine takes."""
+
+    log_connections: NotRequired[bool]
+    """PostgreSQL: log new client connections. Default false."""
+    log_disconnections: NotRequired[bool]
+    """PostgreSQL: log client disconnections. Default false."""
+    log_lock_waits: NotRequired[bool]
+    """PostgreSQL: log sessions waiting for locks. Default false."""
+    log_min_duration_statement: NotRequired[int]
+    """PostgreSQL: log queries slower than this many milliseconds; -1 disables, 0 logs all. Default 10000."""
+    log_statement: NotRequired[PostgresLogStatement]
+    """PostgreSQL: statements to log, `none`, `ddl`, `mod` or `all`. Default "ddl"."""
+    server_audit_events: NotRequired[list[MysqlAuditEvent]]
+    """MySQL/MariaDB: what the audit log records (`CONNECT`, `QUERY`, `QUERY_DCL`, `QUERY_DDL`, `QUERY_DML`,\n`QUERY_DML_NO_SELECT`); [] turns it off. Default ["QUERY_DDL"]."""
+    long_query_time: NotRequired[float]
+    """MySQL/MariaDB: queries slower than this many seconds go to the slow query log; -1 turns it off. Default\n10."""
+
+
 class RelationalDatabaseLogging(TypedDict):
     """Database logs exported to CloudWatch."""
 
@@ -2671,7 +2710,9 @@ class RelationalDatabaseLogging(TypedDict):
     retention_days: NotRequired[RetentionDays]
     """Days to keep the logs. Default 90."""
     log_types: NotRequired[list[str]]
-    """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,\n`listener`; SQL Server `error`, and `agent` but on Express)."""
+    """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites (PostgreSQL `postgresql`; MySQL/MariaDB `error`, and `slowquery` and `audit` unless\n`engineSpecificOptions` turn them off; Oracle `alert`, `listener`; SQL Server `error`, and `agent` but on\nExpress)."""
+    engine_specific_options: NotRequired[EngineSpecificLoggingOptions]
+    """PostgreSQL (`log_connections`, `log_disconnections`, `log_lock_waits`, `log_min_duration_statement`,\n`log_statement`) or MySQL/MariaDB (`server_audit_events`, `long_query_time`) logging parameters. Default: the\nreference's defaults of the engine's options (PostgreSQL: statements slower than 10 s and DDL; MySQL/MariaDB:\nqueries slower than 10 s and an audit log of DDL)."""
     log_forwarding: NotRequired[LogForwarding]
     """Forward logs to a third party (not supported yet)."""
 

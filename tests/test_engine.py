@@ -28,7 +28,7 @@ class Box(pulumi.ComponentResource):
 
 def test_private_sdk_names_exist() -> None:
     for name in ("MockMonitor", "MockSettings", "MockEngine", "Mocks", "ROOT", "CONFIG_VAR", "configure",
-                 "run_in_stack", "deserialize_properties"):
+                 "run_in_stack", "deserialize_properties", "deserialize_property"):
         assert getattr(sdk, name) is not None
     assert len(sdk.SPECIAL_SIG_KEY) == 32
     assert len(sdk.SECRET_SIG) == 32
@@ -136,3 +136,13 @@ def test_a_run_leaves_no_event_loop_open(monkeypatch: pytest.MonkeyPatch) -> Non
     preview_config(load_config(Path(__file__).resolve().parent.parent / "programs" / "examples" / "http-api.yml"))
     assert len(made) >= 2, "the run's own loop and at least one loop of an SDK thread"
     assert [loop for loop in made if not loop.is_closed()] == []
+
+
+def test_a_secret_inside_a_stack_output_stays_that_values_secret() -> None:
+    def program() -> None:
+        pulumi.export("db", {"host": "h", "port": pulumi.Output.from_input(5432),
+                             "url": pulumi.Output.secret("postgresql://u:p@h/db"),
+                             "hosts": [pulumi.Output.secret("x")]})
+
+    assert run_offline(program).stack_outputs == {"db": {"host": "h", "port": 5432, "url": "[secret]",
+                                                         "hosts": ["[secret]"]}}

@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "images": {"errors"},
     "lambda_packaging": {"errors"},
     "checks": {"config", "directives", "errors", "images", "lambda_packaging", "aws.instances",
-               "aws.cloudformation"},
+               "aws.cloudformation", "aws.rds_parameters"},
     "plan": set(),
     "load": {"checks", "config", "directives", "errors", "plan"},
     "aws": {"errors"},

@@ -39,7 +39,6 @@ REFUSED: dict[tuple[str, str], str] = {
     ("S3FilesMount", "properties"): "checks/function.py",  # s3files mounts are refused by their type
     ("BucketProps", "cdn"): "checks/bucket.py",
     ("BucketProps", "directoryUpload"): "checks/bucket.py",
-    ("RelationalDatabaseLogging", "engineSpecificOptions"): "config/models/relational_database.py",
     ("RelationalDatabaseProps", "disabledGlobalAlarms"): "config/models/relational_database.py",
     ("ApplicationLoadBalancerProps", "useFirewall"): "checks/load_balancer.py",
     ("WebServiceProps", "useFirewall"): "checks/load_balancer.py",

@@ -11,12 +11,14 @@ import pulumi
 import pytest
 
 from stacktape_pulumi.args import DatabaseAccessibilityMode
-from stacktape_pulumi.aws import rds
+from stacktape_pulumi.args import PostgresLogStatement as LogStatement
+from stacktape_pulumi.aws import rds, rds_parameters
 from stacktape_pulumi.checks import relational_database as checks
 from stacktape_pulumi.cli import main
 from stacktape_pulumi.components import Function, RelationalDatabase
 from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.config.models.relational_database import MysqlLoggingOptions, PostgresLoggingOptions
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
 
@@ -69,6 +71,20 @@ def test_identifiers_are_lower_kebab_and_start_with_a_letter(parts: tuple[str, .
     assert rds.identifier(*parts) == expected
 
 
+def test_a_shortened_identifier_has_no_double_hyphen() -> None:
+    # The cut falls just after a hyphen: the hash's own hyphen must not double it.
+    ident = rds.identifier("a" * 55 + "-x", "database")
+    assert (ident, len(ident)) == ("a" * 55 + "-" + ident[-6:], 62)
+    assert "--" not in ident
+
+
+def test_the_final_snapshot_is_named_after_the_database() -> None:
+    long = rds.identifier("a-very-long-project-name-for-testing-production", "anExtremelyLongDatabaseName")
+    assert rds.final_snapshot_identifier("stacktape-dev-db") == "stacktape-dev-db-final"
+    assert rds.final_snapshot_identifier(long) == f"{long}-final"
+    assert len(rds.final_snapshot_identifier(long)) == 69
+
+
 def test_long_identifiers_fit_63_characters() -> None:
     ident = rds.identifier("a-very-long-project-name-for-testing-production", "anExtremelyLongDatabaseName")
     assert len(ident) == 63
@@ -110,8 +126,16 @@ def test_default_postgres_instance(preview: Preview) -> None:
         "vpcSecurityGroupIds": [instance["vpcSecurityGroupIds"][0]], "publiclyAccessible": True,
         "backupRetentionPeriod": 1, "autoMinorVersionUpgrade": True, "deletionProtection": False,
         "enabledCloudwatchLogsExports": ["postgresql"], "copyTagsToSnapshot": True, "skipFinalSnapshot": False,
-        "finalSnapshotIdentifier": "stacktape-dev-db-final", "tags": TAGS}
+        "finalSnapshotIdentifier": "stacktape-dev-db-final", "parameterGroupName": "stacktape-dev-db-postgres16",
+        "tags": TAGS}
     assert rec.one("aws:rds/instance:Instance").secret_inputs == ["password"]
+    # The reference's logging defaults for PostgreSQL: statements slower than 10 s, and DDL.
+    assert inputs(rec, "aws:rds/parameterGroup:ParameterGroup", "db-parameters") == {
+        "name": "stacktape-dev-db-postgres16", "family": "postgres16",
+        "description": "Logging parameters of database db",
+        "parameters": [{"name": "log_min_duration_statement", "value": "10000", "applyMethod": "immediate"},
+                       {"name": "log_statement", "value": "ddl", "applyMethod": "immediate"}], "tags": TAGS}
+    assert not [r for r in rec.resources if r.type == "aws:rds/optionGroup:OptionGroup"]
     assert sg.inputs["egress"] == []
     assert inputs(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-ingress-internet") == {
         "securityGroupId": instance["vpcSecurityGroupIds"][0], "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp",
@@ -123,6 +147,8 @@ def test_default_postgres_instance(preview: Preview) -> None:
     assert host.endswith(".us-east-1.rds.amazonaws.com")
     assert params(rec) == {"host": host, "port": 5432, "dbName": "defdb", "connectionString": "[secret]",
                            "jdbcConnectionString": "[secret]"}
+    # The stack output keeps the plain params visible: only the credential-bearing ones are secret.
+    assert rec.stack_outputs["db"] == params(rec)
     version = rec.one("aws:secretsmanager/secretVersion:SecretVersion")
     assert version.secret_inputs == ["secretString"]
 
@@ -160,7 +186,21 @@ def test_replicas_storage_and_operations(preview: Preview) -> None:
         "identifier": "stacktape-dev-db-replica-0", "replicateSourceDb": "stacktape-dev-db",
         "instanceClass": "db.r6g.large", "multiAz": False, "storageType": "gp3", "storageEncrypted": True,
         "maxAllocatedStorage": 500, "port": 3307, "vpcSecurityGroupIds": primary["vpcSecurityGroupIds"],
-        "publiclyAccessible": True, "autoMinorVersionUpgrade": False, "skipFinalSnapshot": True, "tags": TAGS}
+        "publiclyAccessible": True, "autoMinorVersionUpgrade": False, "skipFinalSnapshot": True,
+        "parameterGroupName": "stacktape-dev-db-mariadb10-11", "tags": TAGS}
+    assert (primary["parameterGroupName"], primary["optionGroupName"]) == (
+        "stacktape-dev-db-mariadb10-11", "stacktape-dev-db-audit-mariadb10-11")
+    # MariaDB 10.11 names its slow query log parameters log_slow_query*; `general` in logTypes turns general_log on.
+    assert inputs(rec, "aws:rds/parameterGroup:ParameterGroup", "db-parameters")["parameters"] == [
+        {"name": "log_slow_query", "value": "1", "applyMethod": "immediate"},
+        {"name": "log_slow_query_time", "value": "10", "applyMethod": "immediate"},
+        {"name": "general_log", "value": "1", "applyMethod": "immediate"},
+        {"name": "log_output", "value": "FILE", "applyMethod": "immediate"}]
+    assert inputs(rec, "aws:rds/optionGroup:OptionGroup", "db-options") == {
+        "name": "stacktape-dev-db-audit-mariadb10-11", "engineName": "mariadb", "majorEngineVersion": "10.11",
+        "optionGroupDescription": "Audit log of database db",
+        "options": [{"optionName": "MARIADB_AUDIT_PLUGIN",
+                     "optionSettings": [{"name": "SERVER_AUDIT_EVENTS", "value": "QUERY_DDL"}]}], "tags": TAGS}
     rule = inputs(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "db-ingress-whitelisted-0")
     assert (rule["cidrIpv4"], rule["fromPort"]) == ("203.0.113.50/32", 3307)
     assert [r.name for r in rec.resources if r.type == "aws:cloudwatch/logGroup:LogGroup"] == [
@@ -202,7 +242,12 @@ def test_aurora_cluster_with_a_reader(preview: Preview) -> None:
         "vpcSecurityGroupIds": cluster["vpcSecurityGroupIds"], "storageEncrypted": True,
         "backupRetentionPeriod": 1, "deletionProtection": False, "enabledCloudwatchLogsExports": ["postgresql"],
         "copyTagsToSnapshot": True, "skipFinalSnapshot": False, "finalSnapshotIdentifier": "stacktape-dev-db-final",
-        "tags": TAGS}
+        "dbClusterParameterGroupName": "stacktape-dev-db-aurora-postgresql16", "tags": TAGS}
+    assert inputs(rec, "aws:rds/clusterParameterGroup:ClusterParameterGroup", "db-cluster-parameters") == {
+        "name": "stacktape-dev-db-aurora-postgresql16", "family": "aurora-postgresql16",
+        "description": "Logging parameters of database db",
+        "parameters": [{"name": "log_min_duration_statement", "value": "10000", "applyMethod": "immediate"},
+                       {"name": "log_statement", "value": "ddl", "applyMethod": "immediate"}], "tags": TAGS}
     reader = inputs(rec, "aws:rds/clusterInstance:ClusterInstance", "db-instance-1")
     assert reader == {
         "identifier": "stacktape-dev-db-1", "clusterIdentifier": "stacktape-dev-db", "engine": "aurora-postgresql",
@@ -224,11 +269,37 @@ def test_serverless_v2_defaults_to_the_vpc_and_scales(preview: Preview) -> None:
                   minCapacity: 1
                   serverlessReadersCount: 1"""))
     cluster = inputs(rec, "aws:rds/cluster:Cluster", "db-cluster")
-    assert (cluster["engine"], cluster["port"], cluster["serverlessv2ScalingConfiguration"]) == (
-        "aurora-mysql", 3306, {"minCapacity": 1, "maxCapacity": 10})
-    instances = [r.inputs for r in rec.resources if r.type == "aws:rds/clusterInstance:ClusterInstance"]
-    assert [(i["instanceClass"], i["publiclyAccessible"]) for i in instances] == [
-        ("db.serverless", False), ("db.serverless", False)]
+    assert cluster == {
+        "clusterIdentifier": "stacktape-dev-db", "engine": "aurora-mysql", "engineMode": "provisioned",
+        "engineVersion": "8.0.mysql_aurora.3.08.0", "databaseName": "defdb", "masterUsername": "db_master_user",
+        "masterPassword": "[secret]", "serverlessv2ScalingConfiguration": {"minCapacity": 1, "maxCapacity": 10},
+        "dbClusterParameterGroupName": "stacktape-dev-db-aurora-mysql8-0", "port": 3306,
+        "dbSubnetGroupName": "stacktape-dev-db", "vpcSecurityGroupIds": cluster["vpcSecurityGroupIds"],
+        "storageEncrypted": True, "backupRetentionPeriod": 1, "deletionProtection": False,
+        "enabledCloudwatchLogsExports": ["error", "slowquery", "audit"], "copyTagsToSnapshot": True,
+        "skipFinalSnapshot": False, "finalSnapshotIdentifier": "stacktape-dev-db-final", "tags": TAGS}
+    assert rec.one("aws:rds/cluster:Cluster").secret_inputs == ["masterPassword"]
+    for index in (0, 1):  # the writer and one reader
+        assert inputs(rec, "aws:rds/clusterInstance:ClusterInstance", f"db-instance-{index}") == {
+            "identifier": f"stacktape-dev-db-{index}", "clusterIdentifier": "stacktape-dev-db",
+            "engine": "aurora-mysql", "engineVersion": "8.0.mysql_aurora.3.08.0", "instanceClass": "db.serverless",
+            "dbSubnetGroupName": "stacktape-dev-db", "publiclyAccessible": False, "autoMinorVersionUpgrade": True,
+            "promotionTier": index, "tags": TAGS}
+    # Aurora MySQL audits and logs slow queries through cluster parameters (the reference's defaults).
+    assert inputs(rec, "aws:rds/clusterParameterGroup:ClusterParameterGroup", "db-cluster-parameters") == {
+        "name": "stacktape-dev-db-aurora-mysql8-0", "family": "aurora-mysql8.0",
+        "description": "Logging parameters of database db",
+        "parameters": [{"name": name, "value": value, "applyMethod": "immediate"} for name, value in (
+            ("slow_query_log", "1"), ("long_query_time", "10"), ("log_output", "FILE"),
+            ("server_audit_logging", "1"), ("server_audit_events", "QUERY_DDL"))], "tags": TAGS}
+    assert sorted(r.inputs["name"] for r in rec.resources if r.type == "aws:cloudwatch/logGroup:LogGroup") == [
+        f"/aws/rds/cluster/stacktape-dev-db/{kind}" for kind in ("audit", "error", "slowquery")]
+    # Serverless v2 defaults to scoping-workloads-in-vpc: no CIDR rule, no public IP.
+    assert not [r for r in rec.resources if r.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
+    outputs = params(rec)
+    assert outputs["readerHost"].startswith("stacktape-dev-db.cluster-ro-")
+    assert (outputs["readerPort"], outputs["readerConnectionString"], outputs["hosts"].count(",")) == (
+        3306, "[secret]", 1)
 
 
 # ---- connectTo ------------------------------------------------------------------------------
@@ -278,6 +349,49 @@ def test_connect_to_admits_the_callers_groups_and_injects_credentials_as_secrets
                                     "Resource": [secret_arn]}]
     function = rec.one("aws:lambda/function:Function")
     assert "environment" in function.secret_inputs
+
+
+def test_a_web_service_connected_to_a_database(preview: Preview) -> None:
+    rec = preview(database(POSTGRES, "              accessibility: {accessibilityMode: scoping-workloads-in-vpc}") + """
+          web:
+            type: web-service
+            properties:
+              packaging: {type: prebuilt-image, properties: {image: nginx}}
+              resources: {cpu: 0.25, memory: 512}
+              connectTo: [db]
+              environment:
+                - name: DATABASE_URL
+                  value: $ResourceParam('db', 'connectionString')
+""")
+    db_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "db-sg")
+    web_sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "web-sg")
+    rule = rec.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-to-db-ingress")
+    # Sourced from the service's own security group, on the database's port only: never a CIDR.
+    assert rule.inputs == {
+        "securityGroupId": rule.inputs["securityGroupId"], "ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432,
+        "referencedSecurityGroupId": rule.inputs["referencedSecurityGroupId"], "description": "web (connectTo) to db",
+        "tags": TAGS}
+    assert (rule.property_dependencies["securityGroupId"], rule.property_dependencies["referencedSecurityGroupId"]) \
+        == ([db_sg.urn], [web_sg.urn])
+    assert [r.name for r in rec.resources if r.type.endswith("SecurityGroupIngressRule") and "db" in r.name] == [
+        "web-to-db-ingress"]
+    task = rec.one("aws:ecs/taskDefinition:TaskDefinition", "web-task-definition")
+    secret_arn = rec.one("aws:secretsmanager/secretVersion:SecretVersion").inputs["secretId"]
+    host = params(rec)["host"]
+    (container,) = json.loads(task.inputs["containerDefinitions"])
+    assert (container["environment"], container["secrets"]) == (
+        [{"name": "PORT", "value": "3000"}, {"name": "HOST", "value": "0.0.0.0"},
+         {"name": "STP_DB_HOST", "value": host}, {"name": "STP_DB_PORT", "value": "5432"},
+         {"name": "STP_DB_DB_NAME", "value": "defdb"}],
+        [{"name": "DATABASE_URL", "valueFrom": f"{secret_arn}:connectionString::"},
+         {"name": "STP_DB_CONNECTION_STRING", "valueFrom": f"{secret_arn}:connectionString::"},
+         {"name": "STP_DB_JDBC_CONNECTION_STRING", "valueFrom": f"{secret_arn}:jdbcConnectionString::"}])
+    # The connection strings never reach the task definition: it has no secret input to mask.
+    assert task.secret_inputs == []
+    assert "postgresql://" not in task.inputs["containerDefinitions"]
+    policy = json.loads(rec.one("aws:iam/rolePolicy:RolePolicy", "web-execution-secrets").inputs["policy"])
+    assert policy["Statement"] == [{"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+                                    "Resource": [secret_arn]}]
 
 
 def test_internet_mode_needs_no_caller_rule(preview: Preview, write_config: Callable[..., Any]) -> None:
@@ -401,16 +515,11 @@ def test_a_function_outside_the_vpc_cannot_reach_a_vpc_database(config_errors: E
 def test_keys_not_built_yet_are_refused_at_their_key(config_errors: Errors) -> None:
     assert config_errors(database(POSTGRES, """
               alarms: []
-              disabledGlobalAlarms: [cpu]
-              logging:
-                engineSpecificOptions: {log_connections: true}""")) == [
+              disabledGlobalAlarms: [cpu]""")) == [
         "stacktape.yml:15:7: resources.db.properties.alarms: alarms are not supported yet for relational-database "
         "(hint: create CloudWatch alarms on the AWS/RDS metrics with pulumi_aws.cloudwatch.MetricAlarm)",
         "stacktape.yml:16:7: resources.db.properties.disabledGlobalAlarms: disabledGlobalAlarms is not supported "
         "yet: stacktape-pulumi has no global alarms (hint: remove disabledGlobalAlarms)",
-        "stacktape.yml:18:9: resources.db.properties.logging.engineSpecificOptions: engineSpecificOptions is not "
-        "supported yet (hint: set the logging parameters in a DB parameter group (pulumi_aws.rds.ParameterGroup) "
-        "applied through a Pulumi transform)",
     ]
 
 
@@ -440,6 +549,25 @@ def test_python_door() -> None:
     assert len(seen) == 1
     assert seen[0].startswith("postgresql://db_master_user:s3cret@stacktape-dev-db.c")
     assert seen[0].endswith(".us-east-1.rds.amazonaws.com:5432/defdb")
+
+
+def test_python_door_takes_logging_options() -> None:
+    def program() -> None:
+        ctx = StackContext()
+        RelationalDatabase("db", {"credentials": {"master_user_password": pulumi.Output.secret("s3cret")},
+                                  "engine": ENGINE, "logging": {"engine_specific_options": {
+                                      "log_statement": LogStatement.ALL, "log_min_duration_statement": 0}}},
+                           context=ctx)
+        with pytest.raises(StacktapeError, match="'long_query_time' is not a logging option of postgres"):
+            RelationalDatabase("wrong", {"credentials": {"master_user_password": pulumi.Output.secret("s3cret")},
+                                         "engine": ENGINE,
+                                         "logging": {"engine_specific_options": {"long_query_time": 1}}},
+                               context=ctx)
+
+    rec = run_offline(program)
+    assert inputs(rec, "aws:rds/parameterGroup:ParameterGroup", "db-parameters")["parameters"] == [
+        {"name": "log_min_duration_statement", "value": "0", "applyMethod": "immediate"},
+        {"name": "log_statement", "value": "all", "applyMethod": "immediate"}]
 
 
 def test_injected_names_follow_the_engine(config_errors: Errors) -> None:
@@ -587,3 +715,141 @@ def test_a_private_database_uses_the_private_subnets_when_the_stack_has_them(
     alone = preview("resources:\n  db:\n" + database).one("aws:rds/subnetGroup:SubnetGroup").inputs["subnetIds"]
     assert len(alone) == 3
     assert not set(alone) & set(subnets)
+
+
+# ---- logging parameters (engineSpecificOptions) ------------------------------------------------
+
+@pytest.mark.parametrize(("engine", "version", "family"), [
+    ("postgres", "16.6", "postgres16"),
+    ("postgres", "16", "postgres16"),
+    ("postgres", "9.6.24", "postgres9.6"),
+    ("aurora-postgresql", "15.4", "aurora-postgresql15"),
+    ("aurora-postgresql-serverless-v2", "16.6", "aurora-postgresql16"),
+    ("mysql", "8.0.40", "mysql8.0"),
+    ("mysql", "8.4.3", "mysql8.4"),
+    ("aurora-mysql", "8.0.mysql_aurora.3.08.0", "aurora-mysql8.0"),
+    ("aurora-mysql-serverless-v2", "8.0.mysql_aurora.3.08.0", "aurora-mysql8.0"),
+    ("mariadb", "10.11.9", "mariadb10.11"),
+    ("mysql", "8", None),
+    ("oracle-ee", "19.0.0.0.ru-2024-10.rur-2024-10.r1", None),
+])
+def test_parameter_group_families(engine: str, version: str, family: str | None) -> None:
+    assert rds_parameters.parameter_group_family(engine, version) == family
+
+
+@pytest.mark.parametrize(("family", "options", "parameters", "audit", "log_types"), [
+    ("postgres16", PostgresLoggingOptions(), (("log_min_duration_statement", "10000"), ("log_statement", "ddl")),
+     None, ("postgresql",)),
+    ("postgres16", PostgresLoggingOptions(log_connections=True, log_disconnections=True, log_lock_waits=True,
+                                          log_min_duration_statement=-1, log_statement="all"),
+     (("log_connections", "1"), ("log_disconnections", "1"), ("log_lock_waits", "1"),
+      ("log_min_duration_statement", "-1"), ("log_statement", "all")), None, ("postgresql",)),
+    ("mysql8.0", MysqlLoggingOptions(), (("slow_query_log", "1"), ("long_query_time", "10"), ("log_output", "FILE")),
+     "QUERY_DDL", ("error", "slowquery", "audit")),
+    ("mysql8.0", MysqlLoggingOptions(long_query_time=-1, server_audit_events=[]),
+     (("slow_query_log", "0"), ("log_output", "FILE")), None, ("error",)),
+    ("mysql8.0", MysqlLoggingOptions(long_query_time=0.000001, server_audit_events=["CONNECT", "QUERY_DML"]),
+     (("slow_query_log", "1"), ("long_query_time", "0.000001"), ("log_output", "FILE")), "CONNECT,QUERY_DML",
+     ("error", "slowquery", "audit")),
+    ("mariadb10.6", MysqlLoggingOptions(), (("slow_query_log", "1"), ("long_query_time", "10"), ("log_output", "FILE")),
+     "QUERY_DDL", ("error", "slowquery", "audit")),
+    ("aurora-mysql8.0", MysqlLoggingOptions(long_query_time=2.5),
+     (("slow_query_log", "1"), ("long_query_time", "2.5"), ("log_output", "FILE"), ("server_audit_logging", "1"),
+      ("server_audit_events", "QUERY_DDL")), None, ("error", "slowquery", "audit")),
+])
+def test_logging_parameters_per_family(family: str, options: PostgresLoggingOptions | MysqlLoggingOptions,
+                                       parameters: tuple[tuple[str, str], ...], audit: str | None,
+                                       log_types: tuple[str, ...]) -> None:
+    assert rds_parameters.logging_parameters(family, options.model_dump()) == rds_parameters.LoggingParameters(
+        family, parameters, audit, log_types)
+
+
+def test_postgres_logging_options_are_the_parameter_group(preview: Preview) -> None:
+    rec = preview(database(POSTGRES, """
+              logging:
+                engineSpecificOptions:
+                  log_connections: true
+                  log_lock_waits: true
+                  log_min_duration_statement: 500
+                  log_statement: mod"""))
+    assert inputs(rec, "aws:rds/parameterGroup:ParameterGroup", "db-parameters")["parameters"] == [
+        {"name": "log_connections", "value": "1", "applyMethod": "immediate"},
+        {"name": "log_lock_waits", "value": "1", "applyMethod": "immediate"},
+        {"name": "log_min_duration_statement", "value": "500", "applyMethod": "immediate"},
+        {"name": "log_statement", "value": "mod", "applyMethod": "immediate"}]
+    instance = inputs(rec, "aws:rds/instance:Instance", "db-instance")
+    assert (instance["parameterGroupName"], instance["enabledCloudwatchLogsExports"]) == (
+        "stacktape-dev-db-postgres16", ["postgresql"])
+
+
+def test_mysql_without_slow_or_audit_logs_needs_no_option_group(preview: Preview) -> None:
+    rec = preview(database("""
+                type: mysql
+                properties:
+                  version: '8.0.40'
+                  primaryInstance: {instanceSize: db.t4g.micro}""", """
+              logging:
+                engineSpecificOptions: {long_query_time: -1, server_audit_events: []}"""))
+    assert inputs(rec, "aws:rds/parameterGroup:ParameterGroup", "db-parameters") == {
+        "name": "stacktape-dev-db-mysql8-0", "family": "mysql8.0", "description": "Logging parameters of database db",
+        "parameters": [{"name": "slow_query_log", "value": "0", "applyMethod": "immediate"},
+                       {"name": "log_output", "value": "FILE", "applyMethod": "immediate"}], "tags": TAGS}
+    instance = inputs(rec, "aws:rds/instance:Instance", "db-instance")
+    assert (instance["enabledCloudwatchLogsExports"], "optionGroupName" in instance) == (["error"], False)
+    assert not [r for r in rec.resources if r.type == "aws:rds/optionGroup:OptionGroup"]
+    assert [r.name for r in rec.resources if r.type == "aws:cloudwatch/logGroup:LogGroup"] == ["db-error-logs"]
+
+
+def test_disabled_logging_and_engines_without_options_have_no_parameter_group(preview: Preview) -> None:
+    disabled = preview(database(POSTGRES, "              logging: {disabled: true}"))
+    sql_server = preview(database("""
+                type: sqlserver-ex
+                properties:
+                  version: '16.00.4165.4.v1'
+                  primaryInstance: {instanceSize: db.t3.small}"""))
+    for rec in (disabled, sql_server):
+        assert not [r for r in rec.resources if r.type.startswith(("aws:rds/parameterGroup", "aws:rds/optionGroup"))]
+        assert "parameterGroupName" not in inputs(rec, "aws:rds/instance:Instance", "db-instance")
+
+
+def test_logging_options_are_checked_at_their_key(config_errors: Errors) -> None:
+    mysql = """
+                type: mysql
+                properties:
+                  version: '{version}'
+                  primaryInstance: {{instanceSize: db.t4g.micro}}"""
+    assert config_errors(database(mysql.format(version="8.0.40"), """
+              logging:
+                engineSpecificOptions: {log_statement: all}""")) == [
+        "stacktape.yml:15:33: resources.db.properties.logging.engineSpecificOptions.log_statement: 'log_statement' "
+        "is not a logging option of mysql; allowed: server_audit_events, long_query_time"]
+    assert config_errors(database(mysql.format(version="8.0.40"), """
+              logging:
+                engineSpecificOptions: {long_query_time: -0.5, server_audit_events: [CONNECT, TABLE]}""")) == [
+        "stacktape.yml:15:87: resources.db.properties.logging.engineSpecificOptions.server_audit_events[1]: invalid "
+        "value 'TABLE'; allowed values: 'CONNECT', 'QUERY', 'QUERY_DCL', 'QUERY_DDL', 'QUERY_DML' or "
+        "'QUERY_DML_NO_SELECT'"]
+    assert config_errors(database(mysql.format(version="8.0.40"), """
+              logging:
+                engineSpecificOptions: {long_query_time: -0.5}""")) == [
+        "stacktape.yml:15:50: resources.db.properties.logging.engineSpecificOptions.long_query_time: long_query_time "
+        "-0.5 is not valid: -1 (off) or 0 and more seconds (hint: for example 10)"]
+    assert config_errors(database(POSTGRES, """
+              logging:
+                disabled: true
+                engineSpecificOptions: {log_statement: all}""")) == [
+        "stacktape.yml:17:9: resources.db.properties.logging.engineSpecificOptions: engineSpecificOptions have no "
+        "effect with logging.disabled: true (hint: remove engineSpecificOptions or logging.disabled)"]
+    assert config_errors(database(mysql.format(version="8"))) == [
+        "stacktape.yml:11:20: resources.db.properties.engine.properties.version: engine version '8' does not name "
+        "the major and minor version the mysql DB parameter group (its logging parameters) needs (hint: for example "
+        "'8.0.40' (MySQL), '10.11.9' (MariaDB) or '16.6' (PostgreSQL))"]
+    assert config_errors(database("""
+                type: sqlserver-ex
+                properties:
+                  version: '16.00.4165.4.v1'
+                  primaryInstance: {instanceSize: db.t3.small}""", """
+              logging:
+                engineSpecificOptions: {}""")) == [
+        "stacktape.yml:15:9: resources.db.properties.logging.engineSpecificOptions: engineSpecificOptions apply to "
+        "PostgreSQL, MySQL and MariaDB engines; sqlserver-ex has none (hint: remove engineSpecificOptions)"]

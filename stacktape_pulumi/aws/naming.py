@@ -20,6 +20,10 @@ LIMITS = {
     "service": 255,
     "delivery-stream": 64,  # botocore DeliveryStreamName
     "efs": 256,  # the Name tag of a filesystem (EC2/EFS tag values)
+    # botocore rds CreateDBParameterGroup / CreateDBClusterParameterGroup / CreateOptionGroup: 1-255 letters,
+    # digits and hyphens, a letter first, no two hyphens in a row, none at the end (stored lower-case).
+    "db-parameter-group": 255,
+    "db-option-group": 255,
 }
 
 

@@ -12,16 +12,17 @@ from stacktape_pulumi.aws.naming import fit, lower_kebab
 # DB instance and cluster identifiers: 1-63 letters, digits and hyphens, starting with a letter, no two
 # consecutive hyphens and none at the end (RDS stores them in lower case).
 IDENTIFIER_LIMIT = 63
+FINAL_SNAPSHOT_SUFFIX = "final"
 
 # License models RDS accepts per engine: Oracle EE only with your own license, SE2 and SQL Server included.
 LICENSE_MODELS = {"oracle-ee": "bring-your-own-license", "oracle-se2": "license-included",
                   "sqlserver-ee": "license-included", "sqlserver-ex": "license-included",
                   "sqlserver-se": "license-included", "sqlserver-web": "license-included"}
 
-# What each family writes without extra parameters (slow-query and general logs need parameters, audit logs
-# an option group): exporting these gives logs from the first day.
-DEFAULT_LOG_EXPORTS = {"postgres": ("postgresql",), "mysql": ("error", "slowquery"), "mariadb": ("error", "slowquery"),
-                       "oracle": ("alert", "listener"), "sqlserver": ("agent", "error")}
+# What Oracle and SQL Server write without extra parameters (their audit and trace logs need settings): exporting
+# these gives logs from the first day. PostgreSQL, MySQL and MariaDB export what their logging parameters turn
+# on (`rds_parameters.LoggingParameters.log_types`).
+DEFAULT_LOG_EXPORTS = {"oracle": ("alert", "listener"), "sqlserver": ("agent", "error")}
 
 
 def identifier(*parts: str, limit: int = IDENTIFIER_LIMIT) -> str:
@@ -29,7 +30,19 @@ def identifier(*parts: str, limit: int = IDENTIFIER_LIMIT) -> str:
     text = re.sub(r"-{2,}", "-", "-".join(lower_kebab(part) for part in parts if part))
     if not text[:1].isalpha():
         text = f"db-{text}"
-    return fit(text, limit).rstrip("-")
+    # Shortening may cut just after a hyphen and add its own: collapse again.
+    return re.sub(r"-{2,}", "-", fit(text, limit)).rstrip("-")
+
+
+def final_snapshot_identifier(database_identifier: str) -> str:
+    """The snapshot RDS takes when the database is deleted: `<identifier>-final`.
+
+    Deterministic (Pulumi must know it before deleting), unique per stack and database because the
+    identifier is (`<stack>-<resource>`, hashed when shortened), and at most 69 characters, within
+    the 255 RDS allows (DeleteDBInstance / DeleteDBCluster `FinalDBSnapshotIdentifier`: a letter first,
+    letters, digits and single hyphens, no hyphen at the end).
+    """
+    return f"{database_identifier}-{FINAL_SNAPSHOT_SUFFIX}"
 
 
 def default_log_exports(family: str, engine_type: str) -> tuple[str, ...]:

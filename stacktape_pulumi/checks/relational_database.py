@@ -10,11 +10,14 @@ CreateDBInstance parameters).
 import ipaddress
 import re
 
+from stacktape_pulumi.aws.rds_parameters import parameter_group_family
 from stacktape_pulumi.config.models.relational_database import (
     LOG_TYPES,
     AuroraEngine,
     AuroraServerlessEngine,
     AuroraServerlessV2Engine,
+    MysqlLoggingOptions,
+    PostgresLoggingOptions,
     RdsEngine,
     RelationalDatabaseProps,
     engine_family,
@@ -61,6 +64,8 @@ def database_problems(name: str, props: RelationalDatabaseProps | None) -> list[
     problems += _accessibility_problems(props)
     problems += _operation_problems(props)
     problems += _logging_problems(props)
+    problems += _engine_option_problems(props)
+    problems += _parameter_group_problems(props)
     return problems
 
 
@@ -268,3 +273,63 @@ def _logging_problems(props: RelationalDatabaseProps) -> list[Problem]:
                                     f"{props.engine.type}; allowed: {', '.join(allowed)}",
                                     hint=did_you_mean(log_type, allowed)))
     return problems
+
+
+# Which options object each family takes (`logging.engineSpecificOptions`).
+OPTIONS_BY_FAMILY: dict[str, type[PostgresLoggingOptions | MysqlLoggingOptions]] = {
+    "postgres": PostgresLoggingOptions, "mysql": MysqlLoggingOptions, "mariadb": MysqlLoggingOptions}
+
+
+def engine_logging_options(props: RelationalDatabaseProps) -> PostgresLoggingOptions | MysqlLoggingOptions | None:
+    """The logging options the database's parameter group applies: the engine's keys written, the reference's
+    defaults for the rest.
+
+    None when logging is disabled, for engines without options (Oracle, SQL Server) and Aurora Serverless v1.
+    """
+    logging = props.logging
+    kind = OPTIONS_BY_FAMILY.get(engine_family(props.engine.type))
+    if kind is None or isinstance(props.engine, AuroraServerlessEngine) or (logging is not None and logging.disabled):
+        return None
+    written = logging.engineSpecificOptions if logging is not None else None
+    if written is None:
+        return kind()
+    return kind(**{key: getattr(written, key) for key in kind.model_fields
+                   if key in written.model_fields_set and getattr(written, key) is not None})
+
+
+def _engine_option_problems(props: RelationalDatabaseProps) -> list[Problem]:
+    logging = props.logging
+    options = logging.engineSpecificOptions if logging is not None else None
+    engine = props.engine
+    if options is None or logging is None or isinstance(engine, AuroraServerlessEngine):
+        return []
+    path: KeyPath = ("logging", "engineSpecificOptions")
+    kind = OPTIONS_BY_FAMILY.get(engine_family(engine.type))
+    if kind is None:
+        return [Problem(path, f"engineSpecificOptions apply to PostgreSQL, MySQL and MariaDB engines; {engine.type} "
+                        "has none", hint="remove engineSpecificOptions", at_key=True)]
+    if logging.disabled:
+        return [Problem(path, "engineSpecificOptions have no effect with logging.disabled: true",
+                        hint="remove engineSpecificOptions or logging.disabled", at_key=True)]
+    allowed = tuple(kind.model_fields)
+    problems = [Problem((*path, key), f"'{key}' is not a logging option of {engine.type}; allowed: "
+                        f"{', '.join(allowed)}", hint=did_you_mean(key, allowed), at_key=True)
+                for key in type(options).model_fields if key in options.model_fields_set and key not in allowed]
+    query_time = options.long_query_time
+    if query_time is not None and -1 < query_time < 0:
+        problems.append(Problem((*path, "long_query_time"), f"long_query_time {query_time:g} is not valid: -1 (off) "
+                                "or 0 and more seconds", hint="for example 10"))
+    return problems
+
+
+def _parameter_group_problems(props: RelationalDatabaseProps) -> list[Problem]:
+    """The DB parameter group's family is derived from the version: it must name enough of it."""
+    engine = props.engine
+    if isinstance(engine, AuroraServerlessEngine) or engine_logging_options(props) is None:
+        return []
+    version = engine.properties.version
+    if parameter_group_family(engine.type, version) is None:
+        return [Problem(("engine", "properties", "version"), f"engine version '{version}' does not name the major "
+                        f"and minor version the {engine.type} DB parameter group (its logging parameters) needs",
+                        hint="for example '8.0.40' (MySQL), '10.11.9' (MariaDB) or '16.6' (PostgreSQL)")]
+    return []

@@ -1,6 +1,7 @@
 """`relational-database`: an RDS instance with read replicas, an Aurora cluster, or Aurora Serverless v2.
 
-AWS: RDS (DB subnet group, instance / cluster and cluster instances), EC2 (the database's security
+AWS: RDS (DB subnet group, instance / cluster and cluster instances, the DB (cluster) parameter group and
+option group its logging options need), EC2 (the database's security
 group and its ingress rules), Secrets Manager (the connection strings, which hold the password),
 CloudWatch Logs (the exported log groups, created first so their retention applies).
 """
@@ -15,7 +16,21 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.args import RelationalDatabaseArgs
 from stacktape_pulumi.aws import rds
-from stacktape_pulumi.checks.relational_database import accessibility_mode, whitelisted_cidrs
+from stacktape_pulumi.aws.naming import LIMITS
+from stacktape_pulumi.aws.rds_parameters import (
+    APPLY_METHOD,
+    AUDIT_EVENTS_SETTING,
+    AUDIT_OPTION,
+    LoggingParameters,
+    logging_parameters,
+    major_engine_version,
+    parameter_group_family,
+)
+from stacktape_pulumi.checks.relational_database import (
+    accessibility_mode,
+    engine_logging_options,
+    whitelisted_cidrs,
+)
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.connect import NetworkAccess
 from stacktape_pulumi.components.context import StackContext
@@ -62,6 +77,11 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
     """The Aurora cluster (Aurora engines)."""
     cluster_instances: list[aws.rds.ClusterInstance]
     """The cluster's instances, writer first (Aurora engines)."""
+    parameter_group: aws.rds.ParameterGroup | aws.rds.ClusterParameterGroup | None
+    """The logging parameters (PostgreSQL, MySQL, MariaDB with logging on): a DB parameter group for RDS, a DB
+    cluster parameter group for Aurora."""
+    option_group: aws.rds.OptionGroup | None
+    """RDS MySQL/MariaDB with audit events: the option group with the MariaDB audit plugin."""
     connection_secret: aws.secretsmanager.Secret
     """Secrets Manager secret holding every connection string (JSON, one key per param)."""
     params: dict[str, pulumi.Output[Any]]
@@ -86,6 +106,7 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
         self._identifier = rds.identifier(self.context.stack_name, name)
         self._password = _secret_output(self.context.output_value(props.credentials.masterUserPassword))
         self._network = self.context.network()
+        self._logging = self._logging_parameters()
 
         self.security_group = self._create_security_group()
         self._create_cidr_ingress()
@@ -94,6 +115,8 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
         self.read_replicas = []
         self.cluster = None
         self.cluster_instances = []
+        self.parameter_group = None
+        self.option_group = None
         # The writer's endpoint: the primary instance's address, or the cluster's endpoint.
         self._host = self._create_rds(engine) if isinstance(engine, RdsEngine) else self._create_cluster(engine)
         self.params = self._params()
@@ -136,13 +159,78 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             subnet_ids=self._network.subnets(True) if private else self._network.public_subnet_ids,
             tags=self.tags, opts=self.child_opts())
 
+    def _logging_parameters(self) -> LoggingParameters | None:
+        """What the engine's logging options (written, or the reference's defaults) set; None without any."""
+        options = engine_logging_options(self.props)
+        if options is None:
+            return None
+        family = parameter_group_family(self._engine.type, self._engine.properties.version)
+        if family is None:  # `validate` reports it at engine.properties.version
+            raise StacktapeError(f"{KIND} '{self.resource_name}': engine version '{self._engine.properties.version}' "
+                                 "names no DB parameter group family")
+        logging = self.props.logging
+        written = tuple(logging.logTypes or ()) if logging is not None else ()
+        return logging_parameters(family, options.model_dump(), written)
+
     def _log_exports(self) -> list[str]:
         logging = self.props.logging
         if logging is not None and logging.disabled:
             return []
         if logging is not None and logging.logTypes:
             return list(dict.fromkeys(logging.logTypes))
+        if self._logging is not None:
+            return list(self._logging.log_types)
         return list(rds.default_log_exports(self._family, self._engine.type))
+
+    def _group_name(self, kind: str, *parts: str) -> str:
+        # The family is part of the name: a major version upgrade makes a new group before the old one goes.
+        return rds.identifier(self.context.stack_name, self.resource_name, *parts, limit=LIMITS[kind])
+
+    def _create_parameter_group(self) -> pulumi.Output[str] | None:
+        """RDS: the DB parameter group with the logging parameters; the instance and its replicas use it."""
+        settings = self._logging
+        if settings is None:
+            return None
+        group = aws.rds.ParameterGroup(
+            f"{self.resource_name}-parameters", name=self._group_name("db-parameter-group", settings.family),
+            family=settings.family, description=f"Logging parameters of database {self.resource_name}",
+            parameters=[aws.rds.ParameterGroupParameterArgs(name=name, value=value, apply_method=APPLY_METHOD)
+                        for name, value in settings.parameters],
+            tags=self.tags, opts=self.child_opts())
+        self.parameter_group = group
+        return group.name
+
+    def _create_cluster_parameter_group(self) -> pulumi.Output[str] | None:
+        """Aurora: the logging parameters are cluster parameters, one group for every instance."""
+        settings = self._logging
+        if settings is None:
+            return None
+        group = aws.rds.ClusterParameterGroup(
+            f"{self.resource_name}-cluster-parameters",
+            name=self._group_name("db-parameter-group", settings.family),
+            family=settings.family, description=f"Logging parameters of database {self.resource_name}",
+            parameters=[aws.rds.ClusterParameterGroupParameterArgs(name=name, value=value,
+                                                                   apply_method=APPLY_METHOD)
+                        for name, value in settings.parameters],
+            tags=self.tags, opts=self.child_opts())
+        self.parameter_group = group
+        return group.name
+
+    def _create_option_group(self) -> pulumi.Output[str] | None:
+        """RDS MySQL/MariaDB: the audit log is the MariaDB audit plugin, an option of a custom option group."""
+        settings = self._logging
+        if settings is None or settings.audit_events is None:
+            return None
+        major = major_engine_version(settings.family)
+        group = aws.rds.OptionGroup(
+            f"{self.resource_name}-options", name=self._group_name("db-option-group", "audit", settings.family),
+            engine_name=self._engine.type, major_engine_version=major,
+            option_group_description=f"Audit log of database {self.resource_name}",
+            options=[aws.rds.OptionGroupOptionArgs(option_name=AUDIT_OPTION, option_settings=[
+                aws.rds.OptionGroupOptionOptionSettingArgs(name=AUDIT_EVENTS_SETTING, value=settings.audit_events)])],
+            tags=self.tags, opts=self.child_opts())
+        self.option_group = group
+        return group.name
 
     def _create_log_groups(self, kind: str, exports: Sequence[str]) -> list[aws.cloudwatch.LogGroup]:
         """RDS writes to `/aws/rds/<instance|cluster>/<id>/<type>`: created first, they keep the retention asked."""
@@ -171,7 +259,7 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             "copy_tags_to_snapshot": True,
             # Deleting the database keeps a final snapshot (CloudFormation's default for a DB instance).
             "skip_final_snapshot": False,
-            "final_snapshot_identifier": f"{self._identifier}-final",
+            "final_snapshot_identifier": rds.final_snapshot_identifier(self._identifier),
             "tags": self.tags,
         }
 
@@ -180,6 +268,8 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
         storage = engine_props.storage
         exports = self._log_exports()
         logs = self._create_log_groups("instance", exports)
+        parameter_group = self._create_parameter_group()
+        option_group = self._create_option_group()
         self.instance = aws.rds.Instance(
             f"{self.resource_name}-instance",
             identifier=self._identifier,
@@ -197,6 +287,8 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             publicly_accessible=self._public,
             maintenance_window=props.preferredMaintenanceWindow,
             auto_minor_version_upgrade=not engine_props.disableAutoMinorVersionUpgrade,
+            parameter_group_name=parameter_group,
+            option_group_name=option_group,
             **self._database_settings(exports),
             opts=self.child_opts(depends_on=logs))
         for index, replica in enumerate(engine_props.readReplicas or []):
@@ -214,6 +306,8 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
                 vpc_security_group_ids=[self.security_group.id],
                 publicly_accessible=self._public,
                 auto_minor_version_upgrade=not engine_props.disableAutoMinorVersionUpgrade,
+                # A replica logs like its primary; it takes the primary's option group by default.
+                parameter_group_name=parameter_group,
                 # A replica holds no data of its own: the primary's backups and final snapshot cover it.
                 skip_final_snapshot=True,
                 tags=self.tags,
@@ -225,6 +319,7 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
         cluster_engine = engine.type.removesuffix("-serverless-v2")
         exports = self._log_exports()
         logs = self._create_log_groups("cluster", exports)
+        parameter_group = self._create_cluster_parameter_group()
         scaling = None
         if isinstance(engine, AuroraServerlessV2Engine):
             scaling = aws.rds.ClusterServerlessv2ScalingConfigurationArgs(
@@ -239,6 +334,7 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             master_username=props.credentials.masterUserName,
             master_password=self._password,
             serverlessv2_scaling_configuration=scaling,
+            db_cluster_parameter_group_name=parameter_group,
             preferred_maintenance_window=props.preferredMaintenanceWindow,
             **self._database_settings(exports),
             opts=self.child_opts(depends_on=logs))

@@ -138,6 +138,26 @@ def mask(value: Any, path: str, secrets: list[str]) -> Any:
     return str(value)
 
 
+def _keeping_nested_secrets(value: Any) -> Any:
+    """An output value as the engine stores it: a secret inside a map stays that one value's secret.
+
+    The SDK's `deserialize_properties` marks a whole map secret when any value in it is (what a
+    program reading it back sees); the engine keeps the secret where it was sent, and
+    `pulumi stack output` masks only that value. A stack output `db` of plain `host` and secret
+    `connectionString` is recorded as such.
+    """
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        fields = value.struct_value.fields
+        if sdk.SPECIAL_SIG_KEY in fields:  # a secret, resource reference or asset: read as the SDK reads it
+            return sdk.deserialize_property(value.struct_value, keep_unknowns=True)
+        return {key: _keeping_nested_secrets(item) for key, item in fields.items()}
+    if kind == "list_value":
+        return [_keeping_nested_secrets(item) for item in value.list_value.values]
+    # Scalars (the unknown sentinel is a string `mask` recognises).
+    return None if kind in (None, "null_value") else getattr(value, kind)  # an unset Value is null too
+
+
 def _asset_or_archive(value: Any, path: str, secrets: list[str]) -> dict[str, Any] | None:
     """Assets and archives (Lambda code) by what they hold, not by their object identity."""
     if isinstance(value, pulumi.FileArchive | pulumi.FileAsset):
@@ -269,7 +289,7 @@ class RecordingMonitor(sdk.MockMonitor):
         return super().ReadResource(request)  # type: ignore[no-untyped-call]
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
-        outputs = sdk.deserialize_properties(request.outputs, keep_unknowns=True)
+        outputs = {key: _keeping_nested_secrets(value) for key, value in request.outputs.fields.items()}
         secrets: list[str] = []
         masked = mask(outputs, "", secrets) if outputs else {}
         record = self.by_urn.get(request.urn)

@@ -19,6 +19,7 @@ SPECIAL_SIG_KEY = rpc._special_sig_key
 SECRET_SIG = rpc._special_secret_sig
 RESOURCE_SIG = rpc._special_resource_sig
 deserialize_properties = rpc.deserialize_properties
+deserialize_property = rpc.deserialize_property
 serialize_properties = rpc.serialize_properties
 RegisterResourceResponse = resource_pb2.RegisterResourceResponse
 sync_await = _sync_await

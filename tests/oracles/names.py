@@ -36,6 +36,8 @@ SG_CHARS = r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+"
 SG_WHAT = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
 RDS_ID = r"[A-Za-z](-?[A-Za-z0-9])*"
 RDS_WHAT = "a letter, then letters, digits and single hyphens, not ending in '-'"
+RDS_GROUP = r"[a-z](-?[a-z0-9])*"
+RDS_GROUP_WHAT = "a lower-case letter, then lower-case letters, digits and single hyphens, not ending in '-'"
 DNS_LABELS = r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*"
 
 RULES: dict[str, list[NameRule]] = {
@@ -77,6 +79,11 @@ RULES: dict[str, list[NameRule]] = {
     "aws:rds/clusterInstance:ClusterInstance": [NameRule("identifier", 63, RDS_ID, RDS_WHAT)],
     "aws:rds/cluster:Cluster": [NameRule("clusterIdentifier", 63, RDS_ID, RDS_WHAT),
                                 NameRule("finalSnapshotIdentifier", 255, RDS_ID, RDS_WHAT, autonamed=False)],
+    # Parameter and option groups (CreateDBParameterGroup, CreateDBClusterParameterGroup, CreateOptionGroup): 1-255
+    # lower-case letters, digits and single hyphens, a letter first, no hyphen at the end.
+    "aws:rds/parameterGroup:ParameterGroup": [NameRule("name", 255, RDS_GROUP, RDS_GROUP_WHAT)],
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup": [NameRule("name", 255, RDS_GROUP, RDS_GROUP_WHAT)],
+    "aws:rds/optionGroup:OptionGroup": [NameRule("name", 255, RDS_GROUP, RDS_GROUP_WHAT)],
     "aws:rds/subnetGroup:SubnetGroup": [NameRule("name", 255, r"[a-z0-9 ._-]+", "lower-case letters, digits, "
                                                  "spaces and ._-", forbidden_prefixes=("default",))],
 }

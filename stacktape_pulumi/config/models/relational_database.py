@@ -209,12 +209,69 @@ class DatabaseAccessibility(StrictModel):
     """IP addresses or CIDR ranges allowed to connect, on top of `connectTo` (not in `internet` mode)."""
 
 
-# Logging parameters need a DB parameter group: refused at their key until one is built.
-EngineSpecificOptions = Annotated[SkipJsonSchema[Any], AfterValidator(rejecting(
-    "engineSpecificOptions is not supported yet",
-    "set the logging parameters in a DB parameter group (pulumi_aws.rds.ParameterGroup) applied through a Pulumi "
-    "transform",
-))]
+PostgresLogStatement = Literal["none", "ddl", "mod", "all"]
+MysqlAuditEvent = Literal["CONNECT", "QUERY", "QUERY_DCL", "QUERY_DDL", "QUERY_DML", "QUERY_DML_NO_SELECT"]
+# PostgreSQL's integer parameters (milliseconds) end at 2^31 - 1; MySQL's long_query_time at a year in seconds.
+PG_MAX_MILLISECONDS = 2147483647
+MYSQL_MAX_LONG_QUERY_SECONDS = 31536000
+
+
+class PostgresLoggingOptions(StrictModel):
+    """Logging parameters of a PostgreSQL database, set in its DB (cluster) parameter group (the reference's
+    `PostgresLoggingOptions`, with its defaults; the config writes them in `EngineSpecificLoggingOptions`)."""
+
+    log_connections: bool = False
+    """Log new client connections. Default false."""
+    log_disconnections: bool = False
+    """Log client disconnections. Default false."""
+    log_lock_waits: bool = False
+    """Log sessions waiting for locks (lock contention). Default false."""
+    log_min_duration_statement: Annotated[int, Field(ge=-1, le=PG_MAX_MILLISECONDS)] = 10000
+    """Log queries slower than this many milliseconds; -1 disables, 0 logs every query. Default 10000."""
+    log_statement: PostgresLogStatement = "ddl"
+    """Statements to log: `none`, `ddl` (CREATE/ALTER), `mod` (ddl and INSERT/UPDATE/DELETE), `all`. Default
+    "ddl"."""
+
+
+def _default_audit_events() -> list[MysqlAuditEvent]:
+    return ["QUERY_DDL"]
+
+
+class MysqlLoggingOptions(StrictModel):
+    """Logging parameters of a MySQL or MariaDB database: slow queries, the audit log (the reference's
+    `MysqlLoggingOptions`, with its defaults)."""
+
+    server_audit_events: list[MysqlAuditEvent] = Field(default_factory=_default_audit_events)
+    """What the audit log records: `CONNECT`, `QUERY`, `QUERY_DCL`, `QUERY_DDL`, `QUERY_DML`,
+    `QUERY_DML_NO_SELECT`; an empty list turns the audit log off. Default ["QUERY_DDL"]."""
+    long_query_time: Annotated[float, Field(ge=-1, le=MYSQL_MAX_LONG_QUERY_SECONDS)] = 10
+    """Queries slower than this many seconds go to the slow query log; -1 turns it off. Default 10."""
+
+
+class EngineSpecificLoggingOptions(StrictModel):
+    """`logging.engineSpecificOptions`: the PostgreSQL keys or the MySQL/MariaDB keys, as the engine takes.
+
+    One object with both sets (the reference's `PostgresLoggingOptions | MysqlLoggingOptions`), so that
+    every door has one type; `validate` refuses the other engine's keys at their key. What is left out
+    takes the reference's default (`PostgresLoggingOptions` / `MysqlLoggingOptions` above).
+    """
+
+    log_connections: bool | None = None
+    """PostgreSQL: log new client connections. Default false."""
+    log_disconnections: bool | None = None
+    """PostgreSQL: log client disconnections. Default false."""
+    log_lock_waits: bool | None = None
+    """PostgreSQL: log sessions waiting for locks. Default false."""
+    log_min_duration_statement: Annotated[int, Field(ge=-1, le=PG_MAX_MILLISECONDS)] | None = None
+    """PostgreSQL: log queries slower than this many milliseconds; -1 disables, 0 logs all. Default 10000."""
+    log_statement: PostgresLogStatement | None = None
+    """PostgreSQL: statements to log, `none`, `ddl`, `mod` or `all`. Default "ddl"."""
+    server_audit_events: list[MysqlAuditEvent] | None = None
+    """MySQL/MariaDB: what the audit log records (`CONNECT`, `QUERY`, `QUERY_DCL`, `QUERY_DDL`, `QUERY_DML`,
+    `QUERY_DML_NO_SELECT`); [] turns it off. Default ["QUERY_DDL"]."""
+    long_query_time: Annotated[float, Field(ge=-1, le=MYSQL_MAX_LONG_QUERY_SECONDS)] | None = None
+    """MySQL/MariaDB: queries slower than this many seconds go to the slow query log; -1 turns it off. Default
+    10."""
 
 
 class RelationalDatabaseLogging(StrictModel):
@@ -227,10 +284,14 @@ class RelationalDatabaseLogging(StrictModel):
     logTypes: list[NonEmptyStr] | None = None
     """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;
     Oracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine
-    writes without extra parameters (PostgreSQL `postgresql`; MySQL/MariaDB `error`, `slowquery`; Oracle `alert`,
-    `listener`; SQL Server `error`, and `agent` but on Express)."""
-    engineSpecificOptions: EngineSpecificOptions = None
-    """Not supported yet: PostgreSQL / MySQL logging parameters."""
+    writes (PostgreSQL `postgresql`; MySQL/MariaDB `error`, and `slowquery` and `audit` unless
+    `engineSpecificOptions` turn them off; Oracle `alert`, `listener`; SQL Server `error`, and `agent` but on
+    Express)."""
+    engineSpecificOptions: EngineSpecificLoggingOptions | None = None
+    """PostgreSQL (`log_connections`, `log_disconnections`, `log_lock_waits`, `log_min_duration_statement`,
+    `log_statement`) or MySQL/MariaDB (`server_audit_events`, `long_query_time`) logging parameters. Default: the
+    reference's defaults of the engine's options (PostgreSQL: statements slower than 10 s and DDL; MySQL/MariaDB:
+    queries slower than 10 s and an audit log of DDL)."""
     logForwarding: LogForwarding | None = None
     """Forward logs to a third party (not supported yet)."""
 
