@@ -20,6 +20,8 @@ LIMITS = {
     "service": 255,
     "delivery-stream": 64,  # botocore DeliveryStreamName
     "efs": 256,  # the Name tag of a filesystem (EC2/EFS tag values)
+    "schedule": 64,  # botocore scheduler CreateSchedule Name
+    "dns-label": 63,  # one DNS label: a Cloud Map service name (RFC 1035; botocore servicediscovery CreateService)
 }
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import ecs as ecs_plan
-from stacktape_pulumi.aws.naming import lower_kebab
+from stacktape_pulumi.aws.naming import lower_kebab, physical
 from stacktape_pulumi.checks.traffic import (
     DEFAULT_HEALTH_CHECK_INTERVAL,
     DEFAULT_HEALTH_CHECK_TIMEOUT,
@@ -74,7 +74,8 @@ def _discovery_service(site: EventSite, wiring: ServiceWiring, port: int) -> aws
     ctx = workload.context
     service = aws.servicediscovery.Service(
         f"{workload.resource_name}-discovery-service",
-        name=f"{lower_kebab(workload.resource_name)}-http-api",
+        # One DNS label: a long workload name is shortened with a stable hash.
+        name=physical("dns-label", lower_kebab(workload.resource_name), "http-api"),
         dns_config=aws.servicediscovery.ServiceDnsConfigArgs(
             namespace_id=ctx.private_namespace().id,
             routing_policy="MULTIVALUE",

@@ -1,0 +1,73 @@
+"""Generated configs through every oracle: long names, a long stage, odd characters, thirty workloads.
+
+The variants (`generated_configs.py`) rewrite every example and fixture; each is previewed in a
+planted world and must give no finding from any oracle (the botocore request table, names, ECS,
+IAM, security groups, secrets) and no input outside `aws_requests.UNCHECKED`. The derived names
+these configs pushed past AWS's limits have their exact shortened form asserted below.
+"""
+
+from pathlib import Path
+
+import pytest
+from generated_configs import LONG, VARIANTS, Variant, copy_variant, many_workloads
+from oracles import check_recording
+from oracles import secrets as secrets_oracle
+from oracles.aws_requests import UNCHECKED
+from oracles.secrets import planted_world
+from test_aws_requests import inputs_of
+from test_oracles import CONFIGS, ROOT, config_id, planted_preview
+
+from stacktape_pulumi.engine import Recording
+from stacktape_pulumi.load import load_config
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("generated")
+
+
+def _all_oracles_clean(path: Path, stage: str) -> Recording:
+    loaded = load_config(path, stage=stage)
+    run = planted_preview(loaded, planted_world(loaded.data, loaded.region))
+    recording = run.ok()
+    report = check_recording(recording)
+    leaks = secrets_oracle.check(recording, run.plant.sentinels, run.captured.items())
+    assert not report.findings, report.render()
+    assert not leaks, "\n".join(f.render() for f in leaks)
+    _, unchecked = inputs_of(recording)
+    for type_, paths in unchecked.items():
+        assert paths <= set(UNCHECKED.get(type_, {})), (type_, paths)
+    return recording
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.id)
+@pytest.mark.parametrize("path", CONFIGS, ids=config_id)
+def test_generated_variant_is_clean(path: Path, variant: Variant, generated: Path) -> None:
+    _all_oracles_clean(copy_variant(path, variant, generated), variant.stage)
+
+
+def test_thirty_workloads_are_clean(generated: Path) -> None:
+    path = generated / "many.yml"
+    path.write_text(many_workloads(30))
+    recording = _all_oracles_clean(path, LONG.stage)
+    assert len(recording.by_type("aws:ecs/service:Service")) == 30
+    assert len(recording.by_type("aws:lb/listenerRule:ListenerRule")) == 30
+
+
+# ---- the derived names the generated configs pushed past AWS's limits -----------------------------------
+
+
+def test_weekly_refresh_schedule_name_fits_64(generated: Path) -> None:
+    recording = _all_oracles_clean(copy_variant(ROOT / "programs" / "examples" / "ec2.yml", LONG, generated),
+                                   LONG.stage)
+    [schedule] = recording.by_type("aws:scheduler/schedule:Schedule")
+    assert schedule.inputs["name"] == "a-rather-long-service-name-for-a-stack-production-eu-west-6d16bf"
+
+
+def test_cloud_map_service_name_is_one_dns_label(generated: Path) -> None:
+    recording = _all_oracles_clean(copy_variant(ROOT / "programs" / "examples" / "buildpack.yml", LONG, generated),
+                                   LONG.stage)
+    names = sorted(r.inputs["name"] for r in recording.by_type("aws:servicediscovery/service:Service"))
+    # 61 characters fit as they are; 72 are cut to 63 with a hash of the whole name.
+    assert names == ["api-server-withaverylongsuffixthatkeepsgoingandgoing-http-api",
+                     "my-multi-container-workload-withaverylongsuffixthatkeeps-04b590"]
