@@ -29,8 +29,9 @@ class Variant:
 # push every derived name (role, target group, log group …) past its AWS limit.
 LONG = Variant("long", "Withaverylongsuffixthatkeepsgoingandgoing", "a-rather-long-service-name-for-a-stack",
                "production-eu-west-1")
-# Upper case, digits and doubled hyphens where the reference allows them (service name, stage).
-ODD = Variant("odd", "X9", "My--Odd-Service9", "Prod-EU-2")
+# Upper case, digits and doubled hyphens where the reference allows them; a stage with '_' and '.'
+# (a Pulumi stack name may hold both).
+ODD = Variant("odd", "X9", "My--Odd-Service9", "Prod_EU.2")
 VARIANTS = (LONG, ODD)
 
 

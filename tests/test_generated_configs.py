@@ -9,7 +9,7 @@ these configs pushed past AWS's limits have their exact shortened form asserted 
 from pathlib import Path
 
 import pytest
-from generated_configs import LONG, VARIANTS, Variant, copy_variant, many_workloads
+from generated_configs import LONG, ODD, VARIANTS, Variant, copy_variant, many_workloads
 from oracles import check_recording
 from oracles import secrets as secrets_oracle
 from oracles.aws_requests import UNCHECKED
@@ -17,6 +17,7 @@ from oracles.secrets import planted_world
 from test_aws_requests import inputs_of
 from test_oracles import CONFIGS, ROOT, config_id, planted_preview
 
+from stacktape_pulumi.aws.naming import name_safe
 from stacktape_pulumi.engine import Recording
 from stacktape_pulumi.load import load_config
 
@@ -71,3 +72,26 @@ def test_cloud_map_service_name_is_one_dns_label(generated: Path) -> None:
     # 61 characters fit as they are; 72 are cut to 63 with a hash of the whole name.
     assert names == ["api-server-withaverylongsuffixthatkeepsgoingandgoing-http-api",
                      "my-multi-container-workload-withaverylongsuffixthatkeeps-04b590"]
+
+
+@pytest.mark.parametrize(("text", "safe"), [
+    ("shop-prod", "shop-prod"),
+    ("shop-prod_eu", "shop-prod-eu-0ea4dc"),
+    ("shop-prod-eu", "shop-prod-eu"),
+    ("shop-Prod_EU.2", "shop-Prod-EU-2-3bf54f"),
+])
+def test_stack_name_takes_only_what_every_aws_name_takes(text: str, safe: str) -> None:
+    assert name_safe(text) == safe
+
+
+def test_a_stage_with_underscore_and_dot_gives_valid_load_balancer_names(generated: Path) -> None:
+    recording = _all_oracles_clean(copy_variant(ROOT / "programs" / "examples" / "load-balancer.yml", ODD, generated),
+                                   ODD.stage)
+    names = {t.rsplit(":", 1)[-1]: sorted(r.inputs["name"] for r in recording.by_type(t)) for t in (
+        "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:ecs/cluster:Cluster")}
+    assert names == {
+        "LoadBalancer": ["My--Odd-Service9-Prod-EU--0ccd35"],
+        "TargetGroup": ["My--Odd-Service9-Prod-EU--0e2bfd", "My--Odd-Service9-Prod-EU--11d68e"],
+        "Cluster": ["My--Odd-Service9-Prod-EU-2-1fe2a6-apiX9-cluster",
+                    "My--Odd-Service9-Prod-EU-2-1fe2a6-webX9-cluster"],
+    }

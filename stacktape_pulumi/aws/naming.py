@@ -25,6 +25,19 @@ LIMITS = {
 }
 
 
+def name_safe(text: str) -> str:
+    """`text` with each run of characters other than letters, digits and `-` made one `-`, and then a hash.
+
+    A stage is a Pulumi stack name and a project a Pulumi project name; both may hold `_` and `.`,
+    which ELB names refuse (and ECS, Lambda and SQS names `.`). The hash of the original keeps
+    `prod_eu` and `prod-eu` apart; text that is already safe is unchanged.
+    """
+    clean = re.sub(r"[^A-Za-z0-9-]+", "-", text)
+    if clean == text:
+        return text
+    return f"{clean}-{hashlib.shake_256(text.encode()).hexdigest(3)}"
+
+
 def fit(name: str, limit: int) -> str:
     """`name` if it fits, else its first `limit - 7` characters + `-` + 6 hex chars of its hash.
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
+from stacktape_pulumi.aws.naming import fit, lower_kebab, name_safe, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
 from stacktape_pulumi.components.exchange import StackExchange
 from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
@@ -48,7 +48,8 @@ class StackContext:
         self.plan = plan or StackPlan()
         self.project = project or pulumi.get_project()
         self.stage = stage or pulumi.get_stack()
-        self.stack_name = f"{self.project}-{self.stage}"
+        # The prefix of every physical name: only characters every AWS name takes (see name_safe).
+        self.stack_name = name_safe(f"{self.project}-{self.stage}")
         self._network: StackNetwork | None = None
         self._secret_arns: dict[str, pulumi.Output[str]] = {}
         self._ssm_arns: dict[str, pulumi.Output[str]] = {}
