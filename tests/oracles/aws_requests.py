@@ -64,7 +64,7 @@ REQUESTS: dict[str, Request] = {
     "aws:acm/certificate:Certificate": _r("acm", "RequestCertificate"),
     "aws:apigatewayv2/api:Api": _r("apigatewayv2", "CreateApi"),
     "aws:apigatewayv2/apiMapping:ApiMapping": _r("apigatewayv2", "CreateApiMapping"),
-    "aws:apigatewayv2/authorizer:Authorizer": _r("apigatewayv2", "CreateAuthorizer"),
+    "aws:apigatewayv2/authorizer:Authorizer": _r("apigatewayv2", "CreateAuthorizer", identitySources="IdentitySource"),
     "aws:apigatewayv2/domainName:DomainName": _r("apigatewayv2", "CreateDomainName",
                                                  domainNameConfiguration="DomainNameConfigurations"),
     "aws:apigatewayv2/integration:Integration": _r("apigatewayv2", "CreateIntegration",
@@ -186,7 +186,8 @@ REQUESTS: dict[str, Request] = {
     "aws:lambda/permission:Permission": _r("lambda", "AddPermission", function="FunctionName"),
     "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": _r(
         "lambda", "PutProvisionedConcurrencyConfig"),
-    "aws:lb/listener:Listener": _r("elbv2", "CreateListener", **_actions("defaultActions", "DefaultActions")),
+    "aws:lb/listener:Listener": _r("elbv2", "CreateListener", **_actions("defaultActions", "DefaultActions"),
+                                   certificateArn="Certificates.CertificateArn"),
     "aws:lb/listenerCertificate:ListenerCertificate": _r("elbv2", "AddListenerCertificates",
                                                          certificateArn="Certificates.CertificateArn"),
     "aws:lb/listenerRule:ListenerRule": _r("elbv2", "CreateRule", **_actions("actions", "Actions"),
@@ -337,6 +338,7 @@ UNCHECKED: dict[str, dict[str, str]] = {
     "aws:sns/topicSubscription:TopicSubscription": {
         "filterPolicy": "a JSON document in the Attributes map; its shape is checked by checks/sns_topic",
         "redrivePolicy": "a JSON document in the Attributes map naming the dead-letter queue's ARN"},
+    "aws:route53/record:Record": {"allowOverwrite": "provider-only: UPSERT rather than CREATE in the change batch"},
     "aws:sqs/queue:Queue": {"sqsManagedSseEnabled": "a 'true'/'false' string in the Attributes map"},
     "aws:sqs/queuePolicy:QueuePolicy": {"policy": "the Policy entry of the Attributes map; IAM documents are "
                                                   "checked by oracles.iam_lint"},
