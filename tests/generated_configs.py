@@ -32,7 +32,11 @@ LONG = Variant("long", "Withaverylongsuffixthatkeepsgoingandgoing", "a-rather-lo
 # Upper case, digits and doubled hyphens where the reference allows them; a stage with '_' and '.'
 # (a Pulumi stack name may hold both).
 ODD = Variant("odd", "X9", "My--Odd-Service9", "Prod_EU.2")
-VARIANTS = (LONG, ODD)
+# The reference sets no limit on resource names: 200 more characters push descriptions, policy and
+# log group names and generated file names past theirs; a value that merely equals a resource name
+# is renamed too (a Service Connect alias), so `validate` must refuse what AWS would.
+HUGE = Variant("huge", "Z" * 200, "s" * 60, "st" * 20)
+VARIANTS = (LONG, ODD, HUGE)
 
 
 _DIRECTIVE_NAME = re.compile(r"(\$\w*ResourceParam\(\s*')([^']*)'")

@@ -18,6 +18,7 @@ import pulumi_aws as aws
 
 from stacktape_pulumi.aws.naming import fit, lower_kebab, name_safe, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
+from stacktape_pulumi.aws.security_groups import group_description
 from stacktape_pulumi.components.exchange import StackExchange
 from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.directives.runtime import RuntimeResolver
@@ -135,7 +136,8 @@ class StackContext:
         return self.once("service-connect-clients", lambda: aws.ec2.SecurityGroup(
             f"{self.stack_name}-service-connect-clients",
             name=self.name("security-group", "service-connect-clients"),
-            description=f"Workloads of stack {self.stack_name} that may call its Service Connect services",
+            description=group_description(
+                f"Workloads of stack {self.stack_name} that may call its Service Connect services"),
             vpc_id=self.network().vpc_id,
             tags=self.tags))
 
