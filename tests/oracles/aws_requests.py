@@ -20,7 +20,7 @@ is listed in `NO_REQUEST` with the reason; the test fails on a type in neither t
 """
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -645,8 +645,3 @@ def _range(low: Any, high: Any) -> str:
     if low is None:
         return f"at most {high}"
     return f"{low}-{high}"
-
-
-def member_paths(request: Request) -> Iterator[tuple[str, str]]:
-    """(recorded path, member path) of every rename: the table's self-test resolves each."""
-    yield from request.renames.items()
