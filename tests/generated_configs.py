@@ -33,8 +33,8 @@ LONG = Variant("long", "Withaverylongsuffixthatkeepsgoingandgoing", "a-rather-lo
 # (a Pulumi stack name may hold both).
 ODD = Variant("odd", "X9", "My--Odd-Service9", "Prod_EU.2")
 # The reference sets no limit on resource names: 200 more characters push descriptions, policy and
-# log group names and generated file names past theirs; a value that merely equals a resource name
-# is renamed too (a Service Connect alias), so `validate` must refuse what AWS would.
+# log group names and generated file names past theirs (and a private service's alias, derived from
+# its name, past what `validate` accepts).
 HUGE = Variant("huge", "Z" * 200, "s" * 60, "st" * 20)
 VARIANTS = (LONG, ODD, HUGE)
 
@@ -42,10 +42,14 @@ VARIANTS = (LONG, ODD, HUGE)
 _DIRECTIVE_NAME = re.compile(r"(\$\w*ResourceParam\(\s*')([^']*)'")
 
 
+# Keys whose value may equal a resource's name without naming it: a Service Connect alias is a DNS name.
+_NOT_REFERENCES = ("alias",)
+
+
 def _renamed(value: Any, names: dict[str, str]) -> Any:
     """`value` with every resource reference renamed: a string that is a resource's name, or one in a directive."""
     if isinstance(value, dict):
-        return {k: _renamed(v, names) for k, v in value.items()}
+        return {k: v if k in _NOT_REFERENCES else _renamed(v, names) for k, v in value.items()}
     if isinstance(value, list):
         return [_renamed(v, names) for v in value]
     if isinstance(value, str):

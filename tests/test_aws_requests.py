@@ -113,6 +113,23 @@ def test_findings_on_a_hand_built_graph() -> None:
     ]
 
 
+def test_service_connect_names_against_the_documented_limits() -> None:
+    def program() -> None:
+        alias = aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(port=80, dns_name="Api.x")
+        aws.ecs.Service("svc", service_connect_configuration=aws.ecs.ServiceServiceConnectConfigurationArgs(
+            enabled=True, services=[aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
+                port_name="p80", discovery_name="d" * 65, client_alias=[alias])]))
+
+    findings = check_recording(run_offline(program), only=[aws_requests.ORACLE]).findings
+    page = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnect"
+    assert sorted((f.code, f.message) for f in findings) == [
+        ("length", f"serviceConnectConfiguration.services.discoveryName: '{'d' * 65}' is 65 characters; AWS allows "
+                   f"1-64 ({page}Service.html)"),
+        ("pattern", "serviceConnectConfiguration.services.clientAlias.dnsName: 'Api.x' does not match "
+                    rf"[a-z0-9_.][a-z0-9_.-]* ({page}ClientAlias.html)"),
+    ]
+
+
 def test_unlisted_inputs_are_reported() -> None:
     def program() -> None:
         aws.sqs.Queue("queue", fifo_queue=True, name="q.fifo")

@@ -45,8 +45,6 @@ def _all_oracles_clean(path: Path, stage: str) -> Recording:
 # The variants `validate` refuses, with the error (after the file's path): names that are user-written values.
 _Z = "Z" * 200
 REFUSED = {
-    ("huge", "service-connect.yml"): f":20:20: resources.users{_Z}.properties.containers[0].events[0].properties"
-                                     ".alias: String should have at most 127 characters",
     # A private service's Service Connect alias is its resource name.
     ("huge", "web-service.yml"): f":19:13: resources.users{_Z}.properties.port: String should have at most 127 "
                                  "characters",
@@ -139,3 +137,14 @@ def test_huge_resource_names_give_file_names_within_255_bytes(generated: Path) -
                            f"myContainerWorkload{'Z' * 174}-297280.Dockerfile",
                            f"myMultiContainerWorkload{'Z' * 169}-15252e.Dockerfile",
                            f"myMultiContainerWorkload{'Z' * 169}-b2740c.Dockerfile"]
+
+
+def test_default_service_connect_alias_and_discovery_name_fit(generated: Path) -> None:
+    """A written alias stays; the default (`<workload>-<container>`) fits 127, the discovery name 64."""
+    recording = _all_oracles_clean(copy_variant(ROOT / "programs" / "examples" / "service-connect.yml", HUGE,
+                                                generated), HUGE.stage)
+    service = recording.one("aws:ecs/service:Service", f"users{_Z}-service")
+    names = [(s["discoveryName"], [a["dnsName"] for a in s["clientAlias"]])
+             for s in service.inputs["serviceConnectConfiguration"]["services"]]
+    assert names == [("users", ["users"]),
+                     (f"users{'z' * 52}-c0a726", [f"users{'z' * 115}-68e343"])]

@@ -21,6 +21,8 @@ LIMITS = {
     "delivery-stream": 64,  # botocore DeliveryStreamName
     "efs": 256,  # the Name tag of a filesystem (EC2/EFS tag values)
     "schedule": 64,  # botocore scheduler CreateSchedule Name
+    "service-connect-alias": 127,  # ECS ServiceConnectClientAlias dnsName (API reference)
+    "service-connect-discovery": 64,  # ECS ServiceConnectService discoveryName (API reference)
     "dns-label": 63,  # one DNS label: a Cloud Map service name (RFC 1035; botocore servicediscovery CreateService)
 }
 

@@ -8,6 +8,7 @@ balancers, Service Connect), EC2 (security-group ingress from source groups only
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+import re
 from typing import TYPE_CHECKING
 
 import pulumi_aws as aws
@@ -253,10 +254,13 @@ def service_connect_event(site: EventSite, wiring: ServiceWiring) -> None:
     services = exposure.services
     if port not in exposure.ports:  # the first event of a port names it
         exposure.ports.add(port)
-        alias = props.alias or f"{workload.resource_name}-{site.container.name}".lower()
+        # The default alias is derived, so it is shortened to a DNS name's 127 characters; the Cloud Map
+        # discovery name allows 64 and no '.', so it is derived from the alias (the same when it fits).
+        alias = props.alias or physical("service-connect-alias",
+                                        f"{workload.resource_name}-{site.container.name}".lower())
         services.append(aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
             port_name=ecs_plan.port_name(port),
-            discovery_name=alias,
+            discovery_name=physical("service-connect-discovery", re.sub(r"[^a-z0-9_-]+", "-", alias)),
             client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
                 port=port, dns_name=alias)]))
     wiring.service_connect = aws.ecs.ServiceServiceConnectConfigurationArgs(

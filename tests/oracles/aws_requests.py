@@ -287,15 +287,24 @@ NO_REQUEST_PREFIXES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Quota:
-    """A documented range for an input botocore's model does not constrain (a string-valued attribute map)."""
+    """A documented limit botocore's model does not carry: a number's range, or a string's length and pattern."""
 
     low: int
     high: int
     page: str
+    pattern: str = ""  # a string input: the whole value must match
 
 
 _SQS_PAGE = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html"
+_SERVICE_CONNECT = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectService.html"
+_CLIENT_ALIAS = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceConnectClientAlias.html"
 DOCUMENTED: dict[str, dict[str, Quota]] = {
+    # ECS documents these in prose only: a discovery name is up to 64 lower-case letters, digits, '_'
+    # and '-', not starting with '-'; a client alias's DNS name up to 127 of those and '.'.
+    "aws:ecs/service:Service": {
+        "serviceConnectConfiguration.services.discoveryName": Quota(1, 64, _SERVICE_CONNECT, r"[a-z0-9_][a-z0-9_-]*"),
+        "serviceConnectConfiguration.services.clientAlias.dnsName": Quota(1, 127, _CLIENT_ALIAS,
+                                                                         r"[a-z0-9_.][a-z0-9_.-]*")},
     # SQS takes these as strings in the `Attributes` map; the API reference gives their ranges.
     "aws:sqs/queue:Queue": {"delaySeconds": Quota(0, 900, _SQS_PAGE),
                             "maxMessageSize": Quota(1024, 1048576, _SQS_PAGE),
@@ -618,6 +627,15 @@ class _Walker:
 
     def _quota(self, value: Any, quota: Quota, where: str) -> None:
         self.result.checked.add(where)
+        if quota.pattern:
+            if not isinstance(value, str) or value in OPAQUE:
+                return
+            if not quota.low <= len(value) <= quota.high:
+                self._add("length", where, f"{value!r} is {len(value)} characters; AWS allows {quota.low}-"
+                          f"{quota.high} ({quota.page})")
+            if not re.fullmatch(quota.pattern, value):
+                self._add("pattern", where, f"{value!r} does not match {quota.pattern} ({quota.page})")
+            return
         number = _parsed(value) if isinstance(value, str) else value
         if isinstance(number, int | float) and not isinstance(number, bool) and not quota.low <= number <= quota.high:
             self._add("range", where, f"{number:g} is outside {quota.low}-{quota.high} ({quota.page})")
