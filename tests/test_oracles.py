@@ -241,7 +241,12 @@ def _long_role_name(props: dict[str, Any]) -> None:
     props["name"] = pulumi.Output.from_input(props["name"]).apply(lambda n: f"{n}{suffix}")
 
 
+def _priority_zero(props: dict[str, Any]) -> None:
+    props["priority"] = 0
+
+
 INJECTIONS: dict[str, Transform] = {
+    "listener-rule-priority-zero": _on("aws:lb/listenerRule:ListenerRule", "", _priority_zero),
     "task-sg-world-ingress": _on(security_groups.SG, "-sg", _open_to_world),
     "invalid-container-field": _on(aws_validity.TASK_DEFINITION, "-task-definition", _bad_container_field),
     "long-role-name": _on("aws:iam/role:Role", "-task-role", _long_role_name),

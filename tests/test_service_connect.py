@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from stacktape_pulumi import MultiContainerWorkload, StackContext
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.load import load_config
@@ -281,3 +283,45 @@ def test_seed_service_connect(preview: Callable[[str], Recording]) -> None:
                          "clientAlias": [{"port": 3000, "dnsName": "internalservice-api"}]}]
     public = rec.one(SERVICE, "publicService-service")
     assert rec.one(SERVICE, "internalService-service").urn in public.dependencies
+
+
+@pytest.mark.parametrize(("alias", "expected"), [
+    ("Users.API", "alias 'Users.API' is not a name Service Connect accepts: lower-case letters, digits, '_', '-' "
+                  "and '.', not starting with '-' (hint: e.g. 'users.api')"),
+    ("-users", "alias '-users' is not a name Service Connect accepts: lower-case letters, digits, '_', '-' and '.', "
+               "not starting with '-' (hint: e.g. 'users')"),
+    ("users api", "alias 'users api' is not a name Service Connect accepts: lower-case letters, digits, '_', '-' "
+                  "and '.', not starting with '-' (hint: e.g. 'users-api')"),
+])
+def test_an_alias_service_connect_refuses_is_a_located_error(config_errors: Callable[[str], list[str]], alias: str,
+                                                            expected: str) -> None:
+    assert config_errors(f"""
+        resources:
+          users:
+            type: multi-container-workload
+            properties:
+              resources: {{cpu: 0.25, memory: 512}}
+              containers:
+                - name: api
+                  packaging: {{type: prebuilt-image, properties: {{image: nginx}}}}
+                  events:
+                    - type: service-connect
+                      properties: {{containerPort: 8080, alias: '{alias}'}}
+        """) == [f"stacktape.yml:11:56: resources.users.properties.containers[0].events[0].properties.alias: "
+                 f"{expected}"]
+
+
+def test_a_dotted_lower_case_alias_passes(config_errors: Callable[[str], list[str]]) -> None:
+    assert config_errors("""
+        resources:
+          users:
+            type: multi-container-workload
+            properties:
+              resources: {cpu: 0.25, memory: 512}
+              containers:
+                - name: api
+                  packaging: {type: prebuilt-image, properties: {image: nginx}}
+                  events:
+                    - type: service-connect
+                      properties: {containerPort: 8080, alias: users.internal_v2}
+        """) == []

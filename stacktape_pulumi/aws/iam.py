@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws.json_output import json_output
+from stacktape_pulumi.aws.naming import LIMITS, fit
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -53,7 +54,9 @@ def service_role(logical_name: str, *, name: pulumi.Input[str], service: str, ta
 def inline_policy(logical_name: str, role: aws.iam.Role, name: str, statements: Sequence[Statement],
                   opts: pulumi.ResourceOptions | None = None) -> aws.iam.RolePolicy:
     """An inline policy of `role` named `name`, holding `statements`."""
-    return aws.iam.RolePolicy(logical_name, role=role.id, name=name, policy=policy_document(statements), opts=opts)
+    # IAM allows 128 characters; a name derived from long resource names keeps a hash instead.
+    return aws.iam.RolePolicy(logical_name, role=role.id, name=fit(name, LIMITS["iam-policy"]),
+                              policy=policy_document(statements), opts=opts)
 
 
 def managed_policy(logical_name: str, role: aws.iam.Role, policy_arn: str) -> aws.iam.RolePolicyAttachment:

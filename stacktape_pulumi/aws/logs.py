@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import pulumi_aws as aws
 
+from stacktape_pulumi.aws.naming import LIMITS, fit
+
 if TYPE_CHECKING:
     import pulumi
 
@@ -33,4 +35,7 @@ def log_group(logical_name: str, name: pulumi.Input[str], logging: LoggingSettin
     days = retention_days(logging, default_days)
     if days is None:
         return None
+    if isinstance(name, str):
+        # CloudWatch Logs allows 512 characters; a name derived from long resource names keeps a hash instead.
+        name = fit(name, LIMITS["log-group"])
     return aws.cloudwatch.LogGroup(logical_name, name=name, retention_in_days=days, tags=tags, opts=opts)

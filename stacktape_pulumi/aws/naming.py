@@ -24,7 +24,24 @@ LIMITS = {
     # digits and hyphens, a letter first, no two hyphens in a row, none at the end (stored lower-case).
     "db-parameter-group": 255,
     "db-option-group": 255,
+    "schedule": 64,  # botocore scheduler CreateSchedule Name
+    "service-connect-alias": 127,  # ECS ServiceConnectClientAlias dnsName (API reference)
+    "service-connect-discovery": 64,  # ECS ServiceConnectService discoveryName (API reference)
+    "dns-label": 63,  # one DNS label: a Cloud Map service name (RFC 1035; botocore servicediscovery CreateService)
 }
+
+
+def name_safe(text: str) -> str:
+    """`text` with each run of characters other than letters, digits and `-` made one `-`, and then a hash.
+
+    A stage is a Pulumi stack name and a project a Pulumi project name; both may hold `_` and `.`,
+    which ELB names refuse (and ECS, Lambda and SQS names `.`). The hash of the original keeps
+    `prod_eu` and `prod-eu` apart; text that is already safe is unchanged.
+    """
+    clean = re.sub(r"[^A-Za-z0-9-]+", "-", text)
+    if clean == text:
+        return text
+    return f"{clean}-{hashlib.shake_256(text.encode()).hexdigest(3)}"
 
 
 def fit(name: str, limit: int) -> str:

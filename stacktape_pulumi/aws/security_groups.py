@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import pulumi_aws as aws
 
+from stacktape_pulumi.aws.naming import LIMITS, fit
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -37,6 +39,11 @@ def listener_ingress(port: int, whitelist: Sequence[str], internet: bool,
 
 def _v6(block: str) -> bool:
     return ipaddress.ip_network(block).version == 6
+
+
+def group_description(text: str) -> str:
+    """A group's description within EC2's 255 characters (it names resources, whose names have no limit)."""
+    return fit(text, LIMITS["security-group"])
 
 
 def egress_to(cidr_block: pulumi.Input[str], description: str) -> list[aws.ec2.SecurityGroupEgressArgs]:

@@ -1,5 +1,6 @@
 """Workload events: settings AWS would reject, and the creation order Service Connect needs."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,9 @@ DEFAULT_HEALTH_CHECK_INTERVAL = 5
 DEFAULT_HEALTH_CHECK_TIMEOUT = 4
 MAX_HEALTH_CHECK_PATH = 1024
 LOAD_BALANCER_EVENTS = ("application-load-balancer", "network-load-balancer")
+# A Service Connect client alias (ECS API reference, ServiceConnectClientAlias.dnsName): lower-case
+# letters, digits, '_', '-' and '.', not starting with '-' (the model bounds its length, 127).
+SERVICE_CONNECT_ALIAS = re.compile(r"[a-z0-9_.][a-z0-9_.-]*")
 # Amazon ECS's quota "target groups per service" (not adjustable).
 MAX_SERVICE_TARGET_GROUPS = 5
 
@@ -50,6 +54,7 @@ def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | No
     """Event settings AWS would reject or that would do nothing: the containers' load-balancer health checks."""
     problems: list[Problem] = target_group_problems(name, props) if props is not None else []
     for index, container in enumerate(props.containers if props is not None else []):
+        problems += _alias_problems(index, container.events or [])
         check = container.loadBalancerHealthCheck
         if check is None:
             continue
@@ -80,6 +85,16 @@ def workload_traffic_problems(name: str, props: MultiContainerWorkloadProps | No
                                     hint=f"set healthcheckTimeout to at most {interval - 1} or raise "
                                          "healthcheckInterval (defaults: interval 5, timeout 4)"))
     return problems
+
+
+def _alias_problems(index: int, events: list[Any]) -> list[Problem]:
+    return [Problem(("containers", index, "events", event_index, "properties", "alias"),
+                    f"alias {event.properties.alias!r} is not a name Service Connect accepts: lower-case letters, "
+                    "digits, '_', '-' and '.', not starting with '-'",
+                    hint=f"e.g. {re.sub(r'[^a-z0-9_.-]+', '-', event.properties.alias.lower()).lstrip('-') or 'api'!r}")
+            for event_index, event in enumerate(events)
+            if event.type == "service-connect" and event.properties.alias is not None
+            and not SERVICE_CONNECT_ALIAS.fullmatch(event.properties.alias)]
 
 
 def clients_after_services(resources: dict[str, Any]) -> Iterator[tuple[str, str, KeyPath]]:

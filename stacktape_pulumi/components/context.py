@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
+from stacktape_pulumi.aws.naming import fit, lower_kebab, name_safe, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
+from stacktape_pulumi.aws.security_groups import group_description
 from stacktape_pulumi.components.exchange import StackExchange
 from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.directives.runtime import RuntimeResolver
@@ -48,7 +49,8 @@ class StackContext:
         self.plan = plan or StackPlan()
         self.project = project or pulumi.get_project()
         self.stage = stage or pulumi.get_stack()
-        self.stack_name = f"{self.project}-{self.stage}"
+        # The prefix of every physical name: only characters every AWS name takes (see name_safe).
+        self.stack_name = name_safe(f"{self.project}-{self.stage}")
         self._network: StackNetwork | None = None
         self._secret_arns: dict[str, pulumi.Output[str]] = {}
         self._ssm_arns: dict[str, pulumi.Output[str]] = {}
@@ -134,7 +136,8 @@ class StackContext:
         return self.once("service-connect-clients", lambda: aws.ec2.SecurityGroup(
             f"{self.stack_name}-service-connect-clients",
             name=self.name("security-group", "service-connect-clients"),
-            description=f"Workloads of stack {self.stack_name} that may call its Service Connect services",
+            description=group_description(
+                f"Workloads of stack {self.stack_name} that may call its Service Connect services"),
             vpc_id=self.network().vpc_id,
             tags=self.tags))
 

@@ -204,7 +204,7 @@ class Ec2Capacity:
                             "ScaleInProtectedInstances": "Refresh", "SkipMatching": False},
         }))
         aws.scheduler.Schedule(
-            f"{name}-weekly-refresh", name=ctx.name("service", name, "refresh"),
+            f"{name}-weekly-refresh", name=ctx.name("schedule", name, "refresh"),
             schedule_expression=WEEKLY_REFRESH, schedule_expression_timezone="UTC", state="ENABLED",
             flexible_time_window=aws.scheduler.ScheduleFlexibleTimeWindowArgs(mode="OFF"),
             target=aws.scheduler.ScheduleTargetArgs(arn=REFRESH_TARGET, role_arn=role.arn, input=payload),

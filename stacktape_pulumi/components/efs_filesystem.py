@@ -13,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from stacktape_pulumi.args import EfsFilesystemArgs
+from stacktape_pulumi.aws.security_groups import group_description
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.efs_filesystem import EFS_FILESYSTEM_TYPE, EfsFilesystemProps
@@ -50,7 +51,7 @@ class EfsFilesystem(StacktapeComponent[EfsFilesystemProps]):
         # No egress and no inline ingress: NFS is answered on the connection the client opened.
         self.security_group = aws.ec2.SecurityGroup(
             f"{name}-sg", name=self.context.name("security-group", name, "efs"),
-            description=f"EFS mount targets of {name} in stack {self.context.stack_name}",
+            description=group_description(f"EFS mount targets of {name} in stack {self.context.stack_name}"),
             vpc_id=network.vpc_id, egress=[], tags=self.tags, opts=self.child_opts())
         # The public subnets exist in every stack network, one per zone; a mount target serves its whole zone.
         self.mount_targets = [

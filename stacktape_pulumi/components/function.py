@@ -17,7 +17,7 @@ from stacktape_pulumi.args import FunctionArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.logs import log_group
-from stacktape_pulumi.aws.security_groups import outbound_only_group
+from stacktape_pulumi.aws.security_groups import group_description, outbound_only_group
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.connect import POLICY_NAME as CONNECT_POLICY_NAME
 from stacktape_pulumi.components.connect import resolve_connections, runtime_values
@@ -180,7 +180,8 @@ class Function(StacktapeComponent[FunctionProps]):
         return outbound_only_group(
             f"{self.resource_name}-security-group",
             name=self.context.name("security-group", self.resource_name, "sg"),
-            description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
+            description=group_description(
+                f"Security group associated with {self.resource_name} in stack {self.context.stack_name}"),
             vpc_id=self.context.network().vpc_id, tags=self.tags, opts=self.child_opts())
 
     def _policy(self, key: str, statements: list[Any]) -> aws.iam.RolePolicy:

@@ -19,7 +19,7 @@ from stacktape_pulumi.args import HttpApiGatewayArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.aws.logs import log_group
 from stacktape_pulumi.aws.naming import fit
-from stacktape_pulumi.aws.security_groups import egress_to
+from stacktape_pulumi.aws.security_groups import egress_to, group_description
 from stacktape_pulumi.components.base import ResourceOwner, StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.log_forwarding import LogForwarder
@@ -227,7 +227,8 @@ class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
             group = aws.ec2.SecurityGroup(
                 f"{self.resource_name}-vpc-link-security-group",
                 name=self.context.name("security-group", self.resource_name, "vpc-link-sg"),
-                description=f"VPC link of HTTP API {self.resource_name} in stack {self.context.stack_name}",
+                description=group_description(
+                    f"VPC link of HTTP API {self.resource_name} in stack {self.context.stack_name}"),
                 vpc_id=network.vpc_id,
                 # API Gateway reaches the link's network interfaces without ingress rules; the link
                 # only needs to reach the tasks, which admit it by this group.

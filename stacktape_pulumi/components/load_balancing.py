@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi_aws as aws
 
-from stacktape_pulumi.aws.security_groups import egress_to, listener_ingress
+from stacktape_pulumi.aws.security_groups import egress_to, group_description, listener_ingress
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,7 +52,7 @@ def load_balancer_group(owner: StacktapeComponent[Any], suffix: str, description
     return aws.ec2.SecurityGroup(
         f"{owner.resource_name}-security-group",
         name=owner.context.name("security-group", owner.resource_name, suffix),
-        description=f"{description} {owner.resource_name} in stack {owner.context.stack_name}",
+        description=group_description(f"{description} {owner.resource_name} in stack {owner.context.stack_name}"),
         vpc_id=vpc.vpc_id, ingress=ingress,
         # Targets and their health checks are in the stack VPC; nothing else is reached.
         egress=egress_to(vpc.cidr_block, "to targets in the stack VPC"),

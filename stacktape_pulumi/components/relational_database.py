@@ -26,6 +26,7 @@ from stacktape_pulumi.aws.rds_parameters import (
     major_engine_version,
     parameter_group_family,
 )
+from stacktape_pulumi.aws.security_groups import group_description
 from stacktape_pulumi.checks.relational_database import (
     accessibility_mode,
     engine_logging_options,
@@ -136,7 +137,7 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
         # No egress: a database initiates no connections.
         return aws.ec2.SecurityGroup(
             f"{self.resource_name}-sg", name=self.context.name("security-group", self.resource_name, "db-sg"),
-            description=f"Database {self.resource_name} in stack {self.context.stack_name}",
+            description=group_description(f"Database {self.resource_name} in stack {self.context.stack_name}"),
             vpc_id=self._network.vpc_id, egress=[], tags=self.tags, opts=self.child_opts())
 
     def _create_cidr_ingress(self) -> None:

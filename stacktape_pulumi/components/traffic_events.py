@@ -8,12 +8,13 @@ balancers, Service Connect), EC2 (security-group ingress from source groups only
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
+import re
 from typing import TYPE_CHECKING
 
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import ecs as ecs_plan
-from stacktape_pulumi.aws.naming import lower_kebab
+from stacktape_pulumi.aws.naming import lower_kebab, physical
 from stacktape_pulumi.checks.traffic import (
     DEFAULT_HEALTH_CHECK_INTERVAL,
     DEFAULT_HEALTH_CHECK_TIMEOUT,
@@ -74,7 +75,8 @@ def _discovery_service(site: EventSite, wiring: ServiceWiring, port: int) -> aws
     ctx = workload.context
     service = aws.servicediscovery.Service(
         f"{workload.resource_name}-discovery-service",
-        name=f"{lower_kebab(workload.resource_name)}-http-api",
+        # One DNS label: a long workload name is shortened with a stable hash.
+        name=physical("dns-label", lower_kebab(workload.resource_name), "http-api"),
         dns_config=aws.servicediscovery.ServiceDnsConfigArgs(
             namespace_id=ctx.private_namespace().id,
             routing_policy="MULTIVALUE",
@@ -252,10 +254,13 @@ def service_connect_event(site: EventSite, wiring: ServiceWiring) -> None:
     services = exposure.services
     if port not in exposure.ports:  # the first event of a port names it
         exposure.ports.add(port)
-        alias = props.alias or f"{workload.resource_name}-{site.container.name}".lower()
+        # The default alias is derived, so it is shortened to a DNS name's 127 characters; the Cloud Map
+        # discovery name allows 64 and no '.', so it is derived from the alias (the same when it fits).
+        alias = props.alias or physical("service-connect-alias",
+                                        f"{workload.resource_name}-{site.container.name}".lower())
         services.append(aws.ecs.ServiceServiceConnectConfigurationServiceArgs(
             port_name=ecs_plan.port_name(port),
-            discovery_name=alias,
+            discovery_name=physical("service-connect-discovery", re.sub(r"[^a-z0-9_-]+", "-", alias)),
             client_alias=[aws.ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs(
                 port=port, dns_name=alias)]))
     wiring.service_connect = aws.ecs.ServiceServiceConnectConfigurationArgs(

@@ -17,7 +17,7 @@ from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
 from stacktape_pulumi.aws.logs import log_group
-from stacktape_pulumi.aws.security_groups import outbound_only_group
+from stacktape_pulumi.aws.security_groups import group_description, outbound_only_group
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.connect import POLICY_NAME as CONNECT_POLICY_NAME
 from stacktape_pulumi.components.connect import (
@@ -141,7 +141,8 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         return outbound_only_group(
             f"{self.resource_name}-sg",
             name=self.context.name("security-group", self.resource_name, "sg"),
-            description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
+            description=group_description(
+                f"Security group associated with {self.resource_name} in stack {self.context.stack_name}"),
             vpc_id=self._network.vpc_id, tags=self.tags, opts=self.child_opts())
 
     def _create_execution_role(self) -> aws.iam.Role:

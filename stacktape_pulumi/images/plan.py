@@ -7,6 +7,7 @@ for that Dockerfile beside it, so users can read (and `docker build` by hand) ex
 is built.
 """
 
+import hashlib
 import posixpath
 import re
 import shutil
@@ -41,9 +42,24 @@ def platform_for(architecture: str | None) -> str:
     return PLATFORMS[architecture or "x86_64"]
 
 
+# File names (a Dockerfile, a build's log or output folder) are at most 255 bytes on common file
+# systems; resource and container names have no such limit, so a longer stem keeps a hash instead.
+FILE_STEM_LENGTH = 200
+
+
+def file_stem(name: str) -> str:
+    """`name` if it fits FILE_STEM_LENGTH, else its start and 6 hex characters of its hash (stable, distinct).
+
+    (aws.naming.fit does the same for AWS names; this layer imports nothing but errors.)
+    """
+    if len(name) <= FILE_STEM_LENGTH:
+        return name
+    return f"{name[:FILE_STEM_LENGTH - 7]}-{hashlib.shake_256(name.encode()).hexdigest(3)}"
+
+
 def job_name(workload: str, container: str) -> str:
-    """`<workload>-<container>`, lower-cased as the reference's image job names."""
-    return f"{workload}-{container}".lower()
+    """`<workload>-<container>`, lower-cased as the reference's image job names (a file name too)."""
+    return file_stem(f"{workload}-{container}".lower())
 
 
 def image_tag(job: str, content_hash: str) -> str:
@@ -89,7 +105,7 @@ def write_if_changed(path: Path, text: str) -> Path:
 
 def generated_dockerfile_path(base_dir: Path, workload: str, container: str) -> Path:
     """`<config dir>/.stacktape/dockerfiles/<workload>-<container>.Dockerfile`."""
-    return base_dir / GENERATED_DIR / f"{workload}-{container}.Dockerfile"
+    return base_dir / GENERATED_DIR / f"{file_stem(f'{workload}-{container}')}.Dockerfile"
 
 
 def _matches_any(patterns: Sequence[Pattern], path: str) -> bool:

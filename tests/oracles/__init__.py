@@ -2,7 +2,7 @@
 
 Each oracle is a function `Recording -> list[Finding]`. None of them needs AWS or the Pulumi CLI:
 they read the recorded inputs (engine camelCase names, secrets masked as "[secret]") and compare
-them with AWS's own models (botocore's ECS API model, parliament's IAM reference) and documented
+them with AWS's own models (botocore's request model of every resource type, parliament's IAM reference) and documented
 limits. `check_recording` runs every recording-only oracle and splits the findings into those
 the allow-list (`oracles.allowlist`, one file, a reason per entry) excuses and the rest. The
 secrets oracle also needs the sentinel values planted in the canned world: see `oracles.secrets`.
@@ -60,9 +60,10 @@ class OracleReport:
 
 def recording_oracles() -> dict[str, Oracle]:
     """Every oracle that needs only a recording, by name (imported lazily: botocore and parliament are slow)."""
-    from oracles import aws_validity, iam_lint, names, security_groups
+    from oracles import aws_requests, aws_validity, iam_lint, names, security_groups
 
     return {
+        aws_requests.ORACLE: aws_requests.check,
         aws_validity.ORACLE: aws_validity.check,
         iam_lint.ORACLE: iam_lint.check,
         security_groups.ORACLE: security_groups.check,

@@ -27,7 +27,7 @@ ALLOWED: list[Allowed] = [
             "docs/decisions.md: a secret formatted into a larger value cannot use ECS valueFrom, so it is a Pulumi "
             "secret and masks the whole containerDefinitions; only the fixture that does this on purpose",
             type="aws:ecs/taskDefinition:TaskDefinition",
-            name="formatted-task-definition"),
+            name="formatted*-task-definition"),
     Allowed("iam", "parliament:RESOURCE_MISMATCH", "policy",
             "parliament splits an ARN at every ':' and so matches no DynamoDB stream ARN, whose label is a "
             "timestamp with colons (table/<name>/stream/2026-01-01T00:00:00.000); only a function event's "

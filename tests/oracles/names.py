@@ -66,8 +66,9 @@ RULES: dict[str, list[NameRule]] = {
     "aws:servicediscovery/service:Service": [NameRule("name", 127, DNS_LABELS, "DNS labels")],
     "aws:apigatewayv2/api:Api": [NameRule("name", 128, r"[^\x00-\x1f]+", "printable characters")],
     "aws:apigatewayv2/vpcLink:VpcLink": [NameRule("name", 128, r"[^\x00-\x1f]+", "printable characters")],
-    "aws:ecr/repository:Repository": [NameRule("name", 256, r"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+"
-                                               r"(?:[._-][a-z0-9]+)*", "lower-case path segments")],
+    # botocore's ecr RepositoryName pattern: segments joined by '.', '_', '__' or any run of '-'.
+    "aws:ecr/repository:Repository": [NameRule("name", 256, r"[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*"
+                                               r"(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*", "lower-case path segments")],
     "aws:sqs/queue:Queue": [NameRule("name", 80, r"[A-Za-z0-9_-]+(\.fifo)?", ECS_WHAT)],
     "aws:sns/topic:Topic": [NameRule("name", 256, r"[A-Za-z0-9_-]+(\.fifo)?", ECS_WHAT)],
     "aws:cloudwatch/eventRule:EventRule": [NameRule("name", 64, r"[.\-_A-Za-z0-9]+", "letters, digits and ._-")],
