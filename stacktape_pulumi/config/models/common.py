@@ -53,8 +53,19 @@ class Output(metaclass=_IsPulumiOutput):
     """Stands for `pulumi.Output` in the models, which stay free of the Pulumi SDK (its import takes ~0.5 s)."""
 
 
-# Python users may pass a pulumi.Output where the YAML has a directive string.
+# Python users may pass a pulumi.Output where the YAML has a directive string: a field whose annotation
+# includes this is an Input in the generated args and the provider schema (docs/decisions.md, "Outputs
+# in component args").
 OutputValue = Annotated[InstanceOf[Output], WithJsonSchema({"type": "string"})]
+
+# Keys whose value (or each item of it) names another resource of the stack. From Python, the
+# component object itself may stand there (`load_balancer_name=lb`, `connect_to=[bucket]`); the
+# generated args type them so.
+RESOURCE_NAME_KEYS = frozenset({
+    "httpApiGatewayName", "loadBalancerName", "functionName", "beforeAllowTrafficFunction",
+    "afterTrafficShiftFunction", "connectTo", "efsFilesystemName", "sqsQueueName", "targetSqsQueueName",
+    "snsTopicName", "eventBusName", "bucketName",
+})
 EnvValue = str | int | float | bool | OutputValue
 
 
