@@ -374,18 +374,23 @@ def test_inputs_users_compute_are_not_plain(schema: dict[str, Any]) -> None:
     assert types["stacktape:index:ContainerPackaging"]["properties"]["type"]["plain"] is True
 
 
-@pytest.mark.parametrize(("resources", "path"), [
-    ({"cpu": 3, "memory": 512}, "resources.cpu"),
-    ({"cpu": 0.25, "memory": 512, "architecture": "arm"}, "resources.architecture"),
+@pytest.mark.parametrize(("change", "message"), [
+    ({"resources": {"cpu": 3, "memory": 512}},
+     "resources.cpu: invalid value 3; allowed values: 0.25, 0.5, 1, 2, 4, 8 or 16"),
+    ({"resources": {"cpu": 0.25, "memory": 512, "architecture": "arm"}},
+     "resources.architecture: invalid value 'arm'; allowed values: 'x86_64' or 'arm64' (hint: did you mean 'arm64'?)"),
+    ({"containers": [{"name": "web", "packaging": {"type": "prebuilt-imag", "properties": {"image": "nginx"}}}]},
+     "containers[0].packaging.type: unsupported type 'prebuilt-imag'; supported: stacktape-image-buildpack, "
+     "external-buildpack, nixpacks, custom-dockerfile, prebuilt-image (hint: did you mean 'prebuilt-image'?)"),
+    ({"containers": [{"name": "web"}]}, "containers[0]: missing required key 'packaging'"),
 ])
-def test_a_bad_enum_value_gets_the_yaml_doors_message(resources: dict[str, Any], path: str) -> None:
-    inputs = {**_minimal_workload(), "resources": resources}
+def test_bad_inputs_get_the_yaml_doors_message(change: dict[str, Any], message: str) -> None:
+    inputs = {**_minimal_workload(), **change}
     with pytest.raises(ArgsError) as python_door:
         validate_args("MultiContainerWorkload", "api", inputs, MultiContainerWorkloadProps)
     with pytest.raises(InputPropertiesError) as provider_door:
         _construct(inputs)
-    assert str(provider_door.value) == str(python_door.value)
-    assert str(provider_door.value).startswith(f"MultiContainerWorkload 'api': {path}: invalid value ")
+    assert str(provider_door.value) == str(python_door.value) == f"MultiContainerWorkload 'api': {message}"
 
 
 def test_config_errors_are_input_errors_without_a_traceback() -> None:

@@ -12,6 +12,7 @@ find each other by name (a `$ResourceParam`, an event's `httpApiGatewayName`) as
 import importlib.metadata
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import pulumi
@@ -89,15 +90,18 @@ class StacktapeProvider(ComponentProvider):
 
     def map_input_properties(self, inputs: pulumi.Inputs, properties: dict[str, PropertyDefinition],
                              mapping: dict[str, str], component_name: str, property_path: str) -> pulumi.Inputs:
-        """The SDK's mapping, except that enum values stay the plain values they arrived as.
+        """The SDK's mapping, leaving enum values and missing inputs to the components' validation.
 
         The SDK turns an enum value into its Python enum and refuses one outside the set in its own
         words ("Invalid value 3 of type <class 'int'> for enum 'FargateCpu'"), and maps lists and maps
         of enum values item by item as objects (each `"GET"` of `cors.allowedMethods` would arrive as
         `{}`). Kept plain, they meet the components' validation, which checks them against the enum
         and words a bad one exactly as the YAML door does (`resources.cpu: invalid value 3; allowed
-        values: …`).
+        values: …`). A required input that is missing is left to that validation too ("missing
+        required key 'containers'", not the SDK's "Missing required input 'containers' on …").
         """
+        properties = {name: prop if prop.optional else replace(prop, optional=True)
+                      for name, prop in properties.items()}
         raw = dict(inputs) if isinstance(inputs, dict) else {}
         # The SDK would refuse a value outside the enum before the components see it: it maps a valid
         # stand-in, and the value as given takes its place below.
