@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from stacktape_pulumi import ApplicationLoadBalancer, Bucket, MultiContainerWorkload
+from stacktape_pulumi import ApplicationLoadBalancer, Bucket, MultiContainerWorkload, SqsQueue
 from stacktape_pulumi.args import ContainerEvent, IamRoleStatement, MultiContainerWorkloadArgs
 from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.engine import Recording, run_offline
@@ -51,7 +51,7 @@ def test_an_image_output_reaches_the_task_definition() -> None:
 def test_an_iam_resource_output_reaches_the_role_policy() -> None:
     def program() -> None:
         bucket = Bucket("photos", {})
-        statement: IamRoleStatement = {"Action": ["s3:GetObject"], "Resource": [bucket.params["arn"], "arn:aws:s3:::x"]}
+        statement: IamRoleStatement = {"Action": ["s3:GetObject"], "Resource": [bucket.arn, "arn:aws:s3:::x"]}
         MultiContainerWorkload("api", _workload(iam_role_statements=[statement]))
 
     policy = run_offline(program).one("aws:iam/rolePolicy:RolePolicy", "api-custom-iam-role-statements")
@@ -123,3 +123,18 @@ def test_a_secret_output_stays_secret() -> None:
 
     recorded = run_offline(program).one(TASK_DEFINITION)
     assert recorded.secret_inputs == ["containerDefinitions"]
+
+
+def test_components_have_typed_outputs_beside_their_params() -> None:
+    seen: dict[str, list[Any]] = {}
+
+    def program() -> None:
+        bucket, queue = Bucket("photos", {}), SqsQueue("jobs", {})
+        pulumi.Output.all(bucket.arn, bucket.params["arn"], queue.arn, queue.url, queue.params["url"]).apply(
+            lambda values: seen.setdefault("values", values))
+
+    run_offline(program)
+    assert seen["values"] == ["arn:aws:s3:::stacktape-dev-photos-947a1e7"] * 2 + [
+        "arn:aws:sqs:us-east-1:123456789012:stacktape-dev-jobs",
+        "https://sqs.us-east-1.amazonaws.com/123456789012/stacktape-dev-jobs",
+        "https://sqs.us-east-1.amazonaws.com/123456789012/stacktape-dev-jobs"]
