@@ -1456,7 +1456,7 @@ class ApplicationLoadBalancerListener(TypedDict):
     """Listener protocol; HTTPS needs a certificate (customDomains or customCertificateArns)."""
     port: int
     """Listener port."""
-    custom_certificate_arns: NotRequired[list[str]]
+    custom_certificate_arns: NotRequired[list[Input[str]]]
     """ACM certificate ARNs."""
     whitelist_ips: NotRequired[list[str]]
     """Allowed client IPs/CIDRs. Default all."""
@@ -2084,7 +2084,7 @@ class FunctionArgs(TypedDict):
     """Pre-initialized instances (creates a version and an alias)."""
     reserved_concurrency: NotRequired[int]
     """Concurrency reserved for (and capping) the function."""
-    layers: NotRequired[list[str]]
+    layers: NotRequired[list[Input[str]]]
     """Layer ARNs, at most 5."""
     deployment: NotRequired[LambdaDeployment]
     """Gradual deployment between versions."""
@@ -3141,7 +3141,7 @@ class NetworkLoadBalancerListener(TypedDict):
     """`TCP` (raw) or `TLS` (encrypted). TLS requires a certificate (customDomains or customCertificateArns)."""
     port: int
     """Port this listener accepts traffic on."""
-    custom_certificate_arns: NotRequired[list[str]]
+    custom_certificate_arns: NotRequired[list[Input[str]]]
     """ARNs of your own ACM certificates. Not needed with customDomains or TCP."""
     whitelist_ips: NotRequired[list[str]]
     """Allowed client IPs/CIDRs. Default all IPs allowed."""

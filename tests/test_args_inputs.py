@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from stacktape_pulumi import ApplicationLoadBalancer, Bucket, MultiContainerWorkload, SqsQueue
+from stacktape_pulumi import ApplicationLoadBalancer, Bucket, Function, MultiContainerWorkload, SqsQueue
 from stacktape_pulumi.args import ContainerEvent, IamRoleStatement, MultiContainerWorkloadArgs
 from stacktape_pulumi.components.base import ArgsError
 from stacktape_pulumi.engine import Recording, run_offline
@@ -138,3 +138,25 @@ def test_components_have_typed_outputs_beside_their_params() -> None:
         "arn:aws:sqs:us-east-1:123456789012:stacktape-dev-jobs",
         "https://sqs.us-east-1.amazonaws.com/123456789012/stacktape-dev-jobs",
         "https://sqs.us-east-1.amazonaws.com/123456789012/stacktape-dev-jobs"]
+
+
+def test_a_certificate_output_reaches_the_https_listener() -> None:
+    def program() -> None:
+        certificate = aws.acm.Certificate("cert", domain_name="example.com", validation_method="DNS")
+        ApplicationLoadBalancer("lb", {"listeners": [
+            {"protocol": "HTTPS", "port": 443, "custom_certificate_arns": [certificate.arn]}]})
+
+    listener = run_offline(program).one("aws:lb/listener:Listener", "lb-listener-443")
+    assert listener.inputs["certificateArn"] == "arn:aws:acm:us-east-1:123456789012:certificate/07925bef4277cd177"
+
+
+def test_a_layer_output_reaches_the_function() -> None:
+    def program() -> None:
+        layer = aws.lambda_.LayerVersion("layer", layer_name="deps", code=pulumi.FileArchive("."))
+        Function("fn", {"packaging": {"type": "custom-artifact", "properties": {
+            "package_path": "programs/hooks/smoke_test.py", "handler": "smoke_test.py:handler"}},
+            "runtime": "python3.12", "layers": [layer.arn, "arn:aws:lambda:us-east-1:123456789012:layer:x:1"]})
+
+    function = run_offline(program).one("aws:lambda/function:Function")
+    assert function.inputs["layers"] == ["arn:aws:lambda:us-east-1:123456789012:layerversion/layer-fd66931",
+                                         "arn:aws:lambda:us-east-1:123456789012:layer:x:1"]
