@@ -24,10 +24,16 @@ esbuild:
 preview: $(VENV)/.installed
 	$(BIN)/stacktape-pulumi preview $(EXAMPLE)
 
-# One strict mypy run over the package and tests/ (pyproject's [tool.mypy]; a bare `mypy` checks the same files).
+# One strict mypy run over the package and tests/ (pyproject's [tool.mypy]; a bare `mypy` checks the same files),
+# then the README's Python examples as a user's program: mypy --strict and pyright (strict) in a directory of
+# their own, finding the package through its installation (tools/readme_examples.py).
+README_EXAMPLES := .stacktape/readme-examples
 lint: $(VENV)/.installed
 	$(BIN)/ruff check stacktape_pulumi tests programs bench tools
 	$(BIN)/mypy stacktape_pulumi tests
+	$(BIN)/python tools/readme_examples.py $(README_EXAMPLES) >/dev/null
+	cd $(README_EXAMPLES) && $(abspath $(BIN))/mypy --python-executable $(abspath $(BIN))/python \
+		--cache-dir ../readme-examples-mypy-cache . && $(abspath $(BIN))/pyright --pythonpath $(abspath $(BIN))/python .
 
 # One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state.
 test: lint

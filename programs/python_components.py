@@ -6,13 +6,18 @@ your own), or offline: `python programs/python_components.py` prints the preview
 
 import pulumi
 
-from stacktape_pulumi import MultiContainerWorkload
+from stacktape_pulumi import Bucket, MultiContainerWorkload
 
 
 def program() -> None:
+    uploads = Bucket("uploads", {})
     api = MultiContainerWorkload("api", {
         "resources": {"cpu": 0.5, "memory": 1024, "architecture": "arm64"},
         "scaling": {"min_instances": 1, "max_instances": 3},
+        # The component object stands for its name: read-write access and STP_UPLOADS_NAME / _ARN.
+        "connect_to": [uploads],
+        # An Output where the YAML would write $ResourceParam('uploads', 'arn').
+        "iam_role_statements": [{"Action": ["s3:GetBucketTagging"], "Resource": [uploads.arn]}],
         "containers": [
             {
                 "name": "web",

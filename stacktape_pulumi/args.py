@@ -8,11 +8,35 @@ Field names are the YAML keys in snake_case (`min_instances` is `minInstances`);
 snake_case would not map back exactly keep their spelling (`Sid`, `usePrivateSubnetsWithNAT`).
 The component validates these args with the same models as the YAML, and Pulumi's schema
 inference turns them into the provider schema (`stacktape_pulumi/provider/schema.json`).
+
+Values of an enum field may be given as the enum's members or as plain values (`EValue` is
+`Literal[...] | E` to type checkers); a field typed `Input[...]` also takes a `pulumi.Output`; a
+resource's name (`ResourceRef`) may be given as the component object itself.
 """
 
 # ruff: noqa: E501
 from enum import Enum, StrEnum
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+from pulumi import Output
+
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
+    from pulumi import Input
+
+    from stacktape_pulumi.components.base import StacktapeComponent
+
+    ResourceRef: TypeAlias = str | StacktapeComponent[Any]
+else:
+    # `pulumi.Input` spelled without its forward reference "Output[T]", which `typing.get_type_hints`
+    # cannot resolve: the same union to Pulumi's schema inference, and readable by get_type_hints.
+    from collections.abc import Awaitable
+    from typing import TypeVar, Union
+
+    _T = TypeVar("_T")
+    Input = Union[_T, Awaitable[_T], Output[_T]]
+    ResourceRef = str
 
 
 class IamRoleStatementEffect(StrEnum):
@@ -22,18 +46,24 @@ class IamRoleStatementEffect(StrEnum):
     DENY = "Deny"
 
 
+if TYPE_CHECKING:
+    IamRoleStatementEffectValue: TypeAlias = Literal["Allow", "Deny"] | IamRoleStatementEffect
+else:
+    IamRoleStatementEffectValue = IamRoleStatementEffect
+
+
 class IamRoleStatement(TypedDict):
     """A raw IAM policy statement appended to the resource's role."""
 
     Sid: NotRequired[str]
     """Optional identifier for this statement."""
-    Effect: NotRequired[IamRoleStatementEffect]
+    Effect: NotRequired[IamRoleStatementEffectValue]
     """Allow or deny the actions. Default "Allow" (applied when the policy is built)."""
     Action: NotRequired[list[str]]
     """AWS actions (e.g. `s3:GetObject`). Default ["*"] (applied when the policy is built)."""
     Condition: NotRequired[dict[str, Any]]
     """IAM conditions under which the statement applies."""
-    Resource: list[str]
+    Resource: list[Input[str]]
     """ARNs of the resources the statement applies to; `"*"` for all."""
 
 
@@ -52,11 +82,23 @@ class ContainerPackagingType(StrEnum):
     """Use a pre-built image."""
 
 
+if TYPE_CHECKING:
+    ContainerPackagingTypeValue: TypeAlias = Literal["stacktape-image-buildpack", "external-buildpack", "nixpacks", "custom-dockerfile", "prebuilt-image"] | ContainerPackagingType
+else:
+    ContainerPackagingTypeValue = ContainerPackagingType
+
+
 class LanguageSpecificConfigOutputModuleFormat(StrEnum):
     """Allowed values of `outputModuleFormat`."""
 
     CJS = "cjs"
     ESM = "esm"
+
+
+if TYPE_CHECKING:
+    LanguageSpecificConfigOutputModuleFormatValue: TypeAlias = Literal["cjs", "esm"] | LanguageSpecificConfigOutputModuleFormat
+else:
+    LanguageSpecificConfigOutputModuleFormatValue = LanguageSpecificConfigOutputModuleFormat
 
 
 class LanguageSpecificConfigNodeVersion(Enum):
@@ -73,10 +115,22 @@ class LanguageSpecificConfigNodeVersion(Enum):
     V24 = 24
 
 
+if TYPE_CHECKING:
+    LanguageSpecificConfigNodeVersionValue: TypeAlias = Literal[16, 17, 18, 19, 20, 21, 22, 23, 24] | LanguageSpecificConfigNodeVersion
+else:
+    LanguageSpecificConfigNodeVersionValue = LanguageSpecificConfigNodeVersion
+
+
 class LanguageSpecificConfigPackageManager(StrEnum):
     """Allowed values of `packageManager`."""
 
     UV = "uv"
+
+
+if TYPE_CHECKING:
+    LanguageSpecificConfigPackageManagerValue: TypeAlias = Literal["uv"] | LanguageSpecificConfigPackageManager
+else:
+    LanguageSpecificConfigPackageManagerValue = LanguageSpecificConfigPackageManager
 
 
 class PythonVersion(Enum):
@@ -93,11 +147,23 @@ class PythonVersion(Enum):
     V3_14 = 3.14
 
 
+if TYPE_CHECKING:
+    PythonVersionValue: TypeAlias = float | PythonVersion
+else:
+    PythonVersionValue = PythonVersion
+
+
 class LanguageSpecificConfigRunAppAs(StrEnum):
     """Allowed values of `runAppAs`."""
 
     WSGI = "WSGI"
     ASGI = "ASGI"
+
+
+if TYPE_CHECKING:
+    LanguageSpecificConfigRunAppAsValue: TypeAlias = Literal["WSGI", "ASGI"] | LanguageSpecificConfigRunAppAs
+else:
+    LanguageSpecificConfigRunAppAsValue = LanguageSpecificConfigRunAppAs
 
 
 class LanguageSpecificConfigJavaVersion(Enum):
@@ -109,11 +175,23 @@ class LanguageSpecificConfigJavaVersion(Enum):
     V19 = 19
 
 
+if TYPE_CHECKING:
+    LanguageSpecificConfigJavaVersionValue: TypeAlias = Literal[8, 11, 17, 19] | LanguageSpecificConfigJavaVersion
+else:
+    LanguageSpecificConfigJavaVersionValue = LanguageSpecificConfigJavaVersion
+
+
 class RubyVersion(Enum):
     """Allowed values of `rubyVersion`."""
 
     V3_2 = 3.2
     V3_3 = 3.3
+
+
+if TYPE_CHECKING:
+    RubyVersionValue: TypeAlias = float | RubyVersion
+else:
+    RubyVersionValue = RubyVersion
 
 
 class PhpVersion(Enum):
@@ -123,11 +201,23 @@ class PhpVersion(Enum):
     V8_3 = 8.3
 
 
+if TYPE_CHECKING:
+    PhpVersionValue: TypeAlias = float | PhpVersion
+else:
+    PhpVersionValue = PhpVersion
+
+
 class LanguageSpecificConfigDotnetVersion(Enum):
     """Allowed values of `dotnetVersion`."""
 
     V6 = 6
     V8 = 8
+
+
+if TYPE_CHECKING:
+    LanguageSpecificConfigDotnetVersionValue: TypeAlias = Literal[6, 8] | LanguageSpecificConfigDotnetVersion
+else:
+    LanguageSpecificConfigDotnetVersionValue = LanguageSpecificConfigDotnetVersion
 
 
 class LanguageSpecificConfig(TypedDict):
@@ -139,9 +229,9 @@ class LanguageSpecificConfig(TypedDict):
     """JS/TS: emit decorator metadata (NestJS, TypeORM)."""
     dependencies_to_exclude_from_bundle: NotRequired[list[str]]
     """JS/TS: dependencies kept out of the bundle (`*` for all)."""
-    output_module_format: NotRequired[LanguageSpecificConfigOutputModuleFormat]
+    output_module_format: NotRequired[LanguageSpecificConfigOutputModuleFormatValue]
     """JS/TS: output module format. Default cjs."""
-    node_version: NotRequired[LanguageSpecificConfigNodeVersion]
+    node_version: NotRequired[LanguageSpecificConfigNodeVersionValue]
     """JS/TS: Node.js major version. Default 24 for containers, from the runtime for functions."""
     disable_source_maps: NotRequired[bool]
     """JS/TS: do not generate source maps."""
@@ -151,7 +241,7 @@ class LanguageSpecificConfig(TypedDict):
     """JS/TS: non-bundled dependencies left out of the package."""
     package_manager_file: NotRequired[str]
     """Python/Java: requirements.txt, Pipfile, pyproject.toml, pom.xml or build.gradle."""
-    package_manager: NotRequired[LanguageSpecificConfigPackageManager]
+    package_manager: NotRequired[LanguageSpecificConfigPackageManagerValue]
     """Python: package manager (only uv)."""
     uv_optional_dependencies: NotRequired[list[str]]
     """Python: pyproject extras."""
@@ -161,23 +251,23 @@ class LanguageSpecificConfig(TypedDict):
     """Python: dependency groups to exclude."""
     uv_only_groups: NotRequired[list[str]]
     """Python: only these dependency groups."""
-    python_version: NotRequired[PythonVersion]
+    python_version: NotRequired[PythonVersionValue]
     """Python: version. Default 3.9 (reference)."""
-    run_app_as: NotRequired[LanguageSpecificConfigRunAppAs]
+    run_app_as: NotRequired[LanguageSpecificConfigRunAppAsValue]
     """Python (image buildpack only): run the app as WSGI or ASGI."""
     minify: NotRequired[bool]
     """Python: minify code. Default true."""
     use_maven: NotRequired[bool]
     """Java: use Maven instead of Gradle."""
-    java_version: NotRequired[LanguageSpecificConfigJavaVersion]
+    java_version: NotRequired[LanguageSpecificConfigJavaVersionValue]
     """Java: version. Default 11."""
-    ruby_version: NotRequired[RubyVersion]
+    ruby_version: NotRequired[RubyVersionValue]
     """Ruby: version. Default 3.3."""
-    php_version: NotRequired[PhpVersion]
+    php_version: NotRequired[PhpVersionValue]
     """PHP: version. Default 8.3."""
     project_file: NotRequired[str]
     """.NET: path to the .csproj file."""
-    dotnet_version: NotRequired[LanguageSpecificConfigDotnetVersion]
+    dotnet_version: NotRequired[LanguageSpecificConfigDotnetVersionValue]
     """.NET: version. Default 8."""
 
 
@@ -258,8 +348,8 @@ class ContainerPackagingProperties(TypedDict):
     """Build arguments. Only with `custom-dockerfile`."""
     entry_point: NotRequired[list[str]]
     """Container entry point (overrides ENTRYPOINT). Only with `custom-dockerfile`, `prebuilt-image`."""
-    image: NotRequired[str]
-    """Image name or URL. Only with `prebuilt-image`."""
+    image: NotRequired[Input[str]]
+    """Image name or URL (from Python, an Output too, e.g. an ECR repository's `repository_url`). Only with `prebuilt-image`."""
     repository_credentials_secret_arn: NotRequired[str]
     """Secrets Manager ARN of `{username, password}` for a private registry. Only with `prebuilt-image`."""
 
@@ -267,7 +357,7 @@ class ContainerPackagingProperties(TypedDict):
 class ContainerPackaging(TypedDict):
     """One of several kinds, chosen by `type`:\n- `stacktape-image-buildpack`: Build the image from source with the Stacktape buildpack.\n- `external-buildpack`: Build the image with an external buildpack.\n- `nixpacks`: Build the image with Nixpacks.\n- `custom-dockerfile`: Build the image from a Dockerfile.\n- `prebuilt-image`: Use a pre-built image."""
 
-    type: ContainerPackagingType
+    type: ContainerPackagingTypeValue
     """The kind; the other fields apply as documented."""
     properties: ContainerPackagingProperties
     """`stacktape-image-buildpack`: Image built from source by the Stacktape buildpack.\n`external-buildpack`: Image built with Cloud Native Buildpacks.\n`nixpacks`: Image built with Nixpacks.\n`custom-dockerfile`: Image built from your Dockerfile.\n`prebuilt-image`: An existing image."""
@@ -295,6 +385,12 @@ class RetentionDays(Enum):
     V3653 = 3653
 
 
+if TYPE_CHECKING:
+    RetentionDaysValue: TypeAlias = Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] | RetentionDays
+else:
+    RetentionDaysValue = RetentionDays
+
+
 class LogForwardingType(StrEnum):
     """The kinds of `LogForwarding`."""
 
@@ -304,6 +400,12 @@ class LogForwardingType(StrEnum):
     """Forward logs to highlight.io."""
     DATADOG = "datadog"
     """Forward logs to Datadog."""
+
+
+if TYPE_CHECKING:
+    LogForwardingTypeValue: TypeAlias = Literal["http-endpoint", "highlight", "datadog"] | LogForwardingType
+else:
+    LogForwardingTypeValue = LogForwardingType
 
 
 class LogForwardingProperties(TypedDict):
@@ -317,18 +419,18 @@ class LogForwardingProperties(TypedDict):
     """Extra metadata sent in the `X-Amz-Firehose-Common-Attributes` header. Only with `http-endpoint`."""
     retry_duration: NotRequired[int]
     """Seconds Firehose retries before sending failed logs to the backup bucket. Default 300, range 0-7200. Only with `http-endpoint`."""
-    access_key: NotRequired[Any]
+    access_key: NotRequired[Input[str]]
     """Credential sent in the `X-Amz-Firehose-Access-Key` header: a `$Secret()` (or, from Python, an Output). Only with `http-endpoint`."""
     project_id: NotRequired[str]
     """The highlight.io project ID. Only with `highlight`."""
-    api_key: NotRequired[Any]
+    api_key: NotRequired[Input[str]]
     """Datadog API key: a `$Secret()` (or, from Python, an Output); never written in the config. Only with `datadog`."""
 
 
 class LogForwarding(TypedDict):
     """One of several kinds, chosen by `type`:\n- `http-endpoint`: Forward logs to an HTTP endpoint.\n- `highlight`: Forward logs to highlight.io.\n- `datadog`: Forward logs to Datadog."""
 
-    type: LogForwardingType
+    type: LogForwardingTypeValue
     """The kind; the other fields apply as documented."""
     properties: LogForwardingProperties
     """`http-endpoint`: Firehose delivery to any HTTP endpoint.\n`highlight`: Delivery to a highlight.io project.\n`datadog`: Delivery to Datadog."""
@@ -339,7 +441,7 @@ class ResourceLogging(TypedDict):
 
     disabled: NotRequired[bool]
     """Disable logging to CloudWatch. Default false."""
-    retention_days: NotRequired[RetentionDays]
+    retention_days: NotRequired[RetentionDaysValue]
     """Days to keep logs. Default 90."""
     log_forwarding: NotRequired[LogForwarding]
     """Forward logs to a third-party destination through Firehose."""
@@ -354,12 +456,18 @@ class ContainerDependencyCondition(StrEnum):
     HEALTHY = "HEALTHY"
 
 
+if TYPE_CHECKING:
+    ContainerDependencyConditionValue: TypeAlias = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"] | ContainerDependencyCondition
+else:
+    ContainerDependencyConditionValue = ContainerDependencyCondition
+
+
 class ContainerDependency(TypedDict):
     """Start after another container of the workload reaches a state."""
 
     container_name: str
     """Name of the container depended on."""
-    condition: ContainerDependencyCondition
+    condition: ContainerDependencyConditionValue
     """State the dependency must reach."""
 
 
@@ -368,7 +476,7 @@ class EnvironmentVar(TypedDict):
 
     name: str
     """Variable name."""
-    value: Any
+    value: Input[Any]
     """Value: a string, number or boolean (stringified), or a directive such as `$Secret('db.password')`."""
 
 
@@ -393,10 +501,16 @@ class EfsMountType(StrEnum):
     EFS = "efs"
 
 
+if TYPE_CHECKING:
+    EfsMountTypeValue: TypeAlias = Literal["efs"] | EfsMountType
+else:
+    EfsMountTypeValue = EfsMountType
+
+
 class EfsMountProps(TypedDict):
     """An EFS filesystem mounted into a container."""
 
-    efs_filesystem_name: str
+    efs_filesystem_name: ResourceRef
     """Name of the efs-filesystem resource."""
     root_directory: NotRequired[str]
     """Directory of the filesystem to mount (created on first mount). Default "/"."""
@@ -407,7 +521,7 @@ class EfsMountProps(TypedDict):
 class EfsMount(TypedDict):
     """`{type: efs, properties}` volume mount."""
 
-    type: EfsMountType
+    type: EfsMountTypeValue
     """The kind: `efs`."""
     properties: EfsMountProps
     """An EFS filesystem mounted into a container."""
@@ -428,6 +542,12 @@ class ContainerEventType(StrEnum):
     """Forward a network load balancer listener to the container."""
 
 
+if TYPE_CHECKING:
+    ContainerEventTypeValue: TypeAlias = Literal["http-api-gateway", "application-load-balancer", "workload-internal", "service-connect", "network-load-balancer"] | ContainerEventType
+else:
+    ContainerEventTypeValue = ContainerEventType
+
+
 class HttpMethod(StrEnum):
     """Allowed values of `method`."""
 
@@ -441,6 +561,12 @@ class HttpMethod(StrEnum):
     ANY = "*"
 
 
+if TYPE_CHECKING:
+    HttpMethodValue: TypeAlias = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"] | HttpMethod
+else:
+    HttpMethodValue = HttpMethod
+
+
 class AuthorizerType(StrEnum):
     """The kinds of `Authorizer`."""
 
@@ -450,6 +576,12 @@ class AuthorizerType(StrEnum):
     """Lambda request authorizer."""
 
 
+if TYPE_CHECKING:
+    AuthorizerTypeValue: TypeAlias = Literal["cognito", "lambda"] | AuthorizerType
+else:
+    AuthorizerTypeValue = AuthorizerType
+
+
 class AuthorizerProperties(TypedDict):
     """The properties of each kind (`cognito`, `lambda`); which apply depends on `type`."""
 
@@ -457,7 +589,7 @@ class AuthorizerProperties(TypedDict):
     """Name of the user-auth-pool resource. Only with `cognito`."""
     identity_sources: NotRequired[list[str]]
     """`cognito`: Where the token is read. Default ["$request.header.Authorization"].\n`lambda`: Identity sources. Default []."""
-    function_name: NotRequired[str]
+    function_name: NotRequired[ResourceRef]
     """Name of the function resource. Only with `lambda`."""
     iam_response: NotRequired[bool]
     """The function returns an IAM policy instead of a simple response. Default false. Only with `lambda`."""
@@ -468,7 +600,7 @@ class AuthorizerProperties(TypedDict):
 class Authorizer(TypedDict):
     """One of several kinds, chosen by `type`:\n- `cognito`: Cognito JWT authorizer.\n- `lambda`: Lambda request authorizer."""
 
-    type: AuthorizerType
+    type: AuthorizerTypeValue
     """The kind; the other fields apply as documented."""
     properties: AuthorizerProperties
     """`cognito`: JWT authorizer backed by a user pool.\n`lambda`: Request authorizer backed by a function."""
@@ -479,6 +611,12 @@ class ContainerEventPropertiesPayloadFormat(StrEnum):
 
     V1_0 = "1.0"
     V2_0 = "2.0"
+
+
+if TYPE_CHECKING:
+    ContainerEventPropertiesPayloadFormatValue: TypeAlias = Literal["1.0", "2.0"] | ContainerEventPropertiesPayloadFormat
+else:
+    ContainerEventPropertiesPayloadFormatValue = ContainerEventPropertiesPayloadFormat
 
 
 class LbHeaderCondition(TypedDict):
@@ -507,22 +645,28 @@ class ContainerEventPropertiesProtocol(StrEnum):
     GRPC = "grpc"
 
 
+if TYPE_CHECKING:
+    ContainerEventPropertiesProtocolValue: TypeAlias = Literal["http", "http2", "grpc"] | ContainerEventPropertiesProtocol
+else:
+    ContainerEventPropertiesProtocolValue = ContainerEventPropertiesProtocol
+
+
 class ContainerEventProperties(TypedDict):
     """The properties of each kind (`http-api-gateway`, `application-load-balancer`, `workload-internal`, `service-connect`, `network-load-balancer`); which apply depends on `type`."""
 
-    http_api_gateway_name: NotRequired[str]
+    http_api_gateway_name: NotRequired[ResourceRef]
     """Name of the http-api-gateway resource. Only with `http-api-gateway`."""
-    method: NotRequired[HttpMethod]
+    method: NotRequired[HttpMethodValue]
     """HTTP method, or `*` for any. Only with `http-api-gateway`."""
     path: NotRequired[str]
     """`/x`, `/x/{id}`, `/x/{proxy+}`, or `*` / `$default` for the default route. Only with `http-api-gateway`."""
     authorizer: NotRequired[Authorizer]
     """Protect the route with an authorizer. Only with `http-api-gateway`."""
-    payload_format: NotRequired[ContainerEventPropertiesPayloadFormat]
+    payload_format: NotRequired[ContainerEventPropertiesPayloadFormatValue]
     """Payload format. Default: the gateway's payloadFormat, else "1.0". Only with `http-api-gateway`."""
     container_port: int
     """`http-api-gateway`, `application-load-balancer`, `network-load-balancer`: Container port receiving the traffic.\n`workload-internal`, `service-connect`: Container port to open."""
-    load_balancer_name: NotRequired[str]
+    load_balancer_name: NotRequired[ResourceRef]
     """`application-load-balancer`: Name of the application-load-balancer resource.\n`network-load-balancer`: Name of the network-load-balancer resource."""
     listener_port: NotRequired[int]
     """`application-load-balancer`: Listener port; required exactly when the load balancer has custom listeners.\n`network-load-balancer`: Listener port."""
@@ -542,14 +686,14 @@ class ContainerEventProperties(TypedDict):
     """Source CIDRs. Only with `application-load-balancer`."""
     alias: NotRequired[str]
     """DNS alias. Default `<workload>-<container>` lower-cased. Only with `service-connect`."""
-    protocol: NotRequired[ContainerEventPropertiesProtocol]
+    protocol: NotRequired[ContainerEventPropertiesProtocolValue]
     """Application protocol (for metrics). Only with `service-connect`."""
 
 
 class ContainerEvent(TypedDict):
     """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Route matching requests of an HTTP API Gateway to the container.\n- `application-load-balancer`: Route matching requests of an application load balancer to the container.\n- `workload-internal`: Open the port to the other containers of this workload.\n- `service-connect`: Open the port to other workloads of the stack (ECS Service Connect).\n- `network-load-balancer`: Forward a network load balancer listener to the container."""
 
-    type: ContainerEventType
+    type: ContainerEventTypeValue
     """The kind; the other fields apply as documented."""
     properties: ContainerEventProperties
     """`http-api-gateway`: HTTP API route forwarding to a container port.\n`application-load-balancer`: ALB listener rule forwarding to a container port.\n`workload-internal`: A port reachable by the workload's other containers.\n`service-connect`: A port reachable by the stack's other workloads.\n`network-load-balancer`: NLB listener forwarding to a container port."""
@@ -562,6 +706,12 @@ class LoadBalancerHealthCheckHealthCheckProtocol(StrEnum):
     TCP = "TCP"
 
 
+if TYPE_CHECKING:
+    LoadBalancerHealthCheckHealthCheckProtocolValue: TypeAlias = Literal["HTTP", "TCP"] | LoadBalancerHealthCheckHealthCheckProtocol
+else:
+    LoadBalancerHealthCheckHealthCheckProtocolValue = LoadBalancerHealthCheckHealthCheckProtocol
+
+
 class LoadBalancerHealthCheck(TypedDict):
     """Health check of the load balancer target group."""
 
@@ -571,7 +721,7 @@ class LoadBalancerHealthCheck(TypedDict):
     """Seconds between checks. Default 5, range 5-300."""
     healthcheck_timeout: NotRequired[int]
     """Seconds before a check fails. Default 4, range 2-120."""
-    health_check_protocol: NotRequired[LoadBalancerHealthCheckHealthCheckProtocol]
+    health_check_protocol: NotRequired[LoadBalancerHealthCheckHealthCheckProtocolValue]
     """Protocol. Default HTTP for ALB, TCP for NLB."""
     health_check_port: NotRequired[int]
     """Port. Default the traffic port."""
@@ -616,6 +766,12 @@ class FargateCpu(Enum):
     V16 = 16.0
 
 
+if TYPE_CHECKING:
+    FargateCpuValue: TypeAlias = float | FargateCpu
+else:
+    FargateCpuValue = FargateCpu
+
+
 class ContainerWorkloadResourcesArchitecture(StrEnum):
     """Allowed values of `architecture`."""
 
@@ -623,10 +779,16 @@ class ContainerWorkloadResourcesArchitecture(StrEnum):
     ARM64 = "arm64"
 
 
+if TYPE_CHECKING:
+    ContainerWorkloadResourcesArchitectureValue: TypeAlias = Literal["x86_64", "arm64"] | ContainerWorkloadResourcesArchitecture
+else:
+    ContainerWorkloadResourcesArchitectureValue = ContainerWorkloadResourcesArchitecture
+
+
 class ContainerWorkloadResources(TypedDict):
     """CPU, memory and compute engine (Fargate when no instanceTypes, else EC2)."""
 
-    cpu: NotRequired[FargateCpu]
+    cpu: NotRequired[FargateCpuValue]
     """vCPUs. Required with memory on Fargate."""
     memory: NotRequired[int]
     """MiB. Fargate: one of the values allowed for cpu. EC2: default from the smallest instance type."""
@@ -634,7 +796,7 @@ class ContainerWorkloadResources(TypedDict):
     """EC2 instance types (first preferred); presence selects the EC2 launch type."""
     enable_warm_pool: NotRequired[bool]
     """Keep pre-initialized EC2 instances; exactly one instance type. Default false."""
-    architecture: NotRequired[ContainerWorkloadResourcesArchitecture]
+    architecture: NotRequired[ContainerWorkloadResourcesArchitectureValue]
     """Fargate CPU architecture. Default x86_64 (not allowed with instanceTypes)."""
 
 
@@ -668,14 +830,20 @@ class ContainerDeploymentStrategy(StrEnum):
     ALL_AT_ONCE = "AllAtOnce"
 
 
+if TYPE_CHECKING:
+    ContainerDeploymentStrategyValue: TypeAlias = Literal["Canary10Percent5Minutes", "Canary10Percent15Minutes", "Linear10PercentEvery1Minutes", "Linear10PercentEvery3Minutes", "AllAtOnce"] | ContainerDeploymentStrategy
+else:
+    ContainerDeploymentStrategyValue = ContainerDeploymentStrategy
+
+
 class ContainerWorkloadDeployment(TypedDict):
     """Gradual (blue/green) traffic shifting on deploy; needs an ALB event."""
 
-    strategy: ContainerDeploymentStrategy
+    strategy: ContainerDeploymentStrategyValue
     """How traffic shifts to the new version."""
-    before_allow_traffic_function: NotRequired[str]
+    before_allow_traffic_function: NotRequired[ResourceRef]
     """Function resource run before traffic shifts (smoke tests)."""
-    after_traffic_shift_function: NotRequired[str]
+    after_traffic_shift_function: NotRequired[ResourceRef]
     """Function resource run after all traffic shifted."""
     test_listener_port: NotRequired[int]
     """ALB listener port for test traffic; needed with beforeAllowTrafficFunction and custom listeners.\nDefault 8080 (created on load balancers with default listeners)."""
@@ -684,7 +852,7 @@ class ContainerWorkloadDeployment(TypedDict):
 class MultiContainerWorkloadArgs(TypedDict):
     """Properties of a multi-container workload."""
 
-    connect_to: NotRequired[list[str]]
+    connect_to: NotRequired[list[ResourceRef]]
     """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
     iam_role_statements: NotRequired[list[IamRoleStatement]]
     """Raw IAM statements added to the resource's role."""
@@ -711,7 +879,7 @@ class CorsConfig(TypedDict):
     """Allowed origins. Default ["*"]."""
     allowed_headers: NotRequired[list[str]]
     """Allowed request headers."""
-    allowed_methods: NotRequired[list[HttpMethod]]
+    allowed_methods: NotRequired[list[HttpMethodValue]]
     """Allowed methods. Default: the methods of the integrations (HTTP API) or ["*"] (URL)."""
     allow_credentials: NotRequired[bool]
     """Allow cookies and auth headers."""
@@ -730,14 +898,20 @@ class HttpApiAccessLoggingFormat(StrEnum):
     CSV = "CSV"
 
 
+if TYPE_CHECKING:
+    HttpApiAccessLoggingFormatValue: TypeAlias = Literal["CLF", "JSON", "XML", "CSV"] | HttpApiAccessLoggingFormat
+else:
+    HttpApiAccessLoggingFormatValue = HttpApiAccessLoggingFormat
+
+
 class HttpApiAccessLogging(TypedDict):
     """Access logs of the API's `$default` stage."""
 
     disabled: NotRequired[bool]
     """Disable access logging. Default false."""
-    format: NotRequired[HttpApiAccessLoggingFormat]
+    format: NotRequired[HttpApiAccessLoggingFormatValue]
     """Log line format. Default JSON."""
-    retention_days: NotRequired[RetentionDays]
+    retention_days: NotRequired[RetentionDaysValue]
     """Days to keep logs. Default 30."""
     log_forwarding: NotRequired[LogForwarding]
     """Forward logs to a third-party destination through Firehose."""
@@ -760,6 +934,12 @@ class CdnCachingOptionsCacheMethod(StrEnum):
     GET = "GET"
     HEAD = "HEAD"
     OPTIONS = "OPTIONS"
+
+
+if TYPE_CHECKING:
+    CdnCachingOptionsCacheMethodValue: TypeAlias = Literal["GET", "HEAD", "OPTIONS"] | CdnCachingOptionsCacheMethod
+else:
+    CdnCachingOptionsCacheMethodValue = CdnCachingOptionsCacheMethod
 
 
 class CacheKeyCookies(TypedDict):
@@ -809,7 +989,7 @@ class CdnCacheKey(TypedDict):
 class CdnCachingOptions(TypedDict):
     """CDN caching behaviour."""
 
-    cache_methods: NotRequired[list[CdnCachingOptionsCacheMethod]]
+    cache_methods: NotRequired[list[CdnCachingOptionsCacheMethodValue]]
     """Methods whose responses are cached (`[GET, HEAD]` or `[GET, HEAD, OPTIONS]`)."""
     minTTL: NotRequired[int]
     """Minimum seconds objects stay cached."""
@@ -844,6 +1024,12 @@ class CdnForwardingOptionsAllowedMethod(StrEnum):
     PATCH = "PATCH"
     POST = "POST"
     DELETE = "DELETE"
+
+
+if TYPE_CHECKING:
+    CdnForwardingOptionsAllowedMethodValue: TypeAlias = Literal["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"] | CdnForwardingOptionsAllowedMethod
+else:
+    CdnForwardingOptionsAllowedMethodValue = CdnForwardingOptionsAllowedMethod
 
 
 class ForwardCookies(TypedDict):
@@ -888,7 +1074,7 @@ class CdnForwardingOptions(TypedDict):
 
     custom_request_headers: NotRequired[list[CdnCustomRequestHeader]]
     """Static headers added to every origin request."""
-    allowed_methods: NotRequired[list[CdnForwardingOptionsAllowedMethod]]
+    allowed_methods: NotRequired[list[CdnForwardingOptionsAllowedMethodValue]]
     """Methods forwarded to the origin. Default all."""
     cookies: NotRequired[ForwardCookies]
     """Cookies forwarded. Default all."""
@@ -915,6 +1101,12 @@ class CdnRouteTargetType(StrEnum):
     """Route to a function."""
 
 
+if TYPE_CHECKING:
+    CdnRouteTargetTypeValue: TypeAlias = Literal["application-load-balancer", "http-api-gateway", "bucket", "custom-origin", "function"] | CdnRouteTargetType
+else:
+    CdnRouteTargetTypeValue = CdnRouteTargetType
+
+
 class CdnRouteTargetPropertiesProtocol(StrEnum):
     """Allowed values of `protocol`."""
 
@@ -922,35 +1114,41 @@ class CdnRouteTargetPropertiesProtocol(StrEnum):
     HTTPS = "HTTPS"
 
 
+if TYPE_CHECKING:
+    CdnRouteTargetPropertiesProtocolValue: TypeAlias = Literal["HTTP", "HTTPS"] | CdnRouteTargetPropertiesProtocol
+else:
+    CdnRouteTargetPropertiesProtocolValue = CdnRouteTargetPropertiesProtocol
+
+
 class CdnRouteTargetProperties(TypedDict):
     """The properties of each kind (`application-load-balancer`, `http-api-gateway`, `bucket`, `custom-origin`, `function`); which apply depends on `type`."""
 
-    load_balancer_name: NotRequired[str]
+    load_balancer_name: NotRequired[ResourceRef]
     """Name of the application-load-balancer resource. Only with `application-load-balancer`."""
     listener_port: NotRequired[int]
     """Listener port; required when the load balancer has custom listeners. Only with `application-load-balancer`."""
     origin_domain_name: NotRequired[str]
     """Explicit origin domain (no customDomains but customCertificateArns). Only with `application-load-balancer`."""
-    http_api_gateway_name: NotRequired[str]
+    http_api_gateway_name: NotRequired[ResourceRef]
     """Name of the http-api-gateway resource. Only with `http-api-gateway`."""
-    bucket_name: NotRequired[str]
+    bucket_name: NotRequired[ResourceRef]
     """Name of the bucket resource. Only with `bucket`."""
     disable_url_normalization: NotRequired[bool]
     """Disable clean-URL normalization. Default false. Only with `bucket`."""
     domain_name: NotRequired[str]
     """Origin domain name. Only with `custom-origin`."""
-    protocol: NotRequired[CdnRouteTargetPropertiesProtocol]
+    protocol: NotRequired[CdnRouteTargetPropertiesProtocolValue]
     """Protocol to the origin. Default HTTPS. Only with `custom-origin`."""
     port: NotRequired[int]
     """Origin port. Default 443 for HTTPS, 80 for HTTP. Only with `custom-origin`."""
-    function_name: NotRequired[str]
+    function_name: NotRequired[ResourceRef]
     """Name of the function resource. Only with `function`."""
 
 
 class CdnRouteTarget(TypedDict):
     """One of several kinds, chosen by `type`:\n- `application-load-balancer`: Route to an application load balancer.\n- `http-api-gateway`: Route to an HTTP API Gateway.\n- `bucket`: Route to a bucket.\n- `custom-origin`: Route to a custom origin.\n- `function`: Route to a function."""
 
-    type: CdnRouteTargetType
+    type: CdnRouteTargetTypeValue
     """The kind; the other fields apply as documented."""
     properties: CdnRouteTargetProperties
     """`application-load-balancer`: An application load balancer as a CDN route origin.\n`http-api-gateway`: An HTTP API Gateway as a CDN route origin.\n`bucket`: A bucket as a CDN route origin.\n`custom-origin`: Any domain as a CDN route origin.\n`function`: A function as a CDN route origin."""
@@ -994,6 +1192,12 @@ class CdnConfigurationCloudfrontPriceClass(StrEnum):
     PRICE_CLASS_ALL = "PriceClass_All"
 
 
+if TYPE_CHECKING:
+    CdnConfigurationCloudfrontPriceClassValue: TypeAlias = Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] | CdnConfigurationCloudfrontPriceClass
+else:
+    CdnConfigurationCloudfrontPriceClassValue = CdnConfigurationCloudfrontPriceClass
+
+
 class CdnConfiguration(TypedDict):
     """A CloudFront distribution in front of the resource."""
 
@@ -1009,7 +1213,7 @@ class CdnConfiguration(TypedDict):
     """Custom domains of the distribution."""
     edge_functions: NotRequired[EdgeFunctionsConfig]
     """Edge functions of the default route."""
-    cloudfront_price_class: NotRequired[CdnConfigurationCloudfrontPriceClass]
+    cloudfront_price_class: NotRequired[CdnConfigurationCloudfrontPriceClassValue]
     """Edge locations used. Default PriceClass_All."""
     default_route_prefix: NotRequired[str]
     """Prefix added to origin request paths."""
@@ -1045,6 +1249,12 @@ class AlarmNotificationTargetType(StrEnum):
     """Notify by email."""
 
 
+if TYPE_CHECKING:
+    AlarmNotificationTargetTypeValue: TypeAlias = Literal["ms-teams", "slack", "email"] | AlarmNotificationTargetType
+else:
+    AlarmNotificationTargetTypeValue = AlarmNotificationTargetType
+
+
 class AlarmNotificationTargetProperties(TypedDict):
     """The properties of each kind (`ms-teams`, `slack`, `email`); which apply depends on `type`."""
 
@@ -1063,7 +1273,7 @@ class AlarmNotificationTargetProperties(TypedDict):
 class AlarmNotificationTarget(TypedDict):
     """One of several kinds, chosen by `type`:\n- `ms-teams`: Notify an MS Teams channel.\n- `slack`: Notify a Slack conversation.\n- `email`: Notify by email."""
 
-    type: AlarmNotificationTargetType
+    type: AlarmNotificationTargetTypeValue
     """The kind; the other fields apply as documented."""
     properties: NotRequired[AlarmNotificationTargetProperties]
     """`ms-teams`: MS Teams notification target.\n`slack`: Slack notification target.\n`email`: Email notification target."""
@@ -1078,6 +1288,12 @@ class HttpApiGatewayAlarmTriggerType(StrEnum):
     """Latency of an HTTP API."""
 
 
+if TYPE_CHECKING:
+    HttpApiGatewayAlarmTriggerTypeValue: TypeAlias = Literal["http-api-gateway-error-rate", "http-api-gateway-latency"] | HttpApiGatewayAlarmTriggerType
+else:
+    HttpApiGatewayAlarmTriggerTypeValue = HttpApiGatewayAlarmTriggerType
+
+
 class ComparisonOperator(StrEnum):
     """Allowed values of `comparisonOperator`."""
 
@@ -1085,6 +1301,12 @@ class ComparisonOperator(StrEnum):
     GREATER_THAN_OR_EQUAL_TO_THRESHOLD = "GreaterThanOrEqualToThreshold"
     LESS_THAN_THRESHOLD = "LessThanThreshold"
     LESS_THAN_OR_EQUAL_TO_THRESHOLD = "LessThanOrEqualToThreshold"
+
+
+if TYPE_CHECKING:
+    ComparisonOperatorValue: TypeAlias = Literal["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"] | ComparisonOperator
+else:
+    ComparisonOperatorValue = ComparisonOperator
 
 
 class StatisticFunction(StrEnum):
@@ -1099,23 +1321,29 @@ class StatisticFunction(StrEnum):
     SUM = "sum"
 
 
+if TYPE_CHECKING:
+    StatisticFunctionValue: TypeAlias = Literal["avg", "p90", "p95", "p99", "min", "max", "sum"] | StatisticFunction
+else:
+    StatisticFunctionValue = StatisticFunction
+
+
 class HttpApiGatewayAlarmTriggerProperties(TypedDict):
     """The properties of each kind (`http-api-gateway-error-rate`, `http-api-gateway-latency`); which apply depends on `type`."""
 
     threshold_percent: NotRequired[float]
     """Fires when the metric exceeds this percentage. Only with `http-api-gateway-error-rate`."""
-    comparison_operator: NotRequired[ComparisonOperator]
+    comparison_operator: NotRequired[ComparisonOperatorValue]
     """Comparison against the threshold. Default GreaterThanThreshold."""
     threshold_milliseconds: NotRequired[float]
     """Fires when the latency exceeds this many milliseconds. Only with `http-api-gateway-latency`."""
-    statistic: NotRequired[StatisticFunction]
+    statistic: NotRequired[StatisticFunctionValue]
     """Aggregation within a period. Default avg. Only with `http-api-gateway-latency`."""
 
 
 class HttpApiGatewayAlarmTrigger(TypedDict):
     """One of several kinds, chosen by `type`:\n- `http-api-gateway-error-rate`: 4xx/5xx rate of an HTTP API.\n- `http-api-gateway-latency`: Latency of an HTTP API."""
 
-    type: HttpApiGatewayAlarmTriggerType
+    type: HttpApiGatewayAlarmTriggerTypeValue
     """The kind; the other fields apply as documented."""
     properties: HttpApiGatewayAlarmTriggerProperties
     """`http-api-gateway-error-rate`: A percentage threshold.\n`http-api-gateway-latency`: A latency threshold."""
@@ -1137,7 +1365,7 @@ class HttpApiGatewayAlarm(TypedDict):
 class HttpApiGatewayArgs(TypedDict):
     """Properties of an HTTP API Gateway."""
 
-    payload_format: NotRequired[ContainerEventPropertiesPayloadFormat]
+    payload_format: NotRequired[ContainerEventPropertiesPayloadFormatValue]
     """Default payload format of Lambda integrations. Default "1.0"."""
     cors: NotRequired[CorsConfig]
     """CORS (overrides CORS headers of the integrations)."""
@@ -1164,10 +1392,22 @@ class ApplicationLoadBalancerInterface(StrEnum):
     INTERNAL = "internal"
 
 
+if TYPE_CHECKING:
+    ApplicationLoadBalancerInterfaceValue: TypeAlias = Literal["internet", "internal"] | ApplicationLoadBalancerInterface
+else:
+    ApplicationLoadBalancerInterfaceValue = ApplicationLoadBalancerInterface
+
+
 class LbRedirectType(StrEnum):
     """Allowed values of `type`."""
 
     REDIRECT = "redirect"
+
+
+if TYPE_CHECKING:
+    LbRedirectTypeValue: TypeAlias = Literal["redirect"] | LbRedirectType
+else:
+    LbRedirectTypeValue = LbRedirectType
 
 
 class LbRedirectPropsStatusCode(StrEnum):
@@ -1175,6 +1415,12 @@ class LbRedirectPropsStatusCode(StrEnum):
 
     HTTP_301 = "HTTP_301"
     HTTP_302 = "HTTP_302"
+
+
+if TYPE_CHECKING:
+    LbRedirectPropsStatusCodeValue: TypeAlias = Literal["HTTP_301", "HTTP_302"] | LbRedirectPropsStatusCode
+else:
+    LbRedirectPropsStatusCodeValue = LbRedirectPropsStatusCode
 
 
 class LbRedirectProps(TypedDict):
@@ -1188,16 +1434,16 @@ class LbRedirectProps(TypedDict):
     """Port, range 1-65535."""
     host: NotRequired[str]
     """Host; `#{host}` reuses the original."""
-    protocol: NotRequired[CdnRouteTargetPropertiesProtocol]
+    protocol: NotRequired[CdnRouteTargetPropertiesProtocolValue]
     """Protocol (HTTPS cannot redirect to HTTP)."""
-    status_code: LbRedirectPropsStatusCode
+    status_code: LbRedirectPropsStatusCodeValue
     """Permanent or temporary redirect."""
 
 
 class LbRedirect(TypedDict):
     """Default action of a listener: redirect."""
 
-    type: LbRedirectType
+    type: LbRedirectTypeValue
     """The kind: `redirect`."""
     properties: LbRedirectProps
     """Where a redirect sends the request; unset URI parts keep their values."""
@@ -1206,11 +1452,11 @@ class LbRedirect(TypedDict):
 class ApplicationLoadBalancerListener(TypedDict):
     """A listener (port + protocol)."""
 
-    protocol: CdnRouteTargetPropertiesProtocol
+    protocol: CdnRouteTargetPropertiesProtocolValue
     """Listener protocol; HTTPS needs a certificate (customDomains or customCertificateArns)."""
     port: int
     """Listener port."""
-    custom_certificate_arns: NotRequired[list[str]]
+    custom_certificate_arns: NotRequired[list[Input[str]]]
     """ACM certificate ARNs."""
     whitelist_ips: NotRequired[list[str]]
     """Allowed client IPs/CIDRs. Default all."""
@@ -1233,7 +1479,7 @@ class ApplicationLoadBalancerCdnConfiguration(TypedDict):
     """Custom domains of the distribution."""
     edge_functions: NotRequired[EdgeFunctionsConfig]
     """Edge functions of the default route."""
-    cloudfront_price_class: NotRequired[CdnConfigurationCloudfrontPriceClass]
+    cloudfront_price_class: NotRequired[CdnConfigurationCloudfrontPriceClassValue]
     """Edge locations used. Default PriceClass_All."""
     default_route_prefix: NotRequired[str]
     """Prefix added to origin request paths."""
@@ -1260,12 +1506,18 @@ class ApplicationLoadBalancerAlarmTriggerType(StrEnum):
     """Unhealthy targets of a load balancer."""
 
 
+if TYPE_CHECKING:
+    ApplicationLoadBalancerAlarmTriggerTypeValue: TypeAlias = Literal["application-load-balancer-error-rate", "application-load-balancer-unhealthy-targets"] | ApplicationLoadBalancerAlarmTriggerType
+else:
+    ApplicationLoadBalancerAlarmTriggerTypeValue = ApplicationLoadBalancerAlarmTriggerType
+
+
 class ApplicationLoadBalancerAlarmTriggerProperties(TypedDict):
     """The properties of each kind (`application-load-balancer-error-rate`, `application-load-balancer-unhealthy-targets`); which apply depends on `type`."""
 
     threshold_percent: float
     """Fires when the metric exceeds this percentage."""
-    comparison_operator: NotRequired[ComparisonOperator]
+    comparison_operator: NotRequired[ComparisonOperatorValue]
     """Comparison against the threshold. Default GreaterThanThreshold."""
     only_include_targets: NotRequired[list[str]]
     """Only monitor these target workloads. Default all targets. Only with `application-load-balancer-unhealthy-targets`."""
@@ -1274,7 +1526,7 @@ class ApplicationLoadBalancerAlarmTriggerProperties(TypedDict):
 class ApplicationLoadBalancerAlarmTrigger(TypedDict):
     """One of several kinds, chosen by `type`:\n- `application-load-balancer-error-rate`: 4xx/5xx rate of a load balancer.\n- `application-load-balancer-unhealthy-targets`: Unhealthy targets of a load balancer."""
 
-    type: ApplicationLoadBalancerAlarmTriggerType
+    type: ApplicationLoadBalancerAlarmTriggerTypeValue
     """The kind; the other fields apply as documented."""
     properties: ApplicationLoadBalancerAlarmTriggerProperties
     """`application-load-balancer-error-rate`: A percentage threshold.\n`application-load-balancer-unhealthy-targets`: Unhealthy target percentage threshold."""
@@ -1296,7 +1548,7 @@ class ApplicationLoadBalancerAlarm(TypedDict):
 class ApplicationLoadBalancerArgs(TypedDict):
     """Properties of an application load balancer."""
 
-    interface: NotRequired[ApplicationLoadBalancerInterface]
+    interface: NotRequired[ApplicationLoadBalancerInterfaceValue]
     """Public or VPC-only. Default internet."""
     custom_domains: NotRequired[list[DomainConfiguration]]
     """Custom domains (objects, or plain domain strings)."""
@@ -1325,6 +1577,12 @@ class LambdaPackagingType(StrEnum):
     """Deploy a pre-built package."""
 
 
+if TYPE_CHECKING:
+    LambdaPackagingTypeValue: TypeAlias = Literal["stacktape-lambda-buildpack", "custom-artifact"] | LambdaPackagingType
+else:
+    LambdaPackagingTypeValue = LambdaPackagingType
+
+
 class LambdaPackagingProperties(TypedDict):
     """The properties of each kind (`stacktape-lambda-buildpack`, `custom-artifact`); which apply depends on `type`."""
 
@@ -1349,7 +1607,7 @@ class LambdaPackagingProperties(TypedDict):
 class LambdaPackaging(TypedDict):
     """One of several kinds, chosen by `type`:\n- `stacktape-lambda-buildpack`: Bundle the function from source.\n- `custom-artifact`: Deploy a pre-built package."""
 
-    type: LambdaPackagingType
+    type: LambdaPackagingTypeValue
     """The kind; the other fields apply as documented."""
     properties: LambdaPackagingProperties
     """`stacktape-lambda-buildpack`: Code bundled from source by the Stacktape Lambda buildpack.\n`custom-artifact`: A pre-built deployment package."""
@@ -1380,6 +1638,12 @@ class FunctionEventType(StrEnum):
     """`{type: cloudwatch-log, properties}`."""
 
 
+if TYPE_CHECKING:
+    FunctionEventTypeValue: TypeAlias = Literal["http-api-gateway", "application-load-balancer", "schedule", "sqs", "sns", "event-bus", "kinesis-stream", "dynamo-db-stream", "s3", "cloudwatch-log"] | FunctionEventType
+else:
+    FunctionEventTypeValue = FunctionEventType
+
+
 class EventInputTransformer(TypedDict):
     """Build the delivered payload from parts of the event."""
 
@@ -1394,7 +1658,7 @@ class FunctionEventPropertiesOnDeliveryFailure(TypedDict):
 
     sqs_queue_arn: NotRequired[str]
     """`sns`: ARN of a queue outside the stack (its policy must let SNS send to it).\n`event-bus`: ARN of an SQS queue."""
-    sqs_queue_name: NotRequired[str]
+    sqs_queue_name: NotRequired[ResourceRef]
     """Name of an sqs-queue resource."""
 
 
@@ -1426,6 +1690,12 @@ class StartingPosition(StrEnum):
     TRIM_HORIZON = "TRIM_HORIZON"
 
 
+if TYPE_CHECKING:
+    StartingPositionValue: TypeAlias = Literal["LATEST", "TRIM_HORIZON"] | StartingPosition
+else:
+    StartingPositionValue = StartingPosition
+
+
 class DestinationOnFailureType(StrEnum):
     """Allowed values of `type`."""
 
@@ -1433,12 +1703,18 @@ class DestinationOnFailureType(StrEnum):
     SQS = "sqs"
 
 
+if TYPE_CHECKING:
+    DestinationOnFailureTypeValue: TypeAlias = Literal["sns", "sqs"] | DestinationOnFailureType
+else:
+    DestinationOnFailureTypeValue = DestinationOnFailureType
+
+
 class DestinationOnFailure(TypedDict):
     """Where records go after the last retry failed."""
 
     arn: str
     """ARN of the SNS topic or SQS queue."""
-    type: DestinationOnFailureType
+    type: DestinationOnFailureTypeValue
     """The destination's kind."""
 
 
@@ -1464,6 +1740,12 @@ class S3EventType(StrEnum):
     S3_REPLICATION_OPERATION_REPLICATED_AFTER_THRESHOLD = "s3:Replication:OperationReplicatedAfterThreshold"
 
 
+if TYPE_CHECKING:
+    S3EventTypeValue: TypeAlias = Literal["s3:ObjectCreated:*", "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectCreated:Copy", "s3:ObjectCreated:Post", "s3:ObjectCreated:Put", "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete", "s3:ObjectRemoved:DeleteMarkerCreated", "s3:ObjectRestore:*", "s3:ObjectRestore:Completed", "s3:ObjectRestore:Post", "s3:ReducedRedundancyLostObject", "s3:Replication:*", "s3:Replication:OperationFailedReplication", "s3:Replication:OperationMissedThreshold", "s3:Replication:OperationNotTracked", "s3:Replication:OperationReplicatedAfterThreshold"] | S3EventType
+else:
+    S3EventTypeValue = S3EventType
+
+
 class S3FilterRule(TypedDict):
     """Only objects whose keys match trigger the function."""
 
@@ -1476,17 +1758,17 @@ class S3FilterRule(TypedDict):
 class FunctionEventProperties(TypedDict):
     """The properties of each kind (`http-api-gateway`, `application-load-balancer`, `schedule`, `sqs`, `sns`, `event-bus`, `kinesis-stream`, `dynamo-db-stream`, `s3`, `cloudwatch-log`); which apply depends on `type`."""
 
-    http_api_gateway_name: NotRequired[str]
+    http_api_gateway_name: NotRequired[ResourceRef]
     """Name of the http-api-gateway resource. Only with `http-api-gateway`."""
-    method: NotRequired[HttpMethod]
+    method: NotRequired[HttpMethodValue]
     """HTTP method, or `*` for any. Only with `http-api-gateway`."""
     path: NotRequired[str]
     """`/x`, `/x/{id}`, `/x/{proxy+}`, or `*` / `$default` for the default route. Only with `http-api-gateway`."""
     authorizer: NotRequired[Authorizer]
     """Protect the route with an authorizer. Only with `http-api-gateway`."""
-    payload_format: NotRequired[ContainerEventPropertiesPayloadFormat]
+    payload_format: NotRequired[ContainerEventPropertiesPayloadFormatValue]
     """Payload format. Default: the gateway's payloadFormat, else "1.0". Only with `http-api-gateway`."""
-    load_balancer_name: NotRequired[str]
+    load_balancer_name: NotRequired[ResourceRef]
     """Name of the application-load-balancer resource. Only with `application-load-balancer`."""
     listener_port: NotRequired[int]
     """Listener port; required exactly when the load balancer has custom listeners. Only with `application-load-balancer`."""
@@ -1512,7 +1794,7 @@ class FunctionEventProperties(TypedDict):
     """JSONPath of the part of the event delivered; one of input, inputPath, inputTransformer. Only with `schedule`, `event-bus`."""
     input_transformer: NotRequired[EventInputTransformer]
     """Payload built from the event; one of input, inputPath, inputTransformer. Only with `schedule`, `event-bus`."""
-    sqs_queue_name: NotRequired[str]
+    sqs_queue_name: NotRequired[ResourceRef]
     """Name of an sqs-queue resource; one of sqsQueueName, sqsQueueArn. Only with `sqs`."""
     sqs_queue_arn: NotRequired[str]
     """ARN of a queue outside the stack; one of sqsQueueName, sqsQueueArn. Only with `sqs`."""
@@ -1520,7 +1802,7 @@ class FunctionEventProperties(TypedDict):
     """`sqs`: Messages per invocation, 1-10000 (at most 10 for a FIFO queue). Default 10 (AWS).\n`kinesis-stream`: Records per invocation, 1-10000. Default 100 (AWS).\n`dynamo-db-stream`: Records per invocation, 1-1000. Default 100 (AWS)."""
     max_batch_window_seconds: NotRequired[int]
     """`sqs`: Seconds to gather a batch, 0-300 (required above 10 messages; not for FIFO queues).\n`kinesis-stream`, `dynamo-db-stream`: Seconds to gather a batch, 0-300."""
-    sns_topic_name: NotRequired[str]
+    sns_topic_name: NotRequired[ResourceRef]
     """Name of an sns-topic resource; one of snsTopicName, snsTopicArn. Only with `sns`."""
     sns_topic_arn: NotRequired[str]
     """ARN of a topic outside the stack; one of snsTopicName, snsTopicArn. Only with `sns`."""
@@ -1530,13 +1812,13 @@ class FunctionEventProperties(TypedDict):
     """`sns`: Queue for messages that could not be delivered.\n`event-bus`: Where undeliverable events go."""
     event_bus_arn: NotRequired[str]
     """ARN of an existing bus; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
-    event_bus_name: NotRequired[str]
+    event_bus_name: NotRequired[ResourceRef]
     """Name of an event-bus resource; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
     use_default_bus: NotRequired[bool]
     """Use the account's default bus; one of eventBusArn, eventBusName, useDefaultBus. Only with `event-bus`."""
     event_pattern: NotRequired[EventBusIntegrationPattern]
     """Events that match are delivered. Only with `event-bus`."""
-    starting_position: NotRequired[StartingPosition]
+    starting_position: NotRequired[StartingPositionValue]
     """LATEST (new records) or TRIM_HORIZON (all). Default TRIM_HORIZON. Only with `kinesis-stream`, `dynamo-db-stream`."""
     maximum_retry_attempts: NotRequired[int]
     """Retries of a failed batch, -1 (until the record expires) to 10000. Only with `kinesis-stream`, `dynamo-db-stream`."""
@@ -1556,7 +1838,7 @@ class FunctionEventProperties(TypedDict):
     """Create a dedicated stream consumer (not with consumerArn). Only with `kinesis-stream`."""
     bucket_arn: NotRequired[str]
     """`$ResourceParam('<bucket>', 'arn')` of a bucket resource of this stack. Only with `s3`."""
-    s3_event_type: NotRequired[S3EventType]
+    s3_event_type: NotRequired[S3EventTypeValue]
     """The S3 event type. Only with `s3`."""
     filter_rule: NotRequired[S3FilterRule]
     """Key prefix and suffix filter. Only with `s3`."""
@@ -1569,7 +1851,7 @@ class FunctionEventProperties(TypedDict):
 class FunctionEvent(TypedDict):
     """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Invoke the function for matching HTTP API requests.\n- `application-load-balancer`: Invoke the function for matching load balancer requests.\n- `schedule`: `{type: schedule, properties}`.\n- `sqs`: `{type: sqs, properties}`.\n- `sns`: `{type: sns, properties}`.\n- `event-bus`: `{type: event-bus, properties}`: a rule on a bus invoking the function for matching events.\n- `kinesis-stream`: `{type: kinesis-stream, properties}`.\n- `dynamo-db-stream`: `{type: dynamo-db-stream, properties}`.\n- `s3`: `{type: s3, properties}`.\n- `cloudwatch-log`: `{type: cloudwatch-log, properties}`."""
 
-    type: FunctionEventType
+    type: FunctionEventTypeValue
     """The kind; the other fields apply as documented."""
     properties: FunctionEventProperties
     """`http-api-gateway`: A route on an HTTP API Gateway.\n`application-load-balancer`: A listener rule on an application load balancer.\n`schedule`: Invoke the function on a schedule (an EventBridge rule on the default bus).\n`sqs`: Invoke the function with batches of messages from an SQS queue (an event source mapping).\n`sns`: Subscribe the function to an SNS topic.\n`event-bus`: A rule on an event bus delivering matching events.\n`kinesis-stream`: Invoke the function with batches of records from a Kinesis data stream.\n`dynamo-db-stream`: Invoke the function with batches of a DynamoDB table's stream records.\n`s3`: Invoke the function for object events of a bucket of the stack.\n`cloudwatch-log`: Invoke the function with (gzipped, base64) batches of a log group's records."""
@@ -1599,6 +1881,12 @@ class LambdaRuntime(StrEnum):
     DOTNET8 = "dotnet8"
     DOTNET7 = "dotnet7"
     DOTNET6 = "dotnet6"
+
+
+if TYPE_CHECKING:
+    LambdaRuntimeValue: TypeAlias = Literal["nodejs24.x", "nodejs22.x", "nodejs20.x", "nodejs18.x", "python3.13", "python3.12", "python3.11", "python3.10", "python3.9", "python3.8", "ruby3.3", "java21", "java17", "java11", "java8.al2", "java8", "provided.al2", "provided.al2023", "dotnet8", "dotnet7", "dotnet6"] | LambdaRuntime
+else:
+    LambdaRuntimeValue = LambdaRuntime
 
 
 class CloudformationTag(TypedDict):
@@ -1633,14 +1921,20 @@ class LambdaDeploymentStrategy(StrEnum):
     ALL_AT_ONCE = "AllAtOnce"
 
 
+if TYPE_CHECKING:
+    LambdaDeploymentStrategyValue: TypeAlias = Literal["Canary10Percent5Minutes", "Canary10Percent10Minutes", "Canary10Percent15Minutes", "Canary10Percent30Minutes", "Linear10PercentEvery1Minute", "Linear10PercentEvery2Minutes", "Linear10PercentEvery3Minutes", "Linear10PercentEvery10Minutes", "AllAtOnce"] | LambdaDeploymentStrategy
+else:
+    LambdaDeploymentStrategyValue = LambdaDeploymentStrategy
+
+
 class LambdaDeployment(TypedDict):
     """Gradual traffic shifting between function versions."""
 
-    strategy: LambdaDeploymentStrategy
+    strategy: LambdaDeploymentStrategyValue
     """How traffic shifts to the new version."""
-    before_allow_traffic_function: NotRequired[str]
+    before_allow_traffic_function: NotRequired[ResourceRef]
     """Function resource run before traffic shifts."""
-    after_traffic_shift_function: NotRequired[str]
+    after_traffic_shift_function: NotRequired[ResourceRef]
     """Function resource run after all traffic shifted."""
 
 
@@ -1653,23 +1947,29 @@ class LambdaAlarmTriggerType(StrEnum):
     """Execution time of a function."""
 
 
+if TYPE_CHECKING:
+    LambdaAlarmTriggerTypeValue: TypeAlias = Literal["lambda-error-rate", "lambda-duration"] | LambdaAlarmTriggerType
+else:
+    LambdaAlarmTriggerTypeValue = LambdaAlarmTriggerType
+
+
 class LambdaAlarmTriggerProperties(TypedDict):
     """The properties of each kind (`lambda-error-rate`, `lambda-duration`); which apply depends on `type`."""
 
     threshold_percent: NotRequired[float]
     """Fires when the metric exceeds this percentage. Only with `lambda-error-rate`."""
-    comparison_operator: NotRequired[ComparisonOperator]
+    comparison_operator: NotRequired[ComparisonOperatorValue]
     """Comparison against the threshold. Default GreaterThanThreshold."""
     threshold_milliseconds: NotRequired[float]
     """Fires when the latency exceeds this many milliseconds. Only with `lambda-duration`."""
-    statistic: NotRequired[StatisticFunction]
+    statistic: NotRequired[StatisticFunctionValue]
     """Aggregation within a period. Default avg. Only with `lambda-duration`."""
 
 
 class LambdaAlarmTrigger(TypedDict):
     """One of several kinds, chosen by `type`:\n- `lambda-error-rate`: Failed invocation rate of a function.\n- `lambda-duration`: Execution time of a function."""
 
-    type: LambdaAlarmTriggerType
+    type: LambdaAlarmTriggerTypeValue
     """The kind; the other fields apply as documented."""
     properties: LambdaAlarmTriggerProperties
     """`lambda-error-rate`: A percentage threshold.\n`lambda-duration`: A latency threshold."""
@@ -1695,6 +1995,12 @@ class LambdaUrlConfigAuthMode(StrEnum):
     NONE = "NONE"
 
 
+if TYPE_CHECKING:
+    LambdaUrlConfigAuthModeValue: TypeAlias = Literal["AWS_IAM", "NONE"] | LambdaUrlConfigAuthMode
+else:
+    LambdaUrlConfigAuthModeValue = LambdaUrlConfigAuthMode
+
+
 class LambdaUrlConfig(TypedDict):
     """A function URL."""
 
@@ -1702,7 +2008,7 @@ class LambdaUrlConfig(TypedDict):
     """Enable the URL."""
     cors: NotRequired[CorsConfig]
     """CORS of the URL."""
-    auth_mode: NotRequired[LambdaUrlConfigAuthMode]
+    auth_mode: NotRequired[LambdaUrlConfigAuthModeValue]
     """Who may call the URL. Default NONE (public)."""
     response_stream_enabled: NotRequired[bool]
     """Stream responses (RESPONSE_STREAM invoke mode). Default false."""
@@ -1717,10 +2023,16 @@ class LambdaVolumeMountType(StrEnum):
     """`{type: s3files, properties}` volume mount."""
 
 
+if TYPE_CHECKING:
+    LambdaVolumeMountTypeValue: TypeAlias = Literal["efs", "s3files"] | LambdaVolumeMountType
+else:
+    LambdaVolumeMountTypeValue = LambdaVolumeMountType
+
+
 class LambdaVolumeMountProperties(TypedDict):
     """The properties of each kind (`efs`, `s3files`); which apply depends on `type`."""
 
-    efs_filesystem_name: NotRequired[str]
+    efs_filesystem_name: NotRequired[ResourceRef]
     """Name of the efs-filesystem resource. Only with `efs`."""
     root_directory: NotRequired[str]
     """Directory of the filesystem to mount (created on first mount). Default "/". Only with `efs`."""
@@ -1733,7 +2045,7 @@ class LambdaVolumeMountProperties(TypedDict):
 class LambdaVolumeMount(TypedDict):
     """One of several kinds, chosen by `type`:\n- `efs`: `{type: efs, properties}` volume mount.\n- `s3files`: `{type: s3files, properties}` volume mount."""
 
-    type: LambdaVolumeMountType
+    type: LambdaVolumeMountTypeValue
     """The kind; the other fields apply as documented."""
     properties: LambdaVolumeMountProperties
     """`efs`: An EFS filesystem mounted into the function.\n`s3files`: An S3 Files access point mounted into the function."""
@@ -1742,7 +2054,7 @@ class LambdaVolumeMount(TypedDict):
 class FunctionArgs(TypedDict):
     """Properties of a function."""
 
-    connect_to: NotRequired[list[str]]
+    connect_to: NotRequired[list[ResourceRef]]
     """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
     iam_role_statements: NotRequired[list[IamRoleStatement]]
     """Raw IAM statements added to the resource's role."""
@@ -1752,9 +2064,9 @@ class FunctionArgs(TypedDict):
     """What invokes the function."""
     environment: NotRequired[list[EnvironmentVar]]
     """Environment variables (values stringified)."""
-    runtime: NotRequired[LambdaRuntime]
+    runtime: NotRequired[LambdaRuntimeValue]
     """Runtime. Default from the entry file extension (buildpack); required for custom-artifact."""
-    architecture: NotRequired[ContainerWorkloadResourcesArchitecture]
+    architecture: NotRequired[ContainerWorkloadResourcesArchitectureValue]
     """CPU architecture. Default x86_64."""
     memory: NotRequired[int]
     """MiB, range 128-10240. Default 1024."""
@@ -1772,7 +2084,7 @@ class FunctionArgs(TypedDict):
     """Pre-initialized instances (creates a version and an alias)."""
     reserved_concurrency: NotRequired[int]
     """Concurrency reserved for (and capping) the function."""
-    layers: NotRequired[list[str]]
+    layers: NotRequired[list[Input[str]]]
     """Layer ARNs, at most 5."""
     deployment: NotRequired[LambdaDeployment]
     """Gradual deployment between versions."""
@@ -1823,6 +2135,12 @@ class DirectoryUploadHeadersPreset(StrEnum):
     NUXT_STATIC_WEBSITE = "nuxt-static-website"
 
 
+if TYPE_CHECKING:
+    DirectoryUploadHeadersPresetValue: TypeAlias = Literal["gatsby-static-website", "static-website", "single-page-app", "astro-static-website", "sveltekit-static-website", "nuxt-static-website"] | DirectoryUploadHeadersPreset
+else:
+    DirectoryUploadHeadersPresetValue = DirectoryUploadHeadersPreset
+
+
 class DirectoryUpload(TypedDict):
     """Mirror a local directory into the bucket on every deploy."""
 
@@ -1832,7 +2150,7 @@ class DirectoryUpload(TypedDict):
     """Headers or tags per file pattern."""
     exclude_files_patterns: NotRequired[list[str]]
     """Globs of files not uploaded, relative to directoryPath."""
-    headers_preset: NotRequired[DirectoryUploadHeadersPreset]
+    headers_preset: NotRequired[DirectoryUploadHeadersPresetValue]
     """Caching-header preset for a frontend framework."""
     disable_s3_transfer_acceleration: NotRequired[bool]
     """Upload without S3 Transfer Acceleration. Default false."""
@@ -1846,18 +2164,24 @@ class BucketAccessibilityAccessibilityMode(StrEnum):
     PUBLIC_READ = "public-read"
 
 
+if TYPE_CHECKING:
+    BucketAccessibilityAccessibilityModeValue: TypeAlias = Literal["private", "public-read-write", "public-read"] | BucketAccessibilityAccessibilityMode
+else:
+    BucketAccessibilityAccessibilityModeValue = BucketAccessibilityAccessibilityMode
+
+
 class BucketPolicyIamRoleStatement(TypedDict):
     """A statement of the bucket's resource policy."""
 
     Sid: NotRequired[str]
     """Optional identifier for this statement."""
-    Effect: NotRequired[IamRoleStatementEffect]
+    Effect: NotRequired[IamRoleStatementEffectValue]
     """Allow or deny. Default "Allow"."""
     Action: NotRequired[list[str]]
     """S3 actions (e.g. `s3:GetObject`). Default ["*"]."""
     Condition: NotRequired[dict[str, Any]]
     """IAM conditions under which the statement applies."""
-    Resource: list[str]
+    Resource: list[Input[str]]
     """ARNs the statement applies to (the bucket's ARN, or `<arn>/*` for its objects)."""
     Principal: Any
     """Who the statement applies to, e.g. `{AWS: 'arn:aws:iam::123456789012:root'}` or `'*'`."""
@@ -1866,7 +2190,7 @@ class BucketPolicyIamRoleStatement(TypedDict):
 class BucketAccessibility(TypedDict):
     """Who may read and write the bucket."""
 
-    accessibility_mode: NotRequired[BucketAccessibilityAccessibilityMode]
+    accessibility_mode: NotRequired[BucketAccessibilityAccessibilityModeValue]
     """`private` (IAM only), `public-read` (anyone reads) or `public-read-write`. Default private."""
     access_policy_statements: NotRequired[list[BucketPolicyIamRoleStatement]]
     """Extra statements of the bucket policy."""
@@ -1884,6 +2208,12 @@ class BucketCorsRuleAllowedMethod(StrEnum):
     ANY = "*"
 
 
+if TYPE_CHECKING:
+    BucketCorsRuleAllowedMethodValue: TypeAlias = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "*"] | BucketCorsRuleAllowedMethod
+else:
+    BucketCorsRuleAllowedMethodValue = BucketCorsRuleAllowedMethod
+
+
 class BucketCorsRule(TypedDict):
     """One CORS rule; the first rule matching a preflight request wins."""
 
@@ -1891,7 +2221,7 @@ class BucketCorsRule(TypedDict):
     """Allowed origins. Default ["*"]."""
     allowed_headers: NotRequired[list[str]]
     """Allowed request headers. Default: none besides the simple ones."""
-    allowed_methods: NotRequired[list[BucketCorsRuleAllowedMethod]]
+    allowed_methods: NotRequired[list[BucketCorsRuleAllowedMethodValue]]
     """Allowed methods; `*` is all that S3 supports. Default all (GET, PUT, HEAD, POST, DELETE)."""
     exposed_response_headers: NotRequired[list[str]]
     """Response headers visible to browser JavaScript."""
@@ -1923,6 +2253,12 @@ class LifecycleRuleType(StrEnum):
     """Clean up unfinished multipart uploads."""
 
 
+if TYPE_CHECKING:
+    LifecycleRuleTypeValue: TypeAlias = Literal["expiration", "non-current-version-expiration", "class-transition", "non-current-version-class-transition", "abort-incomplete-multipart-upload"] | LifecycleRuleType
+else:
+    LifecycleRuleTypeValue = LifecycleRuleType
+
+
 class StorageClass(StrEnum):
     """Allowed values of `storageClass`."""
 
@@ -1931,6 +2267,12 @@ class StorageClass(StrEnum):
     INTELLIGENT_TIERING = "INTELLIGENT_TIERING"
     ONEZONE_IA = "ONEZONE_IA"
     STANDARD_IA = "STANDARD_IA"
+
+
+if TYPE_CHECKING:
+    StorageClassValue: TypeAlias = Literal["DEEP_ARCHIVE", "GLACIER", "INTELLIGENT_TIERING", "ONEZONE_IA", "STANDARD_IA"] | StorageClass
+else:
+    StorageClassValue = StorageClass
 
 
 class LifecycleRuleProperties(TypedDict):
@@ -1944,7 +2286,7 @@ class LifecycleRuleProperties(TypedDict):
     """Days after upload. Only with `expiration`, `class-transition`."""
     days_after_versioned: NotRequired[int]
     """Days after the version became non-current. Requires `versioning: true`. Only with `non-current-version-expiration`, `non-current-version-class-transition`."""
-    storage_class: NotRequired[StorageClass]
+    storage_class: NotRequired[StorageClassValue]
     """Target storage class. Only with `class-transition`, `non-current-version-class-transition`."""
     days_after_initiation: NotRequired[int]
     """Days after the upload started. Only with `abort-incomplete-multipart-upload`."""
@@ -1953,7 +2295,7 @@ class LifecycleRuleProperties(TypedDict):
 class LifecycleRule(TypedDict):
     """One of several kinds, chosen by `type`:\n- `expiration`: Delete objects some days after upload.\n- `non-current-version-expiration`: Delete old versions.\n- `class-transition`: Move objects to a cheaper storage class.\n- `non-current-version-class-transition`: Move old versions to a cheaper storage class.\n- `abort-incomplete-multipart-upload`: Clean up unfinished multipart uploads."""
 
-    type: LifecycleRuleType
+    type: LifecycleRuleTypeValue
     """The kind; the other fields apply as documented."""
     properties: LifecycleRuleProperties
     """`expiration`: Delete objects some days after upload.\n`non-current-version-expiration`: Delete old versions some days after they stop being current.\n`class-transition`: Move objects to a cheaper storage class.\n`non-current-version-class-transition`: Move old versions to a cheaper storage class.\n`abort-incomplete-multipart-upload`: Clean up unfinished multipart uploads."""
@@ -1974,7 +2316,7 @@ class BucketCdnConfiguration(TypedDict):
     """Custom domains of the distribution."""
     edge_functions: NotRequired[EdgeFunctionsConfig]
     """Edge functions of the default route."""
-    cloudfront_price_class: NotRequired[CdnConfigurationCloudfrontPriceClass]
+    cloudfront_price_class: NotRequired[CdnConfigurationCloudfrontPriceClassValue]
     """Edge locations used. Default PriceClass_All."""
     default_route_prefix: NotRequired[str]
     """Prefix added to origin request paths."""
@@ -2025,12 +2367,18 @@ class DynamoDbAttributeType(StrEnum):
     BINARY = "binary"
 
 
+if TYPE_CHECKING:
+    DynamoDbAttributeTypeValue: TypeAlias = Literal["string", "number", "binary"] | DynamoDbAttributeType
+else:
+    DynamoDbAttributeTypeValue = DynamoDbAttributeType
+
+
 class DynamoDbAttribute(TypedDict):
     """A key attribute."""
 
     name: str
     """Attribute name (e.g. `userId`)."""
-    type: DynamoDbAttributeType
+    type: DynamoDbAttributeTypeValue
     """Attribute type."""
 
 
@@ -2076,6 +2424,12 @@ class DynamoDbTableStreamType(StrEnum):
     NEW_AND_OLD_IMAGES = "NEW_AND_OLD_IMAGES"
 
 
+if TYPE_CHECKING:
+    DynamoDbTableStreamTypeValue: TypeAlias = Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] | DynamoDbTableStreamType
+else:
+    DynamoDbTableStreamTypeValue = DynamoDbTableStreamType
+
+
 class DynamoDbTableGlobalSecondaryIndex(TypedDict):
     """A global secondary index."""
 
@@ -2116,7 +2470,7 @@ class DynamoDbTableArgs(TypedDict):
     """Provisioned capacity. Default on-demand (pay per request)."""
     enable_point_in_time_recovery: NotRequired[bool]
     """Continuous backups, restorable to any second of the last 35 days. Default false."""
-    stream_type: NotRequired[DynamoDbTableStreamType]
+    stream_type: NotRequired[DynamoDbTableStreamTypeValue]
     """Stream item changes with this view. Default no stream."""
     secondary_indexes: NotRequired[list[DynamoDbTableGlobalSecondaryIndex]]
     """Global secondary indexes."""
@@ -2131,7 +2485,7 @@ class DynamoDbTableArgs(TypedDict):
 class SqsQueueRedrivePolicy(TypedDict):
     """Move messages received too often to a dead-letter queue."""
 
-    target_sqs_queue_name: NotRequired[str]
+    target_sqs_queue_name: NotRequired[ResourceRef]
     """Name of the sqs-queue resource used as dead-letter queue."""
     target_sqs_queue_arn: NotRequired[str]
     """ARN of an existing queue used as dead-letter queue."""
@@ -2142,7 +2496,7 @@ class SqsQueueRedrivePolicy(TypedDict):
 class SqsQueuePolicyStatement(TypedDict):
     """A statement of the queue's resource policy (the queue is its resource)."""
 
-    Effect: IamRoleStatementEffect
+    Effect: IamRoleStatementEffectValue
     """Allow or deny."""
     Action: list[str]
     """SQS actions (e.g. `sqs:SendMessage`)."""
@@ -2158,12 +2512,18 @@ class SqsQueueEventBusIntegrationType(StrEnum):
     EVENT_BUS = "event-bus"
 
 
+if TYPE_CHECKING:
+    SqsQueueEventBusIntegrationTypeValue: TypeAlias = Literal["event-bus"] | SqsQueueEventBusIntegrationType
+else:
+    SqsQueueEventBusIntegrationTypeValue = SqsQueueEventBusIntegrationType
+
+
 class EventBusOnDeliveryFailure(TypedDict):
     """Where undeliverable events go."""
 
     sqs_queue_arn: NotRequired[str]
     """ARN of an SQS queue."""
-    sqs_queue_name: NotRequired[str]
+    sqs_queue_name: NotRequired[ResourceRef]
     """Name of an sqs-queue resource."""
 
 
@@ -2172,7 +2532,7 @@ class SqsQueueEventBusIntegrationProps(TypedDict):
 
     event_bus_arn: NotRequired[str]
     """ARN of an existing bus; one of eventBusArn, eventBusName, useDefaultBus."""
-    event_bus_name: NotRequired[str]
+    event_bus_name: NotRequired[ResourceRef]
     """Name of an event-bus resource; one of eventBusArn, eventBusName, useDefaultBus."""
     use_default_bus: NotRequired[bool]
     """Use the account's default bus; one of eventBusArn, eventBusName, useDefaultBus."""
@@ -2193,7 +2553,7 @@ class SqsQueueEventBusIntegrationProps(TypedDict):
 class SqsQueueEventBusIntegration(TypedDict):
     """Deliver matching events of an event bus to the queue."""
 
-    type: SqsQueueEventBusIntegrationType
+    type: SqsQueueEventBusIntegrationTypeValue
     """The kind: `event-bus`."""
     properties: SqsQueueEventBusIntegrationProps
     """An event-bus rule delivering to the queue."""
@@ -2241,6 +2601,12 @@ class TopicSubscriptionType(StrEnum):
     """A function subscribed to the topic."""
 
 
+if TYPE_CHECKING:
+    TopicSubscriptionTypeValue: TypeAlias = Literal["sqs-queue", "function"] | TopicSubscriptionType
+else:
+    TopicSubscriptionTypeValue = TopicSubscriptionType
+
+
 class TopicSubscriptionPropertiesFilterPolicyScope(StrEnum):
     """Allowed values of `filterPolicyScope`."""
 
@@ -2248,25 +2614,31 @@ class TopicSubscriptionPropertiesFilterPolicyScope(StrEnum):
     MESSAGE_BODY = "MessageBody"
 
 
+if TYPE_CHECKING:
+    TopicSubscriptionPropertiesFilterPolicyScopeValue: TypeAlias = Literal["MessageAttributes", "MessageBody"] | TopicSubscriptionPropertiesFilterPolicyScope
+else:
+    TopicSubscriptionPropertiesFilterPolicyScopeValue = TopicSubscriptionPropertiesFilterPolicyScope
+
+
 class TopicSubscriptionProperties(TypedDict):
     """The properties of each kind (`sqs-queue`, `function`); which apply depends on `type`."""
 
-    sqs_queue_name: NotRequired[str]
+    sqs_queue_name: NotRequired[ResourceRef]
     """Name of the sqs-queue resource. Only with `sqs-queue`."""
     filter_policy: NotRequired[dict[str, Any]]
     """SNS filter policy: only matching messages are delivered."""
-    filter_policy_scope: NotRequired[TopicSubscriptionPropertiesFilterPolicyScope]
+    filter_policy_scope: NotRequired[TopicSubscriptionPropertiesFilterPolicyScopeValue]
     """What the filter policy matches. Default MessageAttributes."""
     raw_message_delivery: NotRequired[bool]
     """Deliver the message body as is, without the SNS envelope. Default false. Only with `sqs-queue`."""
-    function_name: NotRequired[str]
+    function_name: NotRequired[ResourceRef]
     """Name of the function resource. Only with `function`."""
 
 
 class TopicSubscription(TypedDict):
     """One of several kinds, chosen by `type`:\n- `sqs-queue`: A queue subscribed to the topic.\n- `function`: A function subscribed to the topic."""
 
-    type: TopicSubscriptionType
+    type: TopicSubscriptionTypeValue
     """The kind; the other fields apply as documented."""
     properties: TopicSubscriptionProperties
     """`sqs-queue`: Deliver the topic's messages to a queue of the stack.\n`function`: Invoke a function of the stack with the topic's messages."""
@@ -2318,10 +2690,16 @@ class ServiceHelperContainerContainerType(StrEnum):
     ALWAYS_RUNNING = "always-running"
 
 
+if TYPE_CHECKING:
+    ServiceHelperContainerContainerTypeValue: TypeAlias = Literal["run-on-init", "always-running"] | ServiceHelperContainerContainerType
+else:
+    ServiceHelperContainerContainerTypeValue = ServiceHelperContainerContainerType
+
+
 class ServiceHelperContainer(TypedDict):
     """A container running beside the service's main container."""
 
-    container_type: ServiceHelperContainerContainerType
+    container_type: ServiceHelperContainerContainerTypeValue
     """`run-on-init`: runs to completion before the main container starts (e.g. migrations);\n`always-running`: runs as long as the service (e.g. an agent), reachable on localhost."""
     name: str
     """Unique container name within the service."""
@@ -2354,6 +2732,12 @@ class WebServiceLoadBalancingType(StrEnum):
     """Traffic through the service's own network load balancer (TCP/TLS)."""
 
 
+if TYPE_CHECKING:
+    WebServiceLoadBalancingTypeValue: TypeAlias = Literal["http-api-gateway", "application-load-balancer", "network-load-balancer"] | WebServiceLoadBalancingType
+else:
+    WebServiceLoadBalancingTypeValue = WebServiceLoadBalancingType
+
+
 class WebServiceNlbLoadBalancingPortProtocol(StrEnum):
     """Allowed values of `protocol`."""
 
@@ -2361,12 +2745,18 @@ class WebServiceNlbLoadBalancingPortProtocol(StrEnum):
     TLS = "TLS"
 
 
+if TYPE_CHECKING:
+    WebServiceNlbLoadBalancingPortProtocolValue: TypeAlias = Literal["TCP", "TLS"] | WebServiceNlbLoadBalancingPortProtocol
+else:
+    WebServiceNlbLoadBalancingPortProtocolValue = WebServiceNlbLoadBalancingPortProtocol
+
+
 class WebServiceNlbLoadBalancingPort(TypedDict):
     """A port the network load balancer exposes."""
 
     port: int
     """Public port of the load balancer."""
-    protocol: NotRequired[WebServiceNlbLoadBalancingPortProtocol]
+    protocol: NotRequired[WebServiceNlbLoadBalancingPortProtocolValue]
     """TLS (encrypted) or TCP (raw). Default TLS."""
     container_port: NotRequired[int]
     """Container port receiving the traffic. Default `port`."""
@@ -2381,7 +2771,7 @@ class WebServiceLoadBalancingProperties(TypedDict):
     """Seconds between checks. Default 5, range 5-300."""
     healthcheck_timeout: NotRequired[int]
     """Seconds before a check fails. Default 4, range 2-120."""
-    health_check_protocol: NotRequired[LoadBalancerHealthCheckHealthCheckProtocol]
+    health_check_protocol: NotRequired[LoadBalancerHealthCheckHealthCheckProtocolValue]
     """TCP (port check) or HTTP (path check). Default TCP. Only with `network-load-balancer`."""
     health_check_port: NotRequired[int]
     """Health check port. Default the traffic port. Only with `network-load-balancer`."""
@@ -2392,7 +2782,7 @@ class WebServiceLoadBalancingProperties(TypedDict):
 class WebServiceLoadBalancing(TypedDict):
     """One of several kinds, chosen by `type`:\n- `http-api-gateway`: Traffic through the service's own HTTP API (pay per request).\n- `application-load-balancer`: Traffic through the service's own application load balancer (needed for `deployment`).\n- `network-load-balancer`: Traffic through the service's own network load balancer (TCP/TLS)."""
 
-    type: WebServiceLoadBalancingType
+    type: WebServiceLoadBalancingTypeValue
     """The kind; the other fields apply as documented."""
     properties: NotRequired[WebServiceLoadBalancingProperties]
     """`application-load-balancer`: Health check of the service's load balancer target group.\n`network-load-balancer`: Ports and health check of the service's network load balancer."""
@@ -2401,7 +2791,7 @@ class WebServiceLoadBalancing(TypedDict):
 class WebServiceArgs(TypedDict):
     """Properties of a web service: one container with a public HTTPS endpoint."""
 
-    connect_to: NotRequired[list[str]]
+    connect_to: NotRequired[list[ResourceRef]]
     """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
     iam_role_statements: NotRequired[list[IamRoleStatement]]
     """Raw IAM statements added to the resource's role."""
@@ -2452,17 +2842,23 @@ class PrivateServiceLoadBalancingType(StrEnum):
     APPLICATION_LOAD_BALANCER = "application-load-balancer"
 
 
+if TYPE_CHECKING:
+    PrivateServiceLoadBalancingTypeValue: TypeAlias = Literal["service-connect", "application-load-balancer"] | PrivateServiceLoadBalancingType
+else:
+    PrivateServiceLoadBalancingTypeValue = PrivateServiceLoadBalancingType
+
+
 class PrivateServiceLoadBalancing(TypedDict):
     """How the stack's other resources reach the service."""
 
-    type: PrivateServiceLoadBalancingType
+    type: PrivateServiceLoadBalancingTypeValue
     """service-connect (container to container) or an internal application load balancer."""
 
 
 class PrivateServiceArgs(TypedDict):
     """Properties of a private service: one container reachable only inside the stack."""
 
-    connect_to: NotRequired[list[str]]
+    connect_to: NotRequired[list[ResourceRef]]
     """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
     iam_role_statements: NotRequired[list[IamRoleStatement]]
     """Raw IAM statements added to the resource's role."""
@@ -2490,7 +2886,7 @@ class PrivateServiceArgs(TypedDict):
     """Run in private subnets behind NAT gateways (static egress IPs). Default false."""
     port: NotRequired[int]
     """Port the service listens on; injected as PORT. Default 3000."""
-    protocol: NotRequired[ContainerEventPropertiesProtocol]
+    protocol: NotRequired[ContainerEventPropertiesProtocolValue]
     """Application protocol (Service Connect metrics)."""
     load_balancing: NotRequired[PrivateServiceLoadBalancing]
     """How other resources reach the service. Default service-connect."""
@@ -2499,7 +2895,7 @@ class PrivateServiceArgs(TypedDict):
 class WorkerServiceArgs(TypedDict):
     """Properties of a worker service: one container with no ingress at all."""
 
-    connect_to: NotRequired[list[str]]
+    connect_to: NotRequired[list[ResourceRef]]
     """Resource names (or `aws:ses`) this resource may access; grants IAM and injects `STP_*` env vars."""
     iam_role_statements: NotRequired[list[IamRoleStatement]]
     """Raw IAM statements added to the resource's role."""
@@ -2532,7 +2928,7 @@ class RelationalDatabaseCredentials(TypedDict):
 
     master_user_name: NotRequired[str]
     """Admin username (letters, digits, `_`; starts with a letter). Changing it replaces the database. Default\n"db_master_user"."""
-    master_user_password: Any
+    master_user_password: Input[str]
     """Admin password: `$Secret('name')`, `$Secret('name.key')` or `$SsmParam('name')` (a literal is refused: it\nwould sit in plain text in the config and in the connection strings)."""
 
 
@@ -2569,6 +2965,12 @@ class DatabaseEngineType(StrEnum):
     """Aurora Serverless v2: scales in 0.5-ACU steps."""
     AURORA_POSTGRESQL_SERVERLESS_V2 = "aurora-postgresql-serverless-v2"
     """Aurora Serverless v2: scales in 0.5-ACU steps."""
+
+
+if TYPE_CHECKING:
+    DatabaseEngineTypeValue: TypeAlias = Literal["postgres", "mariadb", "mysql", "oracle-ee", "oracle-se2", "sqlserver-ee", "sqlserver-ex", "sqlserver-se", "sqlserver-web", "aurora-mysql", "aurora-postgresql", "aurora-mysql-serverless", "aurora-postgresql-serverless", "aurora-mysql-serverless-v2", "aurora-postgresql-serverless-v2"] | DatabaseEngineType
+else:
+    DatabaseEngineTypeValue = DatabaseEngineType
 
 
 class RdsEngineStorage(TypedDict):
@@ -2637,7 +3039,7 @@ class DatabaseEngineProperties(TypedDict):
 class DatabaseEngine(TypedDict):
     """One of several kinds, chosen by `type`:\n- `postgres`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `mariadb`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `mysql`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `oracle-ee`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `oracle-se2`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-ee`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-ex`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-se`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `sqlserver-web`: Standard RDS: a single primary instance of a fixed size, optional read replicas.\n- `aurora-mysql`: Aurora: a clustered database with automatic failover.\n- `aurora-postgresql`: Aurora: a clustered database with automatic failover.\n- `aurora-mysql-serverless`: Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine).\n- `aurora-postgresql-serverless`: Aurora Serverless v1 (refused: AWS no longer creates it; use the -v2 engine).\n- `aurora-mysql-serverless-v2`: Aurora Serverless v2: scales in 0.5-ACU steps.\n- `aurora-postgresql-serverless-v2`: Aurora Serverless v2: scales in 0.5-ACU steps."""
 
-    type: DatabaseEngineType
+    type: DatabaseEngineTypeValue
     """The kind; the other fields apply as documented."""
     properties: NotRequired[DatabaseEngineProperties]
     """`postgres/mariadb/mysql/oracle-ee/oracle-se2/sqlserver-ee/sqlserver-ex/sqlserver-se/sqlserver-web`: An RDS engine: one primary instance and optional read replicas.\n`aurora-mysql/aurora-postgresql`: An Aurora cluster: the first instance writes, the others read.\n`aurora-mysql-serverless/aurora-postgresql-serverless`: Aurora Serverless v1 (not supported: AWS ended it).\n`aurora-mysql-serverless-v2/aurora-postgresql-serverless-v2`: An Aurora Serverless v2 cluster: one writer and `serverlessReadersCount` readers, all scaling in ACUs."""
@@ -2652,10 +3054,16 @@ class DatabaseAccessibilityMode(StrEnum):
     WHITELISTED_IPS_ONLY = "whitelisted-ips-only"
 
 
+if TYPE_CHECKING:
+    DatabaseAccessibilityModeValue: TypeAlias = Literal["internet", "vpc", "scoping-workloads-in-vpc", "whitelisted-ips-only"] | DatabaseAccessibilityMode
+else:
+    DatabaseAccessibilityModeValue = DatabaseAccessibilityMode
+
+
 class DatabaseAccessibility(TypedDict):
     """Who can connect to the database (network-level access control)."""
 
-    accessibility_mode: NotRequired[DatabaseAccessibilityMode]
+    accessibility_mode: NotRequired[DatabaseAccessibilityModeValue]
     """`internet` (anyone with the credentials), `vpc` or `scoping-workloads-in-vpc` (only resources that list the\ndatabase in `connectTo`), `whitelisted-ips-only`. Default "internet"."""
     force_disable_public_ip: NotRequired[bool]
     """No public IP (VPC-only access). Default false."""
@@ -2707,7 +3115,7 @@ class RelationalDatabaseLogging(TypedDict):
 
     disabled: NotRequired[bool]
     """Export no logs. Default false."""
-    retention_days: NotRequired[RetentionDays]
+    retention_days: NotRequired[RetentionDaysValue]
     """Days to keep the logs. Default 90."""
     log_types: NotRequired[list[str]]
     """Log types to export: PostgreSQL `postgresql`; MySQL/MariaDB `audit`, `error`, `general`, `slowquery`;\nOracle `alert`, `audit`, `listener`, `trace`; SQL Server `agent`, `error`. Default: every type the engine\nwrites (PostgreSQL `postgresql`; MySQL/MariaDB `error`, and `slowquery` and `audit` unless\n`engineSpecificOptions` turn them off; Oracle `alert`, `listener`; SQL Server `error`, and `agent` but on\nExpress)."""
@@ -2746,12 +3154,18 @@ class EfsFilesystemThroughputMode(StrEnum):
     BURSTING = "bursting"
 
 
+if TYPE_CHECKING:
+    EfsFilesystemThroughputModeValue: TypeAlias = Literal["elastic", "provisioned", "bursting"] | EfsFilesystemThroughputMode
+else:
+    EfsFilesystemThroughputModeValue = EfsFilesystemThroughputMode
+
+
 class EfsFilesystemArgs(TypedDict):
     """Properties of an EFS filesystem."""
 
     backup_enabled: NotRequired[bool]
     """Daily automatic backups (AWS Backup, 35-day retention). Default false."""
-    throughput_mode: NotRequired[EfsFilesystemThroughputMode]
+    throughput_mode: NotRequired[EfsFilesystemThroughputModeValue]
     """elastic (default), provisioned (set provisionedThroughputInMibps) or bursting."""
     provisioned_throughput_in_mibps: NotRequired[float]
     """Guaranteed throughput in MiB/s, 1-3414; required exactly when throughputMode is provisioned."""
@@ -2764,11 +3178,11 @@ EMPTY_EFS_FILESYSTEM_ARGS: EfsFilesystemArgs = {}
 class NetworkLoadBalancerListener(TypedDict):
     """A listener: the port and protocol the load balancer accepts traffic on."""
 
-    protocol: WebServiceNlbLoadBalancingPortProtocol
+    protocol: WebServiceNlbLoadBalancingPortProtocolValue
     """`TCP` (raw) or `TLS` (encrypted). TLS requires a certificate (customDomains or customCertificateArns)."""
     port: int
     """Port this listener accepts traffic on."""
-    custom_certificate_arns: NotRequired[list[str]]
+    custom_certificate_arns: NotRequired[list[Input[str]]]
     """ARNs of your own ACM certificates. Not needed with customDomains or TCP."""
     whitelist_ips: NotRequired[list[str]]
     """Allowed client IPs/CIDRs. Default all IPs allowed."""
@@ -2777,7 +3191,7 @@ class NetworkLoadBalancerListener(TypedDict):
 class NetworkLoadBalancerArgs(TypedDict):
     """Properties of a network load balancer."""
 
-    interface: NotRequired[ApplicationLoadBalancerInterface]
+    interface: NotRequired[ApplicationLoadBalancerInterfaceValue]
     """`internet` (public) or `internal` (VPC-only). Default internet."""
     custom_domains: NotRequired[list[DomainConfiguration]]
     """Custom domains (objects, or plain domain strings): DNS records and certificates are created."""

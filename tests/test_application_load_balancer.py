@@ -375,7 +375,7 @@ def test_events_on_default_https_listener(preview: Callable[[str], Recording]) -
 def test_python_door_checks_listeners() -> None:
     with pytest.raises(StacktapeError, match=r"ApplicationLoadBalancer 'lb': listeners\[0\].protocol: HTTPS listener "
                                              r"443 of load balancer lb has no certificate"):
-        run_offline(lambda: ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTPS", "port": 443}]}))  # type: ignore[arg-type, typeddict-item]
+        run_offline(lambda: ApplicationLoadBalancer("lb", {"listeners": [{"protocol": "HTTPS", "port": 443}]}))  # type: ignore[arg-type]
 
 
 # ---- located errors ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal, NotRequired, get_args, get_origin, get_type_hints, is_typeddict
 
 import pytest
-from pulumi.provider.experimental.analyzer import Analyzer
+from pulumi.provider.experimental.analyzer import Analyzer, is_input, unwrap_input
 from pydantic import BaseModel, Field
 
 import stacktape_pulumi.args as generated
@@ -58,15 +58,17 @@ def test_the_module_is_what_the_inference_needs() -> None:
                 assert not forbidden, ast.unparse(node)
 
 
-def _annotation_parts(annotation: Any) -> list[Any]:
-    args = get_args(annotation)
-    return [annotation, *(part for arg in args for part in _annotation_parts(arg))]
+def _schema_parts(annotation: Any) -> list[Any]:
+    """What the inference reads of an annotation: an `Input[T]` union counts as its `T`."""
+    if is_input(annotation):
+        return _schema_parts(unwrap_input(annotation))
+    return [annotation, *(part for arg in get_args(annotation) for part in _schema_parts(arg))]
 
 
 @pytest.mark.parametrize("args_type", ARGS_TYPES, ids=lambda t: t.__name__)
 def test_fields_are_schema_safe(args_type: Any) -> None:
     for name, annotation in get_type_hints(args_type, include_extras=True).items():
-        for part in _annotation_parts(annotation):
+        for part in _schema_parts(annotation):
             origin = get_origin(part)
             assert origin not in (Literal, typing.Union, Annotated), f"{args_type.__name__}.{name}: {part}"
             if origin is dict:
@@ -233,7 +235,7 @@ def test_discriminated_unions_merge_their_variants() -> None:
     declarations = _declarations(_PetsProps)
     pet = declarations["HousePet"]
     assert [(f.name, f.type, f.required) for f in pet.fields] == [
-        ("type", "HousePetType", True), ("properties", "HousePetProperties", False)]
+        ("type", "HousePetTypeValue", True), ("properties", "HousePetProperties", False)]
     kinds = declarations["HousePetType"]
     assert [(m.name, m.value, m.doc) for m in kinds.members] == [("CAT", "cat", "A cat."), ("DOG", "dog", "A dog.")]
     merged = {f.name: f for f in declarations["HousePetProperties"].fields}

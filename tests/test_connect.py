@@ -375,9 +375,9 @@ def test_python_door_replaces_same_named_variables_and_rejects_gateways() -> Non
         ctx = StackContext()
         Bucket("photos", {}, context=ctx)
         MultiContainerWorkload("app", {
-            "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+            "resources": {"cpu": 0.25, "memory": 512},
             "connect_to": ["photos"],
-            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image",  # type: ignore[typeddict-item]
+            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image",
                                                          "properties": {"image": "nginx:1.27"}},
                             "environment": [{"name": "STP_PHOTOS_ARN", "value": "user"},
                                             {"name": "KEEP", "value": "x"}]}],

@@ -666,8 +666,8 @@ resources:
 """.replace("auth_mode", "authMode"))
     monkeypatch.chdir(tmp_path)  # a program's relative paths start at its working directory
     from_python = run_offline(lambda: Function("api", {  # type: ignore[arg-type]
-        "packaging": {"type": "stacktape-lambda-buildpack", "properties": {"entryfile_path": "handler.py"}},  # type: ignore[typeddict-item]
-        "memory": 512, "url": {"enabled": True, "auth_mode": "AWS_IAM"}}))  # type: ignore[typeddict-item]
+        "packaging": {"type": "stacktape-lambda-buildpack", "properties": {"entryfile_path": "handler.py"}},
+        "memory": 512, "url": {"enabled": True, "auth_mode": "AWS_IAM"}}))
 
     def comparable(rec: Recording) -> list[tuple[str, str, Any]]:
         return [(r.type, r.name, r.inputs) for r in sorted(rec.resources, key=lambda r: r.urn)
@@ -680,6 +680,6 @@ def test_python_args_problems_name_the_field(tmp_path: Path) -> None:
     with pytest.raises(StacktapeError, match="Function 'api': provisionedConcurrency: provisionedConcurrency 9 is "
                                              "more than reservedConcurrency 1"):
         run_offline(lambda: Function("api", {  # type: ignore[arg-type]
-            "packaging": {"type": "custom-artifact", "properties": {"package_path": str(tmp_path),  # type: ignore[typeddict-item]
+            "packaging": {"type": "custom-artifact", "properties": {"package_path": str(tmp_path),
                                                                     "handler": "a.py:h"}},
-            "runtime": "python3.12", "reserved_concurrency": 1, "provisioned_concurrency": 9}))  # type: ignore[typeddict-item]
+            "runtime": "python3.12", "reserved_concurrency": 1, "provisioned_concurrency": 9}))

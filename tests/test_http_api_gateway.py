@@ -321,12 +321,12 @@ def _authorized_program(authorizer: dict[str, Any], register: dict[str, dict[str
             ctx.register_component(resource, object(), {k: pulumi.Output.from_input(v) for k, v in params.items()})
         HttpApiGateway("gw", context=ctx)
         MultiContainerWorkload("api", {
-            "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+            "resources": {"cpu": 0.25, "memory": 512},
             "containers": [{
                 "name": "web",
-                "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
-                "events": [{"type": "http-api-gateway", "properties": {  # type: ignore[typeddict-item]
-                    "http_api_gateway_name": "gw", "method": "GET", "path": "/private", "container_port": 80,  # type: ignore[typeddict-item]
+                "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},
+                "events": [{"type": "http-api-gateway", "properties": {
+                    "http_api_gateway_name": "gw", "method": "GET", "path": "/private", "container_port": 80,
                     "authorizer": authorizer}}],  # type: ignore[typeddict-item]
             }],
         }, context=ctx)
@@ -408,8 +408,8 @@ def test_python_args_are_checked_like_the_yaml() -> None:
 def test_event_before_its_gateway_is_an_error() -> None:
     def program() -> None:
         MultiContainerWorkload("api", {
-            "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
-            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
+            "resources": {"cpu": 0.25, "memory": 512},
+            "containers": [{"name": "web", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},
                             "events": [json.loads(
                                 '{"type": "http-api-gateway", "properties": {"httpApiGatewayName": "gw", '
                                 '"method": "GET", "path": "/", "containerPort": 80}}')]}],

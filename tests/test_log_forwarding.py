@@ -224,8 +224,8 @@ def test_python_output_keys_are_made_secret() -> None:
 def test_python_service_args_forward_with_a_secret_key() -> None:
     def program() -> None:
         key = pulumi.Output.from_input("SENTINEL-SERVICE-KEY")
-        WebService("web", {"packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},  # type: ignore[typeddict-item]
-                           "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+        WebService("web", {"packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}},
+                           "resources": {"cpu": 0.25, "memory": 512},
                            "logging": {"log_forwarding": {"type": LogForwardingType.DATADOG,
                                                           "properties": {"api_key": key}}}})
 

@@ -189,10 +189,10 @@ resources:
 
 def _python_workload(name: str, listener_port: int, ctx: StackContext) -> None:
     MultiContainerWorkload(name, {
-        "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
-        "containers": [{"name": "web", "packaging": {"type": "prebuilt-image",  # type: ignore[typeddict-item]
+        "resources": {"cpu": 0.25, "memory": 512},
+        "containers": [{"name": "web", "packaging": {"type": "prebuilt-image",
                                                      "properties": {"image": "nginx:1.27"}},
-                        "events": [{"type": "network-load-balancer", "properties": {  # type: ignore[typeddict-item]
+                        "events": [{"type": "network-load-balancer", "properties": {
                             "load_balancer_name": "broker", "listener_port": listener_port, "container_port": 80}}]}],
     }, context=ctx)
 
@@ -207,7 +207,7 @@ def test_python_door_refuses_what_validate_would(ports: tuple[int, ...], error: 
     def program() -> None:
         ctx = StackContext()
         # Plain protocol values, as the README allows (the generated args type them as an enum).
-        NetworkLoadBalancer("broker", {"listeners": [{"protocol": "TCP", "port": 1883}]},  # type: ignore[typeddict-item]
+        NetworkLoadBalancer("broker", {"listeners": [{"protocol": "TCP", "port": 1883}]},
                             context=ctx)
         for index, port in enumerate(ports):
             _python_workload(f"app{index}", port, ctx)

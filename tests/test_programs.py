@@ -1,5 +1,6 @@
 """The bundled programs: every example config, the `pulumi up` program, Automation API, Python components."""
 
+import json
 import runpy
 from pathlib import Path
 
@@ -58,4 +59,9 @@ def test_python_components_example() -> None:
     task = rec.one("aws:ecs/taskDefinition:TaskDefinition", "api-task-definition")
     assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
     assert '"name":"DB_PASSWORD","valueFrom":"arn:aws:secretsmanager:' in task.inputs["containerDefinitions"]
+    assert '{"name":"STP_UPLOADS_NAME","value":"stacktape-dev-uploads-' in task.inputs["containerDefinitions"]
+    bucket = rec.one("aws:s3/bucket:Bucket").inputs["bucket"]
+    statements = rec.one("aws:iam/rolePolicy:RolePolicy", "api-custom-iam-role-statements").inputs["policy"]
+    assert json.loads(statements)["Statement"] == [{"Effect": "Allow", "Action": ["s3:GetBucketTagging"],
+                                                    "Resource": [f"arn:aws:s3:::{bucket}"]}]
     assert set(rec.stack_outputs) == {"serviceName"}

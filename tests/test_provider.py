@@ -11,6 +11,7 @@ from typing import Any
 
 import grpc
 import pulumi
+import pulumi_aws as aws
 import pytest
 import yaml
 from args_doors import example_files, provider_door, provider_inputs, python_door, shared_provider, spec_of
@@ -20,7 +21,9 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from stacktape_pulumi.components.base import ArgsError, validate_args
 from stacktape_pulumi.components.context import StackContext
+from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
@@ -347,6 +350,47 @@ def test_object_inputs_that_are_outputs_are_rejected() -> None:
         _construct(inputs)
     assert [e["property_path"] for e in raised.value.errors or []] == ["containers"]
     assert "takes plain values" in str(raised.value)
+
+
+def test_string_inputs_take_outputs() -> None:
+    def inputs() -> dict[str, Any]:
+        # An ECR repository's URL, as a program in another language hands it over: an Output in place.
+        repository = aws.ecr.Repository("images")
+        plain = _minimal_workload()
+        plain["containers"][0]["packaging"]["properties"]["image"] = repository.repository_url
+        return plain
+
+    recorded = _construct(inputs).one("aws:ecs/taskDefinition:TaskDefinition")
+    definition = json.loads(recorded.inputs["containerDefinitions"])
+    assert definition[0]["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/images-99c486f"
+
+
+def test_inputs_users_compute_are_not_plain(schema: dict[str, Any]) -> None:
+    types = schema["types"]
+    assert "plain" not in types["stacktape:index:ContainerPackagingProperties"]["properties"]["image"]
+    assert "plain" not in types["stacktape:index:IamRoleStatement"]["properties"]["Resource"]["items"]
+    assert "plain" not in types["stacktape:index:EnvironmentVar"]["properties"]["value"]
+    # What decides which resources exist stays plain: an Output of it would arrive unknown in a preview.
+    assert types["stacktape:index:ContainerPackaging"]["properties"]["type"]["plain"] is True
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"resources": {"cpu": 3, "memory": 512}},
+     "resources.cpu: invalid value 3; allowed values: 0.25, 0.5, 1, 2, 4, 8 or 16"),
+    ({"resources": {"cpu": 0.25, "memory": 512, "architecture": "arm"}},
+     "resources.architecture: invalid value 'arm'; allowed values: 'x86_64' or 'arm64' (hint: did you mean 'arm64'?)"),
+    ({"containers": [{"name": "web", "packaging": {"type": "prebuilt-imag", "properties": {"image": "nginx"}}}]},
+     "containers[0].packaging.type: unsupported type 'prebuilt-imag'; supported: stacktape-image-buildpack, "
+     "external-buildpack, nixpacks, custom-dockerfile, prebuilt-image (hint: did you mean 'prebuilt-image'?)"),
+    ({"containers": [{"name": "web"}]}, "containers[0]: missing required key 'packaging'"),
+])
+def test_bad_inputs_get_the_yaml_doors_message(change: dict[str, Any], message: str) -> None:
+    inputs = {**_minimal_workload(), **change}
+    with pytest.raises(ArgsError) as python_door:
+        validate_args("MultiContainerWorkload", "api", inputs, MultiContainerWorkloadProps)
+    with pytest.raises(InputPropertiesError) as provider_door:
+        _construct(inputs)
+    assert str(provider_door.value) == str(python_door.value) == f"MultiContainerWorkload 'api': {message}"
 
 
 def test_config_errors_are_input_errors_without_a_traceback() -> None:

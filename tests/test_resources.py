@@ -692,14 +692,14 @@ def test_partner_event_bus_with_archive(preview: Preview) -> None:
 def test_python_door_builds_the_same_children() -> None:
     def program() -> None:
         ctx = StackContext()
-        SnsTopic("alerts", {"subscriptions": [{"type": "sqs-queue",  # type: ignore[typeddict-item]
+        SnsTopic("alerts", {"subscriptions": [{"type": "sqs-queue",
                                                "properties": {"sqs_queue_name": "inbox",
                                                               "raw_message_delivery": True}}]}, context=ctx)
         SqsQueue("dlq", {}, context=ctx)
         SqsQueue("inbox", {"redrive_policy": {"target_sqs_queue_name": "dlq", "max_receive_count": 4}}, context=ctx)
         Bucket("files", {"versioning": True}, context=ctx)
-        DynamoDbTable("items", {"primary_key": {"partition_key": {"name": "pk", "type": "string"}},  # type: ignore[typeddict-item]
-                                "stream_type": "KEYS_ONLY"}, context=ctx)  # type: ignore[typeddict-item]
+        DynamoDbTable("items", {"primary_key": {"partition_key": {"name": "pk", "type": "string"}},
+                                "stream_type": "KEYS_ONLY"}, context=ctx)
         EventBus("bus", {"archivation": {"enabled": True}}, context=ctx)
 
     rec = run_offline(program)
@@ -727,7 +727,7 @@ def test_python_door_errors() -> None:
                      context=ctx)
         SqsQueue("built", {}, context=ctx)
         with pytest.raises(StacktapeError, match="SqsQueue 'built' already exists; create the topic first"):
-            SnsTopic("t", {"subscriptions": [{"type": "sqs-queue", "properties": {"sqs_queue_name": "built"}}]},  # type: ignore[typeddict-item]
+            SnsTopic("t", {"subscriptions": [{"type": "sqs-queue", "properties": {"sqs_queue_name": "built"}}]},
                      context=ctx)
 
     run_offline(program)

@@ -123,12 +123,12 @@ def test_python_door_clients_follow_the_services_already_built() -> None:
         ctx = StackContext()
         # Plain values where the generated args have enums: the README promises both work.
         container: Container = {
-            "name": "c", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}}}  # type: ignore[typeddict-item]
-        event: ContainerEvent = {"type": "service-connect", "properties": {"container_port": 80}}  # type: ignore[typeddict-item]
+            "name": "c", "packaging": {"type": "prebuilt-image", "properties": {"image": "nginx"}}}
+        event: ContainerEvent = {"type": "service-connect", "properties": {"container_port": 80}}
         MultiContainerWorkload("server", {
-            "resources": {"cpu": 0.25, "memory": 512}, "containers": [{**container, "events": [event]}],  # type: ignore[typeddict-item]
+            "resources": {"cpu": 0.25, "memory": 512}, "containers": [{**container, "events": [event]}],
         }, context=ctx)
-        MultiContainerWorkload("client", {"resources": {"cpu": 0.25, "memory": 512}, "containers": [container]},  # type: ignore[typeddict-item]
+        MultiContainerWorkload("client", {"resources": {"cpu": 0.25, "memory": 512}, "containers": [container]},
                                context=ctx)
 
     rec = run_offline(program)

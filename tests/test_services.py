@@ -255,9 +255,9 @@ def test_python_args_build_what_yaml_builds(preview: Preview) -> None:
     from_yaml = preview(config(service("jobs", "worker-service")))
 
     def program() -> None:
-        WorkerService("jobs", {"packaging": {"type": "prebuilt-image",  # type: ignore[typeddict-item]
+        WorkerService("jobs", {"packaging": {"type": "prebuilt-image",
                                              "properties": {"image": "nginx"}},
-                               "resources": {"cpu": 0.25, "memory": 512}},  # type: ignore[typeddict-item]
+                               "resources": {"cpu": 0.25, "memory": 512}},
                       context=StackContext())
 
     from_python = run_offline(program)
@@ -267,9 +267,9 @@ def test_python_args_build_what_yaml_builds(preview: Preview) -> None:
 
 def test_python_args_meet_the_same_rules() -> None:
     def program() -> None:
-        WebService("web", {"packaging": {"type": "prebuilt-image",  # type: ignore[typeddict-item]
+        WebService("web", {"packaging": {"type": "prebuilt-image",
                                          "properties": {"image": "nginx"}},
-                           "resources": {"cpu": 0.25, "memory": 512},  # type: ignore[typeddict-item]
+                           "resources": {"cpu": 0.25, "memory": 512},
                            "environment": [{"name": "HOST", "value": "127.0.0.1"}]})
 
     with pytest.raises(StacktapeError) as err:

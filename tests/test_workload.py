@@ -455,16 +455,16 @@ def test_remote_sessions_and_iam_role_statements(preview: Preview) -> None:
 # Plain values where the generated args have enums (`type: ignore[typeddict-item]`): the README promises
 # both work, and test_args_generated shows they build the same children.
 PYTHON_ARGS: MultiContainerWorkloadArgs = {
-    "resources": {"cpu": 1, "memory": 2048},  # type: ignore[typeddict-item]
+    "resources": {"cpu": 1, "memory": 2048},
     "scaling": {"min_instances": 2, "max_instances": 5,
                 "scaling_policy": {"keep_avg_cpu_utilization_under": 60, "keep_avg_memory_utilization_under": 75}},
     "containers": [{
         "name": "web",
-        "packaging": {"type": "prebuilt-image",  # type: ignore[typeddict-item]
+        "packaging": {"type": "prebuilt-image",
                       "properties": {"image": "nginx:1.27", "command": ["nginx", "-g", "daemon off;"]}},
         "environment": [{"name": "PORT", "value": 8080}, {"name": "DEBUG", "value": False},
                         {"name": "RATIO", "value": 1.5}],
-        "events": [{"type": "workload-internal", "properties": {"container_port": 8080}}],  # type: ignore[typeddict-item]
+        "events": [{"type": "workload-internal", "properties": {"container_port": 8080}}],
     }],
 }
 
@@ -481,7 +481,7 @@ def test_python_args_build_the_same_children_as_yaml(preview: Preview) -> None:
 
 
 def test_python_args_errors_name_every_bad_field() -> None:
-    bad: MultiContainerWorkloadArgs = {**PYTHON_ARGS, "resources": {"cpu": 3, "memory": 2048},  # type: ignore[typeddict-item]
+    bad: MultiContainerWorkloadArgs = {**PYTHON_ARGS, "resources": {"cpu": 3, "memory": 2048},
                                        "scaling": {"min_instances": 0}}
     with pytest.raises(ArgsError) as err:
         run_offline(lambda: MultiContainerWorkload("api", bad))  # type: ignore[arg-type]

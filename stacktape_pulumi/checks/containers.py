@@ -178,7 +178,8 @@ class _ContainerChecker:
         if not isinstance(packaging, PrebuiltImagePackaging):
             return
         image = packaging.properties.image
-        if image.startswith("$") or is_image_reference(image):
+        # An Output (from Python) is checked by the component's args validation once its value is known.
+        if not isinstance(image, str) or image.startswith("$") or is_image_reference(image):
             return
         self._add(self._path(index, "packaging", "properties", "image"),
                   f"{self.where} image \"{image}\" of container \"{container.name}\" is not a valid Docker image "

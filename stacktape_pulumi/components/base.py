@@ -11,6 +11,11 @@ the YAML's keys and validates them with the same models. The renaming follows th
 model, not a fixed list: a key is renamed only where the model
 has that field (so user data such as IAM `Condition` operators, tag maps and `variables` keep their
 keys), enum members become their values, and the result is validated exactly like the YAML.
+
+Python args may also hold what only a program has (docs/decisions.md, "Outputs in component args"):
+a component object where a resource's name goes (`RESOURCE_NAME_KEYS`) stands for that name, and a
+`pulumi.Output` where the models accept one (`OutputValue`) passes validation as it is and is
+checked against the field's own rules once its value is known.
 """
 
 import asyncio
@@ -19,16 +24,18 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import Enum
 from functools import cache
-from typing import Any, Generic, Literal, Protocol, TypeVar, get_args, get_origin
+from types import UnionType
+from typing import Any, Generic, Literal, Protocol, TypeVar, Union, get_args, get_origin
 
 import pulumi
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.context import StackContext, current_context
 from stacktape_pulumi.config.loader import SourceMap
+from stacktape_pulumi.config.models.common import RESOURCE_NAME_KEYS, Output
 from stacktape_pulumi.config.validate import issues_from_validation
-from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.errors import ConfigIssue, KeyPath, StacktapeError
 from stacktape_pulumi.schema.naming import camel, python_name, snake, strip_annotated, union_members
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -115,6 +122,8 @@ def to_model_keys(value: Any, annotation: Any) -> Any:
         for key, item in value.items():
             # An unknown key keeps its camelCase spelling so pydantic's "did you mean" names the YAML key.
             yaml_key, item_annotation = keys.get(str(key), (camel(str(key)), Any))
+            if yaml_key in RESOURCE_NAME_KEYS:
+                item = _component_names(item)
             renamed[yaml_key] = to_model_keys(item, item_annotation)
         return renamed
     origin = get_origin(target)
@@ -125,6 +134,15 @@ def to_model_keys(value: Any, annotation: Any) -> Any:
         item_type = (get_args(target) or (Any, Any))[-1]
         return {key: to_model_keys(item, item_type) for key, item in value.items()}
     return _plain_keys(value) if target is not Any else _enum_values(value)
+
+
+def _component_names(value: Any) -> Any:
+    """A resource name, or a list of them, with each component object replaced by the name it has in the stack."""
+    if isinstance(value, StacktapeComponent):
+        return value.stack_name
+    if isinstance(value, list | tuple):
+        return [_component_names(item) for item in value]
+    return value
 
 
 def _plain_keys(value: Any) -> Any:
@@ -158,12 +176,73 @@ def validate_args(kind: str, name: str, args: Mapping[str, Any] | BaseModel, mod
         args = args.model_dump(exclude_none=True, by_alias=True)
     data = to_model_keys(dict(args), model)
     try:
-        return model.model_validate(data)
+        props = model.model_validate(data)
     except ValidationError as exc:
-        issues = issues_from_validation(exc, data, SourceMap(f"<{kind} {name}>"), root=model)
-        lines = [f"{kind} '{name}': {issue.path}: {issue.message}" + (f" (hint: {issue.hint})" if issue.hint else "")
-                 for issue in sorted(issues, key=lambda i: i.path)]
-        raise ArgsError("\n".join(lines)) from None
+        raise _args_error(kind, name, issues_from_validation(exc, data, SourceMap(f"<{kind} {name}>"), root=model)) \
+            from None
+    _check_outputs_when_known(props, (), kind, name)
+    return props
+
+
+def _args_error(kind: str, name: str, issues: list[ConfigIssue]) -> ArgsError:
+    lines = [f"{kind} '{name}': {issue.path}: {issue.message}" + (f" (hint: {issue.hint})" if issue.hint else "")
+             for issue in sorted(issues, key=lambda i: i.path)]
+    return ArgsError("\n".join(lines))
+
+
+def _check_outputs_when_known(props: BaseModel, path: KeyPath, kind: str, name: str) -> None:
+    """Replace each Output in `props` by one that checks its value against the field's rules once known.
+
+    An Output's value is unknown while the program runs (it may be unknown during a whole preview),
+    so the models let it through; its value, when it arrives, meets the same rules a literal would
+    have (`NonEmptyStr` …), and a bad one fails the resource using it with the field's path.
+    """
+    for field_name, info in type(props).model_fields.items():
+        value = getattr(props, field_name)
+        checked = _checked(value, info.annotation, (*path, info.alias or field_name), kind, name)
+        if checked is not value:
+            setattr(props, field_name, checked)
+
+
+def _checked(value: Any, annotation: Any, path: KeyPath, kind: str, name: str) -> Any:
+    if isinstance(value, BaseModel):
+        _check_outputs_when_known(value, path, kind, name)
+        return value
+    if isinstance(value, list):
+        item_type = _item_annotation(annotation)
+        items = [_checked(item, item_type, (*path, index), kind, name) for index, item in enumerate(value)]
+        return items if any(new is not old for new, old in zip(items, value, strict=True)) else value
+    if isinstance(value, pulumi.Output):
+        known = [member for member in _union_args(annotation) if strip_annotated(member) is not Output]
+        if not known:
+            return value
+        form: Any = known[0] if len(known) == 1 else Union[tuple(known)]
+        rule: TypeAdapter[Any] = TypeAdapter(form)
+
+        def check(resolved: Any) -> Any:
+            try:
+                rule.validate_python(resolved)
+            except ValidationError as exc:
+                raise _args_error(kind, name, issues_from_validation(
+                    exc, resolved, SourceMap(f"<{kind} {name}>"), prefix=path)) from None
+            return resolved
+
+        return value.apply(check)
+    return value
+
+
+def _union_args(annotation: Any) -> tuple[Any, ...]:
+    """The members of a union annotation (keeping each member's constraints), or the annotation alone."""
+    annotation = strip_annotated(annotation)
+    return get_args(annotation) if get_origin(annotation) in (Union, UnionType) else (annotation,)
+
+
+def _item_annotation(annotation: Any) -> Any:
+    """What a list field holds: `Annotated[list[T], …] | None` → `T`."""
+    for member in _union_args(annotation):
+        if get_origin(strip_annotated(member)) in (list, tuple):
+            return (get_args(strip_annotated(member)) or (Any,))[0]
+    return Any
 
 
 class ResourceOwner(Protocol):
@@ -208,6 +287,11 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
     def resource_name(self) -> str:
         """The resource's name in the config, which is also its Pulumi name."""
         return self._resource_name
+
+    @property
+    def stack_name(self) -> str:
+        """The name the stack knows it by (`$ResourceParam`, events, `connectTo`): its own, or a service's part's."""
+        return self._stack_name
 
     @property
     def props(self) -> PropsT:

@@ -122,6 +122,11 @@ class Bucket(StacktapeComponent[BucketProps]):
     params: dict[str, pulumi.Output[Any]]
     """The values `$ResourceParam('<name>', '<param>')` reads: name, arn."""
 
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        """The bucket's ARN (for IAM statements: `Resource: [bucket.arn]`)."""
+        return self.bucket.arn
+
     def __init__(self, name: str, args: BucketArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__(KIND, "bucket", name, args, BucketProps, opts, context)

@@ -83,6 +83,11 @@ class DynamoDbTable(StacktapeComponent[DynamoDbTableProps]):
     params: dict[str, pulumi.Output[Any]]
     """The values `$ResourceParam('<name>', '<param>')` reads: name, arn, streamArn (with a stream)."""
 
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        """The table's ARN."""
+        return self.table.arn
+
     def __init__(self, name: str, args: DynamoDbTableArgs,
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__(KIND, "dynamo-db-table", name, args, DynamoDbTableProps, opts, context)

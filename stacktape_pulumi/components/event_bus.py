@@ -44,6 +44,11 @@ class EventBus(StacktapeComponent[EventBusProps]):
     params: dict[str, pulumi.Output[Any]]
     """The values `$ResourceParam('<name>', '<param>')` reads: arn, archiveArn (with an archive)."""
 
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        """The bus's ARN."""
+        return self.bus.arn
+
     def __init__(self, name: str, args: EventBusArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__(KIND, "event-bus", name, args, EventBusProps, opts, context)

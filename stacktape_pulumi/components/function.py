@@ -113,6 +113,11 @@ class Function(StacktapeComponent[FunctionProps]):
     params: dict[str, pulumi.Output[Any]]
     """The values `$ResourceParam('<name>', '<param>')` reads: arn, name, logGroupArn, url."""
 
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        """The function's ARN."""
+        return self.function.arn
+
     def __init__(self, name: str, args: FunctionArgs,
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         """Validate `args` (the YAML's `properties`, or a `FunctionProps`), package the code, create the function."""

@@ -34,7 +34,7 @@ class ListenerPlan:
     port: int
     protocol: str
     whitelist: tuple[str, ...] = ()  # CIDRs; empty: everyone the interface allows
-    certificate_arns: tuple[str, ...] = ()  # empty on HTTPS/TLS: the custom domains'
+    certificate_arns: tuple[pulumi.Input[str], ...] = ()  # empty on HTTPS/TLS: the custom domains'
     redirect: LbRedirectProps | None = None  # ALB only; None: a fixed 404 for requests no rule matches
 
 
@@ -73,7 +73,7 @@ def load_balancer(owner: StacktapeComponent[Any], kind: str, internet: bool, vpc
         tags=owner.tags, opts=owner.child_opts(depends_on=vpc.ready))
 
 
-def listener_certificates(explicit: Sequence[str], domains: Sequence[Any]) -> list[pulumi.Input[str]]:
+def listener_certificates(explicit: Sequence[pulumi.Input[str]], domains: Sequence[Any]) -> list[pulumi.Input[str]]:
     """A TLS listener's certificates: the ARNs written, else one per custom domain (each once)."""
     if explicit:
         return list(dict.fromkeys(explicit))

@@ -33,6 +33,11 @@ class SnsTopic(StacktapeComponent[SnsTopicProps]):
     params: dict[str, pulumi.Output[Any]]
     """The values `$ResourceParam('<name>', '<param>')` reads: arn, name."""
 
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        """The topic's ARN."""
+        return self.topic.arn
+
     def __init__(self, name: str, args: SnsTopicArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__(KIND, "sns-topic", name, args, SnsTopicProps, opts, context)

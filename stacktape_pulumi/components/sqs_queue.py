@@ -109,6 +109,16 @@ class SqsQueue(StacktapeComponent[SqsQueueProps]):
     params: dict[str, pulumi.Output[Any]]
     """The values `$ResourceParam('<name>', '<param>')` reads: arn, url, name."""
 
+    @property
+    def arn(self) -> pulumi.Output[str]:
+        """The queue's ARN."""
+        return self.queue.arn
+
+    @property
+    def url(self) -> pulumi.Output[str]:
+        """The queue's URL."""
+        return self.queue.url
+
     def __init__(self, name: str, args: SqsQueueArgs = {},  # noqa: B006 (read only)
                  opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
         super().__init__(KIND, "sqs-queue", name, args, SqsQueueProps, opts, context)

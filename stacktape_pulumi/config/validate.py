@@ -47,7 +47,7 @@ def issues_from_validation(exc: ValidationError, data: Any, source: SourceMap,
     issues: dict[tuple[str, str], ConfigIssue] = {}
     # One issue per value that no member of a plain union accepted, not one per member.
     by_value: dict[tuple[int | str, ...], list[ErrorDetails]] = {}
-    for err in exc.errors(include_url=False):
+    for err in _without_output_alternative(exc.errors(include_url=False), data):
         if _is_union_member_type_error(err, data):
             by_value.setdefault(tuple(err["loc"])[:-1], []).append(err)
         else:
@@ -65,6 +65,40 @@ _EXPECTED = {
     "float_type": "a number", "float_parsing": "a number", "bool_type": "a boolean", "bool_parsing": "a boolean",
     "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
 }
+
+
+def _without_output_alternative(errors: list[ErrorDetails], data: Any) -> list[ErrorDetails]:
+    """`errors` without the Output alternative of a union that a plain value failed (`NonEmptyStr | OutputValue`).
+
+    A plain value was meant for the plain members: "not an Output" says nothing to a YAML author, and
+    when one member is left, its error is the value's own (at the field, without the member's tag).
+    """
+    def output_alternative(err: ErrorDetails) -> bool:
+        return err["type"] == "is_instance_of" and (err.get("ctx") or {}).get("class") == "Output"
+
+    siblings: dict[tuple[int | str, ...], int] = {}
+    for err in errors:
+        if _is_union_member(err, data):
+            siblings[tuple(err["loc"])[:-1]] = siblings.get(tuple(err["loc"])[:-1], 0) + 1
+    kept: list[ErrorDetails] = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not _is_union_member(err, data) or not any(output_alternative(e) for e in errors
+                                                      if tuple(e["loc"])[:-1] == loc[:-1]):
+            kept.append(err)
+        elif not output_alternative(err):
+            # The one plain member left: its error stands at the field itself.
+            kept.append({**err, "loc": loc[:-1]} if siblings[loc[:-1]] == 2 else err)
+    return kept
+
+
+def _is_union_member(err: ErrorDetails, data: Any) -> bool:
+    """Whether the last element of an error's location is a union member's tag, not a key of the data."""
+    loc = tuple(err["loc"])
+    if not loc or not isinstance(loc[-1], str):
+        return False
+    value = _resolve(data, data_path(data, loc[:-1]))
+    return not (isinstance(value, dict) and loc[-1] in value)
 
 
 def _is_union_member_type_error(err: ErrorDetails, data: Any) -> bool:

@@ -12,6 +12,7 @@ find each other by name (a `$ResourceParam`, an event's `httpApiGatewayName`) as
 import importlib.metadata
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import pulumi
@@ -89,19 +90,39 @@ class StacktapeProvider(ComponentProvider):
 
     def map_input_properties(self, inputs: pulumi.Inputs, properties: dict[str, PropertyDefinition],
                              mapping: dict[str, str], component_name: str, property_path: str) -> pulumi.Inputs:
-        """The SDK's mapping, except for lists and maps of enum values, which it maps item by item as objects.
+        """The SDK's mapping, leaving enum values and missing inputs to the components' validation.
 
-        (Each `"GET"` of `cors.allowedMethods` would arrive as `{}`.) Those keep their plain values,
-        which the components' validation checks against the enum like any other value.
+        The SDK turns an enum value into its Python enum and refuses one outside the set in its own
+        words ("Invalid value 3 of type <class 'int'> for enum 'FargateCpu'"), and maps lists and maps
+        of enum values item by item as objects (each `"GET"` of `cors.allowedMethods` would arrive as
+        `{}`). Kept plain, they meet the components' validation, which checks them against the enum
+        and words a bad one exactly as the YAML door does (`resources.cpu: invalid value 3; allowed
+        values: …`). A required input that is missing is left to that validation too ("missing
+        required key 'containers'", not the SDK's "Missing required input 'containers' on …").
         """
-        mapped = dict(super().map_input_properties(inputs, properties, mapping, component_name, property_path))
+        properties = {name: prop if prop.optional else replace(prop, optional=True)
+                      for name, prop in properties.items()}
+        raw = dict(inputs) if isinstance(inputs, dict) else {}
+        # The SDK would refuse a value outside the enum before the components see it: it maps a valid
+        # stand-in, and the value as given takes its place below.
+        stand_ins = {name: stand_in for name, prop in properties.items()
+                     if name in raw and not isinstance(raw[name], pulumi.Output)
+                     and (stand_in := self._enum_stand_in(prop)) is not None}
+        mapped = dict(super().map_input_properties({**raw, **stand_ins} if stand_ins else inputs, properties,
+                                                   mapping, component_name, property_path))
         for schema_name, prop in properties.items():
-            value = inputs.get(schema_name) if isinstance(inputs, dict) else None
-            element = prop.items if isinstance(value, list) else prop.additional_properties \
-                if isinstance(value, dict) else None
+            value = raw.get(schema_name)
+            element = prop if schema_name in stand_ins else prop.items if isinstance(value, list) \
+                else prop.additional_properties if isinstance(value, dict) else None
             if element is not None and element.ref and self._is_enum(element):
                 mapped[mapping[schema_name]] = value
         return mapped
+
+    def _enum_stand_in(self, prop: PropertyDefinition) -> Any:
+        """A member of the package's own enum `prop` refers to (None when it refers to no such enum)."""
+        type_def = self.get_type_definition(prop) if prop.ref else None
+        members = type_def.enum if type_def is not None else None
+        return members[0].value if members else None
 
     def _is_enum(self, prop: PropertyDefinition) -> bool:
         type_def = self.get_type_definition(prop)

@@ -10,7 +10,12 @@ inference (`pulumi.provider.experimental.analyzer`) accepts and turns into exact
 - a `type`-discriminated union of models → one TypedDict with a `type` enum and every variant's
   fields as optional fields (same-named fields merged; nested `properties` merged the same way);
 - a union of scalars (`str | int | float | bool`) → `Any`; fields hidden from JSON schemas
-  (`SkipJsonSchema`, e.g. the rejected `overrides`) are left out.
+  (`SkipJsonSchema`, e.g. the rejected `overrides`) are left out;
+- a field the models let take an Output (`| OutputValue`) → `Input[...]` (non-plain in the schema);
+- each enum `E` is used through the alias `EValue`: `E` itself at run time (what the inference reads),
+  and to type checkers `Literal["a", "b"] | E` (`float | E` for numbers), so literals and members
+  both type-check; a resource name (`RESOURCE_NAME_KEYS`) is `ResourceRef`: `str` at run time, a
+  name or a component object to type checkers.
 
 Types are emitted children first (the module may not use forward references: the analyzer reads
 the real annotations). Every run on the same models gives the same bytes.
@@ -31,6 +36,7 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 import stacktape_pulumi.config.models as models_package
+from stacktape_pulumi.config.models.common import RESOURCE_NAME_KEYS, Output
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.schema.naming import python_name, strip_annotated, union_members
 from stacktape_pulumi.schema.registry import ComponentSpec, component_specs
@@ -48,14 +54,41 @@ Field names are the YAML keys in snake_case (`min_instances` is `minInstances`);
 snake_case would not map back exactly keep their spelling (`Sid`, `usePrivateSubnetsWithNAT`).
 The component validates these args with the same models as the YAML, and Pulumi's schema
 inference turns them into the provider schema (`stacktape_pulumi/provider/schema.json`).
+
+Values of an enum field may be given as the enum's members or as plain values (`EValue` is
+`Literal[...] | E` to type checkers); a field typed `Input[...]` also takes a `pulumi.Output`; a
+resource's name (`ResourceRef`) may be given as the component object itself.
 """
 
 # ruff: noqa: E501
 from enum import Enum, StrEnum
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+from pulumi import Output
+
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
+    from pulumi import Input
+
+    from stacktape_pulumi.components.base import StacktapeComponent
+
+    ResourceRef: TypeAlias = str | StacktapeComponent[Any]
+else:
+    # `pulumi.Input` spelled without its forward reference "Output[T]", which `typing.get_type_hints`
+    # cannot resolve: the same union to Pulumi's schema inference, and readable by get_type_hints.
+    from collections.abc import Awaitable
+    from typing import TypeVar, Union
+
+    _T = TypeVar("_T")
+    Input = Union[_T, Awaitable[_T], Output[_T]]
+    ResourceRef = str
 '''
 
 SCALARS: dict[Any, str] = {str: "str", int: "int", float: "float", bool: "bool"}
+# The name every enum field uses (see the module docstring): `FargateCpu` → `FargateCpuValue`.
+VALUE_ALIAS = "{}Value"
+RESOURCE_REF = "ResourceRef"
 # String enum values that are no identifier material of their own.
 SPECIAL_MEMBER_NAMES = {"*": "ANY"}
 
@@ -284,9 +317,11 @@ class ArgsBuilder:
              member_docs: Mapping[Any, str] | None = None) -> str:
         key = ("enum", literal_key(values))
         if key in self._names:
-            return self._names[key]
+            return VALUE_ALIAS.format(self._names[key])
         alias = self._literal_aliases.get(literal_key(values))
         name = self._claim(key, [alias, *candidates] if alias else candidates)
+        if VALUE_ALIAS.format(name) in set(self.declarations) | set(self._names.values()) | self._reserved:
+            raise GeneratorError(f"enum {name}: its alias {VALUE_ALIAS.format(name)} names another declaration")
         floats = any(isinstance(value, float) for value in values)
         members: list[_Member] = []
         for value in values:
@@ -297,7 +332,7 @@ class ArgsBuilder:
             typed = float(value) if floats and isinstance(value, int) else value
             members.append(_Member(member, typed, (member_docs or {}).get(value)))
         self.declarations[name] = _Enum(name, doc, members)
-        return name
+        return VALUE_ALIAS.format(name)
 
     def expression(self, annotation: Any, owner: str, key: str) -> str:
         """The Python type expression of a field's annotation, declaring what it needs."""
@@ -307,6 +342,8 @@ class ArgsBuilder:
         if not members or members[0] is Any:
             return "Any"
         target = members[0]
+        if target is str and key in RESOURCE_NAME_KEYS:
+            return RESOURCE_REF
         if target in SCALARS:
             return SCALARS[target]
         origin = get_origin(target)
@@ -329,6 +366,10 @@ class ArgsBuilder:
         return "Any"
 
     def _union(self, members: list[Any], owner: str, key: str) -> str:
+        if Output in members:
+            known = [member for member in members if member is not Output]
+            inner = self._union(known, owner, key) if len(known) > 1 else self.expression(known[0], owner, key)
+            return f"Input[{inner}]"
         if all(get_origin(member) is Literal for member in members):
             values = list(dict.fromkeys(value for member in members for value in get_args(member)))
             return self.expression(Literal[tuple(values)], owner, key)
@@ -427,6 +468,18 @@ class ArgsBuilder:
         return name
 
 
+def _value_alias(declaration: _Enum) -> list[str]:
+    """`EValue`: the enum to the schema inference; its members' values or the enum to type checkers."""
+    values = [member.value for member in declaration.members]
+    if any(isinstance(value, float) for value in values):
+        checked = f"float | {declaration.name}"  # floats cannot be Literal values
+    else:
+        literals = ", ".join(json.dumps(v) if isinstance(v, str) else repr(v) for v in values)
+        checked = f"Literal[{literals}] | {declaration.name}"
+    alias = VALUE_ALIAS.format(declaration.name)
+    return ["if TYPE_CHECKING:", f"    {alias}: TypeAlias = {checked}", "else:", f"    {alias} = {declaration.name}"]
+
+
 def render(declarations: Iterable[Declaration]) -> str:
     """The source of the args module: the header, then each declaration in order."""
     blocks = [HEADER.rstrip("\n")]
@@ -441,6 +494,7 @@ def render(declarations: Iterable[Declaration]) -> str:
                 lines.append(f"    {member.name} = {value}")
                 if member.doc:
                     lines.append(f"    {python_literal(member.doc)}")
+            lines += ["", "", *_value_alias(declaration)]
         else:
             lines.append(f"class {declaration.name}(TypedDict):")
             lines.append(f"    {python_literal(declaration.doc)}")

@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
-from stacktape_pulumi.config.models.common import Port, StrictModel
+from stacktape_pulumi.config.models.common import OutputValue, Port, StrictModel
 from stacktape_pulumi.config.models.shared import (
     ApplicationLoadBalancerAlarm,
     CdnConfiguration,
@@ -48,7 +48,7 @@ class ApplicationLoadBalancerListener(StrictModel):
     """Listener protocol; HTTPS needs a certificate (customDomains or customCertificateArns)."""
     port: Port
     """Listener port."""
-    customCertificateArns: list[NonEmptyStr] | None = None
+    customCertificateArns: list[NonEmptyStr | OutputValue] | None = None
     """ACM certificate ARNs."""
     whitelistIps: list[NonEmptyStr] | None = None
     """Allowed client IPs/CIDRs. Default all."""

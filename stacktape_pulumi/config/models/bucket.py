@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
-from stacktape_pulumi.config.models.common import StrictModel
+from stacktape_pulumi.config.models.common import OutputValue, StrictModel
 from stacktape_pulumi.config.models.shared import (
     CdnConfiguration,
     IamAction,
@@ -81,7 +81,7 @@ class BucketPolicyIamRoleStatement(StrictModel):
     """S3 actions (e.g. `s3:GetObject`). Default ["*"]."""
     Condition: dict[str, Any] | None = None
     """IAM conditions under which the statement applies."""
-    Resource: Annotated[list[NonEmptyStr], Field(min_length=1)]
+    Resource: Annotated[list[NonEmptyStr | OutputValue], Field(min_length=1)]
     """ARNs the statement applies to (the bucket's ARN, or `<arn>/*` for its objects)."""
     Principal: Any
     """Who the statement applies to, e.g. `{AWS: 'arn:aws:iam::123456789012:root'}` or `'*'`."""

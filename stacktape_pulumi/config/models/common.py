@@ -6,7 +6,7 @@ of the offending field so the error points at that YAML node, not at the parent.
 """
 
 import sys
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -49,12 +49,29 @@ class _IsPulumiOutput(type):
         return pulumi is not None and isinstance(value, pulumi.Output)
 
 
-class Output(metaclass=_IsPulumiOutput):
-    """Stands for `pulumi.Output` in the models, which stay free of the Pulumi SDK (its import takes ~0.5 s)."""
+if TYPE_CHECKING:
+    # To type checkers it is the SDK's: a component hands the value on where AWS takes a `pulumi.Input`.
+    from pulumi import Output as _SdkOutput
+
+    Output: TypeAlias = _SdkOutput[Any]
+else:
+    class Output(metaclass=_IsPulumiOutput):
+        """Stands for `pulumi.Output` in the models, which stay free of the Pulumi SDK (its import takes ~0.5 s)."""
 
 
-# Python users may pass a pulumi.Output where the YAML has a directive string.
+# Python users may pass a pulumi.Output where the YAML has a directive string: a field whose annotation
+# includes this is an Input in the generated args and the provider schema (docs/decisions.md, "Outputs
+# in component args").
 OutputValue = Annotated[InstanceOf[Output], WithJsonSchema({"type": "string"})]
+
+# Keys whose value (or each item of it) names another resource of the stack. From Python, the
+# component object itself may stand there (`load_balancer_name=lb`, `connect_to=[bucket]`); the
+# generated args type them so.
+RESOURCE_NAME_KEYS = frozenset({
+    "httpApiGatewayName", "loadBalancerName", "functionName", "beforeAllowTrafficFunction",
+    "afterTrafficShiftFunction", "connectTo", "efsFilesystemName", "sqsQueueName", "targetSqsQueueName",
+    "snsTopicName", "eventBusName", "bucketName",
+})
 EnvValue = str | int | float | bool | OutputValue
 
 

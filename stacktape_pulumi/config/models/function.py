@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
-from stacktape_pulumi.config.models.common import EnvironmentVar, StrictModel, located_error
+from stacktape_pulumi.config.models.common import EnvironmentVar, OutputValue, StrictModel, located_error
 from stacktape_pulumi.config.models.function_events import (
     CloudwatchLogIntegration,
     DynamoDbIntegration,
@@ -254,7 +254,7 @@ class FunctionProps(ResourceAccessProps):
     """Pre-initialized instances (creates a version and an alias)."""
     reservedConcurrency: NonNegativeInt | None = None
     """Concurrency reserved for (and capping) the function."""
-    layers: list[NonEmptyStr] | None = None
+    layers: list[NonEmptyStr | OutputValue] | None = None
     """Layer ARNs, at most 5."""
     deployment: LambdaDeployment | None = None
     """Gradual deployment between versions."""

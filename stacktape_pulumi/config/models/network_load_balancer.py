@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
-from stacktape_pulumi.config.models.common import Port, StrictModel
+from stacktape_pulumi.config.models.common import OutputValue, Port, StrictModel
 from stacktape_pulumi.config.models.shared import (
     DomainConfiguration,
     NonEmptyStr,
@@ -26,7 +26,7 @@ class NetworkLoadBalancerListener(StrictModel):
     """`TCP` (raw) or `TLS` (encrypted). TLS requires a certificate (customDomains or customCertificateArns)."""
     port: Port
     """Port this listener accepts traffic on."""
-    customCertificateArns: list[NonEmptyStr] | None = None
+    customCertificateArns: list[NonEmptyStr | OutputValue] | None = None
     """ARNs of your own ACM certificates. Not needed with customDomains or TCP."""
     whitelistIps: list[NonEmptyStr] | None = None
     """Allowed client IPs/CIDRs. Default all IPs allowed."""

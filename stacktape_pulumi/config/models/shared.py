@@ -128,7 +128,7 @@ class IamRoleStatement(StrictModel):
     """AWS actions (e.g. `s3:GetObject`). Default ["*"] (applied when the policy is built)."""
     Condition: dict[str, Any] | None = None
     """IAM conditions under which the statement applies."""
-    Resource: Annotated[list[NonEmptyStr], Field(min_length=1)]
+    Resource: Annotated[list[NonEmptyStr | OutputValue], Field(min_length=1)]
     """ARNs of the resources the statement applies to; `"*"` for all."""
 
 

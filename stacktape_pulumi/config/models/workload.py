@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from pydantic import Field, ValidationInfo, model_validator
 
-from stacktape_pulumi.config.models.common import EnvironmentVar, Port, StrictModel
+from stacktape_pulumi.config.models.common import EnvironmentVar, OutputValue, Port, StrictModel
 from stacktape_pulumi.config.models.shared import (
     ApplicationLoadBalancerIntegrationProps,
     BuildpackSharedProps,
@@ -173,8 +173,8 @@ class CustomDockerfilePackaging(StrictModel):
 class PrebuiltImageProps(StrictModel):
     """An existing image."""
 
-    image: NonEmptyStr
-    """Image name or URL."""
+    image: NonEmptyStr | OutputValue
+    """Image name or URL (from Python, an Output too, e.g. an ECR repository's `repository_url`)."""
     command: list[str] | None = None
     """Container command (overrides CMD)."""
     entryPoint: list[str] | None = None
