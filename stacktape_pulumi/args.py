@@ -3080,6 +3080,12 @@ class PostgresLogStatement(StrEnum):
     ALL = "all"
 
 
+if TYPE_CHECKING:
+    PostgresLogStatementValue: TypeAlias = Literal["none", "ddl", "mod", "all"] | PostgresLogStatement
+else:
+    PostgresLogStatementValue = PostgresLogStatement
+
+
 class MysqlAuditEvent(StrEnum):
     """Allowed values of `server_audit_event`."""
 
@@ -3089,6 +3095,12 @@ class MysqlAuditEvent(StrEnum):
     QUERY_DDL = "QUERY_DDL"
     QUERY_DML = "QUERY_DML"
     QUERY_DML_NO_SELECT = "QUERY_DML_NO_SELECT"
+
+
+if TYPE_CHECKING:
+    MysqlAuditEventValue: TypeAlias = Literal["CONNECT", "QUERY", "QUERY_DCL", "QUERY_DDL", "QUERY_DML", "QUERY_DML_NO_SELECT"] | MysqlAuditEvent
+else:
+    MysqlAuditEventValue = MysqlAuditEvent
 
 
 class EngineSpecificLoggingOptions(TypedDict):
@@ -3102,9 +3114,9 @@ class EngineSpecificLoggingOptions(TypedDict):
     """PostgreSQL: log sessions waiting for locks. Default false."""
     log_min_duration_statement: NotRequired[int]
     """PostgreSQL: log queries slower than this many milliseconds; -1 disables, 0 logs all. Default 10000."""
-    log_statement: NotRequired[PostgresLogStatement]
+    log_statement: NotRequired[PostgresLogStatementValue]
     """PostgreSQL: statements to log, `none`, `ddl`, `mod` or `all`. Default "ddl"."""
-    server_audit_events: NotRequired[list[MysqlAuditEvent]]
+    server_audit_events: NotRequired[list[MysqlAuditEventValue]]
     """MySQL/MariaDB: what the audit log records (`CONNECT`, `QUERY`, `QUERY_DCL`, `QUERY_DDL`, `QUERY_DML`,\n`QUERY_DML_NO_SELECT`); [] turns it off. Default ["QUERY_DDL"]."""
     long_query_time: NotRequired[float]
     """MySQL/MariaDB: queries slower than this many seconds go to the slow query log; -1 turns it off. Default\n10."""
