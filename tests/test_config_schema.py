@@ -11,11 +11,15 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+from pydantic import Field
 
 from stacktape_pulumi.cli import main
+from stacktape_pulumi.config.models.common import StrictModel
+from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.errors import ConfigError
 from stacktape_pulumi.load import load_config
 from stacktape_pulumi.schema.config_schema import CONFIG_SCHEMA_PATH, DIALECT, config_schema, render_config_schema
+from stacktape_pulumi.schema.field_docs import DocumentedJsonSchema, field_description
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -152,3 +156,44 @@ def test_config_error_fixtures(validator: Draft202012Validator, fixture: Path) -
         # Cross-field rules are beyond a JSON Schema: the editor accepts the file, `validate` does not.
         assert header["config-error"].startswith("cross-field")
         assert errors == []
+
+
+# ---- field descriptions: read from the docstrings when a schema is made, not at import ----------------------
+
+class _Documented(StrictModel):
+    size: int = 1
+    """How big.
+
+    In bytes."""
+    name: str = Field("x", description="Given explicitly.")
+
+
+class _Redeclared(_Documented):
+    size: int = 2
+    colour: str = "red"
+    """Its colour."""
+
+
+def test_field_descriptions_follow_pydantics_docstring_rules() -> None:
+    assert field_description(_Documented, "size") == "How big.\n\nIn bytes."
+    assert field_description(_Documented, "name") == "Given explicitly."
+    # A field redeclared without a docstring is undocumented; an inherited one keeps its own.
+    assert field_description(_Redeclared, "size") is None
+    assert field_description(_Redeclared, "colour") == "Its colour."
+    assert field_description(_Redeclared, "name") == "Given explicitly."
+
+
+def test_json_schema_descriptions_sit_where_pydantic_puts_them() -> None:
+    properties = _Redeclared.model_json_schema(schema_generator=DocumentedJsonSchema)["properties"]
+    assert properties == {
+        "size": {"default": 2, "title": "Size", "type": "integer"},
+        "name": {"default": "x", "description": "Given explicitly.", "title": "Name", "type": "string"},
+        "colour": {"default": "red", "description": "Its colour.", "title": "Colour", "type": "string"},
+    }
+    assert list(properties["colour"]) == ["default", "description", "title", "type"]
+
+
+def test_models_leave_docstring_collection_to_the_schema_generators() -> None:
+    # pydantic would re-read every model class's source at import (~0.1 s of each `validate`).
+    assert StrictModel.model_config.get("use_attribute_docstrings") is None
+    assert StacktapeConfig.model_fields["resources"].description is None

@@ -28,7 +28,8 @@ from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
 from stacktape_pulumi.provider import SCHEMA_PATH, create_provider, package_version, render_schema, schema_document
-from stacktape_pulumi.schema.registry import PACKAGE, attribute_docstrings, component_specs, hosting
+from stacktape_pulumi.schema.field_docs import attribute_docstrings
+from stacktape_pulumi.schema.registry import PACKAGE, component_specs, hosting
 from tests.module_support import load_module
 
 ROOT = Path(__file__).resolve().parent.parent

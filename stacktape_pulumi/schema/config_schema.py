@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from stacktape_pulumi.config.models.root import _RESOURCE_NAME_PATTERN, StacktapeConfig
+from stacktape_pulumi.schema.field_docs import DocumentedJsonSchema
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 CONFIG_SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "stacktape-config.schema.json"
@@ -41,7 +42,7 @@ _SCALAR_TYPES = ("string", "integer", "number", "boolean")
 
 def config_schema() -> dict[str, Any]:
     """The JSON Schema document of a config file (`$schema` first)."""
-    generated = StacktapeConfig.model_json_schema(mode="validation")
+    generated = StacktapeConfig.model_json_schema(mode="validation", schema_generator=DocumentedJsonSchema)
     defs: dict[str, Any] = generated.pop("$defs", {})
     root = _object(generated)
     resources = root.get("properties", {}).get("resources")

@@ -38,6 +38,7 @@ from pydantic.json_schema import SkipJsonSchema
 import stacktape_pulumi.config.models as models_package
 from stacktape_pulumi.config.models.common import RESOURCE_NAME_KEYS, Output
 from stacktape_pulumi.errors import StacktapeError
+from stacktape_pulumi.schema.field_docs import field_description
 from stacktape_pulumi.schema.naming import python_name, strip_annotated, union_members
 from stacktape_pulumi.schema.registry import ComponentSpec, component_specs
 
@@ -219,6 +220,7 @@ class _Entry:
     label: str
     annotation: Any
     info: FieldInfo | None = None
+    description: str | None = None  # the field's docstring (schema.field_docs)
 
 
 def _merged_fields(labelled: Sequence[tuple[str, type[BaseModel]]]) -> list[tuple[str, list[_Entry]]]:
@@ -226,7 +228,7 @@ def _merged_fields(labelled: Sequence[tuple[str, type[BaseModel]]]) -> list[tupl
     names = dict.fromkeys(name for _, model in labelled for name in model.model_fields)
     fields = []
     for name in names:
-        entries = [_Entry(label, info.annotation, info) for label, model in labelled
+        entries = [_Entry(label, info.annotation, info, field_description(model, name)) for label, model in labelled
                    if (info := model.model_fields.get(name)) is not None and not _hidden(info)]
         if entries:
             assert entries[0].info is not None
@@ -303,8 +305,8 @@ class ArgsBuilder:
         return _Field(python_name(yaml_key), self.expression(info.annotation, owner, yaml_key), info.is_required(), doc)
 
     def _doc(self, model: type[BaseModel], field_name: str, info: FieldInfo) -> str:
-        if info.description:
-            return inspect.cleandoc(info.description)
+        if description := field_description(model, field_name):
+            return inspect.cleandoc(description)
         members = union_members(info.annotation)
         if field_name == "type" and members and get_origin(members[0]) is Literal:
             return "The kind: " + ", ".join(f"`{value}`" for value in get_args(members[0])) + "."
@@ -410,7 +412,7 @@ class ArgsBuilder:
             docs: dict[str, list[str]] = {}
             for entry in entries:
                 assert entry.info is not None
-                text = inspect.cleandoc(entry.info.description) if entry.info.description else ""
+                text = inspect.cleandoc(entry.description) if entry.description else ""
                 if not text and yaml_key == "properties":
                     members = union_members(entry.annotation)
                     text = first_paragraph(members[0].__doc__) if members and _is_model(members[0]) else ""

@@ -8,10 +8,8 @@ component named like its resource model (`MultiContainerWorkload`) whose `__init
 new resource type or component needs no registration here.
 """
 
-import ast
 import importlib
 import inspect
-import itertools
 import pkgutil
 import sys
 from collections.abc import Mapping
@@ -26,6 +24,7 @@ from pydantic import BaseModel
 
 import stacktape_pulumi.components as components_package
 from stacktape_pulumi.config.models.root import Resource
+from stacktape_pulumi.schema.field_docs import attribute_docstrings
 from stacktape_pulumi.schema.naming import strip_annotated, union_members
 
 
@@ -178,23 +177,6 @@ def _package_docstrings() -> dict[str, dict[str, str]]:
     docstrings: dict[str, dict[str, str]] = {}
     for module in (generated, *(sys.modules[c.__module__] for c in component_classes().values())):
         docstrings.update(attribute_docstrings(Path(inspect.getfile(module)).read_text(encoding="utf-8")))
-    return docstrings
-
-
-def attribute_docstrings(source: str) -> dict[str, dict[str, str]]:
-    """Class name → attribute → the docstring written right after the attribute, for every class of `source`."""
-    docstrings: dict[str, dict[str, str]] = {}
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.ClassDef):
-            continue
-        found = docstrings.setdefault(node.name, {})
-        for statement, following in itertools.pairwise(node.body):
-            target = (statement.target if isinstance(statement, ast.AnnAssign)
-                      else statement.targets[0] if isinstance(statement, ast.Assign) and len(statement.targets) == 1
-                      else None)
-            if (isinstance(target, ast.Name) and isinstance(following, ast.Expr)
-                    and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str)):
-                found[target.id] = following.value.value
     return docstrings
 
 
