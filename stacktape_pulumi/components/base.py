@@ -166,6 +166,30 @@ def validate_args(kind: str, name: str, args: Mapping[str, Any] | BaseModel, mod
         raise ArgsError("\n".join(lines)) from None
 
 
+def cascade_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
+    """`opts` with a transformation giving every descendant its `retain_on_delete` and `deleted_with`.
+
+    Pulumi passes provider maps and `protect` down to children, and the engine runs `transforms` on
+    descendants, but `retainOnDelete` and `deletedWith` stay on the resource they are set on: a protected
+    component's children would be retained, a retained component's children deleted. Transformations run
+    in the SDK for every descendant (the stack component inherits them too), so one carries the two
+    options down, never overriding a child that sets its own. Nothing is added when neither is set.
+    """
+    if opts is None or (not opts.retain_on_delete and opts.deleted_with is None):
+        return opts
+    retain, deleted_with = opts.retain_on_delete, opts.deleted_with
+
+    def cascade(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+        child = pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions())  # a copy: never mutate the SDK's
+        if child.retain_on_delete is None:
+            child.retain_on_delete = retain
+        if child.deleted_with is None:
+            child.deleted_with = deleted_with
+        return pulumi.ResourceTransformationResult(args.props, child)
+
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[cascade]))
+
+
 class ResourceOwner(Protocol):
     """A component other components may create resources under (routes, integrations, rules of its events)."""
 
@@ -186,6 +210,7 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
 
     def __init__(self, kind: str, resource_type: str, name: str, args: Mapping[str, Any] | BaseModel,
                  model: type[PropsT], opts: pulumi.ResourceOptions | None, context: StackContext | None) -> None:
+        opts = cascade_options(opts)
         super().__init__(f"stacktape:index:{kind}", name, None, opts)
         self._kind = kind
         self._resource_name = name
@@ -197,7 +222,11 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
             # Python and provider args meet the checks `validate` runs on YAML here; the YAML door hands
             # over props models that `load.load_config` has checked already.
             raise_for(resource_type, kind, name, self._props)
-        self._context = context or current_context()
+        self._context = context or current_context(opts)
+        # The stack's shared parts follow the options of the component that first needs one; a part of
+        # another component (a web service's workload) has that component's options already.
+        if opts is None or not isinstance(opts.parent, StacktapeComponent):
+            self._context.offer_options(opts)
 
     @property
     def kind(self) -> str:

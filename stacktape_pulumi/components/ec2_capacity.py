@@ -47,10 +47,11 @@ class Ec2Sizing:
     cpu_architecture: str
 
 
-def ec2_sizing(workload: str, resources: Any) -> Ec2Sizing:
+def ec2_sizing(workload: str, resources: Any, invoke_opts: pulumi.InvokeOptions | None = None) -> Ec2Sizing:
     """Task memory and architecture from the bundled instance table (formula in aws/instances.py).
 
-    Types the table does not list are sized at deploy time from the EC2 instance-type invoke.
+    Types the table does not list are sized at deploy time from the EC2 instance-type invoke (through
+    `invoke_opts`: the workload's provider).
     """
     names: list[str] = list(resources.instanceTypes)
     specs = [instance_spec(n) for n in names]
@@ -60,7 +61,7 @@ def ec2_sizing(workload: str, resources: Any) -> Ec2Sizing:
     architecture = "ARM64" if first_arm else "X86_64"
     if len(known) == len(specs):
         return Ec2Sizing(str(task_memory(smallest_instance(known), resources.memory)), cpu, architecture)
-    lookups = [aws.ec2.get_instance_type_output(instance_type=n) for n in names]
+    lookups = [aws.ec2.get_instance_type_output(instance_type=n, opts=invoke_opts) for n in names]
 
     def size(memories: list[int]) -> str:
         found = [InstanceSpec(n, 0, int(m), ()) for n, m in zip(names, memories, strict=True)]
@@ -110,10 +111,11 @@ class Ec2Capacity:
         ctx = self._ctx
 
         def create() -> aws.iam.InstanceProfile:
-            role = iam.service_role(f"{ctx.stack_name}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
-                                    service="ec2.amazonaws.com", tags=ctx.tags)
-            iam.managed_policy(f"{ctx.stack_name}-ecs-instance-role-managed", role, ECS_INSTANCE_POLICY)
-            return aws.iam.InstanceProfile(f"{ctx.stack_name}-ecs-instance-profile", role=role.name,
+            prefix = ctx.logical_prefix()
+            role = iam.service_role(f"{prefix}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
+                                    service="ec2.amazonaws.com", tags=ctx.tags, opts=ctx.shared_opts())
+            iam.managed_policy(f"{prefix}-ecs-instance-role-managed", role, ECS_INSTANCE_POLICY)
+            return aws.iam.InstanceProfile(f"{prefix}-ecs-instance-profile", role=role.name,
                                            name=ctx.iam_name("ecs-instance"), tags=ctx.tags,
                                            opts=pulumi.ResourceOptions(parent=role))
 

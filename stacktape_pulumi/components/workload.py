@@ -95,7 +95,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         props = self.props
         self._fargate = not props.resources.instanceTypes
         # EC2 sizing is decided before any resource exists (memory formula, architecture).
-        self._ec2 = None if self._fargate else ec2_sizing(name, props.resources)
+        self._ec2 = None if self._fargate else ec2_sizing(name, props.resources, pulumi.InvokeOptions(parent=self))
 
         private = bool(props.usePrivateSubnetsWithNAT)
         self._network = self.context.network(private_subnets=private)
