@@ -12,12 +12,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 import pytest
-from args_doors import example_files, properties, python_args, run_stack
+from args_doors import canned_world, example_files, properties, python_args, run_stack
 
 from stacktape_pulumi import Bucket, MultiContainerWorkload
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.engine import RecordedResource, Recording, run_offline
 from stacktape_pulumi.load import load_config
+from stacktape_pulumi.program import deploy
 from stacktape_pulumi.schema.registry import ComponentSpec, component_classes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,3 +203,21 @@ def test_two_regions_in_one_program_each_with_its_shared_parts() -> None:
                for r in rec.by_type("aws:iam/rolePolicy:RolePolicy") if r.name.endswith("-execution-secrets")}
     assert {name: [arn.split(":")[3] for arn in arns] for name, arns in secrets.items()} == {
         "east-api-execution-secrets": ["us-east-1"], "west-api-execution-secrets": ["eu-west-1"]}
+
+
+def test_the_yaml_door_puts_every_resource_under_the_options_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    example = ROOT / "programs" / "examples" / "web-service-database.yml"
+    monkeypatch.chdir(example.parent)
+
+    def program() -> None:
+        west = aws.Provider("west", region="eu-west-1")
+        deploy(example, hooks_run_here=True, opts=pulumi.ResourceOptions(provider=west, protect=True))
+
+    loaded = load_config(example)
+    rec = run_offline(program, stack=loaded.stage, world=canned_world(loaded))
+    assert providers_of(aws_resources(rec)) == {WEST}
+    assert {i.provider.rsplit("::", 1)[0] for i in rec.invokes} == {WEST}
+    stack = rec.one(STACK, "stacktape-dev-west")
+    assert stack.parent == rec.one(ROOT_STACK).urn
+    assert all(r.protect for r in rec.resources if r.type not in (ROOT_STACK, "pulumi:providers:aws"))
+    assert set(log_regions(rec)) == {"eu-west-1"}

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.components.stack import cascade_options
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.validate import issues_from_validation
 from stacktape_pulumi.errors import StacktapeError
@@ -164,30 +165,6 @@ def validate_args(kind: str, name: str, args: Mapping[str, Any] | BaseModel, mod
         lines = [f"{kind} '{name}': {issue.path}: {issue.message}" + (f" (hint: {issue.hint})" if issue.hint else "")
                  for issue in sorted(issues, key=lambda i: i.path)]
         raise ArgsError("\n".join(lines)) from None
-
-
-def cascade_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
-    """`opts` with a transformation giving every descendant its `retain_on_delete` and `deleted_with`.
-
-    Pulumi passes provider maps and `protect` down to children, and the engine runs `transforms` on
-    descendants, but `retainOnDelete` and `deletedWith` stay on the resource they are set on: a protected
-    component's children would be retained, a retained component's children deleted. Transformations run
-    in the SDK for every descendant (the stack component inherits them too), so one carries the two
-    options down, never overriding a child that sets its own. Nothing is added when neither is set.
-    """
-    if opts is None or (not opts.retain_on_delete and opts.deleted_with is None):
-        return opts
-    retain, deleted_with = opts.retain_on_delete, opts.deleted_with
-
-    def cascade(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
-        child = pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions())  # a copy: never mutate the SDK's
-        if child.retain_on_delete is None:
-            child.retain_on_delete = retain
-        if child.deleted_with is None:
-            child.deleted_with = deleted_with
-        return pulumi.ResourceTransformationResult(args.props, child)
-
-    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[cascade]))
 
 
 class ResourceOwner(Protocol):

@@ -26,7 +26,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.aws.naming import fit, lower_kebab, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
 from stacktape_pulumi.components.exchange import StackExchange
-from stacktape_pulumi.components.stack import ROOT_ALIAS, StackResource, stack_options
+from stacktape_pulumi.components.stack import ROOT_ALIAS, StackResource, cascade_options, stack_options
 from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.directives.runtime import RuntimeResolver
 from stacktape_pulumi.errors import StacktapeError
@@ -59,7 +59,7 @@ class StackContext:
         self.project = project or pulumi.get_project()
         self.stage = stage or pulumi.get_stack()
         self.stack_name = f"{self.project}-{self.stage}"
-        self._stack_opts = stack_options(opts) if opts is not None else None
+        self._stack_opts = stack_options(cascade_options(opts)) if opts is not None else None
         self._offered: pulumi.ResourceOptions | None = None
         self._stack: StackResource | None = None
         self._network: StackNetwork | None = None

@@ -38,6 +38,30 @@ def stack_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions
         deleted_with=opts.deleted_with)
 
 
+def cascade_options(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions | None:
+    """`opts` with a transformation giving every descendant its `retain_on_delete` and `deleted_with`.
+
+    Pulumi passes provider maps and `protect` down to children, and the engine runs `transforms` on
+    descendants, but `retainOnDelete` and `deletedWith` stay on the resource they are set on: a protected
+    component's children would be retained, a retained component's children deleted. Transformations run
+    in the SDK for every descendant (the stack component inherits them too), so one carries the two
+    options down, never overriding a child that sets its own. Nothing is added when neither is set.
+    """
+    if opts is None or (not opts.retain_on_delete and opts.deleted_with is None):
+        return opts
+    retain, deleted_with = opts.retain_on_delete, opts.deleted_with
+
+    def cascade(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+        child = pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions())  # a copy: never mutate the SDK's
+        if child.retain_on_delete is None:
+            child.retain_on_delete = retain
+        if child.deleted_with is None:
+            child.deleted_with = deleted_with
+        return pulumi.ResourceTransformationResult(args.props, child)
+
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(transformations=[cascade]))
+
+
 class StackResource(pulumi.ComponentResource):
     """`stacktape:index:Stack`: the shared parts of one stack, in one region and account."""
 
