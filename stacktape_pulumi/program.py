@@ -13,12 +13,14 @@ from stacktape_pulumi.load import DEFAULT_REGION, load_config
 
 
 def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None,
-           hooks_run_here: bool = False) -> StackContext:
+           hooks_run_here: bool = False, opts: pulumi.ResourceOptions | None = None) -> StackContext:
     """Build the stack described by a config file inside the running Pulumi program.
 
     The stage is the Pulumi stack name and the region the `aws:region` config value, so
     `$Stage()` and `$Region()` agree with where Pulumi deploys. Config errors stop the
-    program with their located messages and no Python traceback.
+    program with their located messages and no Python traceback. `opts` go to every component and
+    the stack's shared parts (an explicit provider, protect …); `$Region()` stays the `aws:region`
+    config value, so give a provider for another region with a stack whose config names that region.
     """
     region = pulumi.Config("aws").get("region") or DEFAULT_REGION
     try:
@@ -26,7 +28,7 @@ def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None,
         if not hooks_run_here and (warning := unrun_hooks_warning(loaded.config.hooks)):
             pulumi.log.warn(warning)
         return build_stack(loaded.config, loaded.plan, project=pulumi.get_project(), stage=pulumi.get_stack(),
-                           base_dir=loaded.path.parent.resolve())
+                           base_dir=loaded.path.parent.resolve(), opts=opts)
     except ConfigError as exc:
         raise pulumi.RunError(exc.render()) from None
     except StacktapeError as exc:

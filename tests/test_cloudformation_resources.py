@@ -26,7 +26,8 @@ Errors = Callable[[str], list[str]]
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
-PROVIDER_URN = "urn:pulumi:dev::stacktape::pulumi:providers:aws-native::stacktape-dev-aws-native"
+# Under the stack component, like every part the stack shares.
+PROVIDER_URN = "urn:pulumi:dev::stacktape::stacktape:index:Stack$pulumi:providers:aws-native::stacktape-dev-aws-native"
 TOPIC = "aws-native:sns:Topic"
 
 # The product page's iamRoleStatements example (multi-container-workloads.txt), re-indented. As in
@@ -178,7 +179,8 @@ def test_cloudformation_resources_are_created_in_reference_order(preview: Previe
           First:
             Type: AWS::SNS::Topic
         """)
-    order = [r.name for r in rec.resources if r.type.startswith("stacktape:index:")]
+    order = [r.name for r in rec.resources
+             if r.type.startswith("stacktape:index:") and r.type != "stacktape:index:Stack"]
     assert order == ["inbox", "First", "Second"]
 
 

@@ -83,6 +83,24 @@ def test_canned_invokes_are_deterministic() -> None:
     }
 
 
+def test_invokes_and_resources_through_a_provider_are_recorded_and_answered_in_its_region() -> None:
+    seen: dict[str, object] = {}
+
+    def program() -> None:
+        west = aws.Provider("west", region="eu-west-1")
+        through_west = pulumi.InvokeOptions(provider=west)
+        aws.get_region_output(opts=through_west).region.apply(lambda v: seen.__setitem__("west", v))
+        aws.get_region_output().region.apply(lambda v: seen.__setitem__("default", v))
+        aws.cloudwatch.LogGroup("logs", name="/x", opts=pulumi.ResourceOptions(provider=west))
+
+    rec = run_offline(program)
+    assert seen == {"west": "eu-west-1", "default": "us-east-1"}
+    west_urn = rec.one("pulumi:providers:aws", "west").urn
+    assert sorted((i.token, i.provider.rsplit("::", 1)[0], i.args) for i in rec.invokes) == [
+        ("aws:index/getRegion:getRegion", "", {}), ("aws:index/getRegion:getRegion", west_urn, {})]
+    assert rec.one("aws:cloudwatch/logGroup:LogGroup").provider.rsplit("::", 1)[0] == west_urn
+
+
 def test_unknown_invoke_is_an_error_naming_the_token() -> None:
     with pytest.raises(CannedInvokeError, match="no canned answer for invoke aws:foo/getBar:getBar"):
         CannedWorld().invoke("aws:foo/getBar:getBar", {})

@@ -269,7 +269,7 @@ resources:
 
 def test_seed_service_connect(preview: Callable[[str], Recording]) -> None:
     rec = preview(SEED_SERVICE_CONNECT)
-    shared = sorted((r.type, r.name) for r in rec.resources if r.parent == rec.one("pulumi:pulumi:Stack").urn
+    shared = sorted((r.type, r.name) for r in rec.resources if r.parent == rec.one("stacktape:index:Stack").urn
                     and r.custom)
     # No stack-wide execution role: each workload has its own.
     assert shared == sorted([(NAMESPACE, "stacktape-dev-private-namespace"), (SG, CLIENTS)])

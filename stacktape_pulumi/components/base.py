@@ -32,6 +32,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from stacktape_pulumi.checks.registry import raise_for
 from stacktape_pulumi.components.context import StackContext, current_context
+from stacktape_pulumi.components.stack import cascade_options
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.common import RESOURCE_NAME_KEYS, Output
 from stacktape_pulumi.config.validate import issues_from_validation
@@ -265,6 +266,7 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
 
     def __init__(self, kind: str, resource_type: str, name: str, args: Mapping[str, Any] | BaseModel,
                  model: type[PropsT], opts: pulumi.ResourceOptions | None, context: StackContext | None) -> None:
+        opts = cascade_options(opts)
         super().__init__(f"stacktape:index:{kind}", name, None, opts)
         self._kind = kind
         self._resource_name = name
@@ -276,7 +278,11 @@ class StacktapeComponent(pulumi.ComponentResource, Generic[PropsT]):
             # Python and provider args meet the checks `validate` runs on YAML here; the YAML door hands
             # over props models that `load.load_config` has checked already.
             raise_for(resource_type, kind, name, self._props)
-        self._context = context or current_context()
+        self._context = context or current_context(opts)
+        # The stack's shared parts follow the options of the component that first needs one; a part of
+        # another component (a web service's workload) has that component's options already.
+        if opts is None or not isinstance(opts.parent, StacktapeComponent):
+            self._context.offer_options(opts)
 
     @property
     def kind(self) -> str:

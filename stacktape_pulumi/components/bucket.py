@@ -145,7 +145,7 @@ class Bucket(StacktapeComponent[BucketProps]):
         self.publish(self.params)
 
     def _create_bucket(self) -> aws.s3.Bucket:
-        identity = self.context.once("caller-identity", aws.get_caller_identity_output)
+        identity = self.context.caller_identity()
         stack = self.context.stack_name
         name = pulumi.Output.all(identity.account_id, self.context.region).apply(
             lambda values: bucket_name(stack, self.resource_name, values[0], values[1]))

@@ -20,6 +20,7 @@ from stacktape_pulumi.components.relational_database import RelationalDatabase
 from stacktape_pulumi.components.services import PrivateService, WebService, WorkerService
 from stacktape_pulumi.components.sns_topic import SnsTopic
 from stacktape_pulumi.components.sqs_queue import SqsQueue
+from stacktape_pulumi.components.stack import cascade_options
 from stacktape_pulumi.components.workload import MultiContainerWorkload
 from stacktape_pulumi.plan import StackPlan, stack_config_settings
 
@@ -45,23 +46,28 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
 
 
 def build_stack(config: Any, plan: StackPlan, *, project: str | None = None,
-                stage: str | None = None, base_dir: Path | None = None) -> StackContext:
-    """Create every resource's component in the plan's order inside the running Pulumi program; export outputs."""
+                stage: str | None = None, base_dir: Path | None = None,
+                opts: pulumi.ResourceOptions | None = None) -> StackContext:
+    """Create every resource's component in the plan's order inside the running Pulumi program; export outputs.
+
+    `opts` are every component's options and the stack component's (an explicit provider, protect …).
+    """
     settings = stack_config_settings(getattr(config, "stackConfig", None))
     settings.base_dir = base_dir  # the config file's directory: relative paths in the config start there
-    ctx = StackContext(settings, plan=plan, project=project, stage=stage)
+    ctx = StackContext(settings, plan=plan, project=project, stage=stage, opts=opts)
     restore = use_context(ctx)
     try:
         for name in plan.build_order or plan.order:
             if name.startswith(NODE_PREFIX):
                 logical = name.removeprefix(NODE_PREFIX)
-                CloudformationResource(logical, config.cloudformationResources[logical], context=ctx)
+                CloudformationResource(logical, config.cloudformationResources[logical], context=ctx,
+                                       opts=cascade_options(opts))
                 continue
             resource = config.resources[name]
             # Components register themselves (and their params) with the context.
             component = COMPONENTS_BY_TYPE[resource.type]
             # A YAML resource may leave `properties` out; the components take that as empty args.
-            component(name, resource.properties if resource.properties is not None else {}, context=ctx)
+            component(name, resource.properties if resource.properties is not None else {}, opts=opts, context=ctx)
         for name in plan.order:
             if ctx.params.get(name):
                 pulumi.export(name, ctx.params[name])

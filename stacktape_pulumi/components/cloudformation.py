@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-import pulumi_aws as aws
 
 from stacktape_pulumi.aws.cloudformation import (
     REF,
@@ -103,11 +102,11 @@ class CloudformationResource(pulumi.ComponentResource):
         if function == REF and payload == "AWS::Region":
             return self._context.region
         if function == REF and payload == "AWS::AccountId":
-            return aws.get_caller_identity_output().account_id
+            return self._context.caller_identity().account_id
         if function == REF and payload == "AWS::Partition":
-            return aws.get_partition_output().partition
+            return self._context.partition().partition
         if function == REF and payload == "AWS::URLSuffix":
-            return aws.get_partition_output().dns_suffix
+            return self._context.partition().dns_suffix
         if function == REF:
             return self._context.cf_resource_param(str(payload), REF)
         target = get_att_target(payload) if function == GET_ATT else None

@@ -271,8 +271,8 @@ def resolve_connections(ctx: StackContext, names: Sequence[str], *, owner: str =
     ingress: list[IngressGrant] = []
     for target in dict.fromkeys(names):
         if target == SES_MACRO:
-            identity = ctx.once("caller-identity", aws.get_caller_identity_output)
-            partition = ctx.once("partition", aws.get_partition_output)
+            identity = ctx.caller_identity()
+            partition = ctx.partition()
             statements += ses_statements(partition.partition, ctx.region, identity.account_id)
             continue
         component = ctx.component(target, object)

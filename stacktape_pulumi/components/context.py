@@ -1,7 +1,13 @@
 """What the resources of one stack share: names, tags, the network, shared roles, referenceable params.
 
 The YAML path creates one `StackContext` from `stackConfig`; Python users get a default one
-per Pulumi program (kept in a contextvar, so offline runs in one process never share it).
+per Pulumi program and AWS provider (kept in a contextvar, so offline runs in one process never
+share it): components on `aws.Provider("west", region="eu-west-1")` get their own context, with
+their own VPC, repository and namespace in that region, beside those of the default provider.
+
+Every shared part sits under the context's `stacktape:index:Stack` component (`components/stack.py`),
+created with the options of the component that first needs one, so it follows that component's
+provider, protect, transforms …; invokes go through the same component, hence the same provider.
 """
 
 # Annotations stay unevaluated: naming AWS SDK classes in them would import those services'
@@ -10,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +27,7 @@ from stacktape_pulumi.aws.naming import fit, lower_kebab, name_safe, physical
 from stacktape_pulumi.aws.network import NetworkSettings, StackNetwork, network_name
 from stacktape_pulumi.aws.security_groups import group_description
 from stacktape_pulumi.components.exchange import StackExchange
+from stacktape_pulumi.components.stack import ROOT_ALIAS, StackResource, cascade_options, stack_options
 from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.directives.runtime import RuntimeResolver
 from stacktape_pulumi.errors import StacktapeError
@@ -43,7 +51,9 @@ class StackContext:
     """Shared, lazily created per-stack resources and the registry of referenceable params."""
 
     def __init__(self, settings: StackSettings | None = None, *, plan: StackPlan | None = None,
-                 project: str | None = None, stage: str | None = None) -> None:
+                 project: str | None = None, stage: str | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        """`opts`: the options of the stack's shared parts (default: those of the first component needing one)."""
         self.settings = settings or StackSettings()
         # What the whole config implies (YAML door); empty when components are built one by one.
         self.plan = plan or StackPlan()
@@ -51,6 +61,9 @@ class StackContext:
         self.stage = stage or pulumi.get_stack()
         # The prefix of every physical name: only characters every AWS name takes (see name_safe).
         self.stack_name = name_safe(f"{self.project}-{self.stage}")
+        self._stack_opts = stack_options(cascade_options(opts)) if opts is not None else None
+        self._offered: pulumi.ResourceOptions | None = None
+        self._stack: StackResource | None = None
         self._network: StackNetwork | None = None
         self._secret_arns: dict[str, pulumi.Output[str]] = {}
         self._ssm_arns: dict[str, pulumi.Output[str]] = {}
@@ -83,16 +96,69 @@ class StackContext:
     def name(self, kind: str, *parts: str) -> str:
         return physical(kind, self.stack_name, *parts)
 
-    def iam_name(self, *parts: str) -> str:
-        """IAM names are global: the region keeps one stack in two regions from colliding."""
-        region = pulumi.Config("aws").get("region") or ""
-        return physical("iam-role", self.stack_name, *parts, region)
+    def iam_name(self, *parts: str) -> pulumi.Input[str]:
+        """IAM names are global: the region keeps one stack in two regions from colliding.
+
+        The region of the stack's provider: the `aws:region` config for the default provider (a plain
+        name, known at once), the region an explicit provider answers with otherwise.
+        """
+        if self.aws_provider is None:
+            region = pulumi.Config("aws").get("region") or ""
+            return physical("iam-role", self.stack_name, *parts, region)
+        return self.region.apply(lambda known: physical("iam-role", self.stack_name, *parts, known))
+
+    # ---- the stack component, its options and its provider -------------------------------
+    def offer_options(self, opts: pulumi.ResourceOptions | None) -> None:
+        """Called by each component as it starts: the stack component takes the options of the one
+        being built when the first shared part is needed (later offers change nothing)."""
+        if self._stack is None:
+            self._offered = stack_options(opts)
+
+    def stack_resource(self) -> StackResource:
+        """The `stacktape:index:Stack` component every shared part of this stack sits under (made on first use)."""
+        if self._stack is None:
+            opts = self._stack_opts or self._offered or pulumi.ResourceOptions()
+            self._stack = StackResource(self.logical_prefix(opts), opts)
+        return self._stack
+
+    @property
+    def aws_provider(self) -> pulumi.ProviderResource | None:
+        """The explicit AWS provider of the stack's shared parts; None for the default provider."""
+        return self.stack_resource().get_provider("aws::")
+
+    def logical_prefix(self, opts: pulumi.ResourceOptions | None = None) -> str:
+        """The prefix of shared parts' logical names: the stack's name, and an explicit provider's name.
+
+        URNs name a resource by its parents' types, not their names: two regions' VPCs of one program
+        need names of their own. The default provider keeps the names stacks already have.
+        """
+        if opts is None:
+            return self.stack_resource().pulumi_resource_name
+        provider = _aws_provider(opts)
+        return self.stack_name if provider is None else f"{self.stack_name}-{provider.pulumi_resource_name}"
+
+    def shared_opts(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        """Options of a shared part: under the stack component (whose options it inherits)."""
+        return pulumi.ResourceOptions(parent=self.stack_resource(), aliases=[ROOT_ALIAS], **kwargs)
+
+    def invoke_opts(self) -> pulumi.InvokeOptions:
+        """Options of a lookup for the stack: through the stack component's provider."""
+        return pulumi.InvokeOptions(parent=self.stack_resource())
 
     @property
     def region(self) -> pulumi.Output[str]:
+        """The region of the stack's provider, as that provider reports it."""
         if self._region is None:
-            self._region = aws.get_region_output().region
+            self._region = aws.get_region_output(opts=self.invoke_opts()).region
         return self._region
+
+    def caller_identity(self) -> pulumi.Output[aws.GetCallerIdentityResult]:
+        """The account of the stack's provider (looked up once)."""
+        return self.once("caller-identity", lambda: aws.get_caller_identity_output(opts=self.invoke_opts()))
+
+    def partition(self) -> pulumi.Output[aws.GetPartitionResult]:
+        """The partition of the stack's provider (looked up once)."""
+        return self.once("partition", lambda: aws.get_partition_output(opts=self.invoke_opts()))
 
     # ---- shared infrastructure ----------------------------------------------------------
     def network(self, *, private_subnets: bool = False) -> StackNetwork:
@@ -104,7 +170,8 @@ class StackContext:
                 nat_zones=self.settings.nat_zones,
                 private_subnets=self.plan.private_subnets,
             )
-            self._network = StackNetwork(network_name(self.stack_name), settings, self.tags)
+            self._network = StackNetwork(network_name(self.logical_prefix()), settings, self.tags,
+                                         opts=self.shared_opts())
         if private_subnets:
             self._network.ensure_private_subnets()
         return self._network
@@ -124,22 +191,22 @@ class StackContext:
     def private_namespace(self) -> aws.servicediscovery.PrivateDnsNamespace:
         """The stack's Cloud Map private DNS namespace (HTTP API → containers, Service Connect)."""
         return self.once("private-namespace", lambda: aws.servicediscovery.PrivateDnsNamespace(
-            f"{self.stack_name}-private-namespace",
+            f"{self.logical_prefix()}-private-namespace",
             name=self.name("namespace", "private-namespace"),
             description=f"Service discovery of stack {self.stack_name}",
             vpc=self.network().vpc_id,
-            tags=self.tags))
+            tags=self.tags, opts=self.shared_opts()))
 
     def service_connect_clients_security_group(self) -> aws.ec2.SecurityGroup:
         """A marker group on every workload of a stack using Service Connect; exposed ports admit only it."""
         # No rules of its own: the workloads' own groups carry their egress.
         return self.once("service-connect-clients", lambda: aws.ec2.SecurityGroup(
-            f"{self.stack_name}-service-connect-clients",
+            f"{self.logical_prefix()}-service-connect-clients",
             name=self.name("security-group", "service-connect-clients"),
             description=group_description(
                 f"Workloads of stack {self.stack_name} that may call its Service Connect services"),
             vpc_id=self.network().vpc_id,
-            tags=self.tags))
+            tags=self.tags, opts=self.shared_opts()))
 
     @property
     def base_dir(self) -> Path:
@@ -156,16 +223,18 @@ class StackContext:
         deploy), as the reference does, instead of failing on a non-empty repository.
         """
         if self._container_repository is None:
+            prefix = self.logical_prefix()
             repository = aws.ecr.Repository(
-                f"{self.stack_name}-container-repository",
+                f"{prefix}-container-repository",
                 name=fit(f"{lower_kebab(self.stack_name)}-containers", 256),
                 image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
                 image_tag_mutability="MUTABLE",
                 force_delete=True,
                 tags=self.tags,
+                opts=self.shared_opts(),
             )
             aws.ecr.LifecyclePolicy(
-                f"{self.stack_name}-container-repository-lifecycle",
+                f"{prefix}-container-repository-lifecycle",
                 repository=repository.name,
                 policy=json.dumps({"rules": [
                     {"rulePriority": 1, "description": "expire untagged images",
@@ -187,18 +256,19 @@ class StackContext:
             if name.startswith("arn:"):
                 self._secret_arns[name] = pulumi.Output.from_input(name)
             else:
-                self._secret_arns[name] = aws.secretsmanager.get_secret_output(name=name).arn
+                self._secret_arns[name] = aws.secretsmanager.get_secret_output(name=name, opts=self.invoke_opts()).arn
         return self._secret_arns[name]
 
     def ssm_parameter_arn(self, name: str) -> pulumi.Output[str]:
         """The ARN of an SSM parameter (name with or without the leading slash)."""
         if name not in self._ssm_arns:
-            self._ssm_arns[name] = aws.ssm.get_parameter_output(name=name, with_decryption=False).arn
+            self._ssm_arns[name] = aws.ssm.get_parameter_output(name=name, with_decryption=False,
+                                                                opts=self.invoke_opts()).arn
         return self._ssm_arns[name]
 
     def secret_value(self, name: str, key: str | None) -> pulumi.Output[str]:
         """A secret's value (or one JSON key of it) as a secret Output, for places without `valueFrom`."""
-        version = aws.secretsmanager.get_secret_version_output(secret_id=name)
+        version = aws.secretsmanager.get_secret_version_output(secret_id=name, opts=self.invoke_opts())
 
         def pick(text: str) -> str:
             if key is None:
@@ -234,11 +304,13 @@ class StackContext:
         return resolved
 
     def ssm_value(self, ref: SsmParamRef) -> pulumi.Output[str]:
-        return pulumi.Output.secret(aws.ssm.get_parameter_output(name=ref.name, with_decryption=True).value)
+        return pulumi.Output.secret(aws.ssm.get_parameter_output(name=ref.name, with_decryption=True,
+                                                                opts=self.invoke_opts()).value)
 
     def stack_output(self, stack: str, output: str) -> pulumi.Output[Any]:
         if stack not in self._stack_refs:
-            self._stack_refs[stack] = pulumi.StackReference(f"stack-ref-{stack}", stack_name=stack)
+            self._stack_refs[stack] = pulumi.StackReference(f"stack-ref-{stack}", stack_name=stack,
+                                                            opts=self.shared_opts())
         return self._stack_refs[stack].get_output(output)
 
     # ---- components and referenceable params -------------------------------------------
@@ -286,20 +358,46 @@ class StackContext:
         import pulumi_aws_native as aws_native
 
         return self.once("aws-native-provider", lambda: aws_native.Provider(
-            f"{self.stack_name}-aws-native", region=self.region,
-            default_tags=aws_native.ProviderDefaultTagsArgs(tags=self.tags)))
+            f"{self.logical_prefix()}-aws-native", region=self.region,
+            default_tags=aws_native.ProviderDefaultTagsArgs(tags=self.tags), opts=self.shared_opts()))
+
+
+def _aws_provider(opts: pulumi.ResourceOptions) -> pulumi.ProviderResource | None:
+    """The AWS provider `opts` give children: `provider`, `providers`, else the parent's."""
+    provider = opts.provider
+    if provider is not None and provider.package == "aws":
+        return provider
+    providers = opts.providers or {}
+    found = (providers.get("aws") if isinstance(providers, Mapping)
+             else next((p for p in providers if p.package == "aws"), None))
+    if found is not None:
+        return found
+    return opts.parent.get_provider("aws::") if opts.parent is not None else None
 
 
 _CURRENT: contextvars.ContextVar[StackContext | None] = contextvars.ContextVar("stacktape_context", default=None)
+# The default contexts of this program, one per AWS provider in effect (None: the default provider).
+_DEFAULTS: contextvars.ContextVar[list[tuple[pulumi.ProviderResource | None, StackContext]] | None] = \
+    contextvars.ContextVar("stacktape_default_contexts", default=None)
 
 
-def current_context() -> StackContext:
-    """The stack context of this Pulumi program (a default one when none was set)."""
+def current_context(opts: pulumi.ResourceOptions | None = None) -> StackContext:
+    """The stack context of a component built with `opts`: the one `use_context` set, else the default one
+    of the AWS provider those options give (one per provider and program, made on first use)."""
     ctx = _CURRENT.get()
-    if ctx is None:
-        ctx = StackContext()
-        _CURRENT.set(ctx)
-    return ctx
+    if ctx is not None:
+        return ctx
+    defaults = _DEFAULTS.get()
+    if defaults is None:
+        defaults = []
+        _DEFAULTS.set(defaults)
+    provider = _aws_provider(opts) if opts is not None else None
+    for known, found in defaults:
+        if known is provider:
+            return found
+    created = StackContext()
+    defaults.append((provider, created))
+    return created
 
 
 def use_context(ctx: StackContext) -> Callable[[], None]:

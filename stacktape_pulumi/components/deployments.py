@@ -86,9 +86,10 @@ def load_balancers_role(ctx: StackContext) -> tuple[aws.iam.Role, aws.iam.RolePo
     """The stack's ECS infrastructure role for load balancers: ECS moves targets and rule weights with it."""
 
     def create() -> tuple[aws.iam.Role, aws.iam.RolePolicyAttachment]:
-        role = iam.service_role(f"{ctx.stack_name}-ecs-load-balancers-role", name=ctx.iam_name("ecs-lb"),
-                                service="ecs.amazonaws.com", tags=ctx.tags)
-        attachment = iam.managed_policy(f"{ctx.stack_name}-ecs-load-balancers-role-managed", role,
+        prefix = ctx.logical_prefix()
+        role = iam.service_role(f"{prefix}-ecs-load-balancers-role", name=ctx.iam_name("ecs-lb"),
+                                service="ecs.amazonaws.com", tags=ctx.tags, opts=ctx.shared_opts())
+        attachment = iam.managed_policy(f"{prefix}-ecs-load-balancers-role-managed", role,
                                         LOAD_BALANCERS_POLICY)
         return role, attachment
 

@@ -108,10 +108,11 @@ class Ec2Capacity:
         ctx = self._ctx
 
         def create() -> aws.iam.InstanceProfile:
-            role = iam.service_role(f"{ctx.stack_name}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
-                                    service="ec2.amazonaws.com", tags=ctx.tags)
-            iam.managed_policy(f"{ctx.stack_name}-ecs-instance-role-managed", role, ECS_INSTANCE_POLICY)
-            return aws.iam.InstanceProfile(f"{ctx.stack_name}-ecs-instance-profile", role=role.name,
+            prefix = ctx.logical_prefix()
+            role = iam.service_role(f"{prefix}-ecs-instance-role", name=ctx.iam_name("ecs-instance"),
+                                    service="ec2.amazonaws.com", tags=ctx.tags, opts=ctx.shared_opts())
+            iam.managed_policy(f"{prefix}-ecs-instance-role-managed", role, ECS_INSTANCE_POLICY)
+            return aws.iam.InstanceProfile(f"{prefix}-ecs-instance-profile", role=role.name,
                                            name=ctx.iam_name("ecs-instance"), tags=ctx.tags,
                                            opts=pulumi.ResourceOptions(parent=role))
 

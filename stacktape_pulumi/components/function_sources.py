@@ -244,7 +244,7 @@ def _bucket_notification(site: FunctionEventSite, bucket_name: str) -> aws.s3.Bu
     function = site.function
     bucket = function.context.component(bucket_name, Bucket)
     # Bucket ARNs name no account: the account condition keeps another account's bucket of that name out.
-    account = function.context.once("caller-identity", aws.get_caller_identity_output).account_id
+    account = function.context.caller_identity().account_id
     permission = _invoke_permission(site, "s3.amazonaws.com", bucket.bucket.arn, source_account=account)
     events = [event.properties for event in function.props.events or []
               if isinstance(event, S3Integration) and resource_param_target(event.properties.bucketArn)

@@ -76,7 +76,7 @@ def push_image(ctx: StackContext, workload: str, container: str, plan: BuildPlan
                build_args: Mapping[str, pulumi.Input[str]] | None = None) -> pulumi.Output[str]:
     """Build `plan` for the target platform, push it to the stack repository; return `<repo>@<digest>`."""
     repository = ctx.container_repository()
-    token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
+    token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id, opts=ctx.invoke_opts())
     tag = _tag(plan, build_args or {})
     image = docker_build.Image(
         f"{workload}-{container}-image",
@@ -149,7 +149,7 @@ def external_buildpack_image(ctx: StackContext, workload: str, container: Any,
     plan = _planned(workload, container,
                     lambda: pack_plan(ctx.base_dir, workload, container.name, props, target.platform))
     repository = ctx.container_repository()
-    token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id)
+    token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id, opts=ctx.invoke_opts())
     log_path = portable_path(ctx.base_dir.resolve() / LOG_DIR / f"{plan.job}.log")
     mark_generated_dir(ctx.base_dir.resolve())
 

@@ -152,7 +152,7 @@ class LogForwarder:
         return pulumi.Output.secret(self._owner.context.output_value(value))
 
     def _account_id(self) -> pulumi.Output[str]:
-        identity = self._owner.context.once("caller-identity", aws.get_caller_identity_output)
+        identity = self._owner.context.caller_identity()
         return identity.account_id
 
     def _logs_trust(self) -> pulumi.Output[str]:

@@ -91,7 +91,7 @@ def request_queue_grant(ctx: StackContext, queue: str, request: QueueGrantReques
             f"{request.requester}: SqsQueue '{queue}' already exists; create it after {request.requester}, so the "
             "queue's policy can allow its dead-letter deliveries")
     ctx.exchange.queue_grants.setdefault(queue, []).append(request)
-    identity = ctx.once("caller-identity", aws.get_caller_identity_output)
+    identity = ctx.caller_identity()
     name = queue_name(ctx.stack_name, queue, False)
     return pulumi.Output.all(ctx.region, identity.account_id).apply(
         lambda values: f"arn:aws:sqs:{values[0]}:{values[1]}:{name}")

@@ -10,6 +10,7 @@ process without leaking resources into each other.
 import asyncio
 import atexit
 import contextvars
+import dataclasses
 import json
 import threading
 from collections.abc import Callable
@@ -43,6 +44,12 @@ class RecordedResource:
     provider: str = ""
     version: str = ""
     retain_on_delete: bool = False
+    # Options the engine applies to a resource and, through the parent chain, to its descendants: tests read
+    # them (the engine, not the SDK, runs `transforms` and resolves aliases of children).
+    protect: bool = False
+    deleted_with: str = ""
+    aliases: list[str] = field(default_factory=list)
+    transforms: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -56,10 +63,21 @@ class RecordedResource:
 
 
 @dataclass
+class RecordedInvoke:
+    """One invoke (data source call) as the engine received it: its token, arguments and provider."""
+
+    token: str
+    args: dict[str, Any]
+    # `<provider urn>::<id>`, "" for the default provider (as for resources).
+    provider: str
+
+
+@dataclass
 class Recording:
     """Everything one offline run registered, in registration order."""
 
     resources: list[RecordedResource] = field(default_factory=list)
+    invokes: list[RecordedInvoke] = field(default_factory=list)
     stack_outputs: dict[str, Any] = field(default_factory=dict)
     logs: list[str] = field(default_factory=list)
     # The project's directory: the JSON shows file assets and archives below it by their relative
@@ -84,6 +102,16 @@ class Recording:
 
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
+
+    def ancestors(self, resource: RecordedResource) -> list[RecordedResource]:
+        """`resource`'s parent, its parent's parent … up to (not including) the root stack."""
+        by_urn = {r.urn: r for r in self.resources}
+        found: list[RecordedResource] = []
+        parent = by_urn.get(resource.parent or "")
+        while parent is not None and parent.type != "pulumi:pulumi:Stack":
+            found.append(parent)
+            parent = by_urn.get(parent.parent or "")
+        return found
 
     def to_json(self) -> dict[str, Any]:
         """The `preview --json` document (DESIGN.md contract), resources sorted by URN."""
@@ -174,13 +202,16 @@ def _asset_or_archive(value: Any, path: str, secrets: list[str]) -> dict[str, An
 class _CannedMocks(sdk.Mocks):
     def __init__(self, world: CannedWorld) -> None:
         self.world = world
+        # The world as seen through an explicit provider (its region); set by the monitor that records providers.
+        self.world_for: Callable[[str], CannedWorld] = lambda _provider: world
 
     def new_resource(self, args: sdk.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         # Only reached by ReadResource; registrations are answered by RecordingMonitor itself.
-        return self.world.new_resource(args.typ, args.name, _unwrap_secrets(args.inputs), args.name)
+        world = self.world_for(args.provider or "")
+        return world.new_resource(args.typ, args.name, _unwrap_secrets(args.inputs), args.name)
 
     def call(self, args: sdk.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
-        return self.world.invoke(args.token, _unwrap_secrets(args.args)), []
+        return self.world_for(args.provider or "").invoke(args.token, _unwrap_secrets(args.args)), []
 
 
 def _unwrap_secrets(value: Any) -> Any:
@@ -236,6 +267,18 @@ def _close_thread_loops() -> None:
             loop.close()
 
 
+def _alias_text(alias: Any) -> str:
+    """An alias as tests compare it: its URN, or its spec's set fields (`noParent=True`, `name=old`)."""
+    if alias.urn:
+        return str(alias.urn)
+    spec = alias.spec
+    fields = [f"{name}={getattr(spec, name)}" for name in ("name", "type", "stack", "project", "parentUrn")
+              if getattr(spec, name)]
+    if spec.noParent:
+        fields.append("noParent=True")
+    return ",".join(fields)
+
+
 class RecordingMonitor(sdk.MockMonitor):
     """The SDK's mock monitor, recording each registration as the engine would receive it."""
 
@@ -245,6 +288,23 @@ class RecordingMonitor(sdk.MockMonitor):
         self.world = mocks.world
         self.by_urn: dict[str, RecordedResource] = {}
         self.stack_urn = ""
+        self._worlds: dict[str, CannedWorld] = {}
+        mocks.world_for = self.world_for
+
+    def world_for(self, provider: str) -> CannedWorld:
+        """The canned world in the region of `provider` (`<urn>::<id>`; "" or no `region` input: the run's own)."""
+        if not provider:
+            return self.world
+        world = self._worlds.get(provider)
+        if world is None:
+            record = self.by_urn.get(provider.rsplit("::", 1)[0])
+            region = record.inputs.get("region") if record is not None else None
+            world = self.world
+            if isinstance(region, str) and region != self.world.region:
+                # Secrets and SSM values stay shared (`replace` copies the dicts' references).
+                world = dataclasses.replace(self.world, region=region)
+            self._worlds[provider] = world
+        return world
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # Like the engine: the root stack's type is not part of its children's qualified types.
@@ -268,11 +328,15 @@ class RecordingMonitor(sdk.MockMonitor):
             dependencies=sorted(set(request.dependencies)),
             property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
             provider=request.provider, version=request.version, retain_on_delete=request.retainOnDelete,
+            protect=request.protect, deleted_with=request.deletedWith,
+            aliases=[_alias_text(alias) for alias in request.aliases],
+            transforms=[callback.token for callback in request.transforms],
         )
         self.recording.resources.append(record)
         self.by_urn[urn] = record
         # Registrations arrive on several threads: the outputs are computed from this call's URN only.
-        resource_id, state = self.world.new_resource(request.type, request.name, _unwrap_secrets(inputs or {}), urn)
+        world = self.world_for(request.provider) if request.custom else self.world
+        resource_id, state = world.new_resource(request.type, request.name, _unwrap_secrets(inputs or {}), urn)
         if not request.custom:
             resource_id, state = "", {}
         self.resources[urn] = sdk.MockMonitor.ResourceRegistration(urn, resource_id, state)
@@ -282,6 +346,10 @@ class RecordingMonitor(sdk.MockMonitor):
 
     def Invoke(self, request: Any) -> Any:
         _own_thread_loop()
+        if request.tok != "pulumi:pulumi:getResource":
+            secrets: list[str] = []
+            args = mask(sdk.deserialize_properties(request.args, keep_unknowns=True) or {}, "", secrets)
+            self.recording.invokes.append(RecordedInvoke(request.tok, args, request.provider))
         return super().Invoke(request)  # type: ignore[no-untyped-call]
 
     def ReadResource(self, request: Any) -> Any:
