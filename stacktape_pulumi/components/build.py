@@ -46,7 +46,14 @@ COMPONENTS_BY_TYPE: dict[str, type[Any]] = {
 
 def build_stack(config: Any, plan: StackPlan, *, project: str | None = None,
                 stage: str | None = None, base_dir: Path | None = None) -> StackContext:
-    """Create every resource's component in the plan's order inside the running Pulumi program; export outputs."""
+    """Create every resource's component in the plan's order inside the running Pulumi program; export outputs.
+
+    Physical names start with `<project>-<stage>`: the project is the config's `serviceName` when it
+    has one (the reference's stack name is `{serviceName}-{stage}`), else `project`, else the running
+    Pulumi project; so `pulumi up`, the Automation API and the offline preview name a config's
+    resources alike whatever the Pulumi project is called.
+    """
+    project = getattr(config, "serviceName", None) or project
     settings = stack_config_settings(getattr(config, "stackConfig", None))
     settings.base_dir = base_dir  # the config file's directory: relative paths in the config start there
     ctx = StackContext(settings, plan=plan, project=project, stage=stage)
