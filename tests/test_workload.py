@@ -60,7 +60,6 @@ def test_single_container_children(preview: Preview) -> None:
     vpc_id = rec.one("aws:ec2/vpc:Vpc").urn
     sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "api-sg")
     assert sg.inputs == {
-        "name": "stacktape-dev-api-sg",
         "description": "Security group associated with api in stack stacktape-dev",
         "vpcId": sg.inputs["vpcId"],
         "egress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"],

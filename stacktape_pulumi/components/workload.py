@@ -140,7 +140,6 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         # No inline ingress: event wiring adds rules from source groups only.
         return outbound_only_group(
             f"{self.resource_name}-sg",
-            name=self.context.name("security-group", self.resource_name, "sg"),
             description=f"Security group associated with {self.resource_name} in stack {self.context.stack_name}",
             vpc_id=self._network.vpc_id, tags=self.tags, opts=self.child_opts())
 

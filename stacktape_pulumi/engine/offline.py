@@ -43,6 +43,8 @@ class RecordedResource:
     provider: str = ""
     version: str = ""
     retain_on_delete: bool = False
+    # Pulumi deletes the old resource before creating its replacement (names AWS allows only once).
+    delete_before_replace: bool = False
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -248,6 +250,7 @@ class RecordingMonitor(sdk.MockMonitor):
             dependencies=sorted(set(request.dependencies)),
             property_dependencies={k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items())},
             provider=request.provider, version=request.version, retain_on_delete=request.retainOnDelete,
+            delete_before_replace=request.deleteBeforeReplace,
         )
         self.recording.resources.append(record)
         self.by_urn[urn] = record
