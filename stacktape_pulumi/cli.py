@@ -85,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     common(preview)
     preview.add_argument("--json", action="store_true", help="print one JSON document instead of a tree")
     preview.add_argument("--project", default=None,
-                         help="Pulumi project name (default: serviceName from the config, else 'stacktape')")
+                         help="Pulumi project name (default: serviceName from the config, else 'stacktape'); physical "
+                              "names start with the config's serviceName when it has one, else with this name, "
+                              "as under `pulumi up`")
     preview.add_argument("--live", action="store_true",
                          help="run `pulumi preview` against AWS through the Pulumi CLI instead (needs the CLI and "
                               "AWS credentials)")

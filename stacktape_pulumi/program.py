@@ -27,7 +27,7 @@ def deploy(config_path: str | Path, *, cli_args: dict[str, str] | None = None,
         loaded = load_config(config_path, stage=pulumi.get_stack(), region=region, cli_args=cli_args)
         if not hooks_run_here and (warning := unrun_hooks_warning(loaded.config.hooks)):
             pulumi.log.warn(warning)
-        return build_stack(loaded.config, loaded.plan, project=pulumi.get_project(), stage=pulumi.get_stack(),
+        return build_stack(loaded.config, loaded.plan, stage=pulumi.get_stack(),
                            base_dir=loaded.path.parent.resolve(), opts=opts)
     except ConfigError as exc:
         raise pulumi.RunError(exc.render()) from None

@@ -80,7 +80,6 @@ def test_default_listener_without_domains_is_http_80(preview: Callable[[str], Re
     rec = preview("resources:\n  lb:\n    type: application-load-balancer\n")
     vpc = canned(rec, "aws:ec2/vpc:Vpc", "stacktape-dev-network-vpc")
     assert rec.one(SG, "lb-security-group").inputs == {
-        "name": "stacktape-dev-lb-lb-sg",
         "description": "Load balancer lb in stack stacktape-dev",
         "vpcId": vpc["id"],
         "ingress": [{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["0.0.0.0/0"],
@@ -92,7 +91,7 @@ def test_default_listener_without_domains_is_http_80(preview: Callable[[str], Re
                for i in range(3)]
     group = canned(rec, SG, "lb-security-group")
     assert rec.one(LB).inputs == {
-        "name": "stacktape-dev-lb",
+        "name": "stacktape-dev-lb-661aab",  # the hash of internet-facing + application
         "loadBalancerType": "application",
         "internal": False,
         "ipAddressType": "ipv4",
@@ -311,7 +310,8 @@ def test_event_with_every_condition_type(preview: Callable[[str], Recording]) ->
     assert rec.one(RULE, "api-lb-80-7-rule").inputs["listenerArn"] == canned(rec, LISTENER, "lb-listener-80")["arn"]
     assert [r.name for r in rec.by_type(TARGET_GROUP)] == ["api-lb-3000-target-group"]
     assert rec.one(TARGET_GROUP).inputs == {
-        "name": "stacktape-dev-api-lb-3000",
+        # Ends in the hash of port, protocol, target type and VPC: a new one is a new name.
+        "name": "stacktape-dev-api-lb-3000-279247",
         "port": 3000,
         "protocol": "HTTP",
         "targetType": "ip",
@@ -475,7 +475,8 @@ def test_seed_load_balancer_event(preview: Callable[[str], Recording]) -> None:
         (TARGET_GROUP, "myApp-myLoadBalancer-80-target-group"),
         (INGRESS, "myApp-ingress-alb-myLoadBalancer-80"),
     ])
-    assert rec.one(TARGET_GROUP).inputs["name"] == "stacktape-dev-myApp-myLoa-dcf919"
+    # Shortened to 25 characters to leave room for the hash of the inputs that replace a target group.
+    assert rec.one(TARGET_GROUP).inputs["name"] == "stacktape-dev-myAp-dcf919-aa9281"
 
 
 # ---- test listeners opened on request -----------------------------------------------------

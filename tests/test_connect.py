@@ -11,19 +11,21 @@ from parliament import analyze_policy_string
 
 from stacktape_pulumi.checks.connect_targets import NOT_CONNECTABLE_TYPES, env_var_name, injected_names, split_words
 from stacktape_pulumi.components import connect
-from stacktape_pulumi.components.bucket import Bucket, bucket_name
+from stacktape_pulumi.components.bucket import Bucket
 from stacktape_pulumi.components.connect import resolve_connections
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.workload import MultiContainerWorkload
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.load import load_config
+from tests.naming_support import bucket as offline_bucket
+from tests.naming_support import table as offline_table
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-PHOTOS = bucket_name("stacktape-dev", "photosBucket", ACCOUNT, REGION)
+PHOTOS = offline_bucket("photosBucket")
 PHOTOS_ARN = f"arn:aws:s3:::{PHOTOS}"
-TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/stacktape-dev-usersTable"
+TABLE_ARN = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{offline_table('usersTable')}"
 STREAM_ARN = f"{TABLE_ARN}/stream/2026-01-01T00:00:00.000"
 QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:stacktape-dev-jobQueue"
 QUEUE_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/stacktape-dev-jobQueue"
@@ -173,7 +175,7 @@ def expected_statements(service_arn: str) -> list[dict[str, Any]]:
 INJECTED = {
     "STP_PHOTOS_BUCKET_NAME": PHOTOS,
     "STP_PHOTOS_BUCKET_ARN": PHOTOS_ARN,
-    "STP_USERS_TABLE_NAME": "stacktape-dev-usersTable",
+    "STP_USERS_TABLE_NAME": offline_table("usersTable"),
     "STP_USERS_TABLE_ARN": TABLE_ARN,
     "STP_USERS_TABLE_STREAM_ARN": STREAM_ARN,
     "STP_JOB_QUEUE_ARN": QUEUE_ARN,
@@ -275,8 +277,8 @@ def test_conditional_params_are_injected_only_when_registered(preview: Preview) 
     assert [var["name"] for var in web["environment"]] == ["STP_PLAIN_NAME", "STP_PLAIN_ARN", "STP_BUS_ARN"]
     statements = connect_policy(rec, "app")["Statement"]
     assert [s["Resource"] for s in statements] == [
-        [f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/stacktape-dev-plain"],
-        [f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/stacktape-dev-plain/index/*"],
+        [f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{offline_table('plain')}"],
+        [f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{offline_table('plain')}/index/*"],
         [f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/stacktape-dev-bus"],
     ]
 
@@ -288,7 +290,7 @@ def test_connect_to_example_previews_with_exact_policies() -> None:
     from stacktape_pulumi.engine.preview import preview_config
 
     rec = preview_config(loaded)
-    bucket = bucket_name("stacktape-dev", "photosBucket", ACCOUNT, REGION)
+    bucket = offline_bucket("photosBucket")
     assert connect_policy(rec, "myContainerWorkload")["Statement"] == [
         allow(["s3:GetBucketLocation", "s3:ListBucket"], [f"arn:aws:s3:::{bucket}"]),
         allow(["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectTagging", "s3:GetObject",
@@ -393,7 +395,7 @@ def test_python_door_replaces_same_named_variables_and_rejects_gateways() -> Non
 
     rec = run_offline(program)
     (web,) = json.loads(rec.one("aws:ecs/taskDefinition:TaskDefinition").inputs["containerDefinitions"])
-    bucket = bucket_name("stacktape-dev", "photos", ACCOUNT, REGION)
+    bucket = offline_bucket("photos")
     assert web["environment"] == [{"name": "KEEP", "value": "x"},
                                   {"name": "STP_PHOTOS_NAME", "value": bucket},
                                   {"name": "STP_PHOTOS_ARN", "value": f"arn:aws:s3:::{bucket}"}]

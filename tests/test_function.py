@@ -349,7 +349,6 @@ resources:
 """)
     sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "api-security-group")
     assert sg.inputs == {
-        "name": "stacktape-dev-api-sg",
         "description": "Security group associated with api in stack stacktape-dev",
         "vpcId": sg.inputs["vpcId"],
         "egress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"],
@@ -483,7 +482,7 @@ resources:
           properties: {loadBalancerName: lb, priority: 3, paths: ['/api/*'], methods: [GET]}
 """)
     group = rec.one("aws:lb/targetGroup:TargetGroup", "api-lb-target-group")
-    assert group.inputs == {"name": "stacktape-dev-lb-api", "targetType": "lambda", "tags": TAGS}
+    assert group.inputs == {"name": "stacktape-dev-lb-api-c8220d", "targetType": "lambda", "tags": TAGS}
     group_arn = rec.one("aws:lb/listenerRule:ListenerRule").inputs["actions"][0]["targetGroupArn"]
     permission = rec.one("aws:lambda/permission:Permission", "api-lb-invoke-permission")
     assert permission.inputs == {"action": "lambda:InvokeFunction", "function": "stacktape-dev-api",

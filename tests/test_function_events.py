@@ -15,12 +15,14 @@ from stacktape_pulumi.config.models.function_events import schedule_expression_p
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
 from tests.lambda_support import write
+from tests.naming_support import bucket as offline_bucket
+from tests.naming_support import table as offline_table
 
 ACCOUNT = "123456789012"
 PREFIX = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:stacktape-dev"
 TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:stacktape-dev-jobs"
-STREAM_ARN = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/stacktape-dev-items/stream/2026-01-01T00:00:00.000"
+STREAM_ARN = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{offline_table('items')}/stream/2026-01-01T00:00:00.000"
 PACKAGING = "packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: handler.py}}"
 
 Preview = Callable[[str], Recording]
@@ -597,7 +599,7 @@ def test_s3_events_of_one_function_share_the_bucket_notification(preview: Previe
             bucketArn: $ResourceParam('uploads', 'arn')
             s3EventType: s3:ObjectRemoved:Delete
 """, resources=BUCKET))
-    bucket = "stacktape-dev-uploads-947a1e7"
+    bucket = offline_bucket("uploads")
     assert [r.name for r in rec.by_type("aws:s3/bucketNotification:BucketNotification")] == ["fn-event-0-notification"]
     assert inputs(rec, "aws:s3/bucketNotification:BucketNotification", "fn-event-0-notification") == {
         "bucket": bucket, "lambdaFunctions": [

@@ -253,7 +253,6 @@ def test_containers_behind_a_gateway(preview: Callable[[str], Recording]) -> Non
                for i in range(3)]
     link_group = canned(rec, SG, "gw-vpc-link-security-group")
     assert rec.one(SG, "gw-vpc-link-security-group").inputs == {
-        "name": "stacktape-dev-gw-vpc-link-sg",
         "description": "VPC link of HTTP API gw in stack stacktape-dev",
         "vpcId": vpc["id"],
         "egress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["172.16.0.0/16"],

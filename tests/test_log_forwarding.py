@@ -20,6 +20,7 @@ from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.load import load_config
 from tests.lambda_support import write
+from tests.naming_support import log_backup_bucket
 
 ACCOUNT = "123456789012"
 TAGS = {"stp:project-name": "stacktape", "stp:stack-name": "stacktape-dev", "stp:stage": "dev"}
@@ -27,7 +28,7 @@ STREAM = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 FILTER = "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter"
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
-BUCKET = "stacktape-dev-api-logs-947a1e7"
+BUCKET = log_backup_bucket("api", "MultiContainerWorkload")
 BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"
 FIREHOSE_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/stacktape-dev-api-logs-firehose-us-east-1"
 
@@ -123,7 +124,8 @@ def test_container_forwarding_children(preview: Preview) -> None:
         "Action": ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket",
                    "s3:ListBucketMultipartUploads", "s3:PutObject"],
         "Resource": [BUCKET_ARN, f"{BUCKET_ARN}/*"]}]}
-    assert rec.one("aws:s3/bucket:Bucket").inputs == {"bucket": BUCKET, "tags": TAGS}
+    assert rec.one("aws:s3/bucket:Bucket").inputs == {"bucketPrefix": "stacktape-dev-api-logs-", "forceDestroy": True,
+                                                      "tags": TAGS}
     assert rec.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs == {
         "bucket": BUCKET, "blockPublicAcls": True, "ignorePublicAcls": True, "blockPublicPolicy": True,
         "restrictPublicBuckets": True}

@@ -62,7 +62,6 @@ def test_network_load_balancer_and_tcp_targets(preview: Preview) -> None:
     rec = preview(BROKER)
     vpc = canned(rec, "aws:ec2/vpc:Vpc", "stacktape-dev-network-vpc")
     assert rec.one(SG, "broker-security-group").inputs == {
-        "name": "stacktape-dev-broker-nlb-sg",
         "description": "Network load balancer broker in stack stacktape-dev",
         "vpcId": vpc["id"],
         "ingress": [
@@ -79,7 +78,7 @@ def test_network_load_balancer_and_tcp_targets(preview: Preview) -> None:
                for i in range(3)]
     group = canned(rec, SG, "broker-security-group")
     assert rec.one(LB).inputs == {
-        "name": "stacktape-dev-broker",
+        "name": "stacktape-dev-broker-be7d1e",  # the hash of internet-facing + network
         "loadBalancerType": "network",
         "internal": False,
         "ipAddressType": "ipv4",
@@ -92,7 +91,8 @@ def test_network_load_balancer_and_tcp_targets(preview: Preview) -> None:
     targets = {port: canned(rec, TARGET_GROUP, f"mqtt-broker-{port}-target-group") for port in (1883, 8883)}
     for port in (1883, 8883):
         assert rec.one(TARGET_GROUP, f"mqtt-broker-{port}-target-group").inputs == {
-            "name": f"stacktape-dev-mqtt-broker-{port}",
+            # Shortened to make room for the hash of port, protocol, target type and VPC.
+            "name": {1883: "stacktape-dev-mqtt-c0a31a-efa720", 8883: "stacktape-dev-mqtt-786dbe-efa720"}[port],
             "port": 1883,
             "protocol": "TCP",
             "targetType": "ip",

@@ -33,6 +33,7 @@ from oracles.secrets import Plant, planted_world, sentinel
 
 import stacktape_pulumi.engine.preview
 from stacktape_pulumi import cli
+from stacktape_pulumi.aws.naming import replacement_suffix
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.engine.canned import CannedWorld
 from stacktape_pulumi.engine.preview import preview_config
@@ -404,16 +405,18 @@ def _database_graph() -> None:
                                          from_port=port, to_port=port)
 
     public, private, cluster_sg = (aws.ec2.SecurityGroup(n, vpc_id="vpc-1") for n in ("public", "private", "aurora"))
+    first = pulumi.ResourceOptions(delete_before_replace=True)  # fixed identifiers (the names oracle's rule)
     for name, group, is_public in (("public-db", public, True), ("private-db", private, False)):
         aws.rds.Instance(name, identifier=name, engine="postgres", instance_class="db.t4g.micro", port=5432,
-                         allocated_storage=20, vpc_security_group_ids=[group.id], publicly_accessible=is_public)
+                         allocated_storage=20, vpc_security_group_ids=[group.id], publicly_accessible=is_public,
+                         opts=first)
     world("public-on-port", public, 5432)
     world("public-other-port", public, 22)
     world("private-on-port", private, 5432)
     cluster = aws.rds.Cluster("cluster", cluster_identifier="Bad--Id", engine="aurora-postgresql", port=5432,
-                              vpc_security_group_ids=[cluster_sg.id])
+                              vpc_security_group_ids=[cluster_sg.id], opts=first)
     aws.rds.ClusterInstance("reader", identifier="reader", cluster_identifier=cluster.id, instance_class="db.r6g.large",
-                            engine=aws.rds.EngineType.AURORA_POSTGRESQL, publicly_accessible=True)
+                            engine=aws.rds.EngineType.AURORA_POSTGRESQL, publicly_accessible=True, opts=first)
     world("aurora-on-port", cluster_sg, 5432)
 
 
@@ -458,13 +461,32 @@ def _names_graph() -> None:
     aws.lambda_.Function("fn_with_underscores_is_fine", role="arn:aws:iam::123456789012:role/r", runtime="python3.12",
                          handler="index.handler", code=pulumi.AssetArchive({}))
     aws.lb.TargetGroup("target_group_autonamed", port=80, protocol="HTTP", vpc_id="vpc-1")
+    # Replaced under one name: a fixed name needs the suffix of what replaces it, or deleteBeforeReplace.
+    replacing = {"port": 80, "protocol": "HTTP", "vpcId": "vpc-1"}
+    aws.lb.TargetGroup("tg-suffixed", name=f"web-{replacement_suffix(replacing)}", port=80, protocol="HTTP",
+                       vpc_id="vpc-1")
+    aws.lb.TargetGroup("tg-stale-suffix", name=f"web-{replacement_suffix(replacing)}", port=8080, protocol="HTTP",
+                       vpc_id="vpc-1")
+    aws.ec2.SecurityGroup("sg-deleted-first", name="fixed", description="ok", vpc_id="vpc-1",
+                          opts=pulumi.ResourceOptions(delete_before_replace=True))
+    aws.ec2.SecurityGroup("sg-autonamed", description="ok", vpc_id="vpc-1")
 
 
 def test_name_rules() -> None:
     findings = check_recording(run_offline(_names_graph), only=[names.ORACLE]).findings
     assert sorted((f.code, f.name, f.subject) for f in findings) == [
         ("charset", "target_group_autonamed", "name"), ("limit", "logs", "name"), ("limit", "sg", "name"),
-        ("limit", "tg", "name"), ("tags", "sg", "aws:reserved")]
+        ("limit", "tg", "name"), ("replace", "sg", "name"), ("replace", "tg", "name"),
+        ("replace", "tg-stale-suffix", "name"), ("tags", "sg", "aws:reserved")]
+
+
+def test_a_replaced_name_rule_says_what_replaces_the_resource() -> None:
+    findings = check_recording(run_offline(_names_graph), only=[names.ORACLE]).findings
+    (stale,) = [f for f in findings if f.name == "tg-stale-suffix"]
+    assert stale.message == (
+        f"name 'web-{replacement_suffix({'port': 80, 'protocol': 'HTTP', 'vpcId': 'vpc-1'})}' stays when a change "
+        "of port, protocol, protocolVersion, targetType, vpcId replaces the resource, so the replacement cannot be "
+        "created beside it (suffixed expected)")
 
 
 def _task_graph() -> None:

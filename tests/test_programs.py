@@ -35,6 +35,16 @@ def test_the_pulumi_up_program_deploys_the_configured_file() -> None:
     assert '"awslogs-region":"eu-west-1"' in task.inputs["containerDefinitions"]
 
 
+def test_pulumi_up_and_the_offline_preview_give_a_config_the_same_names(tmp_path: Path) -> None:
+    """Names start with the config's serviceName, not the Pulumi project's (`stacktape-pulumi` at the root)."""
+    config = tmp_path / "stacktape.yml"
+    config.write_text("serviceName: shop\nresources:\n  orders:\n    type: sqs-queue\n")
+    up = run_offline(inline_program(config), project="stacktape-pulumi", stack="prod")
+    offline = preview_config(load_config(config, stage="prod"))
+    assert up.one("aws:sqs/queue:Queue").inputs["name"] == "shop-prod-orders"
+    assert offline.one("aws:sqs/queue:Queue").inputs == up.one("aws:sqs/queue:Queue").inputs
+
+
 def test_a_bad_config_stops_the_program_with_located_errors(tmp_path: Path) -> None:
     bad = tmp_path / "stacktape.yml"
     bad.write_text("resources:\n  api:\n    type: multi-container-workloads\n")

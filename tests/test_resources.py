@@ -9,11 +9,13 @@ import pytest
 
 from stacktape_pulumi.components import Bucket, DynamoDbTable, EventBus, SnsTopic, SqsQueue
 from stacktape_pulumi.components.base import ArgsError
-from stacktape_pulumi.components.bucket import bucket_name
+from stacktape_pulumi.components.bucket import bucket_prefix
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.sqs_queue import fifo_name
 from stacktape_pulumi.engine import Recording, run_offline
 from stacktape_pulumi.errors import StacktapeError
+from tests.naming_support import bucket as offline_bucket
+from tests.naming_support import table as offline_table
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -33,24 +35,17 @@ def children(rec: Recording, component: str) -> list[str]:
 
 # ---- bucket -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("stack", "resource", "expected"), [
+@pytest.mark.parametrize(("stack", "resource", "prefix"), [
     ("stacktape-dev", "photos", "stacktape-dev-photos-"),
     ("My-Project-prod", "UploadsBucket", "my-project-prod-uploadsbucket-"),
+    # 37 characters at most (S3 adds 26): shortened with a stable hash.
+    ("a-very-long-project-name-for-testing-dev", "anExtremelyLongBucketResourceName",
+     "a-very-long-project-name-for--1d37ca-"),
 ])
-def test_bucket_names_are_lower_case_and_unique_per_account_and_region(stack: str, resource: str,
-                                                                       expected: str) -> None:
-    name = bucket_name(stack, resource, ACCOUNT, REGION)
-    assert name.startswith(expected)
-    assert len(name) == len(expected) + 7
-    assert name != bucket_name(stack, resource, "210987654321", REGION)
-    assert name != bucket_name(stack, resource, ACCOUNT, "eu-west-1")
-
-
-def test_long_bucket_names_fit_63_characters() -> None:
-    name = bucket_name("a-very-long-project-name-for-testing-dev", "anExtremelyLongBucketResourceName", ACCOUNT,
-                       REGION)
-    assert len(name) == 63
-    assert name == name.lower()
+def test_bucket_prefixes_are_lower_case_and_leave_s3_room_for_its_unique_suffix(stack: str, resource: str,
+                                                                               prefix: str) -> None:
+    assert bucket_prefix(stack, resource) == prefix
+    assert len(prefix) <= 37
 
 
 def test_default_bucket_is_private_encrypted_and_tls_only(preview: Preview) -> None:
@@ -59,11 +54,13 @@ def test_default_bucket_is_private_encrypted_and_tls_only(preview: Preview) -> N
           photos:
             type: bucket
         """)
-    name = bucket_name("stacktape-dev", "photos", ACCOUNT, REGION)
+    name = offline_bucket("photos")
     arn = f"arn:aws:s3:::{name}"
     assert children(rec, "photos") == ["photos-bucket", "photos-encryption", "photos-policy",
                                        "photos-public-access-block"]
-    assert rec.one("aws:s3/bucket:Bucket").inputs == {"bucket": name, "tags": TAGS}
+    # S3 completes the prefix with a unique suffix kept in the state; non-empty buckets are destroyed too.
+    assert rec.one("aws:s3/bucket:Bucket").inputs == {"bucketPrefix": "stacktape-dev-photos-", "forceDestroy": True,
+                                                      "tags": TAGS}
     assert rec.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs == {
         "bucket": name, "blockPublicAcls": True, "ignorePublicAcls": True, "blockPublicPolicy": True,
         "restrictPublicBuckets": True}
@@ -128,9 +125,9 @@ resources:
 
 def test_bucket_with_every_buildable_property(preview: Preview) -> None:
     rec = preview(BUCKET_FULL)
-    name = bucket_name("stacktape-dev", "site", ACCOUNT, REGION)
+    name = offline_bucket("site")
     arn = f"arn:aws:s3:::{name}"
-    logs_arn = f"arn:aws:s3:::{bucket_name('stacktape-dev', 'logs', ACCOUNT, REGION)}"
+    logs_arn = f"arn:aws:s3:::{offline_bucket('logs')}"
     assert children(rec, "site") == ["site-bucket", "site-cors", "site-event-bus-notifications", "site-lifecycle",
                                      "site-policy", "site-public-access-block", "site-versioning"]
     assert rec.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "site-public-access-block").inputs == {
@@ -240,12 +237,13 @@ def test_on_demand_table(preview: Preview) -> None:
               primaryKey: {partitionKey: {name: id, type: string}}
         """)
     assert children(rec, "users") == ["users-table"]
+    # No name: Pulumi's auto-name, so a new key schema can replace the table beside the old one.
     assert rec.one("aws:dynamodb/table:Table").inputs == {
-        "name": "stacktape-dev-users", "billingMode": "PAY_PER_REQUEST", "hashKey": "id",
+        "billingMode": "PAY_PER_REQUEST", "hashKey": "id",
         "attributes": [{"name": "id", "type": "S"}], "streamEnabled": False,
         "pointInTimeRecovery": {"enabled": False}, "tags": TAGS}
-    assert rec.stack_outputs["users"] == {"name": "stacktape-dev-users",
-                                          "arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/stacktape-dev-users"}
+    assert rec.stack_outputs["users"] == {"name": offline_table("users"),
+                                          "arn": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{offline_table('users')}"}
 
 
 TABLE_FULL = """
@@ -284,7 +282,7 @@ def test_provisioned_table_with_indexes_stream_ttl_pitr_and_scaling(preview: Pre
     assert children(rec, "orders") == ["orders-read-scaling", "orders-read-scaling-target", "orders-table",
                                        "orders-write-scaling", "orders-write-scaling-target"]
     assert rec.one("aws:dynamodb/table:Table").inputs == {
-        "name": "stacktape-dev-orders", "billingMode": "PROVISIONED", "readCapacity": 5, "writeCapacity": 2,
+        "billingMode": "PROVISIONED", "readCapacity": 5, "writeCapacity": 2,
         "hashKey": "customerId", "rangeKey": "createdAt",
         "attributes": [{"name": "customerId", "type": "S"}, {"name": "createdAt", "type": "N"},
                        {"name": "status", "type": "S"}, {"name": "email", "type": "S"},
@@ -303,17 +301,17 @@ def test_provisioned_table_with_indexes_stream_ttl_pitr_and_scaling(preview: Pre
         "pointInTimeRecovery": {"enabled": True}, "ttl": {"attributeName": "expiresAt", "enabled": True},
         "tags": TAGS}
     assert rec.one("aws:appautoscaling/target:Target", "orders-read-scaling-target").inputs == {
-        "minCapacity": 5, "maxCapacity": 50, "resourceId": "table/stacktape-dev-orders",
+        "minCapacity": 5, "maxCapacity": 50, "resourceId": f"table/{offline_table('orders')}",
         "scalableDimension": "dynamodb:table:ReadCapacityUnits", "serviceNamespace": "dynamodb", "tags": TAGS}
     assert rec.one("aws:appautoscaling/policy:Policy", "orders-write-scaling").inputs == {
         "name": "stacktape-dev-orders-DynamoDBWriteCapacityUtilization", "policyType": "TargetTrackingScaling",
-        "resourceId": "table/stacktape-dev-orders", "scalableDimension": "dynamodb:table:WriteCapacityUnits",
+        "resourceId": f"table/{offline_table('orders')}", "scalableDimension": "dynamodb:table:WriteCapacityUnits",
         "serviceNamespace": "dynamodb",
         "targetTrackingScalingPolicyConfiguration": {
             "targetValue": 60, "predefinedMetricSpecification": {
                 "predefinedMetricType": "DynamoDBWriteCapacityUtilization"}}}
     assert rec.stack_outputs["orders"]["streamArn"].startswith(
-        f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/stacktape-dev-orders/stream/")
+        f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{offline_table('orders')}/stream/")
 
 
 def test_table_errors_are_located(config_errors: Errors) -> None:
@@ -708,6 +706,33 @@ def test_python_door_builds_the_same_children() -> None:
     assert rec.one("aws:s3/bucketVersioning:BucketVersioning")
     assert rec.one("aws:dynamodb/table:Table").inputs["streamViewType"] == "KEYS_ONLY"
     assert rec.one("aws:cloudwatch/eventArchive:EventArchive")
+
+
+@pytest.mark.parametrize("force_destroy", [True, False])
+def test_a_bucket_holding_objects_is_destroyed_with_the_stack_unless_python_opts_out(force_destroy: bool) -> None:
+    """The reference has no key for it: the default (on, as SST and Copilot) is turned off from Python only."""
+    def program() -> None:
+        if force_destroy:
+            Bucket("files", {}, context=StackContext())
+        else:
+            Bucket("files", {}, context=StackContext(), force_destroy=False)
+
+    rec = run_offline(program)
+    assert rec.one("aws:s3/bucket:Bucket").inputs == {"bucketPrefix": "stacktape-dev-files-",
+                                                      "forceDestroy": force_destroy, "tags": TAGS}
+
+
+def test_two_buckets_of_a_stack_get_names_of_their_own() -> None:
+    def program() -> None:
+        ctx = StackContext()
+        Bucket("photos", {}, context=ctx)
+        Bucket("videos", {}, context=ctx)
+
+    rec = run_offline(program)
+    names = {name: (rec.one("stacktape:index:Bucket", name).outputs or {})["name"] for name in ("photos", "videos")}
+    assert names == {"photos": offline_bucket("photos"), "videos": offline_bucket("videos")}
+    assert offline_bucket("photos").removeprefix("stacktape-dev-photos-") != offline_bucket(
+        "videos").removeprefix("stacktape-dev-videos-")
 
 
 def test_python_door_errors() -> None:

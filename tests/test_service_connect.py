@@ -69,7 +69,6 @@ def test_two_ports_a_custom_alias_and_grpc(preview: Callable[[str], Recording]) 
     }
     clients = canned(rec, SG, CLIENTS)
     assert rec.one(SG, CLIENTS).inputs == {
-        "name": CLIENTS,
         "description": "Workloads of stack stacktape-dev that may call its Service Connect services",
         "vpcId": canned(rec, "aws:ec2/vpc:Vpc", "stacktape-dev-network-vpc")["id"],
         "tags": TAGS,

@@ -60,7 +60,6 @@ def test_single_container_children(preview: Preview) -> None:
     vpc_id = rec.one("aws:ec2/vpc:Vpc").urn
     sg = rec.one("aws:ec2/securityGroup:SecurityGroup", "api-sg")
     assert sg.inputs == {
-        "name": "stacktape-dev-api-sg",
         "description": "Security group associated with api in stack stacktape-dev",
         "vpcId": sg.inputs["vpcId"],
         "egress": [{"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"],
@@ -522,3 +521,62 @@ def test_task_definitions_pass_botocore_register_task_definition_validation(prev
         }
         report = ParamValidator().validate(request, ECS_MODEL.operation_model("RegisterTaskDefinition").input_shape)
         assert not report.has_errors(), report.generate_report()
+
+
+# ---- cluster options (Python door only: the reference has no keys for them) ----------------
+
+def test_workloads_share_a_cluster_passed_from_python() -> None:
+    def program() -> None:
+        front = MultiContainerWorkload("front", PYTHON_ARGS)
+        MultiContainerWorkload("worker", PYTHON_ARGS, cluster=front.cluster)
+
+    rec = run_offline(program)
+    (cluster,) = rec.by_type("aws:ecs/cluster:Cluster")
+    arn = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/stacktape-dev-front-cluster"
+    assert cluster.name == "front-cluster"
+    for workload in ("front", "worker"):
+        assert rec.one("aws:ecs/service:Service", f"{workload}-service").inputs["cluster"] == arn
+        target = rec.one("aws:appautoscaling/target:Target", f"{workload}-scaling-target")
+        assert target.inputs["resourceId"].startswith(f"service/stacktape-dev-front-cluster/{workload}-service-")
+
+
+def test_a_workload_runs_in_an_existing_cluster_given_by_arn() -> None:
+    arn = f"arn:aws:ecs:us-east-1:{ACCOUNT}:cluster/platform"
+    rec = run_offline(lambda: MultiContainerWorkload("api", PYTHON_ARGS, cluster=arn))  # type: ignore[arg-type]
+    assert rec.by_type("aws:ecs/cluster:Cluster") == []
+    assert rec.one("aws:ecs/service:Service").inputs["cluster"] == arn
+    assert rec.one("aws:appautoscaling/target:Target").inputs["resourceId"].startswith("service/platform/api-service-")
+    assert (rec.one("stacktape:index:MultiContainerWorkload").outputs or {})["clusterArn"] == arn
+
+
+@pytest.mark.parametrize(("insights", "settings"), [
+    (None, None),  # the account's default (ECS account setting `containerInsights`)
+    ("enabled", [{"name": "containerInsights", "value": "enabled"}]),
+    ("enhanced", [{"name": "containerInsights", "value": "enhanced"}]),
+    ("disabled", [{"name": "containerInsights", "value": "disabled"}]),
+])
+def test_container_insights_on_the_workloads_own_cluster(insights: Any, settings: Any) -> None:
+    rec = run_offline(lambda: MultiContainerWorkload("api", PYTHON_ARGS,  # type: ignore[arg-type]
+                                                     container_insights=insights))
+    expected = {"name": "stacktape-dev-api-cluster", "tags": STACK_TAGS}
+    assert rec.one("aws:ecs/cluster:Cluster").inputs == ({**expected, "settings": settings} if settings else expected)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/platform", "container_insights": "enabled"},
+     "MultiContainerWorkload 'api': only one of `cluster` or `container_insights`: Container Insights is a setting "
+     "of the cluster, so set it where that cluster is created"),
+    ({"cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/platform", "ec2": True},
+     "MultiContainerWorkload 'api': `cluster` cannot be combined with `resources.instance_types`: the EC2 capacity "
+     "provider replaces the capacity providers of its cluster, so an EC2 workload runs in a cluster of its own"),
+])
+def test_cluster_options_that_cannot_go_together(options: dict[str, Any], message: str) -> None:
+    ec2 = options.pop("ec2", False)
+    args: Any = {**PYTHON_ARGS, "resources": {"instance_types": ["t3.medium"]}} if ec2 else PYTHON_ARGS
+
+    def program() -> None:
+        MultiContainerWorkload("api", args, **options)
+
+    with pytest.raises(ArgsError) as err:
+        run_offline(program)
+    assert str(err.value) == message

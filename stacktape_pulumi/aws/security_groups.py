@@ -52,8 +52,12 @@ def egress_to(cidr_block: pulumi.Input[str], description: str) -> list[aws.ec2.S
                                             description=description)]
 
 
-def outbound_only_group(logical_name: str, *, name: str, description: str, vpc_id: pulumi.Input[str],
+def outbound_only_group(logical_name: str, *, description: str, vpc_id: pulumi.Input[str],
                         tags: dict[str, str], opts: pulumi.ResourceOptions) -> aws.ec2.SecurityGroup:
-    """A group that may reach anything and admits nothing inline (ingress, if any, comes as separate rules)."""
-    return aws.ec2.SecurityGroup(logical_name, name=name, description=description, vpc_id=vpc_id,
+    """A group that may reach anything and admits nothing inline (ingress, if any, comes as separate rules).
+
+    Auto-named by Pulumi, as every security group here: a new description or VPC replaces a group,
+    and the replacement is created while the old one, with its name, still exists.
+    """
+    return aws.ec2.SecurityGroup(logical_name, description=description, vpc_id=vpc_id,
                                  egress=egress_to("0.0.0.0/0", "all outbound"), tags=tags, opts=opts)

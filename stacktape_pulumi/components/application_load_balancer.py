@@ -153,7 +153,7 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
 
     def _create_security_group(self, ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]
                                ) -> aws.ec2.SecurityGroup:
-        return load_balancer_group(self, "lb-sg", "Load balancer", self._network, ingress)
+        return load_balancer_group(self, "Load balancer", self._network, ingress)
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return load_balancer(self, "application", self._internet, self._network, self.security_group)

@@ -1,13 +1,11 @@
 """`bucket`: an S3 bucket, private and encrypted unless the config says otherwise.
 
 AWS: S3 (bucket, public access block, default encryption, versioning, CORS, lifecycle
-configuration, bucket policy, EventBridge notifications), STS (the account ID that makes
-the bucket name globally unique).
+configuration, bucket policy, EventBridge notifications).
 """
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-import hashlib
 import re
 from typing import Any
 
@@ -33,23 +31,23 @@ from stacktape_pulumi.config.models.bucket import (
 )
 
 KIND = "Bucket"
-NAME_LIMIT = 63
-HASH_LENGTH = 7
+# S3 appends 26 unique characters to a `bucket_prefix`, which may be 37 long (63 in all).
+PREFIX_LIMIT = 37
 # Anonymous access granted by the public accessibility modes.
 PUBLIC_ACTIONS = {"public-read": ("s3:GetObject",), "public-read-write": ("s3:GetObject", "s3:PutObject")}
 
 
 # ---- pure decisions ---------------------------------------------------------------------
 
-def bucket_name(stack_name: str, resource: str, account: str, region: str) -> str:
-    """`<stack>-<resource>-<hash>`, lower case, at most 63 characters.
+def bucket_prefix(stack_name: str, resource: str) -> str:
+    """`<stack>-<resource>-`, lower case, at most 37 characters: S3 completes the name.
 
-    Bucket names are global across all AWS accounts: the hash of account, region and stack
-    keeps two accounts (or regions) deploying the same project from colliding.
+    Bucket names are global across all AWS accounts. The provider appends a unique suffix when it
+    creates the bucket and keeps it in the state, so every bucket is unique on its own (two accounts,
+    regions or stacks never collide, nor two buckets of one stack) and keeps its name on later updates.
     """
-    digest = hashlib.sha256(f"{account}/{region}/{stack_name}".encode()).hexdigest()[:HASH_LENGTH]
     base = re.sub(r"[^a-z0-9-]+", "-", f"{stack_name}-{resource}".lower()).strip("-")
-    return f"{fit(base, NAME_LIMIT - HASH_LENGTH - 1)}-{digest}"
+    return f"{fit(base, PREFIX_LIMIT - 1)}-"
 
 
 def cors_rules(cors: BucketCorsConfig) -> list[aws.s3.BucketCorsConfigurationCorsRuleArgs]:
@@ -128,8 +126,12 @@ class Bucket(StacktapeComponent[BucketProps]):
         return self.bucket.arn
 
     def __init__(self, name: str, args: BucketArgs = {},  # noqa: B006 (read only)
-                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None,
+                 force_destroy: bool = True) -> None:
+        """`force_destroy=False` keeps `pulumi destroy` (and a replacement) from deleting a bucket that
+        still holds objects; by default they are deleted with it, as SST and Copilot do."""
         super().__init__(KIND, "bucket", name, args, BucketProps, opts, context)
+        self._force_destroy = force_destroy
         props = self.props
         self._mode = props.accessibility.accessibilityMode if props.accessibility else "private"
 
@@ -145,11 +147,9 @@ class Bucket(StacktapeComponent[BucketProps]):
         self.publish(self.params)
 
     def _create_bucket(self) -> aws.s3.Bucket:
-        identity = self.context.caller_identity()
-        stack = self.context.stack_name
-        name = pulumi.Output.all(identity.account_id, self.context.region).apply(
-            lambda values: bucket_name(stack, self.resource_name, values[0], values[1]))
-        return aws.s3.Bucket(f"{self.resource_name}-bucket", bucket=name, tags=self.tags, opts=self.child_opts())
+        return aws.s3.Bucket(f"{self.resource_name}-bucket",
+                             bucket_prefix=bucket_prefix(self.context.stack_name, self.resource_name),
+                             force_destroy=self._force_destroy, tags=self.tags, opts=self.child_opts())
 
     def _create_public_access_block(self) -> aws.s3.BucketPublicAccessBlock:
         # ACLs stay blocked in every mode: public modes grant access through the bucket policy only.

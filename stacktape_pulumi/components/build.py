@@ -50,8 +50,13 @@ def build_stack(config: Any, plan: StackPlan, *, project: str | None = None,
                 opts: pulumi.ResourceOptions | None = None) -> StackContext:
     """Create every resource's component in the plan's order inside the running Pulumi program; export outputs.
 
-    `opts` are every component's options and the stack component's (an explicit provider, protect …).
+    Physical names start with `<project>-<stage>`: the project is the config's `serviceName` when it
+    has one (the reference's stack name is `{serviceName}-{stage}`), else `project`, else the running
+    Pulumi project; so `pulumi up`, the Automation API and the offline preview name a config's
+    resources alike whatever the Pulumi project is called. `opts` are every component's options and
+    the stack component's (an explicit provider, protect …).
     """
+    project = getattr(config, "serviceName", None) or project
     settings = stack_config_settings(getattr(config, "stackConfig", None))
     settings.base_dir = base_dir  # the config file's directory: relative paths in the config start there
     ctx = StackContext(settings, plan=plan, project=project, stage=stage, opts=opts)

@@ -195,14 +195,16 @@ class StackContext:
             name=self.name("namespace", "private-namespace"),
             description=f"Service discovery of stack {self.stack_name}",
             vpc=self.network().vpc_id,
-            tags=self.tags, opts=self.shared_opts()))
+            tags=self.tags,
+            # Its name is the DNS domain the stack's services answer under, so it is fixed: moved to
+            # another VPC, the old namespace goes first.
+            opts=self.shared_opts(delete_before_replace=True)))
 
     def service_connect_clients_security_group(self) -> aws.ec2.SecurityGroup:
         """A marker group on every workload of a stack using Service Connect; exposed ports admit only it."""
         # No rules of its own: the workloads' own groups carry their egress.
         return self.once("service-connect-clients", lambda: aws.ec2.SecurityGroup(
             f"{self.logical_prefix()}-service-connect-clients",
-            name=self.name("security-group", "service-connect-clients"),
             description=group_description(
                 f"Workloads of stack {self.stack_name} that may call its Service Connect services"),
             vpc_id=self.network().vpc_id,

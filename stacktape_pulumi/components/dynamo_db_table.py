@@ -110,7 +110,8 @@ class DynamoDbTable(StacktapeComponent[DynamoDbTableProps]):
                   if scaling]
         return aws.dynamodb.Table(
             f"{self.resource_name}-table",
-            name=fit(f"{self.context.stack_name}-{self.resource_name}", NAME_LIMIT),
+            # Auto-named by Pulumi (`<name>-table-<random>`): a new key schema replaces a table, and the
+            # new one is created before the old one is deleted. Readers get the name from `name`.
             billing_mode="PROVISIONED" if throughput else "PAY_PER_REQUEST",
             read_capacity=throughput.readUnits if throughput else None,
             write_capacity=throughput.writeUnits if throughput else None,

@@ -50,7 +50,7 @@ class EfsFilesystem(StacktapeComponent[EfsFilesystemProps]):
         network = self.context.network()
         # No egress and no inline ingress: NFS is answered on the connection the client opened.
         self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg", name=self.context.name("security-group", name, "efs"),
+            f"{name}-sg",
             description=group_description(f"EFS mount targets of {name} in stack {self.context.stack_name}"),
             vpc_id=network.vpc_id, egress=[], tags=self.tags, opts=self.child_opts())
         # The public subnets exist in every stack network, one per zone; a mount target serves its whole zone.

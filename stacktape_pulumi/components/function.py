@@ -184,7 +184,6 @@ class Function(StacktapeComponent[FunctionProps]):
         # No ingress: nothing connects to a function; it connects out (databases, caches, AWS APIs).
         return outbound_only_group(
             f"{self.resource_name}-security-group",
-            name=self.context.name("security-group", self.resource_name, "sg"),
             description=group_description(
                 f"Security group associated with {self.resource_name} in stack {self.context.stack_name}"),
             vpc_id=self.context.network().vpc_id, tags=self.tags, opts=self.child_opts())

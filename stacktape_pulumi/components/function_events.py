@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.aws.naming import suffixed
 from stacktape_pulumi.components import function_sources as sources
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
@@ -141,7 +142,7 @@ def _lambda_target_group(function: EventFunction, lb_name: str) -> aws.lb.Target
     prefix = f"{function.resource_name}-{lb_name}"
     group = aws.lb.TargetGroup(
         f"{prefix}-target-group",
-        name=ctx.name("target-group", lb_name, function.resource_name),
+        name=suffixed("target-group", {"targetType": "lambda"}, ctx.stack_name, lb_name, function.resource_name),
         target_type="lambda",
         tags=ctx.tags,
         opts=function.child_opts())

@@ -226,7 +226,6 @@ class HttpApiGateway(StacktapeComponent[HttpApiGatewayProps]):
             network = self.context.network()
             group = aws.ec2.SecurityGroup(
                 f"{self.resource_name}-vpc-link-security-group",
-                name=self.context.name("security-group", self.resource_name, "vpc-link-sg"),
                 description=group_description(
                     f"VPC link of HTTP API {self.resource_name} in stack {self.context.stack_name}"),
                 vpc_id=network.vpc_id,

@@ -10,14 +10,14 @@ from __future__ import annotations  # see stacktape_pulumi/components/__init__.p
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pulumi
 import pulumi_aws as aws
 
+from stacktape_pulumi.aws.naming import suffixed
 from stacktape_pulumi.aws.security_groups import egress_to, group_description, listener_ingress
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    import pulumi
 
     from stacktape_pulumi.components.base import StacktapeComponent
     from stacktape_pulumi.config.models.application_load_balancer import LbRedirectProps
@@ -46,12 +46,26 @@ def client_ingress(owner: StacktapeComponent[Any], port: int, whitelist: Sequenc
     return listener_ingress(port, whitelist, internet, clients)
 
 
-def load_balancer_group(owner: StacktapeComponent[Any], suffix: str, description: str, vpc: Any,
+def target_group_name(stack_name: str, replacing: dict[str, Any], *parts: str) -> pulumi.Output[str]:
+    """`<stack>-<parts>-<hash of the replacing inputs>`, 32 characters at most.
+
+    `replacing`: the target group's inputs whose change makes AWS replace it (port, protocol,
+    target type, VPC; an Output for the VPC's ID): a replaced group gets a new name, so the new
+    one is created while the listeners still forward to the old one.
+    """
+    return pulumi.Output.from_input(replacing).apply(
+        lambda known: suffixed("target-group", known, stack_name, *parts))
+
+
+def load_balancer_group(owner: StacktapeComponent[Any], description: str, vpc: Any,
                         ingress: pulumi.Input[list[aws.ec2.SecurityGroupIngressArgs]]) -> aws.ec2.SecurityGroup:
-    """The load balancer's own group: `ingress` per listener, egress only to the stack VPC."""
+    """The load balancer's own group: `ingress` per listener, egress only to the stack VPC.
+
+    Auto-named by Pulumi (`<name>-security-group-<random>`): a new description or VPC replaces a group,
+    and its replacement is created while the old one still exists.
+    """
     return aws.ec2.SecurityGroup(
         f"{owner.resource_name}-security-group",
-        name=owner.context.name("security-group", owner.resource_name, suffix),
         description=group_description(f"{description} {owner.resource_name} in stack {owner.context.stack_name}"),
         vpc_id=vpc.vpc_id, ingress=ingress,
         # Targets and their health checks are in the stack VPC; nothing else is reached.
@@ -61,11 +75,17 @@ def load_balancer_group(owner: StacktapeComponent[Any], suffix: str, description
 
 def load_balancer(owner: StacktapeComponent[Any], kind: str, internet: bool, vpc: Any,
                   group: aws.ec2.SecurityGroup) -> aws.lb.LoadBalancer:
-    """An `application` or `network` load balancer in the public subnets behind `group`."""
+    """An `application` or `network` load balancer in the public subnets behind `group`.
+
+    Its name ends in a hash of its interface and kind: switching to `internal` replaces a load
+    balancer, and the replacement is created under its new name while the old one still serves.
+    """
+    internal = not internet
     return aws.lb.LoadBalancer(
         f"{owner.resource_name}-load-balancer",
-        name=owner.context.name("load-balancer", owner.resource_name),
-        load_balancer_type=kind, internal=not internet, ip_address_type="ipv4",
+        name=suffixed("load-balancer", {"internal": internal, "loadBalancerType": kind},
+                      owner.context.stack_name, owner.resource_name),
+        load_balancer_type=kind, internal=internal, ip_address_type="ipv4",
         # Public subnets for both interfaces, as the reference (an internal one gets private IPs there).
         subnets=vpc.public_subnet_ids,
         # An NLB takes security groups only when created with them (they cannot be added later).

@@ -22,7 +22,7 @@ import pulumi_aws as aws
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
 from stacktape_pulumi.aws.naming import fit, physical
-from stacktape_pulumi.components.bucket import bucket_name
+from stacktape_pulumi.components.bucket import bucket_prefix
 from stacktape_pulumi.config.models.shared import (
     DatadogLogForwardingProps,
     HighlightLogForwardingProps,
@@ -170,11 +170,10 @@ class LogForwarder:
     def _create_backup(self) -> tuple[aws.s3.Bucket, aws.iam.Role, aws.iam.RolePolicy]:
         owner, context = self._owner, self._owner.context
         name = owner.resource_name
-        stack = context.stack_name
-        bucket_id = pulumi.Output.all(self._account_id(), context.region).apply(
-            lambda values: bucket_name(stack, f"{name}-logs", values[0], values[1]))
-        bucket = aws.s3.Bucket(f"{name}-log-backup-bucket", bucket=bucket_id, tags=owner.tags,
-                               opts=owner.child_opts())
+        # Failed deliveries only: deleted with the stack rather than blocking `pulumi destroy`.
+        bucket = aws.s3.Bucket(f"{name}-log-backup-bucket", bucket_prefix=bucket_prefix(context.stack_name,
+                                                                                        f"{name}-logs"),
+                               force_destroy=True, tags=owner.tags, opts=owner.child_opts())
         aws.s3.BucketPublicAccessBlock(
             f"{name}-log-backup-public-access-block", bucket=bucket.id, block_public_acls=True,
             ignore_public_acls=True, block_public_policy=True, restrict_public_buckets=True,

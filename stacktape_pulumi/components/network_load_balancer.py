@@ -92,7 +92,7 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         # Ingress once the program body has run: every workload and function (the internal clients) is known.
         return load_balancer_group(
-            self, "nlb-sg", "Network load balancer", self._network,
+            self, "Network load balancer", self._network,
             after_body(lambda: [rule for plan in self._plans.values() for rule in self._ingress(plan)]))
 
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:

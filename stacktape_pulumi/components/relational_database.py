@@ -136,7 +136,7 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         # No egress: a database initiates no connections.
         return aws.ec2.SecurityGroup(
-            f"{self.resource_name}-sg", name=self.context.name("security-group", self.resource_name, "db-sg"),
+            f"{self.resource_name}-sg",
             description=group_description(f"Database {self.resource_name} in stack {self.context.stack_name}"),
             vpc_id=self._network.vpc_id, egress=[], tags=self.tags, opts=self.child_opts())
 
@@ -291,7 +291,10 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             parameter_group_name=parameter_group,
             option_group_name=option_group,
             **self._database_settings(exports),
-            opts=self.child_opts(depends_on=logs))
+            # The identifier names the log groups created above, so it is fixed: a replacement (a new
+            # engine, user name or zone) must delete the old database first (its final snapshot is
+            # taken); a new database starts empty either way.
+            opts=self.child_opts(depends_on=logs, delete_before_replace=True))
         for index, replica in enumerate(engine_props.readReplicas or []):
             replica_id = rds.identifier(self._identifier, f"replica-{index}")
             self.read_replicas.append(aws.rds.Instance(
@@ -312,7 +315,8 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
                 # A replica holds no data of its own: the primary's backups and final snapshot cover it.
                 skip_final_snapshot=True,
                 tags=self.tags,
-                opts=self.child_opts()))
+                # Its identifier is fixed like the primary's (see above); a replica loses nothing.
+                opts=self.child_opts(delete_before_replace=True)))
         return self.instance.address
 
     def _create_cluster(self, engine: AuroraEngine | AuroraServerlessV2Engine) -> pulumi.Output[str]:
@@ -338,7 +342,8 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
             db_cluster_parameter_group_name=parameter_group,
             preferred_maintenance_window=props.preferredMaintenanceWindow,
             **self._database_settings(exports),
-            opts=self.child_opts(depends_on=logs))
+            # Fixed identifier (it names the log groups created above): see `_create_rds`.
+            opts=self.child_opts(depends_on=logs, delete_before_replace=True))
         if isinstance(engine, AuroraServerlessV2Engine):
             sizes = [SERVERLESS_INSTANCE_CLASS] * (1 + engine.properties.serverlessReadersCount)
         else:
@@ -358,7 +363,8 @@ class RelationalDatabase(StacktapeComponent[RelationalDatabaseProps]):
                 # The first instance is the writer: it is promoted first after a failover too.
                 promotion_tier=0 if index == 0 else 1,
                 tags=self.tags,
-                opts=self.child_opts()))
+                # Identifiers derived from the cluster's: replaced with it, after it is deleted.
+                opts=self.child_opts(delete_before_replace=True)))
         return self.cluster.endpoint
 
     # ---- params --------------------------------------------------------------------------

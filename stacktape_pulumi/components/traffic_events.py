@@ -23,6 +23,7 @@ from stacktape_pulumi.checks.traffic import (
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.exchange import ServiceConnectExposure
 from stacktape_pulumi.components.http_api_gateway import HttpApiGateway
+from stacktape_pulumi.components.load_balancing import target_group_name
 from stacktape_pulumi.components.network_load_balancer import NetworkLoadBalancer
 from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
@@ -139,12 +140,16 @@ def _target_group(site: EventSite, wiring: ServiceWiring, lb: ApplicationLoadBal
     lb_name = lb.resource_name
     check = container.loadBalancerHealthCheck
     health_port = check.healthCheckPort if check is not None else None
+    target_type = "ip" if site.fargate else "instance"
     group = aws.lb.TargetGroup(
         f"{workload.resource_name}-{lb_name}-{port}{'-alternate' if alternate else ''}-target-group",
-        name=ctx.name("target-group", workload.resource_name, lb_name, str(port), "bg" if alternate else ""),
+        name=target_group_name(
+            ctx.stack_name,
+            {"port": port, "protocol": "HTTP", "targetType": target_type, "vpcId": ctx.network().vpc_id},
+            workload.resource_name, lb_name, str(port), "bg" if alternate else ""),
         port=port,
         protocol="HTTP",
-        target_type="ip" if site.fargate else "instance",
+        target_type=target_type,
         vpc_id=ctx.network().vpc_id,
         deregistration_delay=DEREGISTRATION_DELAY,
         health_check=aws.lb.TargetGroupHealthCheckArgs(
@@ -208,12 +213,16 @@ def network_load_balancer_event(site: EventSite, wiring: ServiceWiring) -> None:
     check = container.loadBalancerHealthCheck
     protocol = (check.healthCheckProtocol if check is not None else None) or "TCP"
     health_port = check.healthCheckPort if check is not None else None
+    target_type = "ip" if site.fargate else "instance"
     group = aws.lb.TargetGroup(
         f"{workload.resource_name}-{lb_name}-{props.listenerPort}-target-group",
-        name=ctx.name("target-group", workload.resource_name, lb_name, str(props.listenerPort)),
+        name=target_group_name(
+            ctx.stack_name,
+            {"port": port, "protocol": "TCP", "targetType": target_type, "vpcId": ctx.network().vpc_id},
+            workload.resource_name, lb_name, str(props.listenerPort)),
         port=port,
         protocol="TCP",
-        target_type="ip" if site.fargate else "instance",
+        target_type=target_type,
         vpc_id=ctx.network().vpc_id,
         deregistration_delay=DEREGISTRATION_DELAY,
         health_check=aws.lb.TargetGroupHealthCheckArgs(

@@ -7,7 +7,7 @@ EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -18,7 +18,7 @@ from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
 from stacktape_pulumi.aws.logs import log_group
 from stacktape_pulumi.aws.security_groups import group_description, outbound_only_group
-from stacktape_pulumi.components.base import StacktapeComponent
+from stacktape_pulumi.components.base import ArgsError, StacktapeComponent
 from stacktape_pulumi.components.connect import POLICY_NAME as CONNECT_POLICY_NAME
 from stacktape_pulumi.components.connect import (
     ConnectedSecret,
@@ -54,6 +54,25 @@ DEFAULT_LOG_RETENTION_DAYS = 90
 DEFAULT_STOP_TIMEOUT = 2
 DEFAULT_SCALING_TARGET = 80
 ECS_TASK_EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+# ECS's `containerInsights` cluster setting; None leaves the account's default (ECS account setting).
+ContainerInsights = Literal["disabled", "enabled", "enhanced"]
+
+
+def cluster_option_problem(cluster_given: bool, container_insights: ContainerInsights | None,
+                           ec2: bool) -> str | None:
+    """What is wrong with a workload's Python-only cluster options, or None."""
+    if cluster_given and container_insights is not None:
+        return ("only one of `cluster` or `container_insights`: Container Insights is a setting of the "
+                "cluster, so set it where that cluster is created")
+    if cluster_given and ec2:
+        return ("`cluster` cannot be combined with `resources.instance_types`: the EC2 capacity provider "
+                "replaces the capacity providers of its cluster, so an EC2 workload runs in a cluster of its own")
+    return None
+
+
+def cluster_name_of(arn: str) -> str:
+    """`arn:aws:ecs:<region>:<account>:cluster/<name>` → `<name>` (a bare name stays as it is)."""
+    return arn.rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -70,8 +89,8 @@ class TaskPlacement:
 class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
     """One or more containers running together as an ECS service on Fargate, scaled as a unit."""
 
-    cluster: aws.ecs.Cluster
-    """The ECS cluster the service runs in."""
+    cluster: aws.ecs.Cluster | None
+    """The ECS cluster the service runs in: its own, or the one passed as `cluster` (None when passed by ARN)."""
     service: aws.ecs.Service
     """The ECS service running the task definition."""
     task_definition: aws.ecs.TaskDefinition
@@ -88,12 +107,24 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
     """The values `$ResourceParam('<name>', '<param>')` reads: clusterArn, serviceArn, serviceName, ..."""
 
     def __init__(self, name: str, args: MultiContainerWorkloadArgs,
-                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None) -> None:
-        """Validate `args` (the YAML's `properties`, or a `MultiContainerWorkloadProps`) and create the workload."""
+                 opts: pulumi.ResourceOptions | None = None, *, context: StackContext | None = None,
+                 cluster: aws.ecs.Cluster | pulumi.Input[str] | None = None,
+                 container_insights: ContainerInsights | None = None) -> None:
+        """Validate `args` (the YAML's `properties`, or a `MultiContainerWorkloadProps`) and create the workload.
+
+        Python only (the reference has no keys for them): `cluster` runs the service in an existing
+        cluster (an `aws.ecs.Cluster`, e.g. another workload's `.cluster`, or a cluster ARN) instead
+        of a cluster of its own (Fargate only); `container_insights` sets CloudWatch Container
+        Insights on the workload's own cluster (`enabled`, `enhanced` or `disabled`; default: the
+        account's ECS setting).
+        """
         super().__init__("MultiContainerWorkload", "multi-container-workload", name, args,
                          MultiContainerWorkloadProps, opts, context)
         props = self.props
         self._fargate = not props.resources.instanceTypes
+        problem = cluster_option_problem(cluster is not None, container_insights, ec2=not self._fargate)
+        if problem is not None:
+            raise ArgsError(f"MultiContainerWorkload '{name}': {problem}")
         # EC2 sizing is decided before any resource exists (memory formula, architecture).
         self._ec2 = None if self._fargate else ec2_sizing(name, props.resources)
 
@@ -101,7 +132,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self._network = self.context.network(private_subnets=private)
         # connectTo: statements for the task role, STP_* variables for every container.
         self._connections = resolve_connections(self.context, props.connectTo or [], owner=name)
-        self.cluster = self._create_cluster()
+        self.cluster, self._cluster_arn, self._cluster_name = self._cluster(cluster, container_insights)
         self.security_group = self._create_security_group()
         self.context.vpc_clients[name] = self.security_group.id
         # connectTo a database: its group admits this workload's group on its port.
@@ -116,13 +147,13 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self.task_definition = self._create_task_definition(environments, secrets)
         wiring = self._wire_events()
         self._create_ingress(wiring)
-        self.capacity = None if self._ec2 is None else Ec2Capacity(
+        self.capacity = None if self._ec2 is None or self.cluster is None else Ec2Capacity(
             self, props, self._ec2, self.context, self.cluster, [self.security_group.id, *wiring.security_groups],
             self._network.subnets(private), [*self._network.ready])
         self.service = self._create_service(wiring, private, exec_policy)
         self._create_scaling()
         self.params = {
-            "clusterArn": self.cluster.arn,
+            "clusterArn": self._cluster_arn,
             "serviceArn": self.service.id,
             "serviceName": self.service.name,
             "securityGroupId": self.security_group.id,
@@ -131,16 +162,24 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         self.publish(self.params)
 
     # ---- recipe steps --------------------------------------------------------------------
-    def _create_cluster(self) -> aws.ecs.Cluster:
-        return aws.ecs.Cluster(f"{self.resource_name}-cluster",
-                               name=self.context.name("ecs-cluster", self.resource_name, "cluster"),
-                               tags=self.tags, opts=self.child_opts())
+    def _cluster(self, given: aws.ecs.Cluster | pulumi.Input[str] | None, insights: ContainerInsights | None
+                 ) -> tuple[aws.ecs.Cluster | None, pulumi.Output[str], pulumi.Output[str]]:
+        """The cluster the service runs in, its ARN and its name: the one given, else a new one of its own."""
+        if isinstance(given, aws.ecs.Cluster):
+            return given, given.arn, given.name
+        if given is not None:
+            arn = pulumi.Output.from_input(given)
+            return None, arn, arn.apply(cluster_name_of)
+        settings = [aws.ecs.ClusterSettingArgs(name="containerInsights", value=insights)] if insights else None
+        own = aws.ecs.Cluster(f"{self.resource_name}-cluster",
+                              name=self.context.name("ecs-cluster", self.resource_name, "cluster"),
+                              settings=settings, tags=self.tags, opts=self.child_opts())
+        return own, own.arn, own.name
 
     def _create_security_group(self) -> aws.ec2.SecurityGroup:
         # No inline ingress: event wiring adds rules from source groups only.
         return outbound_only_group(
             f"{self.resource_name}-sg",
-            name=self.context.name("security-group", self.resource_name, "sg"),
             description=group_description(
                 f"Security group associated with {self.resource_name} in stack {self.context.stack_name}"),
             vpc_id=self._network.vpc_id, tags=self.tags, opts=self.child_opts())
@@ -382,7 +421,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
             }
         return aws.ecs.Service(
             f"{self.resource_name}-service",
-            cluster=self.cluster.arn,
+            cluster=self._cluster_arn,
             task_definition=self.task_definition.arn,
             desired_count=min_instances,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
@@ -410,7 +449,7 @@ class MultiContainerWorkload(StacktapeComponent[MultiContainerWorkloadProps]):
         max_instances = scaling.maxInstances if scaling and scaling.maxInstances else 1
         target = aws.appautoscaling.Target(
             f"{self.resource_name}-scaling-target", min_capacity=min_instances, max_capacity=max_instances,
-            resource_id=pulumi.Output.concat("service/", self.cluster.name, "/", self.service.name),
+            resource_id=pulumi.Output.concat("service/", self._cluster_name, "/", self.service.name),
             scalable_dimension="ecs:service:DesiredCount", service_namespace="ecs", tags=self.tags,
             opts=self.child_opts())
         cpu_target = (policy.keepAvgCpuUtilizationUnder if policy else None) or DEFAULT_SCALING_TARGET

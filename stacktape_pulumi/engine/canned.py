@@ -44,6 +44,18 @@ def short_hash(*parts: str, length: int = 8) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:length]
 
 
+def auto_name(logical_name: str, urn: str) -> str:
+    """Pulumi's auto-name of a resource registered without a name (the logical name and 7 random
+    characters), here derived from the URN so that two runs agree."""
+    return f"{logical_name}-{short_hash(urn, length=17)[:7]}"
+
+
+def completed_prefix(prefix: str, urn: str) -> str:
+    """The name the provider gives a resource created with a name prefix (S3's `bucketPrefix`): the prefix
+    and 26 unique characters, here derived from the URN so that two runs agree."""
+    return f"{prefix}{short_hash(urn, length=26)}"
+
+
 class CannedInvokeError(Exception):
     """An invoke the offline engine has no canned answer for."""
 
@@ -152,7 +164,10 @@ class CannedWorld:
     def new_resource(self, type_: str, name: str, inputs: dict[str, Any], urn: str) -> tuple[str, dict[str, Any]]:
         """An ID and output state for a registered resource."""
         h = short_hash(urn, length=17)
-        physical = str(inputs.get("name") or f"{name}-{h[:7]}")
+        physical = str(inputs.get("name") or auto_name(name, urn))
+        if "bucketPrefix" in inputs and "bucket" not in inputs:
+            # The provider completes a prefix with 26 unique characters, kept in the state.
+            inputs = {**inputs, "bucket": completed_prefix(str(inputs["bucketPrefix"]), urn)}
         state = dict(inputs)
         extra, resource_id = self._computed(type_, physical, h, inputs)
         state.setdefault("name", physical)

@@ -9,6 +9,7 @@ definition is a new revision and the service that runs it is updated to it.
 
 from dataclasses import dataclass
 
+from stacktape_pulumi.aws.naming import REPLACED_UNDER_ONE_NAME
 from stacktape_pulumi.engine.offline import RecordedResource, Recording
 
 # Types whose every input change creates a new physical resource (a replacement), so that what
@@ -53,3 +54,22 @@ def blast_radius(before: Recording, after: Recording) -> BlastRadius:
 
     return BlastRadius(added=names(new.keys() - old.keys(), new), removed=names(old.keys() - new.keys(), old),
                        changed=names(changed, new), follow_on=names(follow_on, new))
+
+
+def name_collisions(before: Recording, after: Recording) -> tuple[str, ...]:
+    """Logical names of what an update would replace under the name the old resource still holds.
+
+    Pulumi creates a replacement before it deletes the original, so AWS refuses the new one when both
+    carry one fixed name; an auto-named resource, or one replaced with `deleteBeforeReplace`, is safe.
+    """
+    old, new = _by_urn(before), _by_urn(after)
+    colliding = []
+    for urn in sorted(old.keys() & new.keys()):
+        rule = REPLACED_UNDER_ONE_NAME.get(new[urn].type)
+        if rule is None or new[urn].delete_before_replace:
+            continue
+        name = new[urn].inputs.get(rule.name_key)
+        replaced = any(old[urn].inputs.get(key) != new[urn].inputs.get(key) for key in rule.replacing_inputs)
+        if replaced and name is not None and name == old[urn].inputs.get(rule.name_key):
+            colliding.append(new[urn].name)
+    return tuple(sorted(colliding))

@@ -50,6 +50,8 @@ class RecordedResource:
     deleted_with: str = ""
     aliases: list[str] = field(default_factory=list)
     transforms: list[str] = field(default_factory=list)
+    # Pulumi deletes the old resource before creating its replacement (names AWS allows only once).
+    delete_before_replace: bool = False
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -331,6 +333,7 @@ class RecordingMonitor(sdk.MockMonitor):
             protect=request.protect, deleted_with=request.deletedWith,
             aliases=[_alias_text(alias) for alias in request.aliases],
             transforms=[callback.token for callback in request.transforms],
+            delete_before_replace=request.deleteBeforeReplace,
         )
         self.recording.resources.append(record)
         self.by_urn[urn] = record

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from oracles import OPAQUE, Finding, custom, finding
+from stacktape_pulumi.aws.naming import REPLACED_UNDER_ONE_NAME, replacement_suffix
 from stacktape_pulumi.engine import RecordedResource, Recording
 
 ORACLE = "names"
@@ -98,6 +99,7 @@ def check(recording: Recording) -> list[Finding]:
     for r in custom(recording):
         for rule in RULES.get(r.type, []):
             found += check_name(r, rule)
+        found += check_replacement(r)
         found += check_tags(r)
     return found
 
@@ -125,6 +127,22 @@ def check_name(r: RecordedResource, rule: NameRule) -> list[Finding]:
     if rule.no_edge_hyphen and (value.startswith("-") or value.endswith("-")):
         problems.append("must not start or end with '-'")
     return [finding(ORACLE, "limit", r, f"{rule.key} {value!r} {p}", rule.key) for p in problems]
+
+
+def check_replacement(r: RecordedResource) -> list[Finding]:
+    """A type AWS replaces under one name needs an auto-name, a name that changes with what replaces it, or
+    `deleteBeforeReplace`; otherwise the replacement cannot be created beside its predecessor (issue 16)."""
+    rule = REPLACED_UNDER_ONE_NAME.get(r.type)
+    name = r.inputs.get(rule.name_key) if rule else None
+    if rule is None or name is None or r.delete_before_replace:
+        return []
+    if rule.strategy == "suffixed" and isinstance(name, str):
+        expected = replacement_suffix({key: r.inputs.get(key) for key in rule.replacing_inputs})
+        if name.endswith(f"-{expected}"):
+            return []
+    return [finding(ORACLE, "replace", r, f"{rule.name_key} {name!r} stays when a change of "
+                    f"{', '.join(rule.replacing_inputs)} replaces the resource, so the replacement cannot be "
+                    f"created beside it ({rule.strategy} expected)", rule.name_key)]
 
 
 def check_tags(r: RecordedResource) -> list[Finding]:
