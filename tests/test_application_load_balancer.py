@@ -311,7 +311,7 @@ def test_event_with_every_condition_type(preview: Callable[[str], Recording]) ->
     assert [r.name for r in rec.by_type(TARGET_GROUP)] == ["api-lb-3000-target-group"]
     assert rec.one(TARGET_GROUP).inputs == {
         # Ends in the hash of port, protocol, target type and VPC: a new one is a new name.
-        "name": "stacktape-dev-api-lb-3000-279247",
+        "name": "stacktape-dev-api-lb-3000-5fa124",
         "port": 3000,
         "protocol": "HTTP",
         "targetType": "ip",
@@ -476,7 +476,7 @@ def test_seed_load_balancer_event(preview: Callable[[str], Recording]) -> None:
         (INGRESS, "myApp-ingress-alb-myLoadBalancer-80"),
     ])
     # Shortened to 25 characters to leave room for the hash of the inputs that replace a target group.
-    assert rec.one(TARGET_GROUP).inputs["name"] == "stacktape-dev-myAp-dcf919-aa9281"
+    assert rec.one(TARGET_GROUP).inputs["name"] == "stacktape-dev-myAp-dcf919-c447d2"
 
 
 # ---- test listeners opened on request -----------------------------------------------------

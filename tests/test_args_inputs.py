@@ -57,7 +57,7 @@ def test_an_iam_resource_output_reaches_the_role_policy() -> None:
     policy = run_offline(program).one("aws:iam/rolePolicy:RolePolicy", "api-custom-iam-role-statements")
     assert json.loads(policy.inputs["policy"]) == {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Action": ["s3:GetObject"],
-        "Resource": ["arn:aws:s3:::stacktape-dev-photos-947a1e7", "arn:aws:s3:::x"]}]}
+        "Resource": ["arn:aws:s3:::stacktape-dev-photos-edf473b35860b85d90f61b81bd", "arn:aws:s3:::x"]}]}
 
 
 def test_a_component_object_stands_for_its_name_in_connect_to() -> None:
@@ -67,7 +67,7 @@ def test_a_component_object_stands_for_its_name_in_connect_to() -> None:
 
     by_object = run_offline(lambda: program(True))
     assert by_object.to_json() == run_offline(lambda: program(False)).to_json()
-    assert {"name": "STP_PHOTOS_NAME", "value": "stacktape-dev-photos-947a1e7"} in \
+    assert {"name": "STP_PHOTOS_NAME", "value": "stacktape-dev-photos-edf473b35860b85d90f61b81bd"} in \
         _containers(by_object)[0]["environment"]
 
 
@@ -134,7 +134,7 @@ def test_components_have_typed_outputs_beside_their_params() -> None:
             lambda values: seen.setdefault("values", values))
 
     run_offline(program)
-    assert seen["values"] == ["arn:aws:s3:::stacktape-dev-photos-947a1e7"] * 2 + [
+    assert seen["values"] == ["arn:aws:s3:::stacktape-dev-photos-edf473b35860b85d90f61b81bd"] * 2 + [
         "arn:aws:sqs:us-east-1:123456789012:stacktape-dev-jobs",
         "https://sqs.us-east-1.amazonaws.com/123456789012/stacktape-dev-jobs",
         "https://sqs.us-east-1.amazonaws.com/123456789012/stacktape-dev-jobs"]

@@ -98,15 +98,15 @@ def test_strategy_with_both_hooks_and_the_test_listener(preview: Preview, hook_f
                            "afterTrafficShiftFunction: check}"))
     groups = {g.name: g for g in rec.by_type("aws:lb/targetGroup:TargetGroup")}
     primary, alternate = groups["app-lb-80-target-group"], groups["app-lb-80-alternate-target-group"]
-    assert alternate.inputs == {**primary.inputs, "name": "stacktape-dev-app--8deae8-aa9281"}
-    primary_arn = f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:targetgroup/stacktape-dev-app-lb-80-aa9281/"
+    assert alternate.inputs == {**primary.inputs, "name": "stacktape-dev-app--8deae8-c447d2"}
+    primary_arn = f"arn:aws:elasticloadbalancing:us-east-1:{ACCOUNT}:targetgroup/stacktape-dev-app-lb-80-c447d2/"
     rules = {r.name: r for r in rec.by_type("aws:lb/listenerRule:ListenerRule")}
     production, test = rules["app-lb-80-5-rule"], rules["app-lb-8080-5-test-rule"]
     [forward] = production.inputs["actions"]
     [(primary_group, alternate_group)] = [forward["forward"]["targetGroups"]]
     assert primary_group["arn"].startswith(primary_arn)
     assert primary_group["weight"] == 100
-    assert alternate_group["arn"].startswith(primary_arn.replace("app-lb-80-aa9281/", "app--8deae8-aa9281/"))
+    assert alternate_group["arn"].startswith(primary_arn.replace("app-lb-80-c447d2/", "app--8deae8-c447d2/"))
     assert alternate_group["weight"] == 0
     conditions = [{"pathPattern": {"values": ["/app/*"]}}, {"hostHeader": {"values": ["example.com"]}}]
     listeners = {lst.name: lst for lst in rec.by_type("aws:lb/listener:Listener")}

@@ -107,8 +107,8 @@ def test_a_stage_with_underscore_and_dot_gives_valid_load_balancer_names(generat
     names = {t.rsplit(":", 1)[-1]: sorted(r.inputs["name"] for r in recording.by_type(t)) for t in (
         "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:ecs/cluster:Cluster")}
     assert names == {
-        "LoadBalancer": ["My--Odd-Service9-Prod-EU--0ccd35"],
-        "TargetGroup": ["My--Odd-Service9-Prod-EU--0e2bfd", "My--Odd-Service9-Prod-EU--11d68e"],
+        "LoadBalancer": ["My--Odd-Service9-P-0ccd35-661aab"],
+        "TargetGroup": ["My--Odd-Service9-P-0e2bfd-d5c42d", "My--Odd-Service9-P-11d68e-06216c"],
         "Cluster": ["My--Odd-Service9-Prod-EU-2-1fe2a6-apiX9-cluster",
                     "My--Odd-Service9-Prod-EU-2-1fe2a6-webX9-cluster"],
     }

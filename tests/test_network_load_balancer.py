@@ -92,7 +92,7 @@ def test_network_load_balancer_and_tcp_targets(preview: Preview) -> None:
     for port in (1883, 8883):
         assert rec.one(TARGET_GROUP, f"mqtt-broker-{port}-target-group").inputs == {
             # Shortened to make room for the hash of port, protocol, target type and VPC.
-            "name": {1883: "stacktape-dev-mqtt-c0a31a-efa720", 8883: "stacktape-dev-mqtt-786dbe-efa720"}[port],
+            "name": {1883: "stacktape-dev-mqtt-c0a31a-52ee72", 8883: "stacktape-dev-mqtt-786dbe-52ee72"}[port],
             "port": 1883,
             "protocol": "TCP",
             "targetType": "ip",

@@ -9,6 +9,7 @@ import pytest
 
 from stacktape_pulumi import inline_program
 from stacktape_pulumi.engine import run_offline
+from stacktape_pulumi.engine.canned import completed_prefix
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
 from tests.module_support import load_module
@@ -70,7 +71,9 @@ def test_python_components_example() -> None:
     assert task.inputs["runtimePlatform"]["cpuArchitecture"] == "ARM64"
     assert '"name":"DB_PASSWORD","valueFrom":"arn:aws:secretsmanager:' in task.inputs["containerDefinitions"]
     assert '{"name":"STP_UPLOADS_NAME","value":"stacktape-dev-uploads-' in task.inputs["containerDefinitions"]
-    bucket = rec.one("aws:s3/bucket:Bucket").inputs["bucket"]
+    # The bucket's name is S3's completion of its prefix (offline: derived from the URN).
+    recorded_bucket = rec.one("aws:s3/bucket:Bucket")
+    bucket = completed_prefix(recorded_bucket.inputs["bucketPrefix"], recorded_bucket.urn)
     statements = rec.one("aws:iam/rolePolicy:RolePolicy", "api-custom-iam-role-statements").inputs["policy"]
     assert json.loads(statements)["Statement"] == [{"Effect": "Allow", "Action": ["s3:GetBucketTagging"],
                                                     "Resource": [f"arn:aws:s3:::{bucket}"]}]

@@ -14,7 +14,7 @@ import pulumi_aws as aws
 import pytest
 from args_doors import canned_world, example_files, properties, python_args, run_stack
 
-from stacktape_pulumi import Bucket, MultiContainerWorkload
+from stacktape_pulumi import MultiContainerWorkload
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.engine import RecordedResource, Recording, run_offline
 from stacktape_pulumi.load import load_config
@@ -159,13 +159,15 @@ def test_protect_retain_deleted_with_transforms_and_aliases_reach_every_child() 
 
 def test_the_component_that_first_needs_a_shared_part_gives_its_options() -> None:
     def program() -> None:
-        Bucket("plain", {})  # needs the account (a shared lookup): the stack component takes its options
+        # The first needs the VPC (a shared part): the stack component takes its (default) options.
+        MultiContainerWorkload("first", workload_args())
         MultiContainerWorkload("api", workload_args(), opts=pulumi.ResourceOptions(protect=True))
 
     rec = run_offline(program)
     assert rec.one(STACK).protect is False
     assert rec.one("aws:ec2/vpc:Vpc").protect is False
-    assert rec.one(TASK_DEFINITION).protect is True
+    assert rec.one(TASK_DEFINITION, "api-task-definition").protect is True
+    assert rec.one(TASK_DEFINITION, "first-task-definition").protect is False
 
 
 def test_two_regions_in_one_program_each_with_its_shared_parts() -> None:

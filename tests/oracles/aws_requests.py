@@ -362,6 +362,10 @@ UNCHECKED: dict[str, dict[str, str]] = {
     "aws:sns/topicSubscription:TopicSubscription": {
         "filterPolicy": "a JSON document in the Attributes map; its shape is checked by checks/sns_topic",
         "redrivePolicy": "a JSON document in the Attributes map naming the dead-letter queue's ARN"},
+    "aws:s3/bucket:Bucket": {
+        "bucketPrefix": "provider-only: completed with 26 characters into the request's Bucket; oracles.names "
+                        "checks it against S3's bucket naming rules",
+        "forceDestroy": _PROVIDER_ONLY},
     "aws:route53/record:Record": {"allowOverwrite": "provider-only: UPSERT rather than CREATE in the change batch"},
     "aws:sqs/queue:Queue": {"sqsManagedSseEnabled": "a 'true'/'false' string in the Attributes map"},
     "aws:sqs/queuePolicy:QueuePolicy": {"policy": "the Policy entry of the Attributes map; IAM documents are "

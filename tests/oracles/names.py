@@ -86,6 +86,12 @@ RULES: dict[str, list[NameRule]] = {
     "aws:rds/parameterGroup:ParameterGroup": [NameRule("name", 255, RDS_GROUP, RDS_GROUP_WHAT)],
     "aws:rds/clusterParameterGroup:ClusterParameterGroup": [NameRule("name", 255, RDS_GROUP, RDS_GROUP_WHAT)],
     "aws:rds/optionGroup:OptionGroup": [NameRule("name", 255, RDS_GROUP, RDS_GROUP_WHAT)],
+    # S3 bucket names: 3-63 lower-case letters, digits, '.' and '-', a letter or digit at each end (S3 User
+    # Guide, "General purpose bucket naming rules"); the provider completes a bucketPrefix with 26 characters.
+    "aws:s3/bucket:Bucket": [NameRule("bucket", 63, r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "lower-case letters, digits, "
+                                      "'.' and '-'", autonamed=False),
+                             NameRule("bucketPrefix", 37, r"[a-z0-9][a-z0-9.-]*", "lower-case letters, digits, "
+                                      "'.' and '-'", autonamed=False)],
     "aws:rds/subnetGroup:SubnetGroup": [NameRule("name", 255, r"[a-z0-9 ._-]+", "lower-case letters, digits, "
                                                  "spaces and ._-", forbidden_prefixes=("default",))],
 }
