@@ -17,10 +17,9 @@ from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.load_balancing import (
-    SSL_POLICY,
     ListenerPlan,
     client_ingress,
-    listener_certificates,
+    create_listener,
     load_balancer,
     load_balancer_group,
 )
@@ -158,25 +157,8 @@ class ApplicationLoadBalancer(StacktapeComponent[ApplicationLoadBalancerProps]):
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return load_balancer(self, "application", self._internet, self._network, self.security_group)
 
-    def _certificates(self, plan: ListenerPlan) -> list[pulumi.Input[str]]:
-        return listener_certificates(plan.certificate_arns, self.domains) if plan.protocol == "HTTPS" else []
-
     def _create_listener(self, plan: ListenerPlan) -> aws.lb.Listener:
-        certificates = self._certificates(plan)
-        listener = aws.lb.Listener(
-            f"{self.resource_name}-listener-{plan.port}",
-            load_balancer_arn=self.load_balancer.arn,
-            port=plan.port,
-            protocol=plan.protocol,
-            ssl_policy=SSL_POLICY if plan.protocol == "HTTPS" else None,
-            certificate_arn=certificates[0] if certificates else None,
-            default_actions=[_default_action(plan.redirect)],
-            tags=self.tags, opts=self.child_opts())
-        for index, arn in enumerate(certificates[1:], start=1):
-            aws.lb.ListenerCertificate(
-                f"{self.resource_name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
-                certificate_arn=arn, opts=self.child_opts())
-        return listener
+        return create_listener(self, self.load_balancer, plan, self.domains, _default_action(plan.redirect))
 
     def _params(self, plans: list[ListenerPlan]) -> dict[str, pulumi.Output[Any]]:
         dns_name = self.load_balancer.dns_name

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 # The reference's policy for HTTPS and TLS listeners (behaviour notes §2.7).
 SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# Listener protocols that terminate TLS: they carry certificates and the policy.
+SECURE_PROTOCOLS = ("HTTPS", "TLS")
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,24 @@ def listener_certificates(explicit: Sequence[pulumi.Input[str]], domains: Sequen
         if not (isinstance(arn, str) and arn in arns):
             arns.append(arn)
     return arns
+
+
+def create_listener(owner: StacktapeComponent[Any], balancer: aws.lb.LoadBalancer, plan: ListenerPlan,
+                    domains: Sequence[Any], default_action: aws.lb.ListenerDefaultActionArgs) -> aws.lb.Listener:
+    """The listener of `plan` on `balancer`: on HTTPS/TLS the first certificate on it, the others attached."""
+    secure = plan.protocol in SECURE_PROTOCOLS
+    certificates = listener_certificates(plan.certificate_arns, domains) if secure else []
+    listener = aws.lb.Listener(
+        f"{owner.resource_name}-listener-{plan.port}",
+        load_balancer_arn=balancer.arn,
+        port=plan.port,
+        protocol=plan.protocol,
+        ssl_policy=SSL_POLICY if secure else None,
+        certificate_arn=certificates[0] if certificates else None,
+        default_actions=[default_action],
+        tags=owner.tags, opts=owner.child_opts())
+    for index, arn in enumerate(certificates[1:], start=1):
+        aws.lb.ListenerCertificate(
+            f"{owner.resource_name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
+            certificate_arn=arn, opts=owner.child_opts())
+    return listener

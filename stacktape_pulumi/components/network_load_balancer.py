@@ -22,10 +22,9 @@ from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.load_balancing import (
-    SSL_POLICY,
     ListenerPlan,
     client_ingress,
-    listener_certificates,
+    create_listener,
     load_balancer,
     load_balancer_group,
 )
@@ -98,25 +97,9 @@ class NetworkLoadBalancer(StacktapeComponent[NetworkLoadBalancerProps]):
     def _create_load_balancer(self) -> aws.lb.LoadBalancer:
         return load_balancer(self, "network", self._internet, self._network, self.security_group)
 
-    def _certificates(self, plan: ListenerPlan) -> list[pulumi.Input[str]]:
-        return listener_certificates(plan.certificate_arns, self.domains) if plan.protocol == "TLS" else []
-
     def _create_listener(self, plan: ListenerPlan, target_group: aws.lb.TargetGroup) -> aws.lb.Listener:
-        certificates = self._certificates(plan)
-        listener = aws.lb.Listener(
-            f"{self.resource_name}-listener-{plan.port}",
-            load_balancer_arn=self.load_balancer.arn,
-            port=plan.port,
-            protocol=plan.protocol,
-            ssl_policy=SSL_POLICY if plan.protocol == "TLS" else None,
-            certificate_arn=certificates[0] if certificates else None,
-            default_actions=[aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)],
-            tags=self.tags, opts=self.child_opts())
-        for index, arn in enumerate(certificates[1:], start=1):
-            aws.lb.ListenerCertificate(
-                f"{self.resource_name}-listener-{plan.port}-certificate-{index}", listener_arn=listener.arn,
-                certificate_arn=arn, opts=self.child_opts())
-        return listener
+        forward = aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)
+        return create_listener(self, self.load_balancer, plan, self.domains, forward)
 
     def _params(self) -> dict[str, pulumi.Output[Any]]:
         dns_name = self.load_balancer.dns_name
