@@ -37,6 +37,8 @@ from stacktape_pulumi.components.wiring import (
 from stacktape_pulumi.errors import StacktapeError
 
 if TYPE_CHECKING:
+    import pulumi
+
     from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps
 
 CLOUD_MAP_TTL = 60
@@ -136,42 +138,15 @@ def _target_group(site: EventSite, wiring: ServiceWiring, lb: ApplicationLoadBal
     the primary's advanced configuration, so it adds no load balancer entry or ingress of its own).
     """
     workload, container = site.workload, site.container
-    ctx = workload.context
     lb_name = lb.resource_name
-    check = container.loadBalancerHealthCheck
-    health_port = check.healthCheckPort if check is not None else None
-    target_type = "ip" if site.fargate else "instance"
-    group = aws.lb.TargetGroup(
-        f"{workload.resource_name}-{lb_name}-{port}{'-alternate' if alternate else ''}-target-group",
-        name=target_group_name(
-            ctx.stack_name,
-            {"port": port, "protocol": "HTTP", "targetType": target_type, "vpcId": ctx.network().vpc_id},
-            workload.resource_name, lb_name, str(port), "bg" if alternate else ""),
-        port=port,
-        protocol="HTTP",
-        target_type=target_type,
-        vpc_id=ctx.network().vpc_id,
-        deregistration_delay=DEREGISTRATION_DELAY,
-        health_check=aws.lb.TargetGroupHealthCheckArgs(
-            path=(check.healthcheckPath if check is not None else None) or HEALTH_CHECK_PATH,
-            interval=(check.healthcheckInterval if check is not None else None) or DEFAULT_HEALTH_CHECK_INTERVAL,
-            timeout=(check.healthcheckTimeout if check is not None else None) or DEFAULT_HEALTH_CHECK_TIMEOUT,
-            healthy_threshold=HEALTHY_THRESHOLD,
-            protocol=(check.healthCheckProtocol if check is not None else None) or "HTTP",
-            port=str(health_port) if health_port is not None else None),
-        tags=ctx.tags,
-        opts=workload.child_opts())
+    group = _container_target_group(
+        site, f"{workload.resource_name}-{lb_name}-{port}{'-alternate' if alternate else ''}-target-group",
+        (lb_name, str(port), "bg" if alternate else ""), port, "HTTP", health_path=True)
     if alternate:
         return group
     wiring.load_balancers.append(aws.ecs.ServiceLoadBalancerArgs(
         container_name=container.name, container_port=port, target_group_arn=group.arn))
-    source = lb.security_group.id
-    low, high = _ports(site, port)
-    wiring.allow(Ingress(source, low, high, f"from load balancer {lb_name} to {port}", f"alb-{lb_name}-{port}"))
-    if health_port is not None and health_port != port and site.fargate:
-        wiring.allow(Ingress(source, health_port, health_port,
-                             f"health checks from load balancer {lb_name} to {health_port}",
-                             f"alb-{lb_name}-{health_port}"))
+    _admit_load_balancer(site, wiring, lb.security_group.id, port, f"load balancer {lb_name}", f"alb-{lb_name}")
     return group
 
 
@@ -212,44 +187,66 @@ def network_load_balancer_event(site: EventSite, wiring: ServiceWiring) -> None:
     port = props.containerPort
     check = container.loadBalancerHealthCheck
     protocol = (check.healthCheckProtocol if check is not None else None) or "TCP"
-    health_port = check.healthCheckPort if check is not None else None
-    target_type = "ip" if site.fargate else "instance"
-    group = aws.lb.TargetGroup(
-        f"{workload.resource_name}-{lb_name}-{props.listenerPort}-target-group",
-        name=target_group_name(
-            ctx.stack_name,
-            {"port": port, "protocol": "TCP", "targetType": target_type, "vpcId": ctx.network().vpc_id},
-            workload.resource_name, lb_name, str(props.listenerPort)),
-        port=port,
-        protocol="TCP",
-        target_type=target_type,
-        vpc_id=ctx.network().vpc_id,
-        deregistration_delay=DEREGISTRATION_DELAY,
-        health_check=aws.lb.TargetGroupHealthCheckArgs(
-            protocol=protocol,
-            # A path means something to HTTP checks only; AWS refuses one on a TCP check.
-            path=((check.healthcheckPath if check is not None else None) or HEALTH_CHECK_PATH)
-            if protocol == "HTTP" else None,
-            interval=(check.healthcheckInterval if check is not None else None) or DEFAULT_HEALTH_CHECK_INTERVAL,
-            timeout=(check.healthcheckTimeout if check is not None else None) or DEFAULT_HEALTH_CHECK_TIMEOUT,
-            healthy_threshold=HEALTHY_THRESHOLD,
-            port=str(health_port) if health_port is not None else None),
-        tags=ctx.tags,
-        opts=workload.child_opts())
+    # A path means something to HTTP checks only; AWS refuses one on a TCP check.
+    group = _container_target_group(site, f"{workload.resource_name}-{lb_name}-{props.listenerPort}-target-group",
+                                    (lb_name, str(props.listenerPort)), port, "TCP",
+                                    health_protocol=protocol, health_path=protocol == "HTTP")
     listener = lb.forward(props.listenerPort, group)
     wiring.load_balancers.append(aws.ecs.ServiceLoadBalancerArgs(
         container_name=container.name, container_port=port, target_group_arn=group.arn))
     # The service registers targets only once a listener ties the target group to the load balancer.
     wiring.depends_on.append(listener)
     # Only from the load balancer's group: it carries the clients' connections and the health checks.
-    source = lb.security_group.id
+    _admit_load_balancer(site, wiring, lb.security_group.id, port, f"network load balancer {lb_name}",
+                         f"nlb-{lb_name}")
+
+
+# ---- shared by load balancer events -----------------------------------------------------
+
+def _container_target_group(site: EventSite, logical_name: str, name_parts: tuple[str, ...], port: int,
+                            protocol: str, *, health_protocol: str | None = None,
+                            health_path: bool) -> aws.lb.TargetGroup:
+    """A target group for one container port: the container's `loadBalancerHealthCheck` or the defaults.
+
+    Its name ends in a hash of the inputs that replace it (port, protocol, target type, VPC).
+    """
+    workload, ctx = site.workload, site.workload.context
+    check = site.container.loadBalancerHealthCheck
+    health_port = check.healthCheckPort if check is not None else None
+    target_type = "ip" if site.fargate else "instance"
+    return aws.lb.TargetGroup(
+        logical_name,
+        name=target_group_name(
+            ctx.stack_name,
+            {"port": port, "protocol": protocol, "targetType": target_type, "vpcId": ctx.network().vpc_id},
+            workload.resource_name, *name_parts),
+        port=port,
+        protocol=protocol,
+        target_type=target_type,
+        vpc_id=ctx.network().vpc_id,
+        deregistration_delay=DEREGISTRATION_DELAY,
+        health_check=aws.lb.TargetGroupHealthCheckArgs(
+            path=((check.healthcheckPath if check is not None else None) or HEALTH_CHECK_PATH)
+            if health_path else None,
+            interval=(check.healthcheckInterval if check is not None else None) or DEFAULT_HEALTH_CHECK_INTERVAL,
+            timeout=(check.healthcheckTimeout if check is not None else None) or DEFAULT_HEALTH_CHECK_TIMEOUT,
+            healthy_threshold=HEALTHY_THRESHOLD,
+            protocol=health_protocol or (check.healthCheckProtocol if check is not None else None) or protocol,
+            port=str(health_port) if health_port is not None else None),
+        tags=ctx.tags,
+        opts=workload.child_opts())
+
+
+def _admit_load_balancer(site: EventSite, wiring: ServiceWiring, source: pulumi.Input[str], port: int,
+                         what: str, key: str) -> None:
+    """Ingress from the load balancer's group to the container port, and to a separate health-check port."""
+    check = site.container.loadBalancerHealthCheck
+    health_port = check.healthCheckPort if check is not None else None
     low, high = _ports(site, port)
-    wiring.allow(Ingress(source, low, high, f"from network load balancer {lb_name} to {port}",
-                         f"nlb-{lb_name}-{port}"))
+    wiring.allow(Ingress(source, low, high, f"from {what} to {port}", f"{key}-{port}"))
     if health_port is not None and health_port != port and site.fargate:
-        wiring.allow(Ingress(source, health_port, health_port,
-                             f"health checks from network load balancer {lb_name} to {health_port}",
-                             f"nlb-{lb_name}-{health_port}"))
+        wiring.allow(Ingress(source, health_port, health_port, f"health checks from {what} to {health_port}",
+                             f"{key}-{health_port}"))
 
 
 # ---- service-connect --------------------------------------------------------------------
