@@ -8,8 +8,10 @@ EXAMPLE := programs/examples/multi-container.yml
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	# uv resolves and installs the same versions as pip in a fraction of the time (about 10 s against
+	# 55 s here); pip is upgraded with them because Python functions are packaged with `python -m pip`.
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --upgrade pip -e ".[test]"
 	$(MAKE) esbuild
 	touch $@
 
@@ -26,14 +28,17 @@ preview: $(VENV)/.installed
 
 # One strict mypy run over the package and tests/ (pyproject's [tool.mypy]; a bare `mypy` checks the same files),
 # then the README's Python examples as a user's program: mypy --strict and pyright (strict) in a directory of
-# their own, finding the package through its installation (tools/readme_examples.py).
+# their own, finding the package through its installation (tools/readme_examples.py). The second mypy run
+# shares the first one's cache: mypy reuses a cached module only where its options are the same, so the
+# package and pulumi_aws are not analysed twice (about 30 s on a fresh clone).
 README_EXAMPLES := .stacktape/readme-examples
+MYPY_CACHE := $(abspath .mypy_cache)
 lint: $(VENV)/.installed
 	$(BIN)/ruff check stacktape_pulumi tests programs bench tools
-	$(BIN)/mypy stacktape_pulumi tests
+	$(BIN)/mypy --cache-dir $(MYPY_CACHE) stacktape_pulumi tests
 	$(BIN)/python tools/readme_examples.py $(README_EXAMPLES) >/dev/null
 	cd $(README_EXAMPLES) && $(abspath $(BIN))/mypy --python-executable $(abspath $(BIN))/python \
-		--cache-dir ../readme-examples-mypy-cache . && $(abspath $(BIN))/pyright --pythonpath $(abspath $(BIN))/python .
+		--cache-dir $(MYPY_CACHE) . && $(abspath $(BIN))/pyright --pythonpath $(abspath $(BIN))/python .
 
 # One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state.
 test: lint
