@@ -462,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=None, help="repetitions per whole-process figure")
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process preview of the largest config")
     parser.add_argument("--replay", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--typed", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--time-validate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.time_validate:
@@ -471,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         _engine_only()
         doc = json.loads(args.replay.read_text())
         project, stack = _project_stack(doc)
-        replay(doc, project, stack, "us-east-1")
+        replay(doc, project, stack, "us-east-1", typed=args.typed)
         return 0
 
     repeat = args.repeat or (1 if args.quick else 3)
