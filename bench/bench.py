@@ -7,7 +7,9 @@ What it measures, each against the issue's target:
    `ComponentResource` with the recorded inputs, parents and dependencies) under the same
    recording mock monitor: the floor. Ratio preview / floor, target <= 1.10. Reported twice: whole
    process (includes interpreter start and imports) and in-process (warm; the work of one run).
-2. Generated configs of 20, 100 and 200 workloads x 3 containers: whole-process preview time and
+2. Generated configs of 20, 100 and 200 workloads x 3 containers: whole-process preview time against
+   a process replaying the same graph through the pulumi_aws classes at 20 and 100 workloads (issue
+   20's floor: what a hand-written pulumi_aws program pays; target <= 1.10), and
    peak RSS (os.wait4's rusage of that child), growth ratio and per-workload marginal cost
    (linear when the marginal cost of 100->200 is within 10% of 20->100); target <= 512 MiB.
 3. `validate` of a 100-workload config: `load_config` timed in a fresh process (this one holds the
@@ -516,6 +518,21 @@ def main(argv: list[str] | None = None) -> int:
         for size, count, run in rows:
             print(f"   {size:9d} {count:9d} {run.seconds:10.2f} {run.peak_rss_mb:12.0f} "
                   f"{1000 * run.seconds / size:12.1f}")
+        # Issue 20's target 2: the whole preview process against a whole process replaying the identical
+        # graph through the pulumi_aws classes (what a hand-written program pays), at 20 and 100 workloads.
+        print(f"   whole process against the pulumi_aws floor (a process replaying the same graph through "
+              f"the pulumi_aws classes; target <= {TARGET_RATIO}):")
+        typed_ratios = []
+        for size, _, run in rows[:2]:
+            doc_path = work / f"generated-{size}.json"
+            doc_path.write_text(run.stdout)
+            floor = median_run([sys.executable, str(Path(__file__).resolve()), "--replay", str(doc_path), "--typed"],
+                               repeat)
+            typed_ratios.append(run.seconds / floor.seconds)
+            print(f"   {size:9d} workloads: preview {run.seconds:.2f} s, pulumi_aws floor {floor.seconds:.2f} s, "
+                  f"ratio {typed_ratios[-1]:.2f}")
+        print(f"   worst whole-process ratio against the pulumi_aws floor {max(typed_ratios):.2f} "
+              f"(target <= {TARGET_RATIO}): {verdict(max(typed_ratios) <= TARGET_RATIO)}")
         largest = work / f"generated-{sizes[-1]}.yml"
         m = in_process(largest, 1)
         print(f"   in-process, {sizes[-1]} workloads: preview {m.preview_s:.2f} s, floor {m.floor_s:.2f} s "

@@ -14,5 +14,6 @@ def test_bench_quick_mode_prints_its_figures() -> None:
     out = done.stdout
     for figure in ("machine:", "worst whole-process ratio", "worst in-process ratio", "growth: time",
                    "peak RSS", "in-process load_config", "whole process `stacktape-pulumi validate`",
-                   "update blast radius", "provider start-to-port"):
+                   "update blast radius", "provider start-to-port",
+                   "worst whole-process ratio against the pulumi_aws floor"):
         assert figure in out, f"missing {figure!r} in:\n{out}"
