@@ -8,10 +8,12 @@ EXAMPLE := programs/examples/multi-container.yml
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
-	# uv resolves and installs the same versions as pip in a fraction of the time (about 10 s against
-	# 55 s here); pip is upgraded with them because Python functions are packaged with `python -m pip`.
+	# uv resolves and installs the same versions as pip in a fraction of the time; pip is upgraded with
+	# them because Python functions are packaged with `python -m pip`. --compile-bytecode writes the .pyc
+	# files pip writes by default: without them, every process compiles pulumi_aws's modules anew
+	# wherever PYTHONDONTWRITEBYTECODE is set (as on CI machines).
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/python -m uv pip install --quiet --python $(BIN)/python --upgrade pip -e ".[test]"
+	$(BIN)/python -m uv pip install --quiet --compile-bytecode --python $(BIN)/python --upgrade pip -e ".[test]"
 	$(MAKE) esbuild
 	touch $@
 
@@ -41,5 +43,9 @@ lint: $(VENV)/.installed
 		--cache-dir $(MYPY_CACHE) . && $(abspath $(BIN))/pyright --pythonpath $(abspath $(BIN))/python .
 
 # One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state.
+# The package is byte-compiled first: many tests start the CLI or the provider as a process, and where
+# PYTHONDONTWRITEBYTECODE is set each of them would compile the package's modules again (a .pyc whose
+# source has changed since is ignored by Python, so this cannot run stale code).
 test: lint
+	$(BIN)/python -m compileall -q stacktape_pulumi
 	$(BIN)/python -m pytest -n auto
