@@ -50,11 +50,17 @@ def module_name(path: Path) -> str:
 MODULES = {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
+def _names_type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING` appears in an `if` test (a walk, not `ast.unparse`: this
+    runs over every `if` of the package when the module is collected, in each pytest worker)."""
+    return any((isinstance(n, ast.Name) and n.id == "TYPE_CHECKING")
+               or (isinstance(n, ast.Attribute) and n.attr == "TYPE_CHECKING") for n in ast.walk(test))
+
+
 def runtime_imports(path: Path) -> set[str]:
     """The package modules a module imports outside `if TYPE_CHECKING:` blocks (in functions too)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    guarded = [node for node in ast.walk(tree)
-               if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)]
+    guarded = [node for node in ast.walk(tree) if isinstance(node, ast.If) and _names_type_checking(node.test)]
     type_only = {id(n) for node in guarded for n in ast.walk(node)}
     found: set[str] = set()
     for node in ast.walk(tree):
