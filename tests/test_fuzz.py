@@ -102,6 +102,7 @@ def scratch_tree(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
     global SCRATCH
     SCRATCH = tmp_path_factory.mktemp("fuzz")
     SEEDS[:] = _load_seeds(SCRATCH)
+    TREE.clear()
     COUNTS.clear()
     OUTCOMES.clear()
     yield SCRATCH
@@ -119,15 +120,32 @@ def scratch_tree(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int, bytes]]:
-    """Every file and directory under `root` with size, mtime and (small files) content."""
+    """Every file and directory under `root` with size, mtime and (small files) content.
+
+    Runs once per case over ~90 entries, so it stays on `os` calls rather than `Path` objects (2.6 ms per
+    snapshot with them, 1.2 ms without: most of the fuzz module's harness time).
+    """
     state: dict[str, tuple[int, int, bytes]] = {}
+    prefix = len(str(root)) + 1
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
-            path = Path(dirpath) / name
-            info = path.lstat()
-            content = path.read_bytes() if path.is_file() and info.st_size < 65536 else b""
-            state[str(path.relative_to(root))] = (info.st_size, info.st_mtime_ns, content)
+            path = os.path.join(dirpath, name)
+            state[path[prefix:]] = entry(path)
     return state
+
+
+def entry(path: str) -> tuple[int, int, bytes]:
+    info = os.lstat(path)
+    content = b""
+    if os.path.isfile(path) and info.st_size < 65536:
+        with open(path, "rb") as file:
+            content = file.read()
+    return info.st_size, info.st_mtime_ns, content
+
+
+# The scratch tree as the last case left it (checked equal to its state before that case), so each case
+# takes one snapshot, after validating: before it, the tree is this plus the case file just written.
+TREE: dict[str, tuple[int, int, bytes]] = {}
 
 
 class Hang(Exception):
@@ -156,7 +174,9 @@ def validate_case(seed: Seed, content: str | bytes, test: str, hard_seconds: int
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8", errors="surrogatepass")
-    before = snapshot(SCRATCH)
+    before = dict(TREE) if TREE else snapshot(SCRATCH)
+    for written in (path, path.parent):  # creating the case file also changes its directory's mtime
+        before[str(written.relative_to(SCRATCH))] = entry(str(written))
     cwd = Path.cwd()
     os.chdir(SCRATCH)
     start = time.perf_counter()
@@ -173,7 +193,10 @@ def validate_case(seed: Seed, content: str | bytes, test: str, hard_seconds: int
     OUTCOMES[outcome] += 1
     SLOWEST[0] = max(SLOWEST[0], elapsed)
     assert elapsed < CASE_SECONDS, f"validate took {elapsed:.2f} s"
-    assert snapshot(SCRATCH) == before, "validate changed files"
+    after = snapshot(SCRATCH)
+    assert after == before, "validate changed files"
+    TREE.clear()
+    TREE.update(after)
     return outcome
 
 
