@@ -42,10 +42,11 @@ lint: $(VENV)/.installed
 	cd $(README_EXAMPLES) && $(abspath $(BIN))/mypy --python-executable $(abspath $(BIN))/python \
 		--cache-dir $(MYPY_CACHE) . && $(abspath $(BIN))/pyright --pythonpath $(abspath $(BIN))/python .
 
-# One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state.
+# One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state;
+# --dist loadgroup keeps a module marked `xdist_group` on one worker (test_determinism shares its previews).
 # The package is byte-compiled first: many tests start the CLI or the provider as a process, and where
 # PYTHONDONTWRITEBYTECODE is set each of them would compile the package's modules again (a .pyc whose
 # source has changed since is ignored by Python, so this cannot run stale code).
 test: lint
 	$(BIN)/python -m compileall -q stacktape_pulumi
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
