@@ -43,7 +43,8 @@ lint: $(VENV)/.installed
 		--cache-dir $(MYPY_CACHE) . && $(abspath $(BIN))/pyright --pythonpath $(abspath $(BIN))/python .
 
 # One pytest worker per core (pytest-xdist): every test builds its own offline engine, so none share state;
-# --dist loadgroup keeps a module marked `xdist_group` on one worker (test_determinism shares its previews).
+# --dist loadgroup keeps a module marked `xdist_group` on one worker (test_determinism shares its previews,
+# test_layers its import graph).
 # The package is byte-compiled first: many tests start the CLI or the provider as a process, and where
 # PYTHONDONTWRITEBYTECODE is set each of them would compile the package's modules again (a .pyc whose
 # source has changed since is ignored by Python, so this cannot run stale code).
