@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pulumi
@@ -32,6 +33,49 @@ def test_private_sdk_names_exist() -> None:
         assert getattr(sdk, name) is not None
     assert len(sdk.SPECIAL_SIG_KEY) == 32
     assert len(sdk.SECRET_SIG) == 32
+    assert callable(sdk.RESOURCE_MODULE._get_stack_trace)
+    assert sdk.EmptyStackTrace().frames == []
+
+
+def test_registrations_carry_no_stack_trace_offline_and_the_sdk_gets_its_function_back() -> None:
+    sdk_function = sdk.RESOURCE_MODULE._get_stack_trace
+    seen: list[int] = []
+
+    def program() -> None:
+        seen.append(len(sdk.RESOURCE_MODULE._get_stack_trace().frames))
+        Box("box")
+
+    run_offline(program)
+    assert seen == [0]
+    assert sdk.RESOURCE_MODULE._get_stack_trace is sdk_function
+
+    def failing() -> None:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        run_offline(failing)
+    assert sdk.RESOURCE_MODULE._get_stack_trace is sdk_function
+
+
+def test_overlapping_runs_on_threads_restore_the_stack_trace_only_when_the_last_ends() -> None:
+    sdk_function = sdk.RESOURCE_MODULE._get_stack_trace
+    first_started, second_done = threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        first_started.set()
+        assert second_done.wait(60)
+        seen.append(sdk.RESOURCE_MODULE._get_stack_trace is sdk_function)  # the other run ended meanwhile
+        Box("first")
+
+    thread = threading.Thread(target=run_offline, args=(first,))
+    thread.start()
+    assert first_started.wait(60)
+    run_offline(lambda: Box("second"))  # type: ignore[arg-type]
+    second_done.set()
+    thread.join(60)
+    assert seen == [False]
+    assert sdk.RESOURCE_MODULE._get_stack_trace is sdk_function
 
 
 def test_records_parent_dependencies_and_component_outputs() -> None:

@@ -6,10 +6,10 @@ Automation API use. `tests/test_engine.py::test_private_sdk_names_exist` fails l
 when an SDK upgrade moves one of them.
 """
 
-from pulumi.runtime import rpc
+from pulumi.runtime import resource, rpc
 from pulumi.runtime.config import CONFIG as CONFIG_VAR
 from pulumi.runtime.mocks import MockCallArgs, MockEngine, MockMonitor, MockResourceArgs, Mocks, MockSettings
-from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.proto import resource_pb2, source_pb2
 from pulumi.runtime.settings import ROOT, configure, get_project, get_stack
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
@@ -23,6 +23,9 @@ deserialize_property = rpc.deserialize_property
 serialize_properties = rpc.serialize_properties
 RegisterResourceResponse = resource_pb2.RegisterResourceResponse
 sync_await = _sync_await
+# The module whose `_get_stack_trace` every registration calls (offline runs replace it: see offline.py).
+RESOURCE_MODULE = resource
+EmptyStackTrace = source_pb2.StackTrace
 
 
 def get_project_stack() -> tuple[str, str]:
@@ -30,11 +33,13 @@ def get_project_stack() -> tuple[str, str]:
 
 __all__ = [
     "CONFIG_VAR",
+    "RESOURCE_MODULE",
     "RESOURCE_SIG",
     "ROOT",
     "SECRET_SIG",
     "SPECIAL_SIG_KEY",
     "UNKNOWN",
+    "EmptyStackTrace",
     "MockCallArgs",
     "MockEngine",
     "MockMonitor",
