@@ -46,6 +46,25 @@ def test_validate_imports_no_component() -> None:
     assert _last_line_printed(script) == "0 []"
 
 
+def test_validate_without_functions_imports_no_lambda_packaging() -> None:
+    # lambda_packaging (poetry-core, packaging) is only needed to check functions' packaging.
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['validate', {str(EXAMPLE)!r}])\n"
+              "loaded = sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.lambda_packaging')\n"
+              "                or m.split('.')[0] in ('poetry', 'packaging'))\n"
+              "print(code, loaded)\n")
+    assert _last_line_printed(script) == "0 []"
+
+
+def test_validate_with_functions_imports_lambda_packaging() -> None:
+    # The lazy import must still run the packaging checks of a config that has functions.
+    example = EXAMPLES / "function-http-api.yml"
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['validate', {str(example)!r}])\n"
+              "print(code, 'stacktape_pulumi.lambda_packaging' in sys.modules)\n")
+    assert _last_line_printed(script) == "0 True"
+
+
 def test_the_validate_side_imports_no_pulumi() -> None:
     # Every module of config/ and checks/, every directives module but the runtime resolver, and
     # load_config run on every example, in a fresh interpreter: neither pulumi nor pulumi_aws loads.
