@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from stacktape_pulumi.aws import cloudformation as aws_cloudformation
+from stacktape_pulumi.checks import cloudformation as checks_cloudformation
 from stacktape_pulumi.checks.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPES
 from stacktape_pulumi.components.build import COMPONENTS_BY_TYPE
 from stacktape_pulumi.components.packaging import IMAGE_BUILDERS
@@ -44,6 +46,39 @@ def test_validate_imports_no_component() -> None:
               "loaded = sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.components'))\n"
               "print(code, loaded)\n")
     assert _last_line_printed(script) == "0 []"
+
+
+def test_validate_without_functions_imports_no_lambda_packaging() -> None:
+    # lambda_packaging (poetry-core, packaging) is only needed to check functions' packaging.
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['validate', {str(EXAMPLE)!r}])\n"
+              "loaded = sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.lambda_packaging')\n"
+              "                or m.split('.')[0] in ('poetry', 'packaging'))\n"
+              "print(code, loaded)\n")
+    assert _last_line_printed(script) == "0 []"
+
+
+def test_validate_with_functions_imports_lambda_packaging() -> None:
+    # The lazy import must still run the packaging checks of a config that has functions.
+    example = EXAMPLES / "function-http-api.yml"
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['validate', {str(example)!r}])\n"
+              "print(code, 'stacktape_pulumi.lambda_packaging' in sys.modules)\n")
+    assert _last_line_printed(script) == "0 True"
+
+
+def test_validate_without_cloudformation_imports_no_cloudformation_schemas() -> None:
+    # checks.cloudformation reads the registry schemas (aws.cloudformation) only for configs that use them.
+    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
+              f"code = main(['validate', {str(EXAMPLE)!r}])\n"
+              "schemas = ('stacktape_pulumi.aws.cloudformation', 'jsonschema')\n"
+              "print(code, sorted(m for m in schemas if m in sys.modules))\n")
+    assert _last_line_printed(script) == "0 []"
+
+
+def test_the_cloudformation_checks_ref_is_the_schemas_ref() -> None:
+    # checks.cloudformation keeps its own copy of the constant so that it need not import aws.cloudformation.
+    assert checks_cloudformation.REF == aws_cloudformation.REF
 
 
 def test_the_validate_side_imports_no_pulumi() -> None:

@@ -24,16 +24,6 @@ from difflib import get_close_matches
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from stacktape_pulumi.aws.cloudformation import (
-    REF,
-    attributes,
-    aws_native_token,
-    find_attribute,
-    object_properties,
-    read_only_names,
-    resource_schema,
-    resource_types,
-)
 from stacktape_pulumi.checks.graph import Reference, walk_strings
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.directives.parser import Directive, DirectiveSyntaxError, Literal, parse, walk, well_formed
@@ -44,7 +34,12 @@ from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
+# `stacktape_pulumi.aws.cloudformation` (the registry schemas and aws-native's types) is imported by the
+# functions that read a schema, not here: its import (importlib.metadata, ~0.015 s) is paid only by
+# configs with cloudformationResources or $CfResourceParam, while every `validate` imports this module.
 SECTION = "cloudformationResources"
+# `aws.cloudformation.REF`, kept here so that recognising an intrinsic imports nothing (a test holds them equal).
+REF = "Ref"
 NODE_PREFIX = f"{SECTION}."
 # Pseudo parameters `Ref` may name: each maps to a value the stack knows.
 PSEUDO_PARAMETERS = ("AWS::AccountId", "AWS::Partition", "AWS::Region", "AWS::URLSuffix")
@@ -119,12 +114,16 @@ class _Checker:
         self.issues.append(self.source.issue(path, message, hint, at_key=at_key))
 
     def schema(self, name: str) -> Mapping[str, Any] | None:
+        from stacktape_pulumi.aws.cloudformation import resource_schema
+
         resource = self.section.get(name)
         type_name = resource.get("Type") if isinstance(resource, Mapping) else None
         return resource_schema(type_name) if isinstance(type_name, str) else None
 
     # ---- one resource ---------------------------------------------------------------------
     def resource(self, name: str, resource: Mapping[str, Any]) -> None:
+        from stacktape_pulumi.aws.cloudformation import aws_native_token, resource_schema, resource_types
+
         base: KeyPath = (SECTION, name)
         type_name = str(resource.get("Type"))
         schema = resource_schema(type_name)
@@ -223,6 +222,8 @@ class _Checker:
 
     def target(self, source: str | None, name: str, attribute: str, path: KeyPath, how: str) -> None:
         """A reference from `source` (a node, or None for a stack output) to attribute `attribute` of `name`."""
+        from stacktape_pulumi.aws.cloudformation import attributes, find_attribute
+
         if name not in self.section:
             if name in self.resources:
                 self.issue(path, f"{how} reads cloudformationResources; '{name}' is a resource of this config.",
@@ -288,6 +289,8 @@ def _dynamic_paths(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tup
 
 def property_problems(type_name: str, schema: Mapping[str, Any], properties: Mapping[str, Any]) -> list[Problem]:
     """The problems of `properties` against the type's registry schema (paths below `Properties`)."""
+    from stacktape_pulumi.aws.cloudformation import read_only_names
+
     problems: list[Problem] = []
     read_only = read_only_names(schema)
     for key in properties:
@@ -319,6 +322,8 @@ def _validator(type_name: str) -> Any:
     here: jsonschema takes ~0.13 s to import, which only configs with cloudformationResources pay.
     """
     from jsonschema import Draft7Validator
+
+    from stacktape_pulumi.aws.cloudformation import resource_schema
 
     return Draft7Validator(_python_patterns(resource_schema(type_name)))
 
@@ -358,6 +363,8 @@ def _owner(type_name: str, at: tuple[Any, ...]) -> str:
 
 def _problems_of(type_name: str, schema: Mapping[str, Any], error: "ValidationError",
                  at: tuple[Any, ...]) -> list[Problem]:
+    from stacktape_pulumi.aws.cloudformation import object_properties, read_only_names
+
     instance = error.instance
     if error.validator == "additionalProperties" and isinstance(instance, Mapping):
         named = set(object_properties(schema, error.schema)) if isinstance(error.schema, Mapping) else set()

@@ -23,7 +23,6 @@ from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
 from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem
 from stacktape_pulumi.images.dockerfiles import OTHER_LANGUAGES, SUPPORTED_LANGUAGES, entry_parts, language_of
 from stacktape_pulumi.images.pack import COMMAND_HINT, COMMAND_NOT_SUPPORTED
-from stacktape_pulumi.lambda_packaging import packaging_problems
 
 # `fn(packaging properties as written, the config file's directory)`: problems below `properties`.
 Preflight = Callable[[Mapping[str, Any], Path], list[Problem]]
@@ -207,8 +206,15 @@ def instance_type_issues(resources: dict[str, Any], path: KeyPath, source: Sourc
 
 def function_packaging_issues(config: StacktapeConfig, source: SourceMap) -> list[ConfigIssue]:
     """What the functions' packaging needs from this machine and the file system (entry files, esbuild, go)."""
+    functions = {name: resource for name, resource in config.resources.items() if isinstance(resource, Function)}
+    if not functions:
+        return []
+    # Imported only for a config with functions: lambda_packaging (with poetry-core and packaging for
+    # Python dependency locks) costs ~0.05 s to import, which a `validate` without functions would pay.
+    from stacktape_pulumi.lambda_packaging import packaging_problems
+
     config_dir = Path(source.file).parent.resolve()
     return [source.locate(problem, ("resources", name, "properties"))
-            for name, resource in config.resources.items() if isinstance(resource, Function)
+            for name, resource in functions.items()
             for problem in packaging_problems(resource.properties.packaging, resource.properties.runtime,
                                               config_dir, resource.properties.architecture)]
