@@ -39,6 +39,7 @@ def test_private_sdk_names_exist() -> None:
 
 def test_registrations_carry_no_stack_trace_offline_and_the_sdk_gets_its_function_back() -> None:
     sdk_function = sdk.RESOURCE_MODULE._get_stack_trace
+    sdk_wait = sdk.STACK_MODULE.wait_for_rpcs
     seen: list[int] = []
 
     def program() -> None:
@@ -48,6 +49,7 @@ def test_registrations_carry_no_stack_trace_offline_and_the_sdk_gets_its_functio
     run_offline(program)
     assert seen == [0]
     assert sdk.RESOURCE_MODULE._get_stack_trace is sdk_function
+    assert sdk.STACK_MODULE.wait_for_rpcs is sdk_wait
 
     def failing() -> None:
         raise RuntimeError("boom")
@@ -55,6 +57,33 @@ def test_registrations_carry_no_stack_trace_offline_and_the_sdk_gets_its_functio
     with pytest.raises(RuntimeError, match="boom"):
         run_offline(failing)
     assert sdk.RESOURCE_MODULE._get_stack_trace is sdk_function
+    assert sdk.STACK_MODULE.wait_for_rpcs is sdk_wait
+
+
+async def _fail_after(seconds: float, message: str) -> str:
+    await asyncio.sleep(seconds)
+    raise ValueError(message)
+
+
+def test_the_first_output_to_fail_is_the_error_the_run_raises() -> None:
+    outputs: list[pulumi.Output[str]] = []
+
+    def program() -> None:
+        for seconds, message in [(0.2, "late"), (0.0, "early"), (0.1, "middle")]:
+            outputs.append(pulumi.Output.from_input(_fail_after(seconds, message)))
+
+    with pytest.raises(ValueError, match=r"^early$"):
+        run_offline(program)
+
+
+def test_outputs_and_resources_created_while_the_run_waits_are_awaited_too() -> None:
+    def nested(depth: int) -> None:
+        aws.sns.Topic(f"topic-{depth}")
+        if depth < 3:
+            pulumi.Output.from_input(depth + 1).apply(nested)
+
+    rec = run_offline(lambda: nested(0))
+    assert [r.name for r in rec.by_type("aws:sns/topic:Topic")] == ["topic-0", "topic-1", "topic-2", "topic-3"]
 
 
 def test_overlapping_runs_on_threads_restore_the_stack_trace_only_when_the_last_ends() -> None:

@@ -6,11 +6,11 @@ Automation API use. `tests/test_engine.py::test_private_sdk_names_exist` fails l
 when an SDK upgrade moves one of them.
 """
 
-from pulumi.runtime import resource, rpc
+from pulumi.runtime import resource, rpc, stack
 from pulumi.runtime.config import CONFIG as CONFIG_VAR
 from pulumi.runtime.mocks import MockCallArgs, MockEngine, MockMonitor, MockResourceArgs, Mocks, MockSettings
 from pulumi.runtime.proto import resource_pb2, source_pb2
-from pulumi.runtime.settings import ROOT, configure, get_project, get_stack
+from pulumi.runtime.settings import ROOT, SETTINGS, _get_rpc_manager, configure, get_project, get_stack
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
@@ -26,6 +26,10 @@ sync_await = _sync_await
 # The module whose `_get_stack_trace` every registration calls (offline runs replace it: see offline.py).
 RESOURCE_MODULE = resource
 EmptyStackTrace = source_pb2.StackTrace
+# The module whose `wait_for_rpcs` ends every program run (offline runs replace it: see offline.py), and what
+# that function reads: the outstanding RPCs and the Output tasks of the run.
+STACK_MODULE = stack
+get_rpc_manager = _get_rpc_manager
 
 
 def get_project_stack() -> tuple[str, str]:
@@ -37,7 +41,9 @@ __all__ = [
     "RESOURCE_SIG",
     "ROOT",
     "SECRET_SIG",
+    "SETTINGS",
     "SPECIAL_SIG_KEY",
+    "STACK_MODULE",
     "UNKNOWN",
     "EmptyStackTrace",
     "MockCallArgs",
@@ -50,6 +56,7 @@ __all__ = [
     "configure",
     "deserialize_properties",
     "get_project_stack",
+    "get_rpc_manager",
     "run_in_stack",
     "serialize_properties",
     "sync_await",
