@@ -17,8 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_command as command
-import pulumi_docker_build as docker_build
 
 from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
@@ -75,6 +73,10 @@ def portable_path(path: Path) -> str:
 def push_image(ctx: StackContext, workload: str, container: str, plan: BuildPlan, target: ImageTarget,
                build_args: Mapping[str, pulumi.Input[str]] | None = None) -> pulumi.Output[str]:
     """Build `plan` for the target platform, push it to the stack repository; return `<repo>@<digest>`."""
+    # Imported here: only a stack that builds images pays for the docker-build SDK (and pulumi_command,
+    # below, whose version check imports parver: ~0.1 s each at start-up).
+    import pulumi_docker_build as docker_build
+
     repository = ctx.container_repository()
     token = aws.ecr.get_authorization_token_output(registry_id=repository.registry_id, opts=ctx.invoke_opts())
     tag = _tag(plan, build_args or {})
@@ -145,6 +147,8 @@ def custom_dockerfile_image(ctx: StackContext, workload: str, container: Any, ta
 def external_buildpack_image(ctx: StackContext, workload: str, container: Any,
                              target: ImageTarget) -> pulumi.Input[str]:
     """`pack build --publish` in a local command; the task definition gets `<repo>@<digest>` from its output."""
+    import pulumi_command as command  # see push_image
+
     props = container.packaging.properties
     plan = _planned(workload, container,
                     lambda: pack_plan(ctx.base_dir, workload, container.name, props, target.platform))

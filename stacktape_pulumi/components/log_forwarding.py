@@ -32,11 +32,6 @@ from stacktape_pulumi.config.models.shared import (
 if TYPE_CHECKING:
     from stacktape_pulumi.components.base import StacktapeComponent
 
-HttpEndpointConfig = aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationArgs
-RequestConfig = aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationRequestConfigurationArgs
-CommonAttribute = aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationRequestConfigurationCommonAttributeArgs
-BackupConfig = aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationS3ConfigurationArgs
-
 HIGHLIGHT_URL = "https://pub.highlight.io/v1/logs/firehose"
 DATADOG_URL = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
 HIGHLIGHT_PROJECT_ATTRIBUTE = "x-highlight-project"  # how highlight.io's Firehose intake reads the project
@@ -102,13 +97,16 @@ class LogForwarder:
         bucket, firehose_role, backup_policy = self._backup_parts()
         prefix = "-".join(part for part in (owner.resource_name, key) if part)
         settings = delivery(forwarding.properties)
-        stream = aws.kinesis.FirehoseDeliveryStream(
+        # `aws.kinesis` is looked up here, not at import: pulumi_aws imports a service's module on
+        # first attribute access (~0.1 s for kinesis), which a stack that forwards no logs must not pay.
+        kinesis = aws.kinesis
+        stream = kinesis.FirehoseDeliveryStream(
             f"{prefix}-log-delivery-stream",
             name=re.sub(r"[^a-zA-Z0-9_.-]", "-", physical("delivery-stream", context.stack_name, prefix)),
             destination="http_endpoint",
-            server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(
+            server_side_encryption=kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(
                 enabled=True, key_type="AWS_OWNED_CMK"),
-            http_endpoint_configuration=HttpEndpointConfig(
+            http_endpoint_configuration=kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationArgs(
                 url=settings.url,
                 name=endpoint_name(settings.url),
                 access_key=self._secret(settings.access_key),
@@ -117,13 +115,15 @@ class LogForwarder:
                 retry_duration=settings.retry_seconds,
                 role_arn=firehose_role.arn,
                 s3_backup_mode="FailedDataOnly",
-                s3_configuration=BackupConfig(
+                s3_configuration=kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationS3ConfigurationArgs(
                     role_arn=firehose_role.arn, bucket_arn=bucket.arn, prefix=f"{prefix}/",
                     buffering_size=BACKUP_BUFFER_MB, buffering_interval=BACKUP_BUFFER_SECONDS),
-                request_configuration=RequestConfig(
+                request_configuration=kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationRequestConfigurationArgs(
                     content_encoding="GZIP" if settings.gzip else "NONE",
-                    common_attributes=[CommonAttribute(name=name, value=context.output_value(value))
-                                       for name, value in settings.attributes.items()] or None)),
+                    common_attributes=[
+                        kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationRequestConfigurationCommonAttributeArgs(
+                            name=name, value=context.output_value(value))
+                        for name, value in settings.attributes.items()] or None)),
             tags=owner.tags,
             # Firehose checks it may write the bucket when the stream is created.
             opts=owner.child_opts(depends_on=[backup_policy]))
