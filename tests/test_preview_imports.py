@@ -31,7 +31,10 @@ import json, sys
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
 recording = preview_config(load_config(sys.argv[1]))
-print(json.dumps({"resources": len(recording.resources), "modules": sorted(sys.modules)}))
+# pulumi_aws registers every service module at import, lazily (importlib's LazyLoader): one counts as
+# imported once its code ran, when its class is no longer the lazy placeholder.
+loaded = [name for name, module in sys.modules.items() if type(module).__name__ != "_LazyModule"]
+print(json.dumps({"resources": len(recording.resources), "modules": sorted(loaded)}))
 """
 
 

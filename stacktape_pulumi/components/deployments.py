@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import pulumi_aws as aws
 
 from stacktape_pulumi.aws import iam
-from stacktape_pulumi.components.function import Function
 from stacktape_pulumi.components.wiring import (
     GRADUAL_RULE_IGNORE_CHANGES,
     ServiceWiring,
@@ -151,6 +150,9 @@ def _test_rule(workload: TrafficTarget, target: TrafficRule, port: int) -> aws.l
 def _lifecycle_hooks(workload: TrafficTarget, deployment: ContainerWorkloadDeployment, wiring: ServiceWiring
                      ) -> list[aws.ecs.ServiceDeploymentConfigurationLifecycleHookArgs]:
     """One hook per hook function, and a role allowing ECS to invoke exactly those functions."""
+    # Imported here: the function component (and pulumi_aws.lambda_) only where a deployment has hook functions.
+    from stacktape_pulumi.components.function import Function
+
     ctx = workload.context
     wanted = [(deployment.beforeAllowTrafficFunction, BEFORE_ALLOW_TRAFFIC_STAGES),
               (deployment.afterTrafficShiftFunction, AFTER_TRAFFIC_SHIFT_STAGES)]

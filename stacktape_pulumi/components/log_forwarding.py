@@ -22,7 +22,6 @@ import pulumi_aws as aws
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
 from stacktape_pulumi.aws.naming import fit, physical
-from stacktape_pulumi.components.bucket import bucket_prefix
 from stacktape_pulumi.config.models.shared import (
     DatadogLogForwardingProps,
     HighlightLogForwardingProps,
@@ -170,6 +169,9 @@ class LogForwarder:
     def _create_backup(self) -> tuple[aws.s3.Bucket, aws.iam.Role, aws.iam.RolePolicy]:
         owner, context = self._owner, self._owner.context
         name = owner.resource_name
+        # Imported here: the bucket component's module only where logs are forwarded.
+        from stacktape_pulumi.components.bucket import bucket_prefix
+
         # Failed deliveries only: deleted with the stack rather than blocking `pulumi destroy`.
         bucket = aws.s3.Bucket(f"{name}-log-backup-bucket", bucket_prefix=bucket_prefix(context.stack_name,
                                                                                         f"{name}-logs"),
