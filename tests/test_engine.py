@@ -1,6 +1,7 @@
 """The offline engine: recording, secrets masking, canned invokes, isolation between runs."""
 
 import asyncio
+import gc
 import json
 import threading
 from pathlib import Path
@@ -58,6 +59,34 @@ def test_registrations_carry_no_stack_trace_offline_and_the_sdk_gets_its_functio
         run_offline(failing)
     assert sdk.RESOURCE_MODULE._get_stack_trace is sdk_function
     assert sdk.STACK_MODULE.wait_for_rpcs is sdk_wait
+
+
+def test_a_run_tunes_the_garbage_collector_and_gives_the_host_its_settings_back() -> None:
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    during: list[tuple[tuple[int, int, int], bool]] = []
+
+    def program() -> None:
+        during.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+        Box("box")
+
+    run_offline(program)
+    assert during == [((10_000, 50, 100), True)]
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError, match="boom"):
+        run_offline(lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_host_that_froze_objects_keeps_them_frozen() -> None:
+    gc.freeze()
+    try:
+        run_offline(lambda: Box("box"))  # type: ignore[arg-type]
+        assert gc.get_freeze_count() > 0  # the run's own unfreeze would have emptied it
+    finally:
+        gc.unfreeze()
 
 
 async def _fail_after(seconds: float, message: str) -> str:

@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import contextvars
 import dataclasses
+import gc
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -508,9 +509,44 @@ def _offline_sdk_shortcuts() -> Iterator[None]:
                 sdk.STACK_MODULE.wait_for_rpcs = _SDK_WAIT_FOR_RPCS
 
 
+# Collect young objects every 10,000 allocations instead of 700, and the old generation a tenth as often:
+# a run allocates millions of short-lived objects (Outputs, tasks, protobuf messages) that reference
+# counting frees, and with the defaults the collector's passes over a growing heap were a third of a
+# 200-workload preview (10.1 s -> 6.3 s; peak memory unchanged at ~340 MB).
+_RUN_GC_THRESHOLDS = (10_000, 50, 100)
+_GC_LOCK = threading.Lock()
+_GC_RUNS = [0]
+_GC_SAVED: list[tuple[int, int, int]] = []
+_GC_FROZE = [False]
+
+
+@contextlib.contextmanager
+def _collector_tuned() -> Iterator[None]:
+    """The garbage collector tuned for a run: the objects that exist before it (modules, classes, the
+    validated config) frozen out of its passes, and its thresholds raised. The host process gets both back
+    when the last overlapping run ends (a host that froze objects itself keeps its own freeze)."""
+    with _GC_LOCK:
+        if not _GC_RUNS[0]:
+            _GC_SAVED[:] = [gc.get_threshold()]
+            _GC_FROZE[0] = gc.get_freeze_count() == 0
+            if _GC_FROZE[0]:
+                gc.freeze()
+            gc.set_threshold(*_RUN_GC_THRESHOLDS)
+        _GC_RUNS[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_RUNS[0] -= 1
+            if not _GC_RUNS[0]:
+                gc.set_threshold(*_GC_SAVED[0])
+                if _GC_FROZE[0]:
+                    gc.unfreeze()
+
+
 def _run(program: Callable[[], None], project: str, stack: str, config: dict[str, str],
          world: CannedWorld) -> Recording:
-    with _offline_sdk_shortcuts():
+    with _offline_sdk_shortcuts(), _collector_tuned():
         return _run_program(program, project, stack, config, world)
 
 
