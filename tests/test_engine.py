@@ -4,6 +4,7 @@ import asyncio
 import gc
 import json
 import threading
+import weakref
 from pathlib import Path
 
 import pulumi
@@ -78,6 +79,26 @@ def test_a_run_tunes_the_garbage_collector_and_gives_the_host_its_settings_back(
         run_offline(lambda: (_ for _ in ()).throw(RuntimeError("boom")))
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_runs_cyclic_garbage_is_collected_when_it_ends() -> None:
+    refs: list[weakref.ref[_Cycle]] = []
+
+    def program() -> None:
+        refs.append(weakref.ref(_Cycle()))  # unreachable at once; only the cycle collector frees it
+        Box("box")
+
+    gc.disable()  # no automatic collection can do it instead
+    try:
+        run_offline(program)
+        assert refs[0]() is None
+    finally:
+        gc.enable()
 
 
 def test_a_host_that_froze_objects_keeps_them_frozen() -> None:

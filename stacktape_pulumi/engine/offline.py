@@ -539,6 +539,12 @@ def _collector_tuned() -> Iterator[None]:
         with _GC_LOCK:
             _GC_RUNS[0] -= 1
             if not _GC_RUNS[0]:
+                # The run's cyclic garbage (Outputs, tasks and resources referring to each other) has mostly
+                # reached the old generation, which the host's own thresholds would leave for a long time:
+                # a process running many previews (tests, the benchmark) grew past 500 MB. Collected here,
+                # while the objects from before the run are still frozen out: 0.08 s at 20 workloads, 0.45 s
+                # at 200 (of the 0.5 s and 3.8 s the tuning saves).
+                gc.collect()
                 gc.set_threshold(*_GC_SAVED[0])
                 if _GC_FROZE[0]:
                     gc.unfreeze()
