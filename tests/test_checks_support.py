@@ -39,41 +39,36 @@ def _last_line_printed(script: str, *, stderr: bool = False, timeout: int = 120)
     return (done.stderr if stderr else done.stdout).splitlines()[-1]
 
 
+def _after_validate(example: Path, report: str) -> str:
+    """`validate example` through the CLI in a fresh interpreter, then the exit code and `report` evaluated."""
+    return _last_line_printed("import sys\nfrom stacktape_pulumi.cli import main\n"
+                              f"code = main(['validate', {str(example)!r}])\n"
+                              f"print(code, {report})\n")
+
+
 def test_validate_imports_no_component() -> None:
     # The components import the AWS SDK's resource classes (about 1.5 s); validate needs none of them.
-    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
-              f"code = main(['validate', {str(EXAMPLE)!r}])\n"
-              "loaded = sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.components'))\n"
-              "print(code, loaded)\n")
-    assert _last_line_printed(script) == "0 []"
+    report = "sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.components'))"
+    assert _after_validate(EXAMPLE, report) == "0 []"
 
 
 def test_validate_without_functions_imports_no_lambda_packaging() -> None:
     # lambda_packaging (poetry-core, packaging) is only needed to check functions' packaging.
-    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
-              f"code = main(['validate', {str(EXAMPLE)!r}])\n"
-              "loaded = sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.lambda_packaging')\n"
-              "                or m.split('.')[0] in ('poetry', 'packaging'))\n"
-              "print(code, loaded)\n")
-    assert _last_line_printed(script) == "0 []"
+    report = ("sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.lambda_packaging')"
+              " or m.split('.')[0] in ('poetry', 'packaging'))")
+    assert _after_validate(EXAMPLE, report) == "0 []"
 
 
 def test_validate_with_functions_imports_lambda_packaging() -> None:
     # The lazy import must still run the packaging checks of a config that has functions.
-    example = EXAMPLES / "function-http-api.yml"
-    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
-              f"code = main(['validate', {str(example)!r}])\n"
-              "print(code, 'stacktape_pulumi.lambda_packaging' in sys.modules)\n")
-    assert _last_line_printed(script) == "0 True"
+    report = "'stacktape_pulumi.lambda_packaging' in sys.modules"
+    assert _after_validate(EXAMPLES / "function-http-api.yml", report) == "0 True"
 
 
 def test_validate_without_cloudformation_imports_no_cloudformation_schemas() -> None:
     # checks.cloudformation reads the registry schemas (aws.cloudformation) only for configs that use them.
-    script = ("import sys\nfrom stacktape_pulumi.cli import main\n"
-              f"code = main(['validate', {str(EXAMPLE)!r}])\n"
-              "schemas = ('stacktape_pulumi.aws.cloudformation', 'jsonschema')\n"
-              "print(code, sorted(m for m in schemas if m in sys.modules))\n")
-    assert _last_line_printed(script) == "0 []"
+    report = "sorted(m for m in ('stacktape_pulumi.aws.cloudformation', 'jsonschema') if m in sys.modules)"
+    assert _after_validate(EXAMPLE, report) == "0 []"
 
 
 def test_the_cloudformation_checks_ref_is_the_schemas_ref() -> None:
