@@ -427,8 +427,8 @@ def _close_if_idle(loop: asyncio.AbstractEventLoop) -> None:
         loop.close()
 
 
-_SHORTCUTS_LOCK = threading.Lock()
-_SHORTCUT_RUNS = [0]  # offline runs in progress (runs may overlap on threads)
+_RUNTIME_LOCK = threading.Lock()
+_RUNS_IN_PROGRESS = [0]  # offline runs in progress (runs may overlap on threads): see _offline_runtime
 _SDK_STACK_TRACE = sdk.RESOURCE_MODULE._get_stack_trace
 _SDK_WAIT_FOR_RPCS = sdk.STACK_MODULE.wait_for_rpcs
 
@@ -484,75 +484,59 @@ async def _await_outputs_in_batches() -> None:
                 settings.outputs.update(pending)
 
 
-@contextlib.contextmanager
-def _offline_sdk_shortcuts() -> Iterator[None]:
-    """Two SDK functions replaced while offline runs are in progress.
-
-    * The SDK attaches the Python stack (every frame, with its file read for the line) to each
-      registration, for the engine to show where a resource was declared. The recording monitor never
-      reads it, and it was ~10 % of a preview's time (more under deep callers such as pytest).
-    * `wait_for_rpcs` by `_wait_for_rpcs_in_batches` (same outcome, linear instead of quadratic).
-
-    Real deployments keep the SDK's own: they are put back when the last overlapping offline run ends.
-    """
-    with _SHORTCUTS_LOCK:
-        _SHORTCUT_RUNS[0] += 1
-        sdk.RESOURCE_MODULE._get_stack_trace = _no_stack_trace
-        sdk.STACK_MODULE.wait_for_rpcs = _wait_for_rpcs_in_batches
-    try:
-        yield
-    finally:
-        with _SHORTCUTS_LOCK:
-            _SHORTCUT_RUNS[0] -= 1
-            if not _SHORTCUT_RUNS[0]:
-                sdk.RESOURCE_MODULE._get_stack_trace = _SDK_STACK_TRACE
-                sdk.STACK_MODULE.wait_for_rpcs = _SDK_WAIT_FOR_RPCS
-
-
 # Collect young objects every 10,000 allocations instead of 700, and the old generation a tenth as often:
 # a run allocates millions of short-lived objects (Outputs, tasks, protobuf messages) that reference
 # counting frees, and with the defaults the collector's passes over a growing heap were a third of a
 # 200-workload preview (10.1 s -> 6.3 s; peak memory unchanged at ~340 MB).
 _RUN_GC_THRESHOLDS = (10_000, 50, 100)
-_GC_LOCK = threading.Lock()
-_GC_RUNS = [0]
-_GC_SAVED: list[tuple[int, int, int]] = []
-_GC_FROZE = [False]
+_HOST_GC: dict[str, Any] = {}  # the host's thresholds, and whether the runs froze its objects
 
 
 @contextlib.contextmanager
-def _collector_tuned() -> Iterator[None]:
-    """The garbage collector tuned for a run: the objects that exist before it (modules, classes, the
-    validated config) frozen out of its passes, and its thresholds raised. The host process gets both back
-    when the last overlapping run ends (a host that froze objects itself keeps its own freeze)."""
-    with _GC_LOCK:
-        if not _GC_RUNS[0]:
-            _GC_SAVED[:] = [gc.get_threshold()]
-            _GC_FROZE[0] = gc.get_freeze_count() == 0
-            if _GC_FROZE[0]:
+def _offline_runtime() -> Iterator[None]:
+    """The process as offline runs want it, from the first of overlapping runs (on threads) to the last.
+
+    * The SDK attaches the Python stack (every frame, with its file read for the line) to each
+      registration, for the engine to show where a resource was declared. The recording monitor never
+      reads it, and it was ~10 % of a preview's time (more under deep callers such as pytest).
+    * `wait_for_rpcs` by `_wait_for_rpcs_in_batches` (same outcome, linear instead of quadratic).
+    * The garbage collector: the objects that exist before the runs (modules, classes, the validated
+      config) frozen out of its passes, and its thresholds raised.
+
+    The host gets all of it back when the last run ends, so real deployments run the SDK's own functions
+    (and a host that froze objects itself keeps its own freeze).
+    """
+    with _RUNTIME_LOCK:
+        if not _RUNS_IN_PROGRESS[0]:
+            sdk.RESOURCE_MODULE._get_stack_trace = _no_stack_trace
+            sdk.STACK_MODULE.wait_for_rpcs = _wait_for_rpcs_in_batches
+            _HOST_GC.update(thresholds=gc.get_threshold(), froze=gc.get_freeze_count() == 0)
+            if _HOST_GC["froze"]:
                 gc.freeze()
             gc.set_threshold(*_RUN_GC_THRESHOLDS)
-        _GC_RUNS[0] += 1
+        _RUNS_IN_PROGRESS[0] += 1
     try:
         yield
     finally:
-        with _GC_LOCK:
-            _GC_RUNS[0] -= 1
-            if not _GC_RUNS[0]:
-                # The run's cyclic garbage (Outputs, tasks and resources referring to each other) has mostly
+        with _RUNTIME_LOCK:
+            _RUNS_IN_PROGRESS[0] -= 1
+            if not _RUNS_IN_PROGRESS[0]:
+                # The runs' cyclic garbage (Outputs, tasks and resources referring to each other) has mostly
                 # reached the old generation, which the host's own thresholds would leave for a long time:
                 # a process running many previews (tests, the benchmark) grew past 500 MB. Collected here,
-                # while the objects from before the run are still frozen out: 0.08 s at 20 workloads, 0.45 s
+                # while the objects from before the runs are still frozen out: 0.08 s at 20 workloads, 0.45 s
                 # at 200 (of the 0.5 s and 3.8 s the tuning saves).
                 gc.collect()
-                gc.set_threshold(*_GC_SAVED[0])
-                if _GC_FROZE[0]:
+                gc.set_threshold(*_HOST_GC["thresholds"])
+                if _HOST_GC["froze"]:
                     gc.unfreeze()
+                sdk.RESOURCE_MODULE._get_stack_trace = _SDK_STACK_TRACE
+                sdk.STACK_MODULE.wait_for_rpcs = _SDK_WAIT_FOR_RPCS
 
 
 def _run(program: Callable[[], None], project: str, stack: str, config: dict[str, str],
          world: CannedWorld) -> Recording:
-    with _offline_sdk_shortcuts(), _collector_tuned():
+    with _offline_runtime():
         return _run_program(program, project, stack, config, world)
 
 
