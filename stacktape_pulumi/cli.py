@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 us
 """
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -286,5 +287,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
+def console() -> int:
+    """The `stacktape-pulumi` process: `main` on the command line, then an exit that skips collecting the heap.
+
+    The interpreter's shutdown runs the cyclic garbage collector over everything still alive: after a
+    preview that is the SDK, the pulumi_aws classes, the config models and the recording, ~0.5 s of a
+    20-workload preview's ~1.9 s as a process (0.03 s once frozen). Frozen objects are skipped by
+    collections; their memory goes back with the process. Shutdown still runs as usual otherwise
+    (atexit handlers, flushing, joining threads). Only the process does this: `main` in a longer-lived
+    program (the tests) keeps its collector.
+    """
+    code = main()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())

@@ -1,0 +1,43 @@
+"""The `stacktape-pulumi` process: `cli.console` runs `main`, then freezes the collector so shutdown is quick."""
+
+import gc
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from stacktape_pulumi import cli
+from stacktape_pulumi.engine.preview import preview_config
+from stacktape_pulumi.load import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "programs" / "examples" / "multi-container.yml"
+
+
+def test_the_console_script_is_console() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["stacktape-pulumi"] == "stacktape_pulumi.cli:console"
+
+
+def test_console_returns_mains_code_and_freezes_the_collector_after_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    def fake_main() -> int:
+        calls.append("main")
+        return cli.EXIT_CONFIG
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    # Recorded, not done: a frozen collector would stay frozen for the rest of this test process.
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    assert cli.console() == cli.EXIT_CONFIG
+    assert calls == ["main", "freeze"]
+
+
+def test_a_preview_process_prints_the_in_process_document_and_exits_cleanly() -> None:
+    done = subprocess.run([sys.executable, "-m", "stacktape_pulumi.cli", "preview", str(EXAMPLE), "--json"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # nothing from the shutdown (no "Exception ignored ...")
+    assert done.stdout == preview_config(load_config(EXAMPLE)).dumps()
