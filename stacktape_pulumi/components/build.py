@@ -1,37 +1,38 @@
 """Build a validated config inside a running Pulumi program: one component per resource, in creation order."""
 
-import importlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pulumi
 
+import stacktape_pulumi.components as components_package
 from stacktape_pulumi.checks.cloudformation import NODE_PREFIX
 from stacktape_pulumi.components.context import StackContext, use_context
 from stacktape_pulumi.components.stack import cascade_options
 from stacktape_pulumi.plan import StackPlan, stack_config_settings
 
-# YAML type → (module, class) of its component. Each is built from the props model validation
+# YAML type → the name of its component class. Each is built from the props model validation
 # already produced (the components' `validate_args` accepts a model as is), with the stack's context.
-# The modules are imported on first lookup: each imports the pulumi_aws services it creates resources
-# in (~0.05-0.25 s apiece), which a stack without that resource type must not pay for.
-_COMPONENT_CLASSES: dict[str, tuple[str, str]] = {
-    "multi-container-workload": ("stacktape_pulumi.components.workload", "MultiContainerWorkload"),
-    "http-api-gateway": ("stacktape_pulumi.components.http_api_gateway", "HttpApiGateway"),
-    "application-load-balancer": ("stacktape_pulumi.components.application_load_balancer", "ApplicationLoadBalancer"),
-    "network-load-balancer": ("stacktape_pulumi.components.network_load_balancer", "NetworkLoadBalancer"),
-    "function": ("stacktape_pulumi.components.function", "Function"),
-    "bucket": ("stacktape_pulumi.components.bucket", "Bucket"),
-    "dynamo-db-table": ("stacktape_pulumi.components.dynamo_db_table", "DynamoDbTable"),
-    "sqs-queue": ("stacktape_pulumi.components.sqs_queue", "SqsQueue"),
-    "sns-topic": ("stacktape_pulumi.components.sns_topic", "SnsTopic"),
-    "efs-filesystem": ("stacktape_pulumi.components.efs_filesystem", "EfsFilesystem"),
-    "event-bus": ("stacktape_pulumi.components.event_bus", "EventBus"),
-    "web-service": ("stacktape_pulumi.components.services", "WebService"),
-    "private-service": ("stacktape_pulumi.components.services", "PrivateService"),
-    "worker-service": ("stacktape_pulumi.components.services", "WorkerService"),
-    "relational-database": ("stacktape_pulumi.components.relational_database", "RelationalDatabase"),
+# The classes come from the package's lazy exports (`components/__init__.py` names each one's module):
+# a component module is imported when its type is first looked up, since each imports the pulumi_aws
+# services it creates resources in (~0.05-0.25 s apiece), which a stack without that type must not pay for.
+_COMPONENT_CLASSES: dict[str, str] = {
+    "multi-container-workload": "MultiContainerWorkload",
+    "http-api-gateway": "HttpApiGateway",
+    "application-load-balancer": "ApplicationLoadBalancer",
+    "network-load-balancer": "NetworkLoadBalancer",
+    "function": "Function",
+    "bucket": "Bucket",
+    "dynamo-db-table": "DynamoDbTable",
+    "sqs-queue": "SqsQueue",
+    "sns-topic": "SnsTopic",
+    "efs-filesystem": "EfsFilesystem",
+    "event-bus": "EventBus",
+    "web-service": "WebService",
+    "private-service": "PrivateService",
+    "worker-service": "WorkerService",
+    "relational-database": "RelationalDatabase",
 }
 
 
@@ -39,8 +40,7 @@ class _ComponentTable(Mapping[str, type[Any]]):
     """YAML type → component class, importing a component's module when its type is first looked up."""
 
     def __getitem__(self, resource_type: str) -> type[Any]:
-        module, name = _COMPONENT_CLASSES[resource_type]
-        component: type[Any] = getattr(importlib.import_module(module), name)
+        component: type[Any] = getattr(components_package, _COMPONENT_CLASSES[resource_type])
         return component
 
     def __iter__(self) -> Iterator[str]:
