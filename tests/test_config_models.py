@@ -1,8 +1,11 @@
 """Config models: one test per validation rule, asserting the exact located message."""
 
+import subprocess
+import sys
 import textwrap
 import zipfile
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from pydantic import ValidationError
@@ -13,8 +16,10 @@ from stacktape_pulumi.config.models import (
     SUPPORTED_RESOURCE_TYPES,
     FunctionProps,
     MultiContainerWorkloadProps,
+    SqsQueue,
     StacktapeConfig,
 )
+from stacktape_pulumi.config.models.root import RESOURCE_MODELS, resource_model
 from tests.issues_support import config_issues
 
 
@@ -787,6 +792,58 @@ def test_missing_resource_type_lists_the_types(tmp_path: Path, cfg: str) -> None
         "event-bus, web-service, private-service, worker-service, relational-database, efs-filesystem, "
         "network-load-balancer)"
     ]
+
+
+def test_each_resource_type_is_its_models_type_literal() -> None:
+    # RESOURCE_MODELS names each type's model by module and class: the names must stay the models'.
+    for resource_type in RESOURCE_MODELS:
+        model = resource_model(resource_type)
+        assert get_args(model.model_fields["type"].annotation) == (resource_type,)
+    assert tuple(RESOURCE_MODELS) == SUPPORTED_RESOURCE_TYPES
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("5", "wrong type (a number): input should be a valid dictionary or object to extract fields from"),
+    ("null", "wrong type (empty): input should be a valid dictionary or object to extract fields from"),
+])
+def test_a_resource_that_is_no_mapping_is_a_type_error(tmp_path: Path, cfg: str, value: str, message: str) -> None:
+    assert config_issues(tmp_path, f"resources:\n  web: {value}\n") == [f"{cfg}:2:8: resources.web: {message}"]
+
+
+@pytest.mark.parametrize("value", ["5", "[1]"])
+def test_a_type_that_is_no_string_is_unsupported(tmp_path: Path, cfg: str, value: str) -> None:
+    issues = config_issues(tmp_path, f"resources:\n  web:\n    type: {value}\n")
+    assert issues == [f"{cfg}:3:11: resources.web.type: unsupported type '{value}'; supported: "
+                      f"{', '.join(SUPPORTED_RESOURCE_TYPES)}"]
+
+
+def test_an_unknown_key_of_a_resource_lists_its_types_keys(tmp_path: Path, cfg: str) -> None:
+    text = """
+        resources:
+          q:
+            type: sqs-queue
+            bogus: 1
+        """
+    assert config_issues(tmp_path, text) == [
+        f"{cfg}:4:5: resources.q.bogus: unknown key 'bogus' (hint: allowed keys: overrides, properties, type)"]
+
+
+def test_a_resource_model_instance_is_accepted_from_python() -> None:
+    queue = SqsQueue(type="sqs-queue")
+    config = StacktapeConfig(resources={"q": queue})
+    assert config.resources["q"] is queue
+
+
+def test_models_load_by_the_resource_types_a_config_uses() -> None:
+    # Validating a config of queues imports the queue's models, not those of the other types.
+    script = ("import sys\n"
+              "from stacktape_pulumi.config.models.root import StacktapeConfig\n"
+              "StacktapeConfig.model_validate({'resources': {'q': {'type': 'sqs-queue'}}})\n"
+              "prefix = 'stacktape_pulumi.config.models.'\n"
+              "print(sorted(m.removeprefix(prefix) for m in sys.modules if m.startswith(prefix)))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == str(sorted(
+        ["cloudformation", "common", "event_bus", "provider_config", "root", "scripts", "shared", "sqs_queue"]))
 
 
 def test_a_value_no_union_member_accepts_is_one_issue(tmp_path: Path, cfg: str) -> None:

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "stacktape_pulumi"
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "lazy": set(),
-    "config": {"errors"},
+    "config": {"errors", "lazy"},
     "directives": {"config", "errors"},
     "images": {"errors"},
     "lambda_packaging": {"errors"},

@@ -1,7 +1,7 @@
 """No config key is silently ignored: each one is read by the build or the checks, or refused.
 
-A practical proxy, walking every model reachable from the `Resource` union: each field's YAML
-key must be named somewhere in `stacktape_pulumi` outside the models and the files generated
+A practical proxy, walking every model reachable from the resource types' models (`resource_models`):
+each field's YAML key must be named somewhere in `stacktape_pulumi` outside the models and the files generated
 from them (components, checks, config/services.py, packaging ...), unless
 
 - it sits below a key that is refused as a whole with "not supported yet" (`REFUSED`, each
@@ -21,7 +21,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from stacktape_pulumi.config.models.root import Resource
+from stacktape_pulumi.config.models.root import resource_models
 from stacktape_pulumi.schema.naming import strip_annotated
 
 PACKAGE = Path(__file__).resolve().parent.parent / "stacktape_pulumi"
@@ -78,7 +78,7 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
 def walked_keys() -> dict[tuple[str, str], str]:
     """(model, key) of every field reachable from `Resource` outside the refused keys → a path to it."""
     found: dict[tuple[str, str], str] = {}
-    queue = [(model, model.__name__) for model in _models(Resource)]
+    queue: list[tuple[type[BaseModel], str]] = [(model, model.__name__) for model in resource_models()]
     seen: set[type[BaseModel]] = set()
     while queue:
         model, where = queue.pop()

@@ -14,6 +14,12 @@ from pydantic_core import ErrorDetails
 
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.common import STACKTAPE_ERROR
+from stacktape_pulumi.config.models.root import (
+    RESOURCE_MODELS,
+    SUPPORTED_RESOURCE_TYPES,
+    ResourceByType,
+    resource_model,
+)
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
 
 
@@ -136,7 +142,7 @@ def _issue(err: ErrorDetails, data: Any, source: SourceMap, prefix: KeyPath, roo
         return source.issue(full, err["msg"], ctx.get("hint") or None, at_key=bool(ctx.get("at_key")))
     if kind == "extra_forbidden":
         key = path[-1] if path else "?"
-        allowed = _allowed_keys(err, root)
+        allowed = _allowed_keys(err, root, data)
         hint = None
         if allowed:
             close = get_close_matches(str(key), allowed, n=1)
@@ -147,7 +153,7 @@ def _issue(err: ErrorDetails, data: Any, source: SourceMap, prefix: KeyPath, roo
         discriminator = str(ctx.get("discriminator", "type")).strip("'")
         tag = ctx.get("tag")
         if kind == "union_tag_not_found" or tag is None:
-            tags = tags or _union_tags(root, loc)
+            tags = tags or _union_tags(root, loc, data)
             return source.issue(full, f"missing required key '{discriminator}'",
                                 f"allowed values: {', '.join(tags)}" if tags else None, at_key=True)
         close = get_close_matches(str(tag), tags, n=1)
@@ -190,14 +196,39 @@ def _resolve(data: Any, path: KeyPath) -> Any:
     return node
 
 
-def model_at(root: Any, loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model class that validates the mapping at `loc` (which may contain union tags)."""
+def model_at(root: Any, loc: tuple[int | str, ...], data: Any = None) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `loc` of `data` (`loc` may contain union tags)."""
+    current = _annotation_at(root, loc, data)
+    return None if current is None else _as_model(current)
+
+
+def _annotation_at(root: Any, loc: tuple[int | str, ...], data: Any) -> Any:
+    """The annotation that validates the value at `loc`, or None when the walk leaves the models."""
     current: Any = root
+    node = data
     for elem in loc:
-        current = _step(current, elem)
+        current = _step(_by_type(current, node), elem)
         if current is None:
             return None
-    return _as_model(current)
+        node = _child(node, elem)
+    return _by_type(current, node)
+
+
+def _by_type(annotation: Any, node: Any) -> Any:
+    """A resource annotation (validated by the model of the value's `type`) as that model."""
+    if get_origin(annotation) is Annotated and any(meta is ResourceByType for meta in get_args(annotation)[1:]):
+        tag = node.get("type") if isinstance(node, dict) else None
+        return resource_model(tag) if isinstance(tag, str) and tag in RESOURCE_MODELS else annotation
+    return annotation
+
+
+def _child(node: Any, elem: int | str) -> Any:
+    """The value at `elem` below `node`; a union tag (no key of the data) leaves the walk where it is."""
+    if isinstance(node, dict) and elem in node:
+        return node[elem]
+    if isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node):
+        return node[elem]
+    return node if isinstance(elem, str) else None
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -240,13 +271,13 @@ def _step(current: Any, elem: int | str) -> Any:
     return current
 
 
-def _union_tags(root: Any, loc: tuple[int | str, ...]) -> list[str]:
+def _union_tags(root: Any, loc: tuple[int | str, ...], data: Any) -> list[str]:
     """The `type` values of the union members that validate the value at `loc` (for a missing `type`)."""
-    current: Any = root
-    for elem in loc:
-        current = _step(current, elem)
-        if current is None:
-            return []
+    current = _annotation_at(root, loc, data)
+    if current is None:
+        return []
+    if get_origin(current) is Annotated and any(meta is ResourceByType for meta in get_args(current)[1:]):
+        return list(SUPPORTED_RESOURCE_TYPES)
     tags: list[str] = []
     for option in _unwrap(current):
         if isinstance(option, type) and issubclass(option, BaseModel) and "type" in option.model_fields:
@@ -254,6 +285,6 @@ def _union_tags(root: Any, loc: tuple[int | str, ...]) -> list[str]:
     return tags
 
 
-def _allowed_keys(err: ErrorDetails, root: Any) -> list[str]:
-    model = model_at(root, tuple(err["loc"])[:-1])
+def _allowed_keys(err: ErrorDetails, root: Any, data: Any) -> list[str]:
+    model = model_at(root, tuple(err["loc"])[:-1], data)
     return sorted(model.model_fields) if model else []

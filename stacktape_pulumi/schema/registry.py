@@ -1,7 +1,7 @@
 """Which resource types have component args, and which components the provider hosts.
 
-Both lists are discovered, not written down: the resource types are the members of the config's
-`Resource` union (`config/models/root.py`), each with its `type` and `properties` model, and the
+Both lists are discovered, not written down: the resource types are the models of the config's
+`RESOURCE_MODELS` (`config/models/root.py`), each with its `type` and `properties` model, and the
 components are the `ComponentResource` classes of the `stacktape_pulumi.components` modules. A
 component named like its resource model (`MultiContainerWorkload`) whose `__init__` annotates
 `args` with its generated TypedDict (`MultiContainerWorkloadArgs`) is hosted by the provider; a
@@ -23,7 +23,7 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from pydantic import BaseModel
 
 import stacktape_pulumi.components as components_package
-from stacktape_pulumi.config.models.root import Resource
+from stacktape_pulumi.config.models.root import resource_models
 from stacktape_pulumi.schema.field_docs import attribute_docstrings
 from stacktape_pulumi.schema.naming import strip_annotated, union_members
 
@@ -58,9 +58,9 @@ PROVIDER_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "provider" / "sc
 
 
 def component_specs() -> list[ComponentSpec]:
-    """One spec per member of the config's `Resource` union, in its order."""
+    """One spec per resource type of the config (`RESOURCE_MODELS`), in its order."""
     specs = []
-    for model in union_members(Resource):
+    for model in resource_models():
         type_field, props_field = model.model_fields["type"], model.model_fields["properties"]
         literal = strip_annotated(type_field.annotation)
         if get_origin(literal) is not Literal:

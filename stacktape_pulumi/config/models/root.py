@@ -4,26 +4,29 @@ Top-level sections that stacktape-pulumi does not implement (deploymentConfig) a
 a located message saying what to use instead, rather than as unknown keys.
 """
 
+import importlib
 import re
-from typing import Annotated, Any, Literal, Self, get_args
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, Union
 
-from pydantic import AfterValidator, Field, ValidatorFunctionWrapHandler, field_validator, model_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import (
+    AfterValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    TypeAdapter,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic_core import CoreSchema, PydanticKnownError, core_schema
 
-from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
-from stacktape_pulumi.config.models.bucket import Bucket
 from stacktape_pulumi.config.models.cloudformation import CloudformationResource, LogicalName
 from stacktape_pulumi.config.models.common import StrictModel, located_error
-from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
-from stacktape_pulumi.config.models.efs_filesystem import EfsFilesystem
-from stacktape_pulumi.config.models.event_bus import EventBus
-from stacktape_pulumi.config.models.function import Function
-from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
-from stacktape_pulumi.config.models.network_load_balancer import NetworkLoadBalancer
 from stacktape_pulumi.config.models.provider_config import ProviderConfig
-from stacktape_pulumi.config.models.relational_database import RelationalDatabase
 from stacktape_pulumi.config.models.scripts import Hooks, Scripts
-from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
 from stacktape_pulumi.config.models.shared import (
     RESOURCE_NAME,
     CloudformationTag,
@@ -31,20 +34,103 @@ from stacktape_pulumi.config.models.shared import (
     Problems,
     rejecting,
 )
-from stacktape_pulumi.config.models.sns_topic import SnsTopic
-from stacktape_pulumi.config.models.sqs_queue import SqsQueue
-from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
-Resource = Annotated[
-    MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable | SqsQueue
-    | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase | EfsFilesystem
-    | NetworkLoadBalancer,
-    Field(discriminator="type"),
-]
+if TYPE_CHECKING:
+    from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
+    from stacktape_pulumi.config.models.bucket import Bucket
+    from stacktape_pulumi.config.models.dynamo_db_table import DynamoDbTable
+    from stacktape_pulumi.config.models.efs_filesystem import EfsFilesystem
+    from stacktape_pulumi.config.models.event_bus import EventBus
+    from stacktape_pulumi.config.models.function import Function
+    from stacktape_pulumi.config.models.http_api_gateway import HttpApiGateway
+    from stacktape_pulumi.config.models.network_load_balancer import NetworkLoadBalancer
+    from stacktape_pulumi.config.models.relational_database import RelationalDatabase
+    from stacktape_pulumi.config.models.service import PrivateService, WebService, WorkerService
+    from stacktape_pulumi.config.models.sns_topic import SnsTopic
+    from stacktape_pulumi.config.models.sqs_queue import SqsQueue
+    from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 
-# The one list of resource types: each member of the union declares its `type` as a Literal.
-SUPPORTED_RESOURCE_TYPES: tuple[str, ...] = tuple(
-    str(name) for model in get_args(get_args(Resource)[0]) for name in get_args(model.model_fields["type"].annotation))
+# The one list of resource types, in the order messages list them: YAML `type` → (module below
+# config.models, model class). A type's models are imported, and their validator built, when a config
+# first uses the type: validate pays for the types it meets, not for all ~250 model classes.
+RESOURCE_MODELS: Mapping[str, tuple[str, str]] = {
+    "multi-container-workload": ("workload", "MultiContainerWorkload"),
+    "http-api-gateway": ("http_api_gateway", "HttpApiGateway"),
+    "application-load-balancer": ("application_load_balancer", "ApplicationLoadBalancer"),
+    "function": ("function", "Function"),
+    "bucket": ("bucket", "Bucket"),
+    "dynamo-db-table": ("dynamo_db_table", "DynamoDbTable"),
+    "sqs-queue": ("sqs_queue", "SqsQueue"),
+    "sns-topic": ("sns_topic", "SnsTopic"),
+    "event-bus": ("event_bus", "EventBus"),
+    "web-service": ("service", "WebService"),
+    "private-service": ("service", "PrivateService"),
+    "worker-service": ("service", "WorkerService"),
+    "relational-database": ("relational_database", "RelationalDatabase"),
+    "efs-filesystem": ("efs_filesystem", "EfsFilesystem"),
+    "network-load-balancer": ("network_load_balancer", "NetworkLoadBalancer"),
+}
+SUPPORTED_RESOURCE_TYPES: tuple[str, ...] = tuple(RESOURCE_MODELS)
+_TYPE_KEY = "type"
+_MISSING = object()
+
+
+def resource_model(resource_type: str) -> type[StrictModel]:
+    """The model of one resource type (a key of `RESOURCE_MODELS`), its module imported on first use."""
+    module, name = RESOURCE_MODELS[resource_type]
+    model: type[StrictModel] = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    return model
+
+
+def resource_models() -> tuple[type[StrictModel], ...]:
+    """Every resource type's model, in the order of `RESOURCE_MODELS` (imports them all)."""
+    return tuple(resource_model(resource_type) for resource_type in RESOURCE_MODELS)
+
+
+class ResourceByType:
+    """`Resource` at run time: validated by the model of its `type`, looked up when the value is.
+
+    It behaves as pydantic's discriminated union on `type` did, with the same errors (so the same
+    messages), but builds no union of every type's validator. Its JSON schema is that union's.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.with_info_plain_validator_function(_validate_resource)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        union: Any = Annotated[Union[resource_models()], Field(discriminator=_TYPE_KEY)]
+        return handler(TypeAdapter(union).core_schema)
+
+
+def _validate_resource(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, dict):
+        tag = value.get(_TYPE_KEY, _MISSING)
+    elif isinstance(value, StrictModel):
+        tag = getattr(value, _TYPE_KEY, _MISSING)
+    else:
+        raise PydanticKnownError("model_attributes_type")
+    discriminator = repr(_TYPE_KEY)
+    if tag is _MISSING:
+        raise PydanticKnownError("union_tag_not_found", {"discriminator": discriminator})
+    if not isinstance(tag, str) or tag not in RESOURCE_MODELS:
+        expected = ", ".join(repr(resource_type) for resource_type in RESOURCE_MODELS)
+        raise PydanticKnownError("union_tag_invalid",
+                                 {"discriminator": discriminator, "tag": str(tag), "expected_tags": expected})
+    # A ValidationError raised here keeps its locations, below this value's.
+    return resource_model(tag).model_validate(value, context=info.context)
+
+
+if TYPE_CHECKING:
+    Resource = Annotated[
+        MultiContainerWorkload | HttpApiGateway | ApplicationLoadBalancer | Function | Bucket | DynamoDbTable
+        | SqsQueue | SnsTopic | EventBus | WebService | PrivateService | WorkerService | RelationalDatabase
+        | EfsFilesystem | NetworkLoadBalancer,
+        Field(discriminator="type"),
+    ]
+else:
+    Resource = Annotated[Any, ResourceByType]
 
 _RESOURCE_NAME_PATTERN = re.compile(r"^[a-zA-Z0-9]+$")
 # The reference allows up to 45 stack tags: AWS allows 50 per resource and stacks add their own.
