@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -80,3 +81,83 @@ def test_leading_byte_order_marks_are_not_content() -> None:
     loaded = load_yaml_text("\ufeff\ufeffa: 1\nb: x\n", "f.yml")
     assert loaded.data == {"a": 1, "b": "x"}
     assert loaded.source.value_position(("b",)) == loader.Position(2, 4)
+
+
+# Plain YAML with every scalar kind the safe resolver knows, keys that are not strings, block scalars.
+PLAIN = """\
+a: yes
+b: 0x1F
+c: 1e3
+d: 2020-01-01
+e: ~
+f: ''
+g: "quoted 1"
+h: '123'
+i: .inf
+j: 1_000
+k: [1, 2.5, true, null, "x", {m: [n]}]
+1: one
+true: t
+null: n
+"": empty key
+! tagged: 3
+nested: {x: {y: [ {z: 1} ]}}
+multi: |
+  line1
+  line2
+folded: >
+  a
+  b
+list:
+- - 1
+  - two
+- k: v
+"""
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "programs" / "examples").glob("*.yml"))
+# The examples that use anchors and aliases, which only the composing path expands.
+WITH_ALIASES = ["event-driven.yml"]
+
+
+def _loaded(result: loader.LoadedYaml) -> tuple[object, object, object]:
+    return result.data, result.source.keys, result.source.values
+
+
+@pytest.mark.parametrize("text", [PLAIN, "", "---\n", "null\n", "just text\n", "- 1\n- [2]\n",
+                                  *(path.read_text() for path in EXAMPLES if path.name not in WITH_ALIASES)])
+def test_the_event_pass_builds_what_the_composer_builds(text: str) -> None:
+    assert _loaded(loader._load_plain(text, "f.yml")) == _loaded(loader._load_composed(text, "f.yml"))
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: 2\n",            # an anchor
+    "a: [1]\nb: &l [2]\nc: *l\n",  # an alias
+    "a: !!str 1\n",               # an explicit tag
+    "base: {x: 1}\nc:\n  <<: {x: 2}\n  y: 3\n",  # a merge key
+    "a: 1\na: 2\n",               # a duplicate key
+    "? [a]\n: 1\n",               # a key that is no scalar
+    "= : 1\n",                    # the value key
+    "a: 1\n---\nb: 2\n",          # two documents
+    "a: " + "[" * 201 + "]" * 201,  # past the depth limit
+])
+def test_documents_beyond_plain_yaml_take_the_composing_path(text: str) -> None:
+    with pytest.raises(loader._NotPlain):
+        loader._load_plain(text, "f.yml")
+
+
+@pytest.mark.parametrize("name", WITH_ALIASES)
+def test_examples_with_aliases_are_composed(name: str) -> None:
+    text = next(path for path in EXAMPLES if path.name == name).read_text()
+    with pytest.raises(loader._NotPlain):
+        loader._load_plain(text, "f.yml")
+    assert _loaded(load_yaml_text(text, "f.yml")) == _loaded(loader._load_composed(text, "f.yml"))
+
+
+def test_plain_yaml_is_built_in_one_pass_over_the_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_composing(text: str, file: str) -> loader.LoadedYaml:
+        raise AssertionError("composed")
+    monkeypatch.setattr(loader, "_load_composed", no_composing)
+    loaded = load_yaml_text("a:\n  b: [1, x]\n", "f.yml")
+    assert loaded.data == {"a": {"b": [1, "x"]}}
+    assert loaded.source.keys == {("a",): (1, 1), ("a", "b"): (2, 3)}
+    assert loaded.source.values == {(): (1, 1), ("a",): (2, 3), ("a", "b"): (2, 6), ("a", "b", 0): (2, 7),
+                                    ("a", "b", 1): (2, 10)}
