@@ -59,15 +59,19 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
 
 
 def walk_strings(value: Any, path: KeyPath, key: str = "") -> Iterator[tuple[KeyPath, str, Any]]:
-    """Every (path, owning key, string) below `value`; list items report the key that holds the list."""
-    if isinstance(value, str):
-        yield path, key, value
-    elif isinstance(value, dict):
-        for child_key, child in value.items():
-            yield from walk_strings(child, (*path, child_key), str(child_key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            yield from walk_strings(child, (*path, index), key)
+    """Every (path, owning key, string) below `value`, in document order; list items report the key
+    that holds the list."""
+    # A stack, not nested generators: each string would otherwise pass through one generator per level.
+    todo: list[tuple[Any, KeyPath, str]] = [(value, path, key)]
+    while todo:
+        node, node_path, node_key = todo.pop()
+        if isinstance(node, str):
+            yield node_path, node_key, node
+        elif isinstance(node, dict):
+            todo.extend(reversed([(child, (*node_path, child_key), str(child_key))
+                                  for child_key, child in node.items()]))
+        elif isinstance(node, list):
+            todo.extend(reversed([(child, (*node_path, index), node_key) for index, child in enumerate(node)]))
 
 
 def _directive_references(node: Any) -> Iterator[str]:

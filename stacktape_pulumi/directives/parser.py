@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from stacktape_pulumi.errors import StacktapeError
@@ -302,6 +303,14 @@ def is_directive(value: object) -> bool:
 
 def parse(text: str) -> Directive | None:
     """The directive `text` holds, None for a plain string; raises `DirectiveSyntaxError`."""
+    return _parse(text)
+
+
+# Cached: validate parses each string in several passes (local directives, references, resource
+# params, CloudFormation), and the result is immutable (frozen dataclasses, tuples). Errors are not
+# cached; they are raised again.
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> Directive | None:
     if not is_directive(text):
         return None
     parser = _Parser(text)
