@@ -3,7 +3,7 @@
 import pytest
 
 from stacktape_pulumi.checks import raise_for
-from stacktape_pulumi.checks.registry import RESOURCE_CHECKS, problems_of
+from stacktape_pulumi.checks.registry import ORDERING_RULES, RESOURCE_CHECKS, ordering_rules, problems_of, rule
 from stacktape_pulumi.config.loader import load_yaml_text
 from stacktape_pulumi.config.models.bucket import BucketProps
 from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
@@ -12,6 +12,21 @@ from stacktape_pulumi.errors import Problem, StacktapeError, format_path
 
 def test_every_tabled_type_is_a_supported_resource_type() -> None:
     assert set(RESOURCE_CHECKS) <= set(SUPPORTED_RESOURCE_TYPES)
+
+
+def test_every_tabled_rule_names_a_function() -> None:
+    names = [name for names in RESOURCE_CHECKS.values() for name in names] + [name for _, name in ORDERING_RULES]
+    assert [name for name in names if not callable(rule(name))] == []
+    assert {resource_type for resource_type, _ in ORDERING_RULES} <= set(SUPPORTED_RESOURCE_TYPES)
+
+
+def test_ordering_rules_run_for_the_types_they_order() -> None:
+    workloads = {"web": {"type": "multi-container-workload"}, "bad": "not a mapping"}
+    assert [f.__name__ for f in ordering_rules(workloads)] == ["clients_after_services"]
+    functions_and_queues = {"f": {"type": "function"}, "q": {"type": "sqs-queue"}}
+    assert [f.__name__ for f in ordering_rules(functions_and_queues)] == [
+        "queues_after_their_sources", "functions_after_their_sources", "dead_letter_queues_after_functions"]
+    assert ordering_rules({"b": {"type": "bucket"}}) == []
 
 
 def test_the_python_door_names_every_problem_by_its_property_path() -> None:

@@ -14,6 +14,8 @@ from stacktape_pulumi.checks.support import PACKAGING_TYPES, WORKLOAD_EVENT_TYPE
 from stacktape_pulumi.components.build import COMPONENTS_BY_TYPE
 from stacktape_pulumi.components.packaging import IMAGE_BUILDERS
 from stacktape_pulumi.components.workload_events import EVENT_HANDLERS
+from stacktape_pulumi.config import stack
+from stacktape_pulumi.config.models import service as service_models
 from stacktape_pulumi.config.models.root import SUPPORTED_RESOURCE_TYPES
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "programs" / "examples"
@@ -50,6 +52,27 @@ def test_validate_imports_no_component() -> None:
     # The components import the AWS SDK's resource classes (about 1.5 s); validate needs none of them.
     report = "sorted(m for m in sys.modules if m.startswith('stacktape_pulumi.components'))"
     assert _after_validate(EXAMPLE, report) == "0 []"
+
+
+def test_validate_loads_the_models_and_checks_of_the_types_a_config_uses() -> None:
+    # The example is workloads with prebuilt images on Fargate: the models and checks of other resource
+    # types, the service expansion, the image builders and the EC2 instance tables stay unloaded.
+    report = ("sorted(m.removeprefix('stacktape_pulumi.') for m in sys.modules if m.startswith("
+              "('stacktape_pulumi.config.models.', 'stacktape_pulumi.checks.', 'stacktape_pulumi.config.services', "
+              "'stacktape_pulumi.images', 'stacktape_pulumi.aws')))")
+    loaded = _after_validate(EXAMPLE, report)
+    assert loaded == "0 " + str(sorted([
+        *(f"config.models.{name}" for name in ("cloudformation", "common", "provider_config", "root", "scripts",
+                                               "shared", "workload")),
+        *(f"checks.{name}" for name in ("cloudformation", "connect_targets", "connect_to", "containers",
+                                        "cross_resource", "deployments", "environment", "graph", "log_forwarding",
+                                        "packaging", "references", "registry", "resource_params", "scripts",
+                                        "support", "traffic", "volume_mounts", "warnings")),
+    ]))
+
+
+def test_the_stack_view_knows_the_service_types() -> None:
+    assert set(stack.SERVICE_TYPES) == set(service_models.SERVICE_TYPES)
 
 
 def test_validate_without_functions_imports_no_lambda_packaging() -> None:

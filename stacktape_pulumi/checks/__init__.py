@@ -38,7 +38,7 @@ from stacktape_pulumi.checks.scripts import script_issues
 from stacktape_pulumi.checks.support import unsupported_event_types, unsupported_resource_types
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.config.models.root import StacktapeConfig
-from stacktape_pulumi.config.services import expand_stack
+from stacktape_pulumi.config.stack import ExpandedStack, as_written, has_services
 from stacktape_pulumi.errors import ConfigIssue
 
 
@@ -61,7 +61,7 @@ def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap)
     every service expanded into its workload and nested resources (`config.services`), their issues
     located at the service keys the user wrote.
     """
-    stack = expand_stack(config, data, source)
+    stack = _expanded(config, data, source)
     issues = check_stack(stack.config, stack.source, stack.data, stack.types)
     issues += function_packaging_issues(config, source)
     issues += unsupported_resource_types(data, source)
@@ -90,6 +90,14 @@ def run_checks(config: StacktapeConfig, data: dict[str, Any], source: SourceMap)
     build_order, cycle = creation_order(nodes, owned, stack.source)
     order = [name for name in build_order if not is_node(name)]
     return CheckedConfig(cycle, order, stack.config, build_order)
+
+
+def _expanded(config: StacktapeConfig, data: dict[str, Any], source: SourceMap) -> ExpandedStack:
+    if not has_services(config):
+        return as_written(config, data, source)
+    # The expansion, with the gateway, load balancer and service models it builds, loads for stacks with services.
+    from stacktape_pulumi.config.services import expand_stack
+    return expand_stack(config, data, source)
 
 
 def _same_place(issue: ConfigIssue, issues: list[ConfigIssue]) -> bool:

@@ -2,8 +2,6 @@
 
 from stacktape_pulumi.checks.connect_targets import CONNECT_TO_MACROS, NOT_CONNECTABLE_TYPES, not_connectable_message
 from stacktape_pulumi.checks.references import StackView
-from stacktape_pulumi.checks.relational_database import VPC_MODES, accessibility_mode
-from stacktape_pulumi.config.models.relational_database import DATABASE_TYPE, RelationalDatabaseProps
 from stacktape_pulumi.config.models.shared import did_you_mean, is_directive
 from stacktape_pulumi.errors import KeyPath
 
@@ -35,6 +33,9 @@ def _function_reaches_databases(view: StackView, owner: str, targets: list[str],
     function = view.config.resources.get(owner)
     if function is None or getattr(function.properties, "joinDefaultVpc", False):
         return
+    # Imported here: the database rules and models load for stacks whose functions connect to something.
+    from stacktape_pulumi.checks.relational_database import VPC_MODES, accessibility_mode
+    from stacktape_pulumi.config.models.relational_database import DATABASE_TYPE, RelationalDatabaseProps
     unreachable = [target for target in targets if view.types.get(target) == DATABASE_TYPE
                    and isinstance(props := view.config.resources[target].properties, RelationalDatabaseProps)
                    and accessibility_mode(props) in VPC_MODES]

@@ -10,40 +10,27 @@ variables (`environment`). Every problem is reported, not just the first. Refere
 as directives are left alone: they resolve later and are checked by the directive machinery.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.checks.connect_to import check_connect_to
-from stacktape_pulumi.checks.containers import check_containers
-from stacktape_pulumi.checks.deployments import check_hook_functions, check_workload_deployment
 from stacktape_pulumi.checks.environment import check_environments
-from stacktape_pulumi.checks.function_events import check_event_sources
-from stacktape_pulumi.checks.gateway import (
-    HttpRoute,
-    check_container_payload_format,
-    check_function_payload_formats,
-    check_http_event,
-    check_routes,
-)
-from stacktape_pulumi.checks.load_balancer import AlbRule, check_alb_event, check_rule_priorities
-from stacktape_pulumi.checks.network_load_balancer import NlbTarget, check_listener_targets, check_nlb_event
 from stacktape_pulumi.checks.references import StackView
-from stacktape_pulumi.checks.sns_topic import check_subscriptions
-from stacktape_pulumi.checks.sqs_queue import check_dead_letter_queue, check_queue_events
-from stacktape_pulumi.config.loader import SourceMap
-from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancer
-from stacktape_pulumi.config.models.function import Function, FunctionAlbEvent, FunctionHttpApiEvent, LambdaEfsMount
-from stacktape_pulumi.config.models.root import StacktapeConfig
-from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps, HttpApiIntegrationProps
-from stacktape_pulumi.config.models.sns_topic import SnsTopic
-from stacktape_pulumi.config.models.sqs_queue import SqsQueue
-from stacktape_pulumi.config.models.workload import (
-    WORKLOAD_TYPE,
-    ContainerAlbEvent,
-    ContainerHttpApiEvent,
-    ContainerNlbEvent,
-    MultiContainerWorkload,
-)
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.checks.gateway import HttpRoute
+    from stacktape_pulumi.checks.load_balancer import AlbRule
+    from stacktape_pulumi.checks.network_load_balancer import NlbTarget
+    from stacktape_pulumi.config.loader import SourceMap
+    from stacktape_pulumi.config.models.function import Function
+    from stacktape_pulumi.config.models.root import StacktapeConfig
+    from stacktape_pulumi.config.models.shared import ApplicationLoadBalancerIntegrationProps, HttpApiIntegrationProps
+    from stacktape_pulumi.config.models.workload import MultiContainerWorkload
+
+# The checks of each resource type's parts are imported where a resource of that type is met: validate
+# of a stack of workloads loads neither the function, queue and topic checks nor their models.
 
 
 def check_stack(config: StacktapeConfig, source: SourceMap, data: Any,
@@ -75,40 +62,59 @@ class _StackWalk:
         view = self.view
         for name, resource in view.config.resources.items():
             base: KeyPath = ("resources", name, "properties")
-            if isinstance(resource, MultiContainerWorkload):
+            if resource.type == "multi-container-workload":
                 self._workload(name, resource, base)
-            elif isinstance(resource, Function):
+            elif resource.type == "function":
                 self._function(name, resource, base)
-            elif isinstance(resource, SqsQueue):
+            elif resource.type == "sqs-queue":
+                from stacktape_pulumi.checks.sqs_queue import check_dead_letter_queue, check_queue_events
                 check_dead_letter_queue(view, name, resource, base)
                 check_queue_events(view, name, resource, base)
-            elif isinstance(resource, SnsTopic):
+            elif resource.type == "sns-topic":
+                from stacktape_pulumi.checks.sns_topic import check_subscriptions
                 check_subscriptions(view, name, resource, base)
-            elif isinstance(resource, ApplicationLoadBalancer):
+            elif resource.type == "application-load-balancer":
                 firewall = resource.properties.useFirewall if resource.properties else None
                 if firewall is not None:
                     view.reference(firewall, "web-app-firewall", name, "application-load-balancer",
                                    (*base, "useFirewall"))
-        check_rule_priorities(view, self.alb_rules)
-        check_listener_targets(view, self.nlb_targets)
-        check_routes(view, self.http_routes)
+        if self.alb_rules:
+            from stacktape_pulumi.checks.load_balancer import check_rule_priorities
+            check_rule_priorities(view, self.alb_rules)
+        # A listener no event targets is an error too: the rule runs wherever the stack has a network load balancer.
+        if self.nlb_targets or any(r.type == "network-load-balancer" for r in view.config.resources.values()):
+            from stacktape_pulumi.checks.network_load_balancer import check_listener_targets
+            check_listener_targets(view, self.nlb_targets)
+        if self.http_routes:
+            from stacktape_pulumi.checks.gateway import check_routes
+            check_routes(view, self.http_routes)
         check_environments(view)
         return sorted(view.issues, key=ConfigIssue.sort_key)
 
     def _alb_event(self, owner: str, owner_type: str, props: ApplicationLoadBalancerIntegrationProps,
                    path: KeyPath) -> None:
+        from stacktape_pulumi.checks.load_balancer import check_alb_event
         rule = check_alb_event(self.view, owner, owner_type, props, path)
         if rule is not None:
             self.alb_rules.append(rule)
 
     def _http_event(self, owner: str, owner_type: str, props: HttpApiIntegrationProps,
                     path: KeyPath) -> HttpRoute | None:
+        from stacktape_pulumi.checks.gateway import check_http_event
         route = check_http_event(self.view, owner, owner_type, props, path)
         if route is not None:
             self.http_routes.append(route)
         return route
 
     def _workload(self, name: str, workload: MultiContainerWorkload, base: KeyPath) -> None:
+        from stacktape_pulumi.checks.containers import check_containers
+        from stacktape_pulumi.checks.deployments import check_workload_deployment
+        from stacktape_pulumi.config.models.workload import (
+            WORKLOAD_TYPE,
+            ContainerAlbEvent,
+            ContainerHttpApiEvent,
+            ContainerNlbEvent,
+        )
         view, props = self.view, workload.properties
         check_connect_to(view, name, WORKLOAD_TYPE, props.connectTo, base)
         view.issues += check_containers(name, props, base, view.source)
@@ -122,15 +128,21 @@ class _StackWalk:
                 if isinstance(event, ContainerAlbEvent):
                     self._alb_event(name, WORKLOAD_TYPE, event.properties, epath)
                 elif isinstance(event, ContainerHttpApiEvent):
+                    from stacktape_pulumi.checks.gateway import check_container_payload_format
                     self._http_event(name, WORKLOAD_TYPE, event.properties, epath)
                     check_container_payload_format(view, name, event, epath)
                 elif isinstance(event, ContainerNlbEvent):
+                    from stacktape_pulumi.checks.network_load_balancer import check_nlb_event
                     target = check_nlb_event(view, name, WORKLOAD_TYPE, event.properties, epath)
                     if target is not None:
                         self.nlb_targets.append(target)
         check_workload_deployment(view, name, workload, base)
 
     def _function(self, name: str, function: Function, base: KeyPath) -> None:
+        from stacktape_pulumi.checks.deployments import check_hook_functions
+        from stacktape_pulumi.checks.function_events import check_event_sources
+        from stacktape_pulumi.checks.gateway import check_function_payload_formats
+        from stacktape_pulumi.config.models.function import FunctionAlbEvent, FunctionHttpApiEvent, LambdaEfsMount
         view, props = self.view, function.properties
         check_connect_to(view, name, "function", props.connectTo, base)
         for mount_index, mount in enumerate(props.volumeMounts or []):

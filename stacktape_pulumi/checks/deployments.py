@@ -1,11 +1,11 @@
 """Gradual deployments of workloads: hooks exist and answer ECS, one listener rule to shift, a free test listener."""
 
+from __future__ import annotations
+
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from stacktape_pulumi.checks.load_balancer import default_listener_port, listener_ports, ports_hint
-from stacktape_pulumi.checks.references import StackView
-from stacktape_pulumi.config.models.function import LambdaDeployment, StacktapeLambdaBuildpackPackaging
 from stacktape_pulumi.config.models.workload import (
     DEFAULT_TEST_LISTENER_PORT,
     WORKLOAD_TYPE,
@@ -13,7 +13,11 @@ from stacktape_pulumi.config.models.workload import (
     ContainerWorkloadDeployment,
     MultiContainerWorkload,
 )
-from stacktape_pulumi.errors import KeyPath
+
+if TYPE_CHECKING:
+    from stacktape_pulumi.checks.references import StackView
+    from stacktape_pulumi.config.models.function import LambdaDeployment
+    from stacktape_pulumi.errors import KeyPath
 
 HOOK_KEYS = ("beforeAllowTrafficFunction", "afterTrafficShiftFunction")
 
@@ -38,7 +42,8 @@ def check_hook_functions(view: StackView, owner: str, owner_type: str,
 
 def _hook_answers_ecs(view: StackView, function: str, path: KeyPath) -> None:
     """A hook function whose source calls CodeDeploy would never answer ECS: the deployment times out."""
-    # `view.reference` made sure `function` is a function resource.
+    # `view.reference` made sure `function` is a function resource, so the function models are loaded.
+    from stacktape_pulumi.config.models.function import StacktapeLambdaBuildpackPackaging
     packaging = getattr(view.config.resources[function].properties, "packaging", None)
     if not isinstance(packaging, StacktapeLambdaBuildpackPackaging):
         return
@@ -87,6 +92,7 @@ def _single_deployment_rule(view: StackView, owner: str, workload: MultiContaine
 def _test_listener(view: StackView, owner: str, workload: MultiContainerWorkload,
                    deployment: ContainerWorkloadDeployment, dpath: KeyPath) -> None:
     """With beforeAllowTrafficFunction, custom listeners need an existing testListenerPort (e62, e45)."""
+    from stacktape_pulumi.checks.load_balancer import default_listener_port, listener_ports, ports_hint
     balancers = {
         event.properties.loadBalancerName
         for container in workload.properties.containers

@@ -5,8 +5,6 @@ from typing import Any
 
 from stacktape_pulumi.checks.connect_targets import injected_names
 from stacktape_pulumi.checks.references import StackView
-from stacktape_pulumi.config.models.function import Function
-from stacktape_pulumi.config.models.workload import MultiContainerWorkload
 from stacktape_pulumi.errors import KeyPath
 
 
@@ -28,12 +26,12 @@ def _environments(view: StackView) -> Iterator[tuple[KeyPath, list[Any]]]:
         if not isinstance(props, dict):
             continue
         base: KeyPath = ("resources", name, "properties")
-        if isinstance(resource, MultiContainerWorkload):
+        if resource.type == "multi-container-workload":
             for index, container in enumerate(props.get("containers") or []):
                 env = container.get("environment") if isinstance(container, dict) else None
                 if isinstance(env, list):
                     yield (*base, "containers", index, "environment"), env
-        elif isinstance(resource, Function) and isinstance(props.get("environment"), list):
+        elif resource.type == "function" and isinstance(props.get("environment"), list):
             yield (*base, "environment"), props["environment"]
 
 

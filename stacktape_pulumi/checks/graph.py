@@ -13,7 +13,7 @@ from difflib import get_close_matches
 from typing import Any
 
 from stacktape_pulumi.checks.connect_targets import SES_MACRO
-from stacktape_pulumi.checks.registry import ORDERING_RULES
+from stacktape_pulumi.checks.registry import ordering_rules
 from stacktape_pulumi.config.loader import SourceMap
 from stacktape_pulumi.directives.parser import DirectiveSyntaxError, parse
 from stacktape_pulumi.errors import ConfigIssue, KeyPath
@@ -36,7 +36,7 @@ def ordering_edges(resources: dict[str, Any], refs: list[Reference]) -> list[Ref
     for ref in refs:
         graph.setdefault(ref.source, set()).add(ref.target)
     edges: list[Reference] = []
-    for rule in ORDERING_RULES:
+    for rule in ordering_rules(resources):
         for source, target, path in rule(resources):
             if source == target or _reaches(graph, target, source):
                 continue

@@ -14,15 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stacktape_pulumi.aws.instances import MemoryTooLarge, capacity_refusals, smallest_instance, task_memory
 from stacktape_pulumi.checks.support import PACKAGING_TYPES
 from stacktape_pulumi.config.loader import SourceMap
-from stacktape_pulumi.config.models.function import Function
 from stacktape_pulumi.config.models.root import StacktapeConfig
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
 from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem
-from stacktape_pulumi.images.dockerfiles import OTHER_LANGUAGES, SUPPORTED_LANGUAGES, entry_parts, language_of
-from stacktape_pulumi.images.pack import COMMAND_HINT, COMMAND_NOT_SUPPORTED
 
 # `fn(packaging properties as written, the config file's directory)`: problems below `properties`.
 Preflight = Callable[[Mapping[str, Any], Path], list[Problem]]
@@ -88,6 +84,8 @@ def _missing(config_dir: Path, value: Any, key: str, what: str, *, directory: bo
 
 
 def _check_buildpack(props: Mapping[str, Any], config_dir: Path) -> list[Problem]:
+    # The image modules load for configs that build images, not for every validate.
+    from stacktape_pulumi.images.dockerfiles import OTHER_LANGUAGES, SUPPORTED_LANGUAGES, entry_parts, language_of
     entry = props.get("entryfilePath")
     if not isinstance(entry, str) or _is_directive(entry):
         return []
@@ -145,6 +143,7 @@ def _check_nixpacks(props: Mapping[str, Any], config_dir: Path) -> list[Problem]
 
 
 def _check_external_buildpack(props: Mapping[str, Any], config_dir: Path) -> list[Problem]:
+    from stacktape_pulumi.images.pack import COMMAND_HINT, COMMAND_NOT_SUPPORTED
     issues = _missing(config_dir, props.get("sourceDirectoryPath"), "sourceDirectoryPath", "source directory",
                       directory=True)
     if props.get("command"):
@@ -188,8 +187,10 @@ def workload_packaging_issues(data: dict[str, Any], source: SourceMap) -> list[C
 def instance_type_issues(resources: dict[str, Any], path: KeyPath, source: SourceMap) -> list[ConfigIssue]:
     """EC2 capacity known before deploying: listed types, what ECS runs, one AMI, memory that fits (e114)."""
     names = resources.get("instanceTypes") or []
-    if not all(isinstance(name, str) for name in names):
-        return []  # the config model reports it
+    if not names or not all(isinstance(name, str) for name in names):
+        return []  # Fargate, or the config model reports it
+    # The instance tables load for EC2 workloads only.
+    from stacktape_pulumi.aws.instances import MemoryTooLarge, capacity_refusals, smallest_instance, task_memory
     specs, refusals = capacity_refusals(names)
     issues = [source.issue((*path, "instanceTypes") if index is None else (*path, "instanceTypes", index),
                            refusal.message, refusal.hint) for index, refusal in refusals]
@@ -206,7 +207,7 @@ def instance_type_issues(resources: dict[str, Any], path: KeyPath, source: Sourc
 
 def function_packaging_issues(config: StacktapeConfig, source: SourceMap) -> list[ConfigIssue]:
     """What the functions' packaging needs from this machine and the file system (entry files, esbuild, go)."""
-    functions = {name: resource for name, resource in config.resources.items() if isinstance(resource, Function)}
+    functions = {name: resource for name, resource in config.resources.items() if resource.type == "function"}
     if not functions:
         return []
     # Imported only for a config with functions: lambda_packaging (with poetry-core and packaging for

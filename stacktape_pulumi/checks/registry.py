@@ -6,65 +6,67 @@ type on Python args through `raise_for`, so a Python user gets the same refusals
 without any component naming a rule.
 """
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from stacktape_pulumi.checks.bucket import bucket_problems
-from stacktape_pulumi.checks.function import function_problems
-from stacktape_pulumi.checks.function_events import dead_letter_queues_after_functions, functions_after_their_sources
-from stacktape_pulumi.checks.gateway import gateway_problems
-from stacktape_pulumi.checks.load_balancer import load_balancer_problems
-from stacktape_pulumi.checks.log_forwarding import container_log_forwarding_problems
-from stacktape_pulumi.checks.network_load_balancer import network_load_balancer_problems
-from stacktape_pulumi.checks.relational_database import database_problems
-from stacktape_pulumi.checks.services import service_problems
-from stacktape_pulumi.checks.sqs_queue import queue_problems, queues_after_their_sources
-from stacktape_pulumi.checks.traffic import clients_after_services, workload_traffic_problems
-from stacktape_pulumi.checks.volume_mounts import container_volume_mount_problems
 from stacktape_pulumi.config.loader import SourceMap
-from stacktape_pulumi.config.models.bucket import BUCKET_TYPE
-from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE
-from stacktape_pulumi.config.models.relational_database import DATABASE_TYPE
-from stacktape_pulumi.config.models.service import SERVICE_TYPES
-from stacktape_pulumi.config.models.sqs_queue import QUEUE_TYPE
-from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE
 from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem, StacktapeError, format_path
 
 # `fn(resource name, properties model or None)`: what the component would refuse to build, at key
 # paths below the resource's `properties`.
 ResourceCheck = Callable[[str, Any], list[Problem]]
 
-def _service_check(service_type: str) -> ResourceCheck:
-    """A service's rules and those of the workload, HTTP API or load balancer it expands into."""
-    def check(name: str, props: Any) -> list[Problem]:
-        return service_problems(name, service_type, props, problems_of)
-    return check
-
-
-RESOURCE_CHECKS: Mapping[str, tuple[ResourceCheck, ...]] = {
-    BUCKET_TYPE: (bucket_problems,),
-    "function": (function_problems,),
-    "http-api-gateway": (gateway_problems,),
-    "application-load-balancer": (load_balancer_problems,),
-    NLB_TYPE: (network_load_balancer_problems,),
-    QUEUE_TYPE: (queue_problems,),
-    WORKLOAD_TYPE: (workload_traffic_problems, container_log_forwarding_problems, container_volume_mount_problems),
-    **{service_type: (_service_check(service_type),) for service_type in SERVICE_TYPES},
-    DATABASE_TYPE: (database_problems,),
+# The tables name each rule as `module:function` below `stacktape_pulumi.checks`: a rule's module (and
+# the models it imports) loads when a config first has a resource of its type, so `validate` of a
+# stack of workloads does not import the checks and models of functions, databases or buckets.
+RESOURCE_CHECKS: Mapping[str, tuple[str, ...]] = {
+    "bucket": ("bucket:bucket_problems",),
+    "function": ("function:function_problems",),
+    "http-api-gateway": ("gateway:gateway_problems",),
+    "application-load-balancer": ("load_balancer:load_balancer_problems",),
+    "network-load-balancer": ("network_load_balancer:network_load_balancer_problems",),
+    "sqs-queue": ("sqs_queue:queue_problems",),
+    "multi-container-workload": ("traffic:workload_traffic_problems",
+                                 "log_forwarding:container_log_forwarding_problems",
+                                 "volume_mounts:container_volume_mount_problems"),
+    # A service's rules and those of the workload, HTTP API or load balancer it expands into.
+    "web-service": ("services:web_service_problems",),
+    "private-service": ("services:private_service_problems",),
+    "worker-service": ("services:worker_service_problems",),
+    "relational-database": ("relational_database:database_problems",),
 }
 
 # `fn(resources) -> (source, target, path)`: "create `source` after `target`" where no reference says so
 # (e.g. Service Connect clients after the services they call). An edge that would close a cycle is
-# dropped: an ordering preference never turns a valid config into a cycle error.
+# dropped: an ordering preference never turns a valid config into a cycle error. Each rule is keyed by
+# the type of the resources it orders (every edge's source is one), and runs only when the stack has one.
 OrderingRule = Callable[[dict[str, Any]], Iterator[tuple[str, str, KeyPath]]]
 
-ORDERING_RULES: tuple[OrderingRule, ...] = (queues_after_their_sources, clients_after_services,
-                                            functions_after_their_sources, dead_letter_queues_after_functions)
+ORDERING_RULES: tuple[tuple[str, str], ...] = (
+    ("sqs-queue", "sqs_queue:queues_after_their_sources"),
+    ("multi-container-workload", "traffic:clients_after_services"),
+    ("function", "function_events:functions_after_their_sources"),
+    ("function", "function_events:dead_letter_queues_after_functions"),
+)
+
+
+def rule(name: str) -> Callable[..., Any]:
+    """The function `module:function` names below `stacktape_pulumi.checks` (its module imported on first use)."""
+    module, function = name.split(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(f"{__package__}.{module}"), function)
+    return found
+
+
+def ordering_rules(resources: dict[str, Any]) -> list[OrderingRule]:
+    """The ordering rules that apply to `resources` (the data, by name), in the order of `ORDERING_RULES`."""
+    types = {resource.get("type") for resource in resources.values() if isinstance(resource, dict)}
+    return [rule(name) for resource_type, name in ORDERING_RULES if resource_type in types]
 
 
 def problems_of(resource_type: str, name: str, props: Any) -> list[Problem]:
     """What the checks of `resource_type` find in one resource's properties (a model, or None)."""
-    return [problem for check in RESOURCE_CHECKS.get(resource_type, ()) for problem in check(name, props)]
+    return [problem for check in RESOURCE_CHECKS.get(resource_type, ()) for problem in rule(check)(name, props)]
 
 
 def resource_problems(config: Any, source: SourceMap) -> list[ConfigIssue]:

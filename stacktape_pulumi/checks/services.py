@@ -8,9 +8,11 @@ the service key the user wrote.
 from collections.abc import Callable
 from typing import Any
 
+from stacktape_pulumi.checks.registry import problems_of
 from stacktape_pulumi.config.models.service import (
     PRIVATE_SERVICE_TYPE,
     WEB_SERVICE_TYPE,
+    WORKER_SERVICE_TYPE,
     PrivateServiceProps,
     SimpleServiceProps,
     WebServiceProps,
@@ -117,3 +119,18 @@ def _web_problems(name: str, props: WebServiceProps) -> list[Problem]:
             f"{WEB_SERVICE_TYPE} {name}: useFirewall needs application-load-balancer load balancing",
             hint="set loadBalancing: {type: application-load-balancer}", at_key=True))
     return problems
+
+
+def web_service_problems(name: str, props: SimpleServiceProps | None) -> list[Problem]:
+    """`service_problems` of a web service (its entry in `registry.RESOURCE_CHECKS`)."""
+    return service_problems(name, WEB_SERVICE_TYPE, props, problems_of)
+
+
+def private_service_problems(name: str, props: SimpleServiceProps | None) -> list[Problem]:
+    """`service_problems` of a private service (its entry in `registry.RESOURCE_CHECKS`)."""
+    return service_problems(name, PRIVATE_SERVICE_TYPE, props, problems_of)
+
+
+def worker_service_problems(name: str, props: SimpleServiceProps | None) -> list[Problem]:
+    """`service_problems` of a worker service (its entry in `registry.RESOURCE_CHECKS`)."""
+    return service_problems(name, WORKER_SERVICE_TYPE, props, problems_of)

@@ -1,8 +1,6 @@
 """What `validate` says of a valid config that will not do all it seems to: one line each, never an error."""
 
-from stacktape_pulumi.checks.relational_database import accessibility_mode
 from stacktape_pulumi.checks.scripts import unrun_hooks_warning
-from stacktape_pulumi.config.models.relational_database import RelationalDatabase
 from stacktape_pulumi.config.models.root import StacktapeConfig
 
 # providerConfig section → the resource type that reads it (none is built yet).
@@ -15,7 +13,11 @@ def config_warnings(config: StacktapeConfig) -> list[str]:
     if (hooks := unrun_hooks_warning(config.hooks)) is not None:
         found.append(hooks)
     for name, resource in config.resources.items():
-        props = resource.properties if isinstance(resource, RelationalDatabase) else None
+        if resource.type != "relational-database":
+            continue
+        # The database rules load for configs that have a database.
+        from stacktape_pulumi.checks.relational_database import accessibility_mode
+        props = resource.properties
         # Only the default: a database made public on purpose (accessibilityMode: internet written) says nothing.
         if props is not None and accessibility_mode(props) == "internet" and (
                 props.accessibility is None or "accessibilityMode" not in props.accessibility.model_fields_set):

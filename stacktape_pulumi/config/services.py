@@ -35,6 +35,7 @@ from stacktape_pulumi.config.models.service import (
     WebServiceProps,
 )
 from stacktape_pulumi.config.models.workload import WORKLOAD_TYPE, MultiContainerWorkload, MultiContainerWorkloadProps
+from stacktape_pulumi.config.stack import ExpandedStack
 from stacktape_pulumi.config.validate import data_path
 from stacktape_pulumi.errors import ConfigIssue, KeyPath, Problem
 
@@ -347,19 +348,6 @@ class TranslatedSourceMap(SourceMap):
                 path = translated
                 break
         return super().issue(path, message, hint, at_key=at_key)
-
-
-@dataclass(frozen=True)
-class ExpandedStack:
-    """A config with every service replaced by its workload and nested resources, for the stack-wide checks."""
-
-    config: StacktapeConfig
-    data: dict[str, Any]
-    source: SourceMap
-    # Every resource's type as written (a service keeps its own type), nested resources' types too.
-    types: dict[str, str]
-    # Nested resource name → the service it belongs to.
-    owners: dict[str, str]
 
 
 def expand_stack(config: StacktapeConfig, data: dict[str, Any], source: SourceMap) -> ExpandedStack:
