@@ -287,6 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
+# The collector's thresholds of a `stacktape-pulumi` process (see `console`).
+PROCESS_GC_THRESHOLDS = (10_000, 50, 100)
+
+
 def console() -> int:
     """The `stacktape-pulumi` process: `main` on the command line, then an exit that skips collecting the heap.
 
@@ -296,7 +300,13 @@ def console() -> int:
     collections; their memory goes back with the process. Shutdown still runs as usual otherwise
     (atexit handlers, flushing, joining threads). Only the process does this: `main` in a longer-lived
     program (the tests) keeps its collector.
+
+    Before `main`, the collector's first generation is set to run every 10,000 net allocations instead
+    of 700: imports and the loader make objects by the hundred thousand and free few, so the default
+    passes only walk live objects again (~0.015 s of `validate` of 100 workloads). The offline engine
+    sets the same for a preview and puts back what it found.
     """
+    gc.set_threshold(*PROCESS_GC_THRESHOLDS)
     code = main()
     gc.freeze()
     return code

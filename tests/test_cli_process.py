@@ -21,7 +21,7 @@ def test_the_console_script_is_console() -> None:
     assert project["scripts"]["stacktape-pulumi"] == "stacktape_pulumi.cli:console"
 
 
-def test_console_returns_mains_code_and_freezes_the_collector_after_main(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_console_tunes_the_collector_runs_main_then_freezes_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
     def fake_main() -> int:
@@ -29,10 +29,11 @@ def test_console_returns_mains_code_and_freezes_the_collector_after_main(monkeyp
         return cli.EXIT_CONFIG
 
     monkeypatch.setattr(cli, "main", fake_main)
-    # Recorded, not done: a frozen collector would stay frozen for the rest of this test process.
+    # Recorded, not done: a frozen or retuned collector would stay so for the rest of this test process.
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *thresholds: calls.append(f"threshold {thresholds}"))
     assert cli.console() == cli.EXIT_CONFIG
-    assert calls == ["main", "freeze"]
+    assert calls == ["threshold (10000, 50, 100)", "main", "freeze"]
 
 
 def test_a_preview_process_prints_the_in_process_document_and_exits_cleanly() -> None:
