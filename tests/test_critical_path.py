@@ -45,6 +45,16 @@ def test_the_longest_weighted_chain_wins_and_data_only_ignores_depends_on() -> N
     assert path.extra_edges == ()
 
 
+@pytest.mark.parametrize("order", [(0, 1, 2), (0, 2, 1), (2, 1, 0)])
+def test_chains_of_equal_length_are_chosen_whatever_the_registration_order(order: tuple[int, ...]) -> None:
+    # Two listeners of equal weight behind one load balancer: the chain must not depend on which registered first.
+    resources = [resource("lb", LB), resource("listener-a", LISTENER, data=("lb",)),
+                 resource("listener-b", LISTENER, data=("lb",))]
+    path = critical_path(Recording([resources[index] for index in order]))
+    assert path.full.urns == ("lb", "listener-b")
+    assert path.full.seconds == 182
+
+
 def test_an_explicit_edge_on_the_chain_is_named_with_its_reason() -> None:
     recording = Recording([
         resource("vpc", VPC),

@@ -171,14 +171,29 @@ def _longest(resources: dict[str, RecordedResource], children: dict[str, list[st
         for previous in before:
             if previous in resources:
                 candidate = finish(previous)
-                if candidate[0] > best[0]:
+                if _longer(candidate, best):
                     best = candidate
         own = provisioning(resource.type).seconds if resource.custom else 0.0
         chain = (*best[1], urn) if resource.custom else best[1]
         return best[0] + own, chain
 
-    result = max((finish(urn) for urn in resources), default=(0.0, ()), key=lambda item: item[0])
+    result: tuple[float, tuple[str, ...]] = (0.0, ())
+    for urn in resources:
+        candidate = finish(urn)
+        if _longer(candidate, result):
+            result = candidate
     return Chain(result[0], result[1])
+
+
+def _longer(candidate: tuple[float, tuple[str, ...]], best: tuple[float, tuple[str, ...]]) -> bool:
+    """Whether chain `candidate` beats `best`: more seconds, or as many and the greater URNs.
+
+    The tie-break makes the chain one graph yields independent of the order its resources registered
+    in, which varies between runs; a chain of no seconds never replaces the empty one.
+    """
+    if candidate[0] != best[0]:
+        return candidate[0] > best[0]
+    return bool(best[1]) and candidate[1] > best[1]
 
 
 def critical_path(recording: Recording) -> CriticalPath:
