@@ -11,7 +11,8 @@ What it measures, each against the issue's target:
    a process replaying the same graph through the pulumi_aws classes at 20 and 100 workloads, the two
    run in turns (issue 20's floor: what a hand-written pulumi_aws program pays; target <= 1.10), and
    peak RSS (os.wait4's rusage of that child, started by a small launcher process so that the figure
-   is the child's own), growth ratio and per-workload marginal cost
+   is the child's own), growth ratio and per-workload marginal cost (the sizes' times are medians of 5
+   runs taken in turns)
    (linear when the marginal cost of 100->200 is within 10% of 20->100); target <= 512 MiB.
 3. `validate` of a 100-workload config: `load_config` timed in a fresh process (this one holds the
    graphs of the previews above), and the whole `stacktape-pulumi validate` process, target <= 0.3 s;
@@ -425,13 +426,18 @@ def in_process(path: Path, repeat: int) -> InProcess:
 
 
 def scaling(sizes: list[int], repeat: int, work: Path) -> list[tuple[int, int, Run]]:
-    rows = []
+    """Each size's preview: one run for its document and peak RSS, then its time as a median of runs taken
+    in turns with the other sizes (the growth ratio compares differences of these times, which turns the
+    machine's drift during the sizes into a ratio several times larger)."""
+    commands, first = [], []
     for size in sizes:
         config = work / f"generated-{size}.yml"
         config.write_text(generated_config(size))
-        run = median_run([*cli_command(), "preview", str(config), "--json"], repeat)
-        rows.append((size, len(json.loads(run.stdout)["resources"]), run))
-    return rows
+        commands.append([*cli_command(), "preview", str(config), "--json"])
+        first.append(run_child(commands[-1]))
+    times = interleaved_medians(commands, repeat)
+    return [(size, len(json.loads(run.stdout)["resources"]), Run(seconds, run.peak_rss_mb, run.stdout))
+            for size, run, seconds in zip(sizes, first, times, strict=True)]
 
 
 def profile_preview(path: Path, top: int = 25) -> str:
@@ -574,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\n2. generated configs: N workloads x 3 containers, whole-process preview")
         print(f"   {'workloads':>9} {'resources':>9} {'preview s':>10} {'peak RSS MB':>12} {'ms/workload':>12}")
-        rows = scaling(sizes, repeat, work)
+        rows = scaling(sizes, repeat if args.quick else max(repeat, 5), work)
         for size, count, run in rows:
             print(f"   {size:9d} {count:9d} {run.seconds:10.2f} {run.peak_rss_mb:12.0f} "
                   f"{1000 * run.seconds / size:12.1f}")
