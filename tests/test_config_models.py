@@ -1,5 +1,7 @@
 """Config models: one test per validation rule, asserting the exact located message."""
 
+import ast
+import inspect
 import subprocess
 import sys
 import textwrap
@@ -19,6 +21,7 @@ from stacktape_pulumi.config.models import (
     SqsQueue,
     StacktapeConfig,
 )
+from stacktape_pulumi.config.models import root as root_module
 from stacktape_pulumi.config.models.root import RESOURCE_MODELS, resource_model
 from tests.issues_support import config_issues
 
@@ -800,6 +803,17 @@ def test_each_resource_type_is_its_models_type_literal() -> None:
         model = resource_model(resource_type)
         assert get_args(model.model_fields["type"].annotation) == (resource_type,)
     assert tuple(RESOURCE_MODELS) == SUPPORTED_RESOURCE_TYPES
+
+
+def test_the_union_type_checkers_see_holds_every_resource_model() -> None:
+    # `Resource` is a union only for type checkers (under TYPE_CHECKING): its members must be the models.
+    tree = ast.parse(inspect.getsource(root_module))
+    [union] = [node.value for branch in ast.walk(tree)
+               if isinstance(branch, ast.If) and getattr(branch.test, "id", None) == "TYPE_CHECKING"
+               for node in branch.body if isinstance(node, ast.Assign)
+               and [getattr(target, "id", None) for target in node.targets] == ["Resource"]]
+    names = {node.id for node in ast.walk(union) if isinstance(node, ast.Name)} - {"Annotated", "Field"}
+    assert names == {name for _, name in RESOURCE_MODELS.values()}
 
 
 @pytest.mark.parametrize(("value", "message"), [

@@ -216,10 +216,14 @@ def _annotation_at(root: Any, loc: tuple[int | str, ...], data: Any) -> Any:
 
 def _by_type(annotation: Any, node: Any) -> Any:
     """A resource annotation (validated by the model of the value's `type`) as that model."""
-    if get_origin(annotation) is Annotated and any(meta is ResourceByType for meta in get_args(annotation)[1:]):
+    if _is_by_type(annotation):
         tag = node.get("type") if isinstance(node, dict) else None
         return resource_model(tag) if isinstance(tag, str) and tag in RESOURCE_MODELS else annotation
     return annotation
+
+
+def _is_by_type(annotation: Any) -> bool:
+    return get_origin(annotation) is Annotated and any(meta is ResourceByType for meta in get_args(annotation)[1:])
 
 
 def _child(node: Any, elem: int | str) -> Any:
@@ -276,7 +280,7 @@ def _union_tags(root: Any, loc: tuple[int | str, ...], data: Any) -> list[str]:
     current = _annotation_at(root, loc, data)
     if current is None:
         return []
-    if get_origin(current) is Annotated and any(meta is ResourceByType for meta in get_args(current)[1:]):
+    if _is_by_type(current):
         return list(SUPPORTED_RESOURCE_TYPES)
     tags: list[str] = []
     for option in _unwrap(current):
