@@ -8,6 +8,7 @@ without any component naming a rule.
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from stacktape_pulumi.config.loader import SourceMap
@@ -51,6 +52,7 @@ ORDERING_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+@cache
 def rule(name: str) -> Callable[..., Any]:
     """The function `module:function` names below `stacktape_pulumi.checks` (its module imported on first use)."""
     module, function = name.split(":")

@@ -165,18 +165,14 @@ class _NotPlain(Exception):
     """The document needs the composing path (see the module docstring)."""
 
 
-def _event_position(event: Any) -> Position:
-    mark = event.start_mark
-    return Position(mark.line + 1, mark.column + 1)
-
-
-def _plain_scalar(event: Any) -> tuple[str, Any]:
+def _plain_scalar(event: Any) -> Any:
+    """The value of an untagged scalar event with no anchor whose resolved tag the event pass builds."""
     if event.anchor is not None or event.tag not in (None, "!"):
         raise _NotPlain
     tag, value = _scalar(event.value, event.implicit)
     if tag not in _PLAIN_TAGS:
         raise _NotPlain
-    return tag, value
+    return value
 
 
 def _build_from_events(loader: _Loader, source: SourceMap) -> Any:
@@ -215,13 +211,13 @@ def _build_from_events(loader: _Loader, source: SourceMap) -> Any:
                     # A key: a plain scalar, written once.
                     if kind is not ScalarEvent:
                         raise _NotPlain
-                    key = _plain_scalar(event)[1]
+                    key = _plain_scalar(event)
                     if isinstance(key, bool | int | float) or key is None:
                         key = event.value
                     path = (*parent_path, key)
                     if key in parent:
                         raise _NotPlain
-                    keys[path] = _event_position(event)
+                    keys[path] = _mark(event)
                     pending[-1] = path
                     continue
                 pending[-1] = None
@@ -232,10 +228,10 @@ def _build_from_events(loader: _Loader, source: SourceMap) -> Any:
         count += 1
         if count > MAX_NODES or len(stack) > MAX_DEPTH or event.anchor is not None:
             raise _NotPlain
-        values[path] = _event_position(event)
+        values[path] = _mark(event)
         value: Any
         if kind is ScalarEvent:
-            value = _plain_scalar(event)[1]
+            value = _plain_scalar(event)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.tag is not None:
                 raise _NotPlain
@@ -260,8 +256,9 @@ def _single_document(get_event: Callable[[], Any], data: Any) -> Any:
     return data
 
 
-def _mark(node: Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(marked: Node | Any) -> Position:
+    """Where a node or a parser event starts."""
+    return Position(marked.start_mark.line + 1, marked.start_mark.column + 1)
 
 
 class _Builder:
