@@ -10,13 +10,13 @@ Exit codes: 0 success, 1 config errors (printed as FILE:LINE:COL: message), 2 us
 """
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stacktape_pulumi.errors import ConfigError, StacktapeError
+from stacktape_pulumi.process import run_once
 
 if TYPE_CHECKING:  # imported by `main` when needed: `--help` stays fast
     from stacktape_pulumi.load import LoadedConfig
@@ -287,29 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-# The collector's thresholds of a `stacktape-pulumi` process (see `console`).
-PROCESS_GC_THRESHOLDS = (10_000, 50, 100)
-
-
 def console() -> int:
-    """The `stacktape-pulumi` process: `main` on the command line, then an exit that skips collecting the heap.
-
-    The interpreter's shutdown runs the cyclic garbage collector over everything still alive: after a
-    preview that is the SDK, the pulumi_aws classes, the config models and the recording, ~0.5 s of a
-    20-workload preview's ~1.9 s as a process (0.03 s once frozen). Frozen objects are skipped by
-    collections; their memory goes back with the process. Shutdown still runs as usual otherwise
-    (atexit handlers, flushing, joining threads). Only the process does this: `main` in a longer-lived
-    program (the tests) keeps its collector.
-
-    Before `main`, the collector's first generation is set to run every 10,000 net allocations instead
-    of 700: imports and the loader make objects by the hundred thousand and free few, so the default
-    passes only walk live objects again (~0.015 s of `validate` of 100 workloads). The offline engine
-    sets the same for a preview and puts back what it found.
-    """
-    gc.set_threshold(*PROCESS_GC_THRESHOLDS)
-    code = main()
-    gc.freeze()
-    return code
+    """The `stacktape-pulumi` process: `main` on the command line, as a one-shot process (`process.run_once`:
+    the collector tuned while it works, and no collection of the heap at exit)."""
+    return run_once(main)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The `stacktape-pulumi` process: `cli.console` runs `main`, then freezes the collector so shutdown is quick."""
+"""The `stacktape-pulumi` process: `cli.console` runs `main` as a one-shot process (`process.run_once`)."""
 
 import gc
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stacktape_pulumi import cli
+from stacktape_pulumi import cli, process
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
 
@@ -25,7 +25,7 @@ def test_console_tunes_the_collector_runs_main_then_freezes_the_collector(monkey
     calls: list[str] = []
 
     def fake_main() -> int:
-        calls.append("main")
+        calls.append(f"main, exits when done: {process.exits_when_done()}")
         return cli.EXIT_CONFIG
 
     monkeypatch.setattr(cli, "main", fake_main)
@@ -33,7 +33,23 @@ def test_console_tunes_the_collector_runs_main_then_freezes_the_collector(monkey
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(gc, "set_threshold", lambda *thresholds: calls.append(f"threshold {thresholds}"))
     assert cli.console() == cli.EXIT_CONFIG
-    assert calls == ["threshold (10000, 50, 100)", "main", "freeze"]
+    assert calls == ["threshold (10000, 50, 100)", "main, exits when done: True", "freeze"]
+    assert process.exits_when_done() is False
+
+
+def test_a_one_shot_process_that_fails_still_freezes_and_is_no_longer_one_shot(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *thresholds: calls.append(f"threshold {thresholds}"))
+
+    def failing() -> int:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        process.run_once(failing)
+    assert calls == ["threshold (10000, 50, 100)", "freeze"]
+    assert process.exits_when_done() is False
 
 
 def test_a_preview_process_prints_the_in_process_document_and_exits_cleanly() -> None:

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
+from stacktape_pulumi import process
 from stacktape_pulumi.engine import run_offline, sdk
 from stacktape_pulumi.engine.canned import CannedInvokeError, CannedWorld
 from stacktape_pulumi.engine.preview import preview_config
@@ -99,6 +100,30 @@ def test_the_runs_cyclic_garbage_is_collected_when_it_ends() -> None:
         assert refs[0]() is None
     finally:
         gc.enable()
+
+
+def test_a_one_shot_process_leaves_the_runs_garbage_to_its_exit(monkeypatch: pytest.MonkeyPatch) -> None:
+    refs: list[weakref.ref[_Cycle]] = []
+
+    def program() -> None:
+        refs.append(weakref.ref(_Cycle()))
+        Box("box")
+
+    monkeypatch.setattr(gc, "freeze", lambda: None)  # run_once's freeze at the end would outlive this test
+    before = gc.get_threshold()
+    gc.disable()
+    try:
+        def work() -> int:
+            run_offline(program)
+            return 0
+
+        assert process.run_once(work) == 0
+        assert refs[0]() is not None  # not collected: the process exits next
+    finally:
+        gc.set_threshold(*before)
+        gc.enable()
+        gc.collect()
+    assert refs[0]() is None
 
 
 def test_a_host_that_froze_objects_keeps_them_frozen() -> None:

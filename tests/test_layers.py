@@ -33,12 +33,13 @@ ALLOWED: dict[str, set[str]] = {
     "schema": {"args", "components", "config", "errors", "provider"},
     "components": {"args", "aws", "checks", "config", "directives", "errors", "images", "lambda_packaging",
                    "lazy", "plan", "schema"},
-    "engine": {"aws", "components", "directives", "load"},
+    "process": set(),
+    "engine": {"aws", "components", "directives", "load", "process"},
     "program": {"checks", "components", "errors", "load"},
     "scripts": {"checks", "config", "directives", "errors"},
     "automation": {"errors", "load", "program", "scripts"},
     "provider": {"components", "config", "errors", "plan", "schema"},
-    "cli": {"automation", "checks", "engine", "errors", "images", "load", "schema", "scripts"},
+    "cli": {"automation", "checks", "engine", "errors", "images", "load", "process", "schema", "scripts"},
     "__init__": {"lazy"},
 }
 
