@@ -28,7 +28,6 @@ What it measures, each against the issue's target:
     python bench/bench.py             # full run, medians of 3 (5 in-process)
     python bench/bench.py --quick     # one example, sizes 2/4/8, one repetition: CI keeps it working
     python bench/bench.py --profile   # also cProfile the in-process preview of the largest config
-    python bench/bench.py --replay FILE.json   # (internal) the floor: replay a `preview --json` document
     python bench/bench.py --time-validate FILE # (internal) median load_config time of FILE
 """
 
@@ -41,7 +40,6 @@ import json
 import os
 import platform
 import pstats
-import re
 import shutil
 import statistics
 import subprocess
@@ -53,11 +51,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from replay import project_stack, replay
+
 if TYPE_CHECKING:
     from stacktape_pulumi.engine import Recording
     from stacktape_pulumi.engine.critical_path import CriticalPath
 
 ROOT = Path(__file__).resolve().parent.parent
+REPLAY = Path(__file__).resolve().parent / "replay.py"  # the floor's process
 EXAMPLES = ROOT / "programs" / "examples"
 # Issue 20's targets.
 TARGET_RATIO = 1.10
@@ -175,157 +176,6 @@ Config.model_validate(yaml.load("port: 80", Loader=yaml.CSafeLoader))
 """
 
 
-# ---- the floor: replay a recorded resource set through the bare SDK ----------------------------------
-
-
-def _set_path(doc: dict[str, Any], path: str, wrap: Callable[[Any], Any]) -> None:
-    """Apply `wrap` to the value at a mask path like `a.b[0].c` (as the recording writes them)."""
-    parts: list[str | int] = []
-    for piece in path.split("."):
-        name, *indexes = piece.split("[")
-        if name:
-            parts.append(name)
-        parts += [int(i.rstrip("]")) for i in indexes]
-    node: Any = doc
-    for key in parts[:-1]:
-        node = node[key]
-    node[parts[-1]] = wrap(node[parts[-1]])
-
-
-def _order(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Parents and dependencies before dependents (the recording is sorted by URN, not registration)."""
-    by_urn = {r["urn"]: r for r in resources}
-    done: set[str] = set()
-    ordered: list[dict[str, Any]] = []
-
-    def visit(urn: str) -> None:
-        if urn in done or urn not in by_urn:
-            return
-        done.add(urn)
-        resource = by_urn[urn]
-        for before in [resource["parent"], *resource["dependencies"]]:
-            if before:
-                visit(before)
-        ordered.append(resource)
-
-    for r in resources:
-        visit(r["urn"])
-    return ordered
-
-
-ASSET_KINDS = ("fileArchive", "fileAsset", "remoteArchive", "remoteAsset", "stringAsset", "assetArchive")
-
-
-def _revive_assets(value: Any) -> Any:
-    """The recording writes Lambda code and other assets as {"fileArchive": path}; make them assets again."""
-    import pulumi
-
-    if isinstance(value, dict):
-        if len(value) == 1 and next(iter(value)) in ASSET_KINDS:
-            kind, arg = next(iter(value.items()))
-            if kind == "assetArchive":
-                return pulumi.AssetArchive({k: _revive_assets(v) for k, v in arg.items()})
-            return getattr(pulumi, kind[0].upper() + kind[1:])(arg)
-        return {k: _revive_assets(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_revive_assets(v) for v in value]
-    return value
-
-
-def _aws_class(token: str) -> Any:
-    """The pulumi_aws resource class of a type token (`aws:ecs/service:Service` → pulumi_aws.ecs.Service)."""
-    import importlib
-
-    package, module_file, name = token.split(":")
-    if package != "aws":
-        return None
-    module = module_file.split("/")[0]
-    for candidate in (module, f"{module}_"):
-        try:
-            return getattr(importlib.import_module("pulumi_aws" if candidate == "index" else f"pulumi_aws.{candidate}"),
-                           name)
-        except (ImportError, AttributeError):
-            continue
-    return None
-
-
-def _snake(key: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
-
-
-def replay_program(doc: dict[str, Any], typed: bool = False) -> Callable[[], None]:
-    """A Pulumi program registering exactly the recorded resources.
-
-    Untyped (the floor the issue defines): plain `pulumi.CustomResource(type, name, props)`. Typed: the
-    pulumi_aws class of each type with the same inputs (top-level names in snake_case, nested values as
-    recorded), i.e. what any program built on pulumi_aws pays for the same graph.
-    """
-    import pulumi
-
-    resources = _order(doc["resources"])
-
-    def program() -> None:
-        made: dict[str, pulumi.Resource] = {}
-        for r in resources:
-            props = _revive_assets(json.loads(json.dumps(r["inputs"])))
-            for path in r["secretInputs"]:
-                _set_path(props, path, pulumi.Output.secret)
-            opts = pulumi.ResourceOptions(parent=made.get(r["parent"] or ""),
-                                          depends_on=[made[u] for u in r["dependencies"] if u in made] or None)
-            cls = _aws_class(r["type"]) if typed and r["custom"] else None
-            if cls is not None:
-                made[r["urn"]] = cls(r["name"], opts=opts, **{_snake(k): v for k, v in props.items()})
-            elif r["custom"]:
-                made[r["urn"]] = pulumi.CustomResource(r["type"], r["name"], props, opts)
-            else:
-                component = pulumi.ComponentResource(r["type"], r["name"], None, opts)
-                component.register_outputs(r.get("outputs") or {})
-                made[r["urn"]] = component
-        for key, value in (doc.get("outputs") or {}).items():
-            pulumi.export(key, value)
-
-    return program
-
-
-def _engine_only() -> None:
-    """Import the offline engine without the package's __init__ (which imports every component).
-
-    The floor process must pay for the SDK and the recording monitor only, as a program written
-    directly against the SDK would: an empty package module stands in for `stacktape_pulumi`.
-    """
-    import importlib.util
-    import types
-
-    spec = importlib.util.find_spec("stacktape_pulumi")
-    assert spec is not None
-    assert spec.submodule_search_locations is not None
-    package = types.ModuleType("stacktape_pulumi")
-    package.__path__ = list(spec.submodule_search_locations)
-    sys.modules["stacktape_pulumi"] = package
-
-
-def replay(doc: dict[str, Any], project: str, stack: str, region: str, typed: bool = False) -> "Recording":
-    """Run the replay under the same recording monitor (and canned world) the preview uses."""
-    from stacktape_pulumi.engine.canned import CannedWorld
-    from stacktape_pulumi.engine.offline import run_offline
-
-    return run_offline(replay_program(doc, typed), project=project, stack=stack, config={"aws:region": region},
-                       world=CannedWorld(region=region))
-
-
-def _replay_file(path: Path, typed: bool) -> int:
-    doc = json.loads(path.read_text())
-    project, stack = _project_stack(doc)
-    replay(doc, project, stack, "us-east-1", typed=typed)
-    return 0
-
-
-def _project_stack(doc: dict[str, Any]) -> tuple[str, str]:
-    urn = doc["resources"][0]["urn"]  # urn:pulumi:<stack>::<project>::...
-    stack, project = urn.split("::")[0].split(":")[-1], urn.split("::")[1]
-    return project, stack
-
-
 # ---- generated configs -----------------------------------------------------------------------------
 
 
@@ -389,7 +239,7 @@ def measure_example(path: Path, repeat: int, work: Path) -> ExampleFigures:
     preview = median_run([*cli_command(), "preview", str(path), "--json"], repeat)
     doc_path = work / f"{path.stem}.json"
     doc_path.write_text(preview.stdout)
-    floor = median_run([sys.executable, str(Path(__file__).resolve()), "--replay", str(doc_path)], repeat)
+    floor = median_run([sys.executable, str(REPLAY), str(doc_path)], repeat)
     resources = len(json.loads(preview.stdout)["resources"])
     return ExampleFigures(path.name, resources, preview.seconds, floor.seconds, preview.peak_rss_mb)
 
@@ -423,7 +273,7 @@ def in_process(path: Path, repeat: int) -> InProcess:
     loaded = load_config(path)
     recording = preview_config(loaded)  # warm-up: imports, caches
     doc = json.loads(recording.dumps())
-    project, stack = _project_stack(doc)
+    project, stack = project_stack(doc)
     expected = _inputs(recording)
     faithful = all(_inputs(replay(doc, project, stack, loaded.region, typed)) == expected for typed in (False, True))
     preview_s = timed(lambda: preview_config(load_config(path)), repeat)
@@ -530,23 +380,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one example, small sizes, one repetition (CI)")
     parser.add_argument("--repeat", type=int, default=None, help="repetitions per whole-process figure")
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process preview of the largest config")
-    parser.add_argument("--replay", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--typed", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--time-validate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.time_validate:
         print(f"{validate_seconds(args.time_validate, args.repeat or 5):.6f}")
         return 0
-    if args.replay:
-        _engine_only()
-        # The floor runs as the `stacktape-pulumi` process runs (`process.run_once`: the same collector
-        # tuning, no collection at exit): the ratio is then the tool's own work, not a difference in how
-        # the two processes end (without it, the floor paid ~0.3 s more at 20 workloads for collecting
-        # its heap at exit).
-        from stacktape_pulumi.process import run_once
-
-        return run_once(lambda: _replay_file(args.replay, args.typed))
-
     # An installed package is byte-compiled (pip and uv write the .pyc files at install). Where
     # PYTHONDONTWRITEBYTECODE is set, as on this machine, a source checkout never gets them, and every child
     # process below would compile the package anew: the figures would measure that, not the tool.
@@ -606,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             doc_path.write_text(run.stdout)
             preview_s, floor_s = interleaved_medians(
                 [[*cli_command(), "preview", str(work / f"generated-{size}.yml"), "--json"],
-                 [sys.executable, str(Path(__file__).resolve()), "--replay", str(doc_path), "--typed"]],
+                 [sys.executable, str(REPLAY), str(doc_path), "--typed"]],
                 repeat if args.quick else max(repeat, 5))
             typed_ratios.append(preview_s / floor_s)
             print(f"   {size:9d} workloads: preview {preview_s:.2f} s, pulumi_aws floor {floor_s:.2f} s, "
