@@ -33,7 +33,7 @@ def test_console_tunes_the_collector_runs_main_then_freezes_the_collector(monkey
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(gc, "set_threshold", lambda *thresholds: calls.append(f"threshold {thresholds}"))
     assert cli.console() == cli.EXIT_CONFIG
-    assert calls == ["threshold (10000, 50, 100)", "main, exits when done: True", "freeze"]
+    assert calls == ["threshold (100000, 1000, 1000)", "main, exits when done: True", "freeze"]
     assert process.exits_when_done() is False
 
 
@@ -48,7 +48,7 @@ def test_a_one_shot_process_that_fails_still_freezes_and_is_no_longer_one_shot(
 
     with pytest.raises(RuntimeError, match="boom"):
         process.run_once(failing)
-    assert calls == ["threshold (10000, 50, 100)", "freeze"]
+    assert calls == ["threshold (100000, 1000, 1000)", "freeze"]
     assert process.exits_when_done() is False
 
 

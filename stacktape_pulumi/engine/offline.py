@@ -485,11 +485,9 @@ async def _await_outputs_in_batches() -> None:
                 settings.outputs.update(pending)
 
 
-# During a run the collector uses `BULK_GC_THRESHOLDS` (young objects every 10,000 allocations instead of
-# 700, the old generation a tenth as often): a run allocates millions of short-lived objects (Outputs,
-# tasks, protobuf messages) that reference counting frees, and with the defaults the collector's passes
-# over a growing heap were a third of a 200-workload preview (10.1 s -> 6.3 s; peak memory unchanged at
-# ~340 MB).
+# During a run the collector uses `process.BULK_GC_THRESHOLDS` (which says why and what it measured): a
+# run allocates millions of objects, and with the defaults the collector's passes over a growing heap were
+# a third of a 200-workload preview.
 _HOST_GC: dict[str, Any] = {}  # the host's thresholds, and whether the runs froze its objects
 
 
