@@ -10,10 +10,13 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stacktape_pulumi import process
 from stacktape_pulumi.engine import run_offline, sdk
 from stacktape_pulumi.engine.canned import CannedInvokeError, CannedWorld
+from stacktape_pulumi.engine.offline import document_text
 from stacktape_pulumi.engine.preview import preview_config
 from stacktape_pulumi.load import load_config
 
@@ -312,3 +315,24 @@ def test_a_secret_inside_a_stack_output_stays_that_values_secret() -> None:
 
     assert run_offline(program).stack_outputs == {"db": {"host": "h", "port": 5432, "url": "[secret]",
                                                          "hosts": ["[secret]"]}}
+
+
+# JSON documents as a recording holds them, with the numbers and strings orjson writes unlike json or refuses.
+_JSON_SCALARS = (st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+                 | st.floats(allow_nan=True, allow_infinity=True) | st.text()
+                 | st.sampled_from([1e-05, -3e-05, 1.5e-07, 0.0001, 1e16, 1e300, 2**63, 2**64, "\ud800", "é\u2028"]))
+_JSON_DOCUMENTS = st.recursive(_JSON_SCALARS, lambda children: st.lists(children, max_size=4)
+                               | st.dictionaries(st.text(max_size=6), children, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_DOCUMENTS)
+def test_document_text_is_json_dumps_byte_for_byte(document: object) -> None:
+    assert document_text(document) == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_document_text_of_a_preview_is_json_dumps_byte_for_byte() -> None:
+    recording = preview_config(load_config(Path(__file__).resolve().parent.parent / "programs" / "examples"
+                                           / "multi-container.yml"))
+    document = recording.to_json()
+    assert recording.dumps() == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
