@@ -1,6 +1,9 @@
 """The benchmark's floor: a Pulumi program registering exactly the resources of a `preview --json` document.
 
-    python bench/replay.py FILE.json [--typed]
+    python bench/replay.py FILE.json [CONFIG.yml] [--typed]
+
+With CONFIG.yml (the config FILE.json was previewed from), the process checks it first as `preview`
+does (`load_config`): the floor plus what validating costs, to show how much of the preview's time that is.
 
 Run as its own process by `bench.py` (target 2 compares it with the `stacktape-pulumi preview` process),
 so it imports only what such a hand-written program needs: the SDK, the pulumi_aws modules of the
@@ -169,10 +172,16 @@ def project_stack(doc: dict[str, Any]) -> tuple[str, str]:
 def main(argv: list[str]) -> int:
     typed = "--typed" in argv
     paths = [arg for arg in argv if arg != "--typed"]
-    if len(paths) != 1:
-        print("usage: python bench/replay.py FILE.json [--typed]", file=sys.stderr)
+    if len(paths) not in (1, 2):
+        print("usage: python bench/replay.py FILE.json [CONFIG.yml] [--typed]", file=sys.stderr)
         return 2
-    engine_only()
+    if len(paths) == 2:
+        # What checking the config adds to the floor: `load_config` of CONFIG first, as `preview` does.
+        from stacktape_pulumi.load import load_config
+
+        load_config(paths[1])
+    else:
+        engine_only()
     # The floor runs as the `stacktape-pulumi` process runs (`process.run_once`: the same collector tuning,
     # no collection at exit): the ratio is then the two programs' work, not a difference in how the two
     # processes end (without it, the floor paid ~0.3 s more at 20 workloads for collecting its heap at exit).
