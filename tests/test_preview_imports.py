@@ -24,6 +24,7 @@ UNUSED = [
     "pulumi_docker_build",
     "pulumi_command",
     "pulumi_aws_native",
+    "stacktape_pulumi.args",  # the components' args TypedDicts: annotations only (schema.registry reads them)
 ]
 
 PROGRAM = """

@@ -6,12 +6,11 @@ balancer's security group), ACM, Route 53.
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
@@ -25,6 +24,9 @@ from stacktape_pulumi.components.load_balancing import (
 )
 from stacktape_pulumi.config.models.application_load_balancer import ApplicationLoadBalancerProps, LbRedirectProps
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import ApplicationLoadBalancerArgs
 
 KIND = "ApplicationLoadBalancer"
 DEFAULT_PORTS = {"HTTP": 80, "HTTPS": 443}

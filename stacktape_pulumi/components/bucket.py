@@ -7,12 +7,11 @@ configuration, bucket policy, EventBridge notifications).
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import BucketArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.base import StacktapeComponent
@@ -29,6 +28,9 @@ from stacktape_pulumi.config.models.bucket import (
     NonCurrentVersionClassTransition,
     NonCurrentVersionExpiration,
 )
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import BucketArgs
 
 KIND = "Bucket"
 # S3 appends 26 unique characters to a `bucket_prefix`, which may be 37 long (63 in all).

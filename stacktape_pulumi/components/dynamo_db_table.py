@@ -6,12 +6,11 @@ for provisioned capacity).
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import DynamoDbTableArgs
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
@@ -20,6 +19,9 @@ from stacktape_pulumi.config.models.dynamo_db_table import (
     DynamoDbCapacityScaling,
     DynamoDbTableProps,
 )
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import DynamoDbTableArgs
 
 KIND = "DynamoDbTable"
 NAME_LIMIT = 255

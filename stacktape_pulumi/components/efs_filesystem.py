@@ -7,16 +7,18 @@ AWS: EFS (filesystem, mount targets, backup policy), EC2 (security group).
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import EfsFilesystemArgs
 from stacktape_pulumi.aws.security_groups import group_description
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.efs_filesystem import EFS_FILESYSTEM_TYPE, EfsFilesystemProps
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import EfsFilesystemArgs
 
 KIND = "EfsFilesystem"
 NFS_PORT = 2049

@@ -5,16 +5,18 @@ AWS: EventBridge (event bus, archive).
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import EventBusArgs
 from stacktape_pulumi.aws.naming import fit
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.config.models.event_bus import EventBusProps
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import EventBusArgs
 
 KIND = "EventBus"
 NAME_LIMIT = 256

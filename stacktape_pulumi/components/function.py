@@ -8,12 +8,11 @@ permissions, event invoke config), IAM (role and inline policies), CloudWatch Lo
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import FunctionArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.logs import log_group
@@ -29,6 +28,9 @@ from stacktape_pulumi.components.volumes import plan_function_mount
 from stacktape_pulumi.config.models.function import FunctionProps
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.lambda_packaging import PackagedFunction, package_function
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import FunctionArgs
 
 KIND = "Function"
 DEFAULT_MEMORY = 1024

@@ -10,12 +10,11 @@ from __future__ import annotations  # see stacktape_pulumi/components/__init__.p
 import json
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import HttpApiGatewayArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.aws.logs import log_group
 from stacktape_pulumi.aws.naming import fit
@@ -26,6 +25,9 @@ from stacktape_pulumi.components.log_forwarding import LogForwarder
 from stacktape_pulumi.config.models.http_api_gateway import HttpApiGatewayProps
 from stacktape_pulumi.config.models.shared import Authorizer, CognitoAuthorizer, CorsConfig
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import HttpApiGatewayArgs
 
 KIND = "HttpApiGateway"
 DEFAULT_LOG_RETENTION_DAYS = 30

@@ -11,12 +11,11 @@ gets exactly one (checks/network_load_balancer.py).
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import NetworkLoadBalancerArgs
 from stacktape_pulumi.aws.domains import CustomDomain
 from stacktape_pulumi.checks.load_balancer import cidr
 from stacktape_pulumi.components.base import StacktapeComponent, after_body
@@ -30,6 +29,9 @@ from stacktape_pulumi.components.load_balancing import (
 )
 from stacktape_pulumi.config.models.network_load_balancer import NLB_TYPE, NetworkLoadBalancerProps
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import NetworkLoadBalancerArgs
 
 KIND = "NetworkLoadBalancer"
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import RelationalDatabaseArgs
 from stacktape_pulumi.aws import rds
 from stacktape_pulumi.aws.naming import LIMITS
 from stacktape_pulumi.aws.rds_parameters import (
@@ -48,6 +47,8 @@ from stacktape_pulumi.errors import StacktapeError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from stacktape_pulumi.args import RelationalDatabaseArgs
 
 KIND = "RelationalDatabase"
 ORACLE_DB_NAME = "ORCL"

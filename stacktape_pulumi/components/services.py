@@ -10,11 +10,10 @@ named workload's), and known to the stack by the reference's name chains (`web.c
 
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pulumi
 
-from stacktape_pulumi.args import PrivateServiceArgs, WebServiceArgs, WorkerServiceArgs
 from stacktape_pulumi.components.application_load_balancer import ApplicationLoadBalancer
 from stacktape_pulumi.components.base import StacktapeComponent, nested_as
 from stacktape_pulumi.components.context import StackContext
@@ -32,6 +31,9 @@ from stacktape_pulumi.config.models.service import (
 )
 from stacktape_pulumi.config.services import ExpansionError, expand_service, nested_name
 from stacktape_pulumi.errors import StacktapeError, format_path
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import PrivateServiceArgs, WebServiceArgs, WorkerServiceArgs
 
 WORKLOAD_PART = "containerWorkload"
 NESTED_COMPONENTS: dict[str, type[Any]] = {

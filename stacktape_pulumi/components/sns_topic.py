@@ -9,17 +9,19 @@ AWS: SNS (topic, subscriptions), Lambda (invoke permissions for SNS).
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import SnsTopicArgs
 from stacktape_pulumi.components.base import StacktapeComponent
 from stacktape_pulumi.components.context import StackContext
 from stacktape_pulumi.components.exchange import TopicSubscriptionRequest
 from stacktape_pulumi.components.sqs_queue import fifo_name, request_topic_subscription
 from stacktape_pulumi.config.models.sns_topic import FunctionSubscription, SnsTopicProps, SqsQueueSubscription
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import SnsTopicArgs
 
 KIND = "SnsTopic"
 NAME_LIMIT = 256

@@ -9,12 +9,11 @@ AWS: SQS (queue, queue policy), SNS (subscriptions of topics to the queue), Even
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import SqsQueueArgs
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.eventbridge import event_pattern, input_args, rule_name
 from stacktape_pulumi.aws.iam import Statement
@@ -26,6 +25,9 @@ from stacktape_pulumi.components.event_bus import rule_bus
 from stacktape_pulumi.components.exchange import QueueGrantRequest, TopicSubscriptionRequest
 from stacktape_pulumi.config.models.sqs_queue import SqsQueueProps
 from stacktape_pulumi.errors import StacktapeError
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import SqsQueueArgs
 
 KIND = "SqsQueue"
 NAME_LIMIT = 80

@@ -7,12 +7,11 @@ EC2 (security group, ingress rules), CloudWatch Logs, Application Auto Scaling.
 from __future__ import annotations  # see stacktape_pulumi/components/__init__.py
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 
-from stacktape_pulumi.args import MultiContainerWorkloadArgs
 from stacktape_pulumi.aws import ecs as ecs_plan
 from stacktape_pulumi.aws import iam
 from stacktape_pulumi.aws.json_output import json_output
@@ -38,6 +37,9 @@ from stacktape_pulumi.config.models.workload import MultiContainerWorkloadProps
 from stacktape_pulumi.directives.refs import SecretRef, SsmParamRef
 from stacktape_pulumi.errors import StacktapeError
 from stacktape_pulumi.images.dockerfiles import NON_ROOT_PACKAGING_TYPES
+
+if TYPE_CHECKING:  # annotations only: `schema.registry` evaluates them with stacktape_pulumi.args
+    from stacktape_pulumi.args import MultiContainerWorkloadArgs
 
 # A container variable ECS reads with `valueFrom`: a `$Secret`, a `$SsmParam`, or a connectTo credential.
 Hidden = SecretRef | SsmParamRef | ConnectedSecret
