@@ -9,7 +9,10 @@ What it measures, each against the issue's target:
    process (includes interpreter start and imports) and in-process (warm; the work of one run).
 2. Generated configs of 20, 100 and 200 workloads x 3 containers: whole-process preview time against
    a process replaying the same graph through the pulumi_aws classes at 20 and 100 workloads, the two
-   run in turns (issue 20's floor: what a hand-written pulumi_aws program pays; target <= 1.10), and
+   run in turns (issue 20's floor: what a hand-written pulumi_aws program pays; target <= 1.10; the
+   floor process, `bench/replay.py`, runs as the preview process does: same collector settings, no
+   collection at exit; also printed: the floor checking the config first, and the floor keeping
+   Python's default collector and exit, as a user's program would), and
    peak RSS (os.wait4's rusage of that child, started by a small launcher process so that the figure
    is the child's own), growth ratio and per-workload marginal cost (the sizes' times are medians of 5
    runs taken in turns)
@@ -453,16 +456,20 @@ def main(argv: list[str] | None = None) -> int:
             doc_path = work / f"generated-{size}.json"
             doc_path.write_text(run.stdout)
             config = work / f"generated-{size}.yml"
-            (preview_s, preview_cpu), (floor_s, floor_cpu), (checked_s, _) = interleaved_wall_and_cpu(
+            timings = interleaved_wall_and_cpu(
                 [[*cli_command(), "preview", str(config), "--json"],
                  [sys.executable, str(REPLAY), str(doc_path), "--typed"],
-                 [sys.executable, str(REPLAY), str(doc_path), str(config), "--typed"]],
+                 [sys.executable, str(REPLAY), str(doc_path), str(config), "--typed"],
+                 [sys.executable, str(REPLAY), str(doc_path), "--typed", "--default-exit"]],
                 repeat if args.quick else max(repeat, 5))
+            (preview_s, preview_cpu), (floor_s, floor_cpu), (checked_s, _), (default_exit_s, _) = timings
             typed_ratios.append(preview_s / floor_s)
             print(f"   {size:9d} workloads: preview {preview_s:.2f} s, pulumi_aws floor {floor_s:.2f} s, "
                   f"ratio {typed_ratios[-1]:.2f} (CPU time {preview_cpu:.2f} s vs {floor_cpu:.2f} s: "
-                  f"{preview_cpu / floor_cpu:.2f}); the floor checking the config first {checked_s:.2f} s "
-                  f"({checked_s / floor_s:.2f})")
+                  f"{preview_cpu / floor_cpu:.2f})")
+            print(f"   {'':9} the floor checking the config first {checked_s:.2f} s ({checked_s / floor_s:.2f}); "
+                  f"the floor with Python's default collector and exit {default_exit_s:.2f} s (the preview "
+                  f"against it: {preview_s / default_exit_s:.2f})")
         print(f"   worst whole-process ratio against the pulumi_aws floor {max(typed_ratios):.2f} "
               f"(target <= {TARGET_RATIO}): {verdict(max(typed_ratios) <= TARGET_RATIO)}")
         largest = work / f"generated-{sizes[-1]}.yml"

@@ -1,9 +1,11 @@
 """The benchmark's floor: a Pulumi program registering exactly the resources of a `preview --json` document.
 
-    python bench/replay.py FILE.json [CONFIG.yml] [--typed]
+    python bench/replay.py FILE.json [CONFIG.yml] [--typed] [--default-exit]
 
 With CONFIG.yml (the config FILE.json was previewed from), the process checks it first as `preview`
 does (`load_config`): the floor plus what validating costs, to show how much of the preview's time that is.
+With --default-exit, the process keeps Python's own collector settings and its collection at exit, as a
+program a user writes would (see `main`).
 
 Run as its own process by `bench.py` (target 2 compares it with the `stacktape-pulumi preview` process),
 so it imports only what such a hand-written program needs: the SDK, the pulumi_aws modules of the
@@ -19,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from stacktape_pulumi.engine import Recording
+
+USAGE = "usage: python bench/replay.py FILE.json [CONFIG.yml] [--typed] [--default-exit]"
 
 
 def _set_path(doc: dict[str, Any], path: str, wrap: Callable[[Any], Any]) -> None:
@@ -170,24 +174,31 @@ def project_stack(doc: dict[str, Any]) -> tuple[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    typed = "--typed" in argv
-    paths = [arg for arg in argv if arg != "--typed"]
-    if len(paths) not in (1, 2):
-        print("usage: python bench/replay.py FILE.json [CONFIG.yml] [--typed]", file=sys.stderr)
+    flags = {arg for arg in argv if arg.startswith("--")}
+    paths = [arg for arg in argv if not arg.startswith("--")]
+    if len(paths) not in (1, 2) or flags - {"--typed", "--default-exit"}:
+        print(USAGE, file=sys.stderr)
         return 2
-    if len(paths) == 2:
-        # What checking the config adds to the floor: `load_config` of CONFIG first, as `preview` does.
-        from stacktape_pulumi.load import load_config
-
-        load_config(paths[1])
-    else:
+    typed = "--typed" in flags
+    if len(paths) == 1:
         engine_only()
+
+    def work() -> int:
+        if len(paths) == 2:
+            # What checking the config adds to the floor: `load_config` of CONFIG first, as `preview` does.
+            from stacktape_pulumi.load import load_config
+
+            load_config(paths[1])
+        return replay_file(Path(paths[0]), typed)
+
+    if "--default-exit" in flags:
+        return work()
     # The floor runs as the `stacktape-pulumi` process runs (`process.run_once`: the same collector tuning,
     # no collection at exit): the ratio is then the two programs' work, not a difference in how the two
     # processes end (without it, the floor paid ~0.3 s more at 20 workloads for collecting its heap at exit).
     from stacktape_pulumi.process import run_once
 
-    return run_once(lambda: replay_file(Path(paths[0]), typed))
+    return run_once(work)
 
 
 if __name__ == "__main__":
