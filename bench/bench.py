@@ -166,7 +166,7 @@ def median_run(args: list[str], repeat: int) -> Run:
 
 def interleaved_medians(commands: list[list[str]], repeat: int) -> list[float]:
     """The median wall time of each command, run in turns so that a change in the machine's load hits all alike."""
-    return [statistics.median(r.seconds for r in found) for found in interleaved_runs(commands, repeat)]
+    return [_median_s(found) for found in interleaved_runs(commands, repeat)]
 
 
 def interleaved_runs(commands: list[list[str]], repeat: int) -> list[list[Run]]:

@@ -138,11 +138,10 @@ def document_text(doc: Any) -> str:
     (floats below 1e-4 without an exponent, NaN and infinities as null) and refuses others (integers
     beyond 64 bits, strings with lone surrogates), so a document holding any of those is written by json.
     """
+    # A lone surrogate, or a value orjson does not take, raises: json writes that document.
     if _orjson_writes_as_json(doc):
-        try:
+        with contextlib.suppress(orjson.JSONEncodeError):
             return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
-        except orjson.JSONEncodeError:  # a lone surrogate, or a value orjson does not take: json writes it
-            pass
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
