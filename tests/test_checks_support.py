@@ -94,6 +94,15 @@ def test_validate_without_cloudformation_imports_no_cloudformation_schemas() -> 
     assert _after_validate(EXAMPLE, report) == "0 []"
 
 
+def test_validate_without_file_git_or_node_directives_imports_no_subprocess_json_or_configparser() -> None:
+    # The directives import them when a $File is parsed, git is asked or a JavaScript directive runs
+    # (with subprocess's own imports, ~5 ms of every validate); nothing else on the validate side needs them.
+    text = EXAMPLE.read_text()
+    assert [word for word in ("$File", "$Git", "directives:") if word in text] == []
+    report = "sorted(m for m in ('subprocess', 'json', 'configparser') if m in sys.modules)"
+    assert _after_validate(EXAMPLE, report) == "0 []"
+
+
 def test_the_cloudformation_checks_ref_is_the_schemas_ref() -> None:
     # checks.cloudformation keeps its own copy of the constant so that it need not import aws.cloudformation.
     assert checks_cloudformation.REF == aws_cloudformation.REF

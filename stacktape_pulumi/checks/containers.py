@@ -9,7 +9,6 @@ and prebuilt image references that are not Docker references. Each issue is loca
 key at fault.
 """
 
-import json
 import re
 
 from stacktape_pulumi.config.loader import SourceMap
@@ -164,6 +163,8 @@ class _ContainerChecker:
         if first.upper() in HEALTH_CHECK_PREFIXES:
             hint = f"write {first.upper()} in upper case"
         else:
+            import json  # for this hint only: the validate of a config without the mistake skips it
+
             shell = json.dumps(["CMD-SHELL", " ".join(command)])
             hint = (f"put CMD-SHELL first to run the command in the container's shell: {shell}, or CMD to run "
                     "the executable directly")

@@ -11,10 +11,8 @@ calls once the arguments are known (so the call needs no config to find the file
 
 import hashlib
 import importlib.util
-import json
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +171,11 @@ def python_function(file: Path, function: str) -> Callable[..., Any]:
 
 
 def _call_node(directive: CustomDirective, args: Sequence[Any]) -> Any:
+    # Imported here, as in `directives.local`: `validate` of a config that calls no JavaScript directive
+    # does not load them (the other modules here are loaded by pydantic and argparse anyway).
+    import json
+    import subprocess
+
     try:
         command = node_command(str(directive.file), shutil.which)
         encoded = json.dumps(list(args))

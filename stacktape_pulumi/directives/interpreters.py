@@ -6,7 +6,6 @@ else Node's own type stripping (Node ≥ 22.6).
 """
 
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 
@@ -52,6 +51,8 @@ def node_command(path: str, which: Which, node_version: NodeVersion | None = Non
 
 
 def _node_version(node: str) -> tuple[int, int]:
+    import subprocess  # only here: `validate` imports this module, and asks Node's version only for TypeScript
+
     found = re.match(r"v(\d+)\.(\d+)", subprocess.run([node, "--version"], capture_output=True, text=True,
                                                        check=False).stdout)
     return (int(found[1]), int(found[2])) if found else (0, 0)

@@ -12,10 +12,7 @@ they may use other directives; a cycle between variables is an error. Every prob
 located `ConfigIssue`; all of them are raised together as one `ConfigError`.
 """
 
-import configparser
-import json
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -117,12 +114,6 @@ class _Failed(Exception):
     """An issue has been recorded; unwind to the config value being resolved."""
 
 
-class _IniParser(configparser.ConfigParser):
-    def optionxform(self, optionstr: str) -> str:
-        # ConfigParser lower-cases keys by default; config paths are case-sensitive.
-        return optionstr
-
-
 def parse_env_file(text: str) -> list[dict[str, str]]:
     """`NAME=value` lines as `[{name, value}]`; raises ValueError naming the bad line."""
     entries: dict[str, str] = {}
@@ -157,7 +148,11 @@ def parse_env_file(text: str) -> list[dict[str, str]]:
 
 
 def _parse_ini(text: str, file: str) -> dict[str, dict[str, str]]:
-    parser = _IniParser(interpolation=None)
+    import configparser  # see `_LocalResolver.parse_file`
+
+    parser = configparser.ConfigParser(interpolation=None)
+    # ConfigParser lower-cases keys by default; config paths are case-sensitive.
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(text, source=file)
     result = {section: dict(parser.items(section)) for section in parser.sections()}
     if parser.defaults():
@@ -441,6 +436,11 @@ class _LocalResolver:
         text = self.read_file(directive, file, path)
         if kind not in (".env", ".json", ".ini"):
             return self.parse_yaml(directive, file, text, path)
+        # Imported when a file is read, as subprocess when git is asked: `validate` of a config that
+        # reads no such file does not load them (with subprocess's own imports, ~5 ms).
+        import configparser
+        import json
+
         try:
             if kind == ".env":
                 return parse_env_file(text)
@@ -482,6 +482,7 @@ class _LocalResolver:
         folder = self.ctx.config_dir
         if not folder.is_dir():
             return Problem((), f'{where} needs a git repository, but "{folder}" is not a directory.')
+        import subprocess  # see `parse_file`
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
