@@ -13,7 +13,6 @@ recorded types and the offline engine's recording monitor, not the benchmark's o
 """
 
 import json
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -96,10 +95,6 @@ def _aws_class(token: str) -> Any:
     return None
 
 
-def _snake(key: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
-
-
 def replay_program(doc: dict[str, Any], typed: bool = False) -> Callable[[], None]:
     """A Pulumi program registering exactly the recorded resources.
 
@@ -108,6 +103,8 @@ def replay_program(doc: dict[str, Any], typed: bool = False) -> Callable[[], Non
     recorded), i.e. what any program built on pulumi_aws pays for the same graph.
     """
     import pulumi
+
+    from stacktape_pulumi.schema.naming import snake  # pulumi_aws's argument names are the inputs' in snake_case
 
     resources = _order(doc["resources"])
 
@@ -121,7 +118,7 @@ def replay_program(doc: dict[str, Any], typed: bool = False) -> Callable[[], Non
                                           depends_on=[made[u] for u in r["dependencies"] if u in made] or None)
             cls = _aws_class(r["type"]) if typed and r["custom"] else None
             if cls is not None:
-                made[r["urn"]] = cls(r["name"], opts=opts, **{_snake(k): v for k, v in props.items()})
+                made[r["urn"]] = cls(r["name"], opts=opts, **{snake(k): v for k, v in props.items()})
             elif r["custom"]:
                 made[r["urn"]] = pulumi.CustomResource(r["type"], r["name"], props, opts)
             else:
